@@ -1,0 +1,86 @@
+package io.aiwatch.collect;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
+
+/**
+ * The only state shared between collectors and readers: per collector, the latest good snapshot
+ * and how its runs went. Writers replace whole immutable {@link CollectorState} values; readers
+ * never block and never see a half-written snapshot.
+ */
+public final class SnapshotStore {
+    private final Clock clock;
+    private final Map<String, CollectorState> states = new ConcurrentHashMap<>();
+    private final List<String> order = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    public SnapshotStore(Clock clock) {
+        this.clock = clock;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public Instant now() {
+        return clock.instant();
+    }
+
+    /** Declares a collector so that readiness counts it even before its first snapshot. */
+    public void register(String name, Duration interval, Duration staleAfter) {
+        if (states.putIfAbsent(name, CollectorState.registered(name, interval, staleAfter)) == null) {
+            order.add(name);
+        }
+    }
+
+    /** Records a collector that could not start at all; it stays listed, down, with the reason. */
+    public void registerDisabled(String name, Duration interval, String reason) {
+        register(name, interval, interval.multipliedBy(3));
+        update(name, s -> new CollectorState(s.name(), s.interval(), s.staleAfter(), false, s.last(), reason,
+                clock.instant(), s.runs(), s.failures(), s.lastDurationNanos(), null));
+    }
+
+    void markRunning(String name, Instant since) {
+        update(name, s -> new CollectorState(s.name(), s.interval(), s.staleAfter(), s.enabled(), s.last(),
+                s.lastError(), s.lastErrorAt(), s.runs(), s.failures(), s.lastDurationNanos(), since));
+    }
+
+    /** Stores a successful run's snapshot. */
+    public void publish(String name, Snapshot snapshot, Instant takenAt, long durationNanos) {
+        update(name, s -> new CollectorState(s.name(), s.interval(), s.staleAfter(), true,
+                new Snapshot.Timed(snapshot, takenAt), s.lastError(), s.lastErrorAt(), s.runs() + 1, s.failures(),
+                durationNanos, null));
+    }
+
+    /** Records a failed run; the previous snapshot is kept. */
+    public void fail(String name, String error, Instant at, long durationNanos) {
+        update(name, s -> new CollectorState(s.name(), s.interval(), s.staleAfter(), s.enabled(), s.last(), error, at,
+                s.runs() + 1, s.failures() + 1, durationNanos, null));
+    }
+
+    private void update(String name, UnaryOperator<CollectorState> change) {
+        CollectorState result = states.computeIfPresent(name, (k, s) -> change.apply(s));
+        if (result == null) {
+            throw new IllegalStateException("collector not registered: " + name);
+        }
+    }
+
+    /** The state of one collector, or null when unknown. */
+    public CollectorState state(String name) {
+        return states.get(name);
+    }
+
+    /** All collector states in registration order. */
+    public List<CollectorState> states() {
+        List<CollectorState> result = new ArrayList<>(order.size());
+        for (String name : order) {
+            result.add(states.get(name));
+        }
+        return result;
+    }
+}
