@@ -20,6 +20,7 @@ import java.util.function.Supplier;
 public final class ExpositionRenderer {
     private final SnapshotStore store;
     private final Supplier<List<MetricFamily>> extraFamilies;
+    private final Supplier<byte[]> trailingText;
     private final Map<String, Rendered> cache = new ConcurrentHashMap<>();
 
     private record Rendered(Snapshot snapshot, byte[] bytes) {
@@ -28,10 +29,13 @@ public final class ExpositionRenderer {
     /**
      * @param extraFamilies families computed at scrape time besides the store's (process and
      *                      exporter self-metrics); must be cheap
+     * @param trailingText  ready-made text exposition appended at the end (JVM metrics)
      */
-    public ExpositionRenderer(SnapshotStore store, Supplier<List<MetricFamily>> extraFamilies) {
+    public ExpositionRenderer(SnapshotStore store, Supplier<List<MetricFamily>> extraFamilies,
+                              Supplier<byte[]> trailingText) {
         this.store = store;
         this.extraFamilies = extraFamilies;
+        this.trailingText = trailingText;
     }
 
     /** The whole exposition in text format 0.0.4, UTF-8. */
@@ -40,7 +44,9 @@ public final class ExpositionRenderer {
         List<CollectorState> states = store.states();
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(16 * 1024);
         for (CollectorState s : states) {
-            if (s.last() != null) {
+            // A stale snapshot is not served as if it were current: its collector shows
+            // aiwatch_collector_up 0 and its age instead.
+            if (s.last() != null && s.isFresh(now)) {
                 out.writeBytes(renderedBytes(s.name(), s.last().snapshot()));
             }
         }
@@ -52,6 +58,7 @@ public final class ExpositionRenderer {
             TextFormat.write(tail, f);
         }
         out.writeBytes(tail.toString().getBytes(StandardCharsets.UTF_8));
+        out.writeBytes(trailingText.get());
         return out.toByteArray();
     }
 

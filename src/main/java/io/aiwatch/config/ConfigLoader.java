@@ -1,0 +1,112 @@
+package io.aiwatch.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.stream.Collectors;
+
+/**
+ * Loads YAML configuration strictly: an unknown key, a wrong type or an invalid value stops
+ * start-up with {@code file:line:column}, the key's path and what to write instead.
+ */
+public final class ConfigLoader {
+    private final ObjectMapper mapper = new ObjectMapper(new YAMLFactory())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+
+    public DaemonConfig load(Path file) throws ConfigException {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file + ": no such configuration file");
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot read: " + e.getMessage());
+        }
+        return parse(file.toString(), text, DaemonConfig.class);
+    }
+
+    /** Parses {@code text} as {@code type}; {@code source} names it in error messages. */
+    public <T> T parse(String source, String text, Class<T> type) throws ConfigException {
+        if (text.isBlank()) {
+            try {
+                return mapper.readValue("{}", type);
+            } catch (JsonProcessingException e) {
+                throw new ConfigException(source + ": " + e.getOriginalMessage());
+            }
+        }
+        try {
+            return mapper.readValue(text, type);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(describe(source, e));
+        }
+    }
+
+    static String describe(String source, JsonProcessingException e) {
+        JsonLocation loc = e.getLocation();
+        String where = source + (loc == null ? "" : ":" + loc.getLineNr() + ":" + loc.getColumnNr());
+        String path = e instanceof JsonMappingException m ? path(m) : "";
+        if (e instanceof UnrecognizedPropertyException u) {
+            return where + ": unknown key '" + u.getPropertyName() + "'" + (path.contains(".") ? " in " + path.substring(0, path.lastIndexOf('.')) : "")
+                    + "; known keys here: " + known(u.getKnownPropertyIds());
+        }
+        if (e instanceof InvalidFormatException f) {
+            return where + ": bad value '" + f.getValue() + "' for " + path + ": expected " + simpleName(f.getTargetType());
+        }
+        if (e instanceof ValueInstantiationException v) {
+            Throwable cause = v.getCause() != null ? v.getCause() : v;
+            return where + ": invalid " + (path.isEmpty() ? "configuration" : path) + ": " + cause.getMessage();
+        }
+        if (e instanceof MismatchedInputException m) {
+            return where + ": wrong type for " + (path.isEmpty() ? "the document" : path) + ": expected "
+                    + simpleName(m.getTargetType());
+        }
+        return where + ": " + e.getOriginalMessage();
+    }
+
+    private static String path(JsonMappingException m) {
+        return m.getPath().stream()
+                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining(".")).replace(".[", "[");
+    }
+
+    private static String known(Collection<Object> ids) {
+        return ids == null ? "?" : ids.stream().map(String::valueOf).sorted().collect(Collectors.joining(", "));
+    }
+
+    private static String simpleName(Class<?> type) {
+        if (type == null) {
+            return "another type";
+        }
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+            return "a whole number";
+        }
+        if (type == Double.class || type == double.class) {
+            return "a number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        if (java.util.List.class.isAssignableFrom(type)) {
+            return "a list";
+        }
+        return "a mapping (" + type.getSimpleName() + ")";
+    }
+}

@@ -1,0 +1,71 @@
+package io.aiwatch.daemon;
+
+import io.aiwatch.cli.VersionProvider;
+import io.aiwatch.collect.CollectorRunner;
+import io.aiwatch.collect.SnapshotStore;
+import io.aiwatch.config.ConfigException;
+import io.aiwatch.config.DaemonConfig;
+import io.aiwatch.config.ListenAddress;
+import io.aiwatch.export.prometheus.ExpositionRenderer;
+import io.aiwatch.export.prometheus.ProcessMetrics;
+import io.aiwatch.http.DaemonServer;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Logger;
+
+/**
+ * The assembled daemon: store, collectors on their runner, and the HTTP readers. Built from a
+ * validated {@link DaemonConfig}; tests start it on port 0 and stop it with {@link #close()}.
+ */
+public final class Daemon implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Daemon.class.getName());
+
+    private final SnapshotStore store;
+    private final CollectorRunner runner;
+    private final ProcessMetrics processMetrics;
+    private final DaemonServer server;
+    private final GpuSetup gpu;
+    private final List<String> notes = new CopyOnWriteArrayList<>();
+    private final int port;
+
+    private Daemon(DaemonConfig config, Clock clock) throws ConfigException {
+        this.store = new SnapshotStore(clock);
+        this.runner = new CollectorRunner(store);
+        this.processMetrics = new ProcessMetrics(clock);
+        this.gpu = GpuSetup.create(config.gpu(), clock, store, notes);
+        gpu.collectors().forEach(runner::start);
+        ExpositionRenderer renderer = new ExpositionRenderer(store, List::of, processMetrics::text);
+        this.server = new DaemonServer(store, renderer, VersionProvider.version(), () -> new ArrayList<>(notes));
+        this.port = server.start(ListenAddress.parse(config.listen()));
+        LOG.info("aiwatch " + VersionProvider.version() + " serving on " + config.listen() + " (port " + port + ")");
+    }
+
+    /** Validates the rest of the configuration (files it names, ...) and starts everything. */
+    public static Daemon start(DaemonConfig config, Clock clock) throws ConfigException {
+        return new Daemon(config, clock);
+    }
+
+    /** The bound HTTP port. */
+    public int port() {
+        return port;
+    }
+
+    public SnapshotStore store() {
+        return store;
+    }
+
+    /** The GPU wiring, giving tests access to the simulated backend. */
+    public GpuSetup gpu() {
+        return gpu;
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        runner.close();
+        gpu.close();
+        processMetrics.close();
+    }
+}

@@ -1,0 +1,128 @@
+package io.aiwatch.daemon;
+
+import io.aiwatch.collect.Collector;
+import io.aiwatch.collect.SnapshotStore;
+import io.aiwatch.config.ConfigException;
+import io.aiwatch.config.GpuConfig;
+import io.aiwatch.gpu.CountersFile;
+import io.aiwatch.gpu.GpuBackend;
+import io.aiwatch.gpu.GpuCollector;
+import io.aiwatch.gpu.GpuHealth;
+import io.aiwatch.gpu.GpuStatus;
+import io.aiwatch.gpu.ProcessIdentity;
+import io.aiwatch.gpu.sim.SimulatedGpuBackend;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.logging.Logger;
+
+/**
+ * Chooses the GPU backend (simulated GPUs, or NVML) and builds the fast and slow GPU
+ * collectors. When NVML cannot be loaded the daemon still runs: the {@code gpu} collector is
+ * registered as down with the reason, which {@code /ready} and the status page show.
+ */
+public final class GpuSetup implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(GpuSetup.class.getName());
+
+    private final GpuBackend backend;
+    private final List<Collector> collectors;
+    private final SnapshotStore store;
+
+    private GpuSetup(GpuBackend backend, List<Collector> collectors, SnapshotStore store) {
+        this.backend = backend;
+        this.collectors = collectors;
+        this.store = store;
+    }
+
+    static GpuSetup create(GpuConfig config, Clock clock, SnapshotStore store, List<String> notes) throws ConfigException {
+        if (!config.enabled()) {
+            return new GpuSetup(null, List.of(), store);
+        }
+        CountersFile.Selection selection = selection(config);
+        for (String s : selection.skipped()) {
+            notes.add("counters file field not exported: " + s);
+            LOG.info("counters file field not exported: " + s);
+        }
+        GpuBackend backend;
+        if (config.simulate() > 0) {
+            backend = new SimulatedGpuBackend(config.simulate(), config.simulateSeed(), config.simulateAmbientCelsius(), clock, null);
+        } else {
+            try {
+                backend = NvmlBackends.load(config.library());
+            } catch (Exception e) {
+                String reason = "NVML unavailable: " + e.getMessage();
+                LOG.warning(reason + "; serving without GPU metrics");
+                store.registerDisabled("gpu", config.intervalDuration(), reason);
+                return new GpuSetup(null, List.of(), store);
+            }
+        }
+        GpuHealth health = new GpuHealth();
+        String hostnameLabel = config.hostnameLabel().equals("none") ? null : config.hostnameLabel();
+        var settings = new GpuCollector.Settings(hostnameLabel, hostname(), config.processLimit());
+        ProcessIdentity processes = new ProcessIdentity(Path.of("/proc"));
+        List<Collector> collectors = List.of(
+                new GpuCollector(GpuCollector.Role.FAST, backend, selection, config.intervalDuration(), health, settings, processes),
+                new GpuCollector(GpuCollector.Role.SLOW, backend, selection, config.slowIntervalDuration(), health, settings, processes));
+        LOG.info(backend.name() + " GPU backend: " + backend.devices().size() + " device(s), driver " + backend.driverVersion());
+        return new GpuSetup(backend, collectors, store);
+    }
+
+    private static CountersFile.Selection selection(GpuConfig config) throws ConfigException {
+        if (config.collectorsFile() == null) {
+            return CountersFile.defaults();
+        }
+        try {
+            return CountersFile.load(Path.of(config.collectorsFile()));
+        } catch (IOException e) {
+            throw new ConfigException(config.collectorsFile() + ": cannot read counters file: " + e.getMessage());
+        } catch (CountersFile.InvalidCountersFileException e) {
+            throw new ConfigException(e.getMessage());
+        }
+    }
+
+    /** {@code NODE_NAME} (set by Kubernetes downward API, as dcgm-exporter reads it), else the host name. */
+    static String hostname() {
+        String node = System.getenv("NODE_NAME");
+        if (node != null && !node.isBlank()) {
+            return node;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+
+    List<Collector> collectors() {
+        return collectors;
+    }
+
+    /** The backend in use, or null when GPU collection is off or unavailable. */
+    public GpuBackend backend() {
+        return backend;
+    }
+
+    /** PIDs of processes holding GPU memory, from the slow collector's last snapshot. */
+    public Set<Long> gpuPids() {
+        Set<Long> pids = new HashSet<>();
+        var state = store.state("gpu_slow");
+        if (state != null && state.last() != null) {
+            GpuStatus status = state.last().snapshot().detail(GpuStatus.class);
+            if (status != null) {
+                status.devices().forEach(d -> pids.addAll(d.pids()));
+            }
+        }
+        return pids;
+    }
+
+    @Override
+    public void close() {
+        if (backend != null) {
+            backend.close();
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package io.aiwatch.http;
+
+import io.aiwatch.collect.SnapshotStore;
+import io.aiwatch.config.ListenAddress;
+import io.aiwatch.export.prometheus.ExpositionRenderer;
+import io.javalin.Javalin;
+import java.util.List;
+import java.util.function.Supplier;
+
+/** Javalin wiring of the daemon's routes; the handlers do the work. */
+public final class DaemonServer implements AutoCloseable {
+    private final Javalin app;
+
+    public DaemonServer(SnapshotStore store, ExpositionRenderer renderer, String version, Supplier<List<String>> notes) {
+        HealthHandlers health = new HealthHandlers(store);
+        StatusPage status = new StatusPage(store, version, notes);
+        this.app = Javalin.create(cfg -> {
+            cfg.showJavalinBanner = false;
+            cfg.startupWatcherEnabled = false;
+        });
+        app.get("/metrics", new MetricsHandler(renderer));
+        app.get("/health", health::health);
+        app.get("/ready", health::ready);
+        app.get("/", status::handle);
+    }
+
+    /** Binds and starts serving; returns the bound port (useful with port 0). */
+    public int start(ListenAddress address) {
+        app.start(address.host(), address.port());
+        return app.port();
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+}
