@@ -52,15 +52,20 @@ public final class ConfigLoader {
         try {
             return mapper.readValue(text, type);
         } catch (JsonProcessingException e) {
-            throw new ConfigException(describe(source, e));
+            throw new ConfigException(describe(source, text, e));
         }
     }
 
-    static String describe(String source, JsonProcessingException e) {
+    static String describe(String source, String text, JsonProcessingException e) {
         JsonLocation loc = e.getLocation();
         String where = source + (loc == null ? "" : ":" + loc.getLineNr() + ":" + loc.getColumnNr());
         String path = e instanceof JsonMappingException m ? path(m) : "";
         if (e instanceof UnrecognizedPropertyException u) {
+            // The parser reports where it stopped, which can be past the key: name the key's own line.
+            int line = keyLine(text, u.getPropertyName(), loc == null ? -1 : loc.getLineNr());
+            if (line > 0) {
+                where = source + ":" + line;
+            }
             return where + ": unknown key '" + u.getPropertyName() + "'" + (path.contains(".") ? " in " + path.substring(0, path.lastIndexOf('.')) : "")
                     + "; known keys here: " + known(u.getKnownPropertyIds());
         }
@@ -76,6 +81,18 @@ public final class ConfigLoader {
                     + simpleName(m.getTargetType());
         }
         return where + ": " + e.getOriginalMessage();
+    }
+
+    /** The last line at or before {@code fromLine} that defines {@code key}, or -1. */
+    private static int keyLine(String text, String key, int fromLine) {
+        String[] lines = text.split("\r?\n", -1);
+        java.util.regex.Pattern p = java.util.regex.Pattern.compile("^\\s*(-\\s+)?[\"']?" + java.util.regex.Pattern.quote(key) + "[\"']?\\s*:.*");
+        for (int i = Math.min(fromLine, lines.length) - 1; i >= 0; i--) {
+            if (p.matcher(lines[i]).matches()) {
+                return i + 1;
+            }
+        }
+        return -1;
     }
 
     private static String path(JsonMappingException m) {

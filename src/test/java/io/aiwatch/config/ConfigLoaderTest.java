@@ -1,0 +1,76 @@
+package io.aiwatch.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class ConfigLoaderTest {
+    private final ConfigLoader loader = new ConfigLoader();
+
+    @Test
+    void readsAFullGpuSection() throws Exception {
+        var cfg = loader.parse("a.yaml", """
+                listen: 127.0.0.1:9500
+                gpu:
+                  interval: 500ms
+                  slow_interval: 15s
+                  hostname_label: hostname
+                  simulate: 4
+                """, DaemonConfig.class);
+        assertThat(cfg.listen()).isEqualTo("127.0.0.1:9500");
+        assertThat(cfg.gpu().intervalDuration()).isEqualTo(Duration.ofMillis(500));
+        assertThat(cfg.gpu().slowIntervalDuration()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(cfg.gpu().simulate()).isEqualTo(4);
+        assertThat(cfg.gpu().hostnameLabel()).isEqualTo("hostname");
+    }
+
+    @Test
+    void emptyFileMeansDefaults() throws Exception {
+        var cfg = loader.parse("a.yaml", "\n", DaemonConfig.class);
+        assertThat(cfg).isEqualTo(DaemonConfig.defaults());
+        assertThat(cfg.listen()).isEqualTo(":9400");
+        assertThat(cfg.gpu().intervalDuration()).isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void unknownKeyStopsWithFileLineAndKnownKeys() {
+        assertThatThrownBy(() -> loader.parse("a.yaml", "gpu:\n  interval: 1s\n  intervall: 2s\n", DaemonConfig.class))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("a.yaml:3: ")
+                .hasMessageContaining("unknown key 'intervall' in gpu")
+                .hasMessageContaining("known keys here:")
+                .hasMessageContaining("slow_interval");
+    }
+
+    @Test
+    void badDurationNamesTheKeyAndTheFix() {
+        assertThatThrownBy(() -> loader.parse("a.yaml", "gpu:\n  interval: fast\n", DaemonConfig.class))
+                .hasMessageStartingWith("a.yaml:")
+                .hasMessageContaining("invalid gpu")
+                .hasMessageContaining("'fast' is not a duration; write e.g. 500ms, 1s, 5m or 1h");
+    }
+
+    @Test
+    void wrongTypeNamesTheKey() {
+        assertThatThrownBy(() -> loader.parse("a.yaml", "gpu:\n  simulate: many\n", DaemonConfig.class))
+                .hasMessageStartingWith("a.yaml:2:")
+                .hasMessageContaining("gpu.simulate")
+                .hasMessageContaining("a whole number");
+    }
+
+    @Test
+    void badListenAddressIsRefused() {
+        assertThatThrownBy(() -> loader.parse("a.yaml", "listen: localhost\n", DaemonConfig.class))
+                .hasMessageContaining("needs a port");
+        assertThatThrownBy(() -> loader.parse("a.yaml", "listen: :99999\n", DaemonConfig.class))
+                .hasMessageContaining("out of range");
+    }
+
+    @Test
+    void hostnameLabelMustBeOneOfTheKnownSpellings() {
+        assertThatThrownBy(() -> loader.parse("a.yaml", "gpu:\n  hostname_label: host\n", DaemonConfig.class))
+                .hasMessageContaining("hostname_label must be Hostname, hostname or none");
+    }
+}
