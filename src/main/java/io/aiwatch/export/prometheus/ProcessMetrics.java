@@ -22,7 +22,7 @@ public final class ProcessMetrics implements AutoCloseable {
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
     private final Clock clock;
     private volatile byte[] cached = new byte[0];
-    private volatile long cachedAtMillis = Long.MIN_VALUE;
+    private volatile long cachedAtMillis = Long.MIN_VALUE / 2;
 
     public ProcessMetrics(Clock clock) {
         this.clock = clock;

@@ -1,0 +1,98 @@
+package io.aiwatch.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aiwatch.config.DaemonConfig;
+import io.aiwatch.config.GpuConfig;
+import io.aiwatch.gpu.sim.SimulatedGpuBackend;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class DaemonTest {
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private HttpResponse<String> get(Daemon d, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + d.port() + path))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Polls until /ready answers {@code status}, at most 10 s. */
+    private HttpResponse<String> awaitReady(Daemon d, int status) throws Exception {
+        HttpResponse<String> r = get(d, "/ready");
+        for (int i = 0; i < 100 && r.statusCode() != status; i++) {
+            Thread.sleep(100);
+            r = get(d, "/ready");
+        }
+        return r;
+    }
+
+    private static DaemonConfig simulated(int gpus) {
+        return DaemonConfig.defaults().withListen("127.0.0.1:0").withGpu(GpuConfig.defaults().withSimulate(gpus));
+    }
+
+    @Test
+    void servesSimulatedGpusOnMetricsWithReadyHealthAndStatusPage() throws Exception {
+        try (Daemon d = Daemon.start(simulated(2), Clock.systemUTC())) {
+            HttpResponse<String> ready = awaitReady(d, 200);
+            assertThat(ready.statusCode()).isEqualTo(200);
+            assertThat(ready.body()).contains("\"ready\":true").contains("\"name\":\"gpu\"").contains("\"name\":\"gpu_slow\"");
+
+            HttpResponse<String> metrics = get(d, "/metrics");
+            assertThat(metrics.statusCode()).isEqualTo(200);
+            assertThat(metrics.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
+            assertThat(metrics.body())
+                    .contains("DCGM_FI_DEV_GPU_TEMP{gpu=\"0\"", "DCGM_FI_DEV_GPU_TEMP{gpu=\"1\"")
+                    .contains("aiwatch_gpu_up{gpu=\"1\"")
+                    .contains("aiwatch_collector_up{collector=\"gpu\"} 1")
+                    .contains("jvm_memory_used_bytes");
+
+            assertThat(get(d, "/health").statusCode()).isEqualTo(200);
+            HttpResponse<String> page = get(d, "/");
+            assertThat(page.body()).contains("NVIDIA H100 80GB HBM3").contains("gpu_slow").contains("simulated");
+        }
+    }
+
+    @Test
+    void lostGpuShowsDownWhileTheOtherGpuKeepsReporting() throws Exception {
+        try (Daemon d = Daemon.start(simulated(2), Clock.systemUTC())) {
+            awaitReady(d, 200);
+            ((SimulatedGpuBackend) d.gpu().backend()).loseGpu(1);
+            String body = "";
+            for (int i = 0; i < 50 && !body.contains("aiwatch_gpu_up{gpu=\"1\""); i++) {
+                Thread.sleep(100);
+            }
+            for (int i = 0; i < 50; i++) {
+                body = get(d, "/metrics").body();
+                if (body.matches("(?s).*aiwatch_gpu_up\\{gpu=\"1\"[^}]*} 0.*")) {
+                    break;
+                }
+                Thread.sleep(100);
+            }
+            assertThat(body).containsPattern("aiwatch_gpu_up\\{gpu=\"1\"[^}]*} 0")
+                    .containsPattern("aiwatch_gpu_up\\{gpu=\"0\"[^}]*} 1")
+                    .containsPattern("DCGM_FI_DEV_GPU_TEMP\\{gpu=\"0\"")
+                    .doesNotContainPattern("DCGM_FI_DEV_GPU_TEMP\\{gpu=\"1\"")
+                    .contains("aiwatch_gpu_library_errors_total{function=\"sim:DCGM_FI_DEV_SM_CLOCK\",code=\"NVML_ERROR_GPU_IS_LOST\"}");
+            assertThat(get(d, "/").body()).contains("lost: sim:DCGM_FI_DEV_SM_CLOCK returned NVML_ERROR_GPU_IS_LOST");
+        }
+    }
+
+    @Test
+    void withoutNvmlTheDaemonRunsAndSaysWhyItIsNotReady() throws Exception {
+        DaemonConfig cfg = DaemonConfig.defaults().withListen("127.0.0.1:0")
+                .withGpu(GpuConfig.defaults().withLibrary("/nonexistent/libnvidia-ml.so.1"));
+        try (Daemon d = Daemon.start(cfg, Clock.systemUTC())) {
+            HttpResponse<String> ready = get(d, "/ready");
+            assertThat(ready.statusCode()).isEqualTo(503);
+            assertThat(ready.body()).contains("\"name\":\"gpu\"").contains("\"up\":false").contains("NVML unavailable");
+            assertThat(get(d, "/metrics").body()).contains("aiwatch_collector_up{collector=\"gpu\"} 0");
+            assertThat(get(d, "/").body()).contains("NVML unavailable");
+            assertThat(get(d, "/health").statusCode()).isEqualTo(200);
+        }
+    }
+}
