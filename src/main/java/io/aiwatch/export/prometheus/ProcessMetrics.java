@@ -1,6 +1,7 @@
 package io.aiwatch.export.prometheus;
 
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -26,6 +27,10 @@ public final class ProcessMetrics implements AutoCloseable {
 
     public ProcessMetrics(Clock clock) {
         this.clock = clock;
+        // Two of Micrometer's process meters break Prometheus naming rules as promtool lints them
+        // (an abbreviated unit, a _count gauge); process_cpu_usage and the JVM meters cover the same ground.
+        registry.config().meterFilter(MeterFilter.deny(id ->
+                id.getName().equals("process.cpu.time") || id.getName().equals("system.cpu.count")));
         new JvmMemoryMetrics().bindTo(registry);
         gcMetrics.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
