@@ -19,6 +19,8 @@ import java.util.logging.Logger;
 public final class CollectorRunner implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(CollectorRunner.class.getName());
 
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+
     private final SnapshotStore store;
     private final Clock clock;
     private final List<ScheduledExecutorService> executors = new ArrayList<>();
@@ -46,14 +48,17 @@ public final class CollectorRunner implements AutoCloseable {
     public void runOnce(Collector collector) {
         Instant started = clock.instant();
         long t0 = System.nanoTime();
+        long cpu0 = THREADS.getCurrentThreadCpuTime();
         store.markRunning(collector.name(), started);
         try {
             Snapshot snapshot = collector.collect();
-            store.publish(collector.name(), snapshot, clock.instant(), System.nanoTime() - t0);
+            store.publish(collector.name(), snapshot, clock.instant(), System.nanoTime() - t0,
+                    THREADS.getCurrentThreadCpuTime() - cpu0);
         } catch (Throwable e) {
             // Throwable on purpose: an Error escaping a scheduled task would silently cancel the schedule.
             String message = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-            store.fail(collector.name(), message, clock.instant(), System.nanoTime() - t0);
+            store.fail(collector.name(), message, clock.instant(), System.nanoTime() - t0,
+                    THREADS.getCurrentThreadCpuTime() - cpu0);
             LOG.log(Level.FINE, "collector " + collector.name() + " failed", e);
         }
     }

@@ -17,6 +17,7 @@ import java.time.Instant;
  * @param runs               runs completed, successful or not
  * @param failures           runs that threw
  * @param lastDurationNanos  wall time of the last completed run, nanoseconds
+ * @param cpuNanos           CPU time spent in all runs so far, nanoseconds (thread CPU time)
  * @param runningSince       start of the run in progress, or null when idle
  */
 public record CollectorState(
@@ -30,10 +31,11 @@ public record CollectorState(
         long runs,
         long failures,
         long lastDurationNanos,
+        long cpuNanos,
         Instant runningSince) {
 
     static CollectorState registered(String name, Duration interval, Duration staleAfter) {
-        return new CollectorState(name, interval, staleAfter, true, null, null, null, 0, 0, 0, null);
+        return new CollectorState(name, interval, staleAfter, true, null, null, null, 0, 0, 0, 0, null);
     }
 
     /** Age of the last good snapshot at {@code now}, or null when there is none. */

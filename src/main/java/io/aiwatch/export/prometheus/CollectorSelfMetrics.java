@@ -28,6 +28,8 @@ public final class CollectorSelfMetrics {
                 "Collection runs completed, successful or not.");
         var failures = MetricFamily.builder("aiwatch_collector_failures_total", MetricType.COUNTER,
                 "Collection runs that failed.");
+        var cpu = MetricFamily.builder("aiwatch_collector_cpu_seconds_total", MetricType.COUNTER,
+                "CPU time the collector's thread spent collecting, in seconds.");
         var lastSuccess = MetricFamily.builder("aiwatch_collector_last_success_timestamp_seconds", MetricType.GAUGE,
                 "Unix time of the collector's last good snapshot.");
         for (CollectorState s : states) {
@@ -41,7 +43,8 @@ public final class CollectorSelfMetrics {
             duration.add(l, s.lastDurationNanos() / 1e9);
             runs.add(l, s.runs());
             failures.add(l, s.failures());
+            cpu.add(l, s.cpuNanos() / 1e9);
         }
-        return List.of(up.build(), age.build(), duration.build(), runs.build(), failures.build(), lastSuccess.build());
+        return List.of(up.build(), age.build(), duration.build(), runs.build(), failures.build(), cpu.build(), lastSuccess.build());
     }
 }
