@@ -143,11 +143,11 @@ typedef struct {
 
 /* ---- layout probe ---------------------------------------------------------------------- */
 
-#define LAYOUT(T, F) if (strcmp(type, #T) == 0 && field != NULL && strcmp(field, #F) == 0) return (long) offsetof(T, F);
-#define SIZE(T) if (strcmp(type, #T) == 0 && field == NULL) return (long) sizeof(T);
+#define LAYOUT(T, F) if (strcmp(type, #T) == 0 && field != NULL && strcmp(field, #F) == 0) return (long long) offsetof(T, F);
+#define SIZE(T) if (strcmp(type, #T) == 0 && field == NULL) return (long long) sizeof(T);
 
 /** sizeof(type) when field is NULL, else offsetof(type, field); -1 when unknown. */
-long fake_layout(const char *type, const char *field) {
+long long fake_layout(const char *type, const char *field) {
     SIZE(nvmlPciInfo_t) LAYOUT(nvmlPciInfo_t, busIdLegacy) LAYOUT(nvmlPciInfo_t, domain)
     LAYOUT(nvmlPciInfo_t, bus) LAYOUT(nvmlPciInfo_t, device) LAYOUT(nvmlPciInfo_t, pciDeviceId)
     LAYOUT(nvmlPciInfo_t, pciSubSystemId) LAYOUT(nvmlPciInfo_t, busId)
@@ -184,7 +184,8 @@ struct nvmlEventSet_st { unsigned long long registered[MAX_DEV]; };
 struct nvmlGpmSample_st { int device; unsigned long long seq; double values[NVML_GPM_METRIC_MAX]; };
 
 typedef struct { char name[48]; double num; char str[96]; int set; } entry_t;
-typedef struct { char function[64]; int device; int rc; int times; long millis; } rule_t;
+typedef struct { char function[64]; int device; int rc; int times; int millis; } rule_t;
+typedef struct { char function[64]; int count; } counter_t;
 typedef struct { int device; unsigned long long xid; } event_t;
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -200,7 +201,7 @@ static int init_depth;
 static unsigned long long gpm_seq;
 static nvmlProcessInfo_t procs[MAX_DEV][2][MAX_PROCS];
 static int proc_count[MAX_DEV][2];
-static int calls_field_values, calls_memory;
+static counter_t counters[96];
 
 static entry_t *find(int dev, const char *name, int create) {
     entry_t *row = values[dev < 0 ? MAX_DEV : dev];
@@ -270,13 +271,25 @@ static nvmlReturn_t get_str(int dev, const char *name, char *buf, unsigned int l
 void fake_set_device_count(int n) { device_count = n < 0 ? 0 : (n > MAX_DEV ? MAX_DEV : n); }
 void fake_set_init_result(int rc) { init_result = rc; }
 int fake_init_depth(void) { return init_depth; }
-int fake_calls(const char *what) {
-    if (strcmp(what, "nvmlDeviceGetFieldValues") == 0) return calls_field_values;
-    if (strcmp(what, "nvmlDeviceGetMemoryInfo") == 0) return calls_memory;
-    return -1;
+/** How many times `function` was entered since the last reset (counted before any injected hang). */
+int fake_calls(const char *function) {
+    int n = 0;
+    pthread_mutex_lock(&lock);
+    for (unsigned i = 0; i < sizeof counters / sizeof counters[0]; i++) {
+        if (strcmp(counters[i].function, function) == 0) n = counters[i].count;
+    }
+    pthread_mutex_unlock(&lock);
+    return n;
 }
 
-static void add_rule(rule_t *table, const char *function, int device, int rc, int times, long millis) {
+static void count_call(const char *function) { /* caller holds lock */
+    for (unsigned i = 0; i < sizeof counters / sizeof counters[0]; i++) {
+        if (counters[i].function[0] == 0) snprintf(counters[i].function, sizeof counters[i].function, "%s", function);
+        if (strcmp(counters[i].function, function) == 0) { counters[i].count++; return; }
+    }
+}
+
+static void add_rule(rule_t *table, const char *function, int device, int rc, int times, int millis) {
     pthread_mutex_lock(&lock);
     for (int i = 0; i < MAX_RULES; i++) {
         if (table[i].function[0] == 0) {
@@ -295,7 +308,7 @@ static void add_rule(rule_t *table, const char *function, int device, int rc, in
 void fake_fail(const char *function, int device, int rc, int times) { add_rule(fails, function, device, rc, times, 0); }
 
 /** Every call of `function` on `device` (-1: any) sleeps `millis` before answering. */
-void fake_hang(const char *function, int device, long millis) { add_rule(hangs, function, device, 0, -1, millis); }
+void fake_hang(const char *function, int device, int millis) { add_rule(hangs, function, device, 0, -1, millis); }
 
 void fake_push_xid(int device, unsigned long long xid) {
     pthread_mutex_lock(&lock);
@@ -329,8 +342,7 @@ void fake_reset(void) {
     memset(proc_count, 0, sizeof proc_count);
     event_count = 0;
     init_result = NVML_SUCCESS;
-    calls_field_values = 0;
-    calls_memory = 0;
+    memset(counters, 0, sizeof counters);
     for (int i = 0; i < MAX_DEV; i++) devices[i].index = i;
     pthread_mutex_unlock(&lock);
     device_count = 2;
@@ -391,15 +403,16 @@ __attribute__((constructor)) static void fake_load(void) { fake_reset(); }
 
 /* ---- injection ------------------------------------------------------------------------- */
 
-static void sleep_millis(long millis) {
+static void sleep_millis(int millis) {
     struct timespec ts = { millis / 1000, (millis % 1000) * 1000000L };
     while (nanosleep(&ts, &ts) != 0) { }
 }
 
 static nvmlReturn_t inject(const char *function, int device) {
-    long hang = 0;
+    int hang = 0;
     nvmlReturn_t rc = NVML_SUCCESS;
     pthread_mutex_lock(&lock);
+    count_call(function);
     for (int i = 0; i < MAX_RULES; i++) {
         rule_t *r = &hangs[i];
         if (r->function[0] && strcmp(r->function, function) == 0 && (r->device < 0 || r->device == device)) hang = r->millis;
@@ -440,6 +453,7 @@ nvmlReturn_t nvmlInit_v2(void) {
 }
 
 nvmlReturn_t nvmlShutdown(void) {
+    inject("nvmlShutdown", -1);
     if (init_depth <= 0) return NVML_ERROR_UNINITIALIZED;
     init_depth--;
     return NVML_SUCCESS;
@@ -574,7 +588,6 @@ nvmlReturn_t nvmlDeviceGetViolationStatus(nvmlDevice_t dev, int policy, nvmlViol
 
 nvmlReturn_t nvmlDeviceGetMemoryInfo(nvmlDevice_t dev, nvmlMemory_t *m) {
     ENTER("nvmlDeviceGetMemoryInfo", dev) NUM("fb_total", t) NUM("fb_free", f) NUM("fb_used", u) NUM("fb_reserved", r)
-    calls_memory++;
     m->total = (unsigned long long) t; m->free = (unsigned long long) f; m->used = (unsigned long long) (u + r);
     return NVML_SUCCESS;
 }
@@ -583,7 +596,6 @@ nvmlReturn_t nvmlDeviceGetMemoryInfo_v2(nvmlDevice_t dev, nvmlMemory_v2_t *m) {
     ENTER("nvmlDeviceGetMemoryInfo_v2", dev)
     if (m->version != nvmlMemory_v2) return NVML_ERROR_ARGUMENT_VERSION_MISMATCH;
     NUM("fb_total", t) NUM("fb_free", f) NUM("fb_used", u) NUM("fb_reserved", r)
-    calls_memory++;
     m->total = (unsigned long long) t; m->free = (unsigned long long) f;
     m->used = (unsigned long long) u; m->reserved = (unsigned long long) r;
     return NVML_SUCCESS;
@@ -621,7 +633,6 @@ nvmlReturn_t nvmlDeviceGetRemappedRows(nvmlDevice_t dev, unsigned int *corr, uns
 
 nvmlReturn_t nvmlDeviceGetFieldValues(nvmlDevice_t dev, int count, nvmlFieldValue_t *values_) {
     ENTER("nvmlDeviceGetFieldValues", dev)
-    calls_field_values++;
     for (int i = 0; i < count; i++) {
         char name[32];
         double v;
@@ -733,6 +744,7 @@ nvmlReturn_t nvmlEventSetWait_v2(nvmlEventSet_t set, nvmlEventData_t *data, unsi
 }
 
 nvmlReturn_t nvmlEventSetFree(nvmlEventSet_t set) {
+    inject("nvmlEventSetFree", -1);
     free(set);
     return NVML_SUCCESS;
 }
@@ -748,12 +760,15 @@ nvmlReturn_t nvmlGpmQueryDeviceSupport(nvmlDevice_t dev, nvmlGpmSupport_t *suppo
 }
 
 nvmlReturn_t nvmlGpmSampleAlloc(nvmlGpmSample_t *sample) {
+    nvmlReturn_t rc = inject("nvmlGpmSampleAlloc", -1);
+    if (rc != NVML_SUCCESS) return rc;
     *sample = calloc(1, sizeof(struct nvmlGpmSample_st));
     (*sample)->device = -1;
     return NVML_SUCCESS;
 }
 
 nvmlReturn_t nvmlGpmSampleFree(nvmlGpmSample_t sample) {
+    inject("nvmlGpmSampleFree", sample == NULL ? -1 : sample->device);
     free(sample);
     return NVML_SUCCESS;
 }
