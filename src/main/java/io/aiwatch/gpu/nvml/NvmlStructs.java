@@ -148,5 +148,11 @@ final class NvmlStructs {
         public GpmSample sample1;    // nvmlGpmSample_t, the older sample (in)
         public GpmSample sample2;    // nvmlGpmSample_t, the newer sample (in)
         public GpmMetric[] metrics = new GpmMetric[METRIC_MAX]; // nvmlGpmMetric_t[NVML_GPM_METRIC_MAX]
+
+        public GpmMetricsGet() {
+            for (int i = 0; i < metrics.length; i++) {
+                metrics[i] = new GpmMetric();
+            }
+        }
     }
 }

@@ -4,7 +4,9 @@ import com.sun.jna.Library;
 import com.sun.jna.Native;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The control functions of the fake libnvidia-ml.so.1 built from src/test/c/fake_nvml.c. The
@@ -30,6 +32,21 @@ interface FakeNvml extends Library {
 
     static NvmlBackend backend() throws NvmlUnavailableException {
         return NvmlLoader.load(Optional.of(path()));
+    }
+
+    /**
+     * A backend over the fake as if the library did not export {@code missing}: the same path
+     * {@link NvmlLoader} takes after probing symbols.
+     */
+    static NvmlBackend backendWithout(String... missing) throws Exception {
+        NvmlLibrary lib = Native.load(path().toString(), NvmlLibrary.class);
+        if (lib.nvmlInit_v2() != 0) {
+            throw new IllegalStateException("fake nvmlInit_v2 failed");
+        }
+        Set<String> symbols = new HashSet<>(NvmlLibrary.REQUIRED);
+        symbols.addAll(NvmlLibrary.OPTIONAL);
+        symbols.removeAll(Set.of(missing));
+        return NvmlBackend.start(new Nvml(lib, symbols));
     }
 
     /** sizeof(type) when field is null, else offsetof(type, field); -1 when the probe does not know it. */
