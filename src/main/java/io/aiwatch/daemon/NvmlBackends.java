@@ -1,13 +1,17 @@
 package io.aiwatch.daemon;
 
 import io.aiwatch.gpu.GpuBackend;
+import io.aiwatch.gpu.nvml.NvmlLoader;
+import io.aiwatch.gpu.nvml.NvmlUnavailableException;
+import java.nio.file.Path;
+import java.util.Optional;
 
-/** Loads the NVML backend. */
+/** Loads the NVML backend from the configured library path, or the loader's default name. */
 final class NvmlBackends {
     private NvmlBackends() {
     }
 
-    static GpuBackend load(String library) throws Exception {
-        throw new UnsupportedOperationException("the NVML binding is not part of this build yet");
+    static GpuBackend load(String library) throws NvmlUnavailableException {
+        return NvmlLoader.load(Optional.ofNullable(library).map(Path::of));
     }
 }
