@@ -562,8 +562,13 @@ nvmlReturn_t nvmlDeviceGetTemperatureThreshold(nvmlDevice_t dev, int type, unsig
     NUM(name, v) *out = (unsigned int) v; return NVML_SUCCESS;
 }
 
+/** Each call adds "energy_step_mj" (default 0) to the counter, like a GPU drawing power. */
 nvmlReturn_t nvmlDeviceGetTotalEnergyConsumption(nvmlDevice_t dev, unsigned long long *out) {
-    ENTER("nvmlDeviceGetTotalEnergyConsumption", dev) NUM("energy_mj", v) *out = (unsigned long long) v; return NVML_SUCCESS;
+    ENTER("nvmlDeviceGetTotalEnergyConsumption", dev) NUM("energy_mj", v)
+    double step = 0;
+    if (get_num(idx, "energy_step_mj", &step) && step != 0) fake_set_value(idx, "energy_mj", v + step);
+    *out = (unsigned long long) v;
+    return NVML_SUCCESS;
 }
 
 nvmlReturn_t nvmlDeviceGetUtilizationRates(nvmlDevice_t dev, nvmlUtilization_t *u) {
