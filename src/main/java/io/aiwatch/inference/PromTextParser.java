@@ -142,13 +142,9 @@ public final class PromTextParser {
         String name = r.metricName();
         String rest = "";
         if (!r.atEnd()) {
-            int before = r.pos;
-            if (om) {
-                r.expectChar(' ');
-            } else {
-                r.skipBlanks();
-            }
-            if (r.pos == before) {
+            // Exactly one separator before HELP text: further blanks belong to the text.
+            boolean spaced = r.expectChar(' ') || (!om && r.expectChar('\t'));
+            if (!spaced) {
                 throw r.error("expected a space after metric name " + name);
             }
             rest = word.equals("HELP") ? r.helpText() : r.text.substring(r.pos, r.end);
