@@ -9,6 +9,7 @@ import io.aiwatch.config.ListenAddress;
 import io.aiwatch.export.prometheus.ExpositionRenderer;
 import io.aiwatch.export.prometheus.ProcessMetrics;
 import io.aiwatch.http.DaemonServer;
+import io.aiwatch.inference.InferenceCollectors;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +37,7 @@ public final class Daemon implements AutoCloseable {
         this.processMetrics = new ProcessMetrics(clock);
         this.gpu = GpuSetup.create(config.gpu(), clock, store, notes);
         gpu.collectors().forEach(runner::start);
+        InferenceCollectors.create(config.inference(), clock).forEach(runner::start);
         ExpositionRenderer renderer = new ExpositionRenderer(store, List::of, processMetrics::text);
         this.server = new DaemonServer(store, renderer, VersionProvider.version(), () -> new ArrayList<>(notes));
         this.port = server.start(ListenAddress.parse(config.listen()));

@@ -27,6 +27,22 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void readsInferenceTargetsAndRefusesBadUrls() throws Exception {
+        var cfg = loader.parse("a.yaml", """
+                inference:
+                  targets:
+                    - url: http://127.0.0.1:8000/metrics
+                      name: llama
+                """, DaemonConfig.class);
+        assertThat(cfg.inference().targets()).singleElement().satisfies(t -> {
+            assertThat(t.name()).isEqualTo("llama");
+            assertThat(t.url().getPort()).isEqualTo(8000);
+        });
+        assertThatThrownBy(() -> loader.parse("a.yaml", "inference:\n  targets:\n    - url: 'ht!tp:/x'\n", DaemonConfig.class))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("a.yaml:");
+    }
+
+    @Test
     void emptyFileMeansDefaults() throws Exception {
         var cfg = loader.parse("a.yaml", "\n", DaemonConfig.class);
         assertThat(cfg).isEqualTo(DaemonConfig.defaults());
