@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
  * rotational flag. The order matters: RAM disks and network block devices are recognised by
  * name first; then devices the kernel calls virtual (device-mapper, md, loop) or that are
  * paravirtual disks (virtio {@code vd*}, Xen {@code xvd*}), whose rotational flag means nothing;
- * then NVMe; then the rotational flag splits HDD from SSD. A SCSI disk behind an iSCSI session
+ * then NVMe; then the rotational flag splits HDD from SSD ({@code unknown} when sysfs does not say, as for a
+ * device that vanished). A SCSI disk behind an iSCSI session
  * counts as network.
  */
 final class DeviceClass {
@@ -37,6 +38,10 @@ final class DeviceClass {
         if (name.startsWith("nvme")) {
             return "nvme";
         }
-        return "1".equals(rotational) ? "hdd" : "ssd";
+        return switch (rotational) {
+            case "1" -> "hdd";
+            case "0" -> "ssd";
+            default -> "unknown";
+        };
     }
 }

@@ -6,7 +6,7 @@ package io.aiwatch.storage;
  * @param device           kernel name ({@code nvme0n1}, {@code sda}, {@code dm-0})
  * @param partition        true for a partition ({@code sda1}); its queue values are its disk's
  * @param model            {@code device/model}, trimmed; empty when the device has none (virtio, dm)
- * @param deviceClass      nvme, ssd, hdd, virtual, network or ram; see {@link DeviceClass}
+ * @param deviceClass      nvme, ssd, hdd, virtual, network, ram, or unknown; see {@link DeviceClass}
  * @param rotational       "1", "0", or "" when sysfs does not say
  * @param scheduler        the active I/O scheduler ({@code mq-deadline}, {@code none}), or ""
  * @param logicalBlockSize logical block size in bytes, or "" when unknown

@@ -30,6 +30,11 @@ public final class Statvfs implements FsStatter {
         public long f_flag;     // unsigned long: ST_RDONLY = 1, ...
         public long f_namemax;  // unsigned long
         public int[] f_spare = new int[6]; // int __f_spare[6]
+
+        /** Byte offset of a field, for the layout test. */
+        int offsetOf(String field) {
+            return fieldOffset(field);
+        }
     }
 
     interface LibC extends Library {
