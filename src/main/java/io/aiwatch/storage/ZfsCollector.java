@@ -74,16 +74,16 @@ public final class ZfsCollector implements Collector {
             return Snapshot.of(List.of());
         }
         List<MetricFamily> out = new ArrayList<>();
-        Map<String, Long> arc = readArcstats();
+        Map<String, Double> arc = readArcstats();
         var raw = MetricFamily.builder("aiwatch_zfs_arcstat", MetricType.UNKNOWN,
                 "Every numeric row of /proc/spl/kstat/zfs/arcstats, raw, by row name.");
-        for (Map.Entry<String, Long> e : arc.entrySet()) {
+        for (Map.Entry<String, Double> e : arc.entrySet()) {
             Named n = NAMED.get(e.getKey());
             if (n != null) {
                 out.add(MetricFamily.builder(n.family(), n.type(), n.help())
-                        .add(Labels.EMPTY, DiskCollector.unsigned(e.getValue())).build());
+                        .add(Labels.EMPTY, e.getValue()).build());
             }
-            raw.add(Labels.of("stat", e.getKey()), DiskCollector.unsigned(e.getValue()));
+            raw.add(Labels.of("stat", e.getKey()), e.getValue());
         }
         out.add(raw.build());
         out.add(poolStates());
@@ -91,8 +91,8 @@ public final class ZfsCollector implements Collector {
     }
 
     /** Rows of type 4 (uint64) and 3 (int64) after the {@code name type data} header, sorted by name. */
-    private Map<String, Long> readArcstats() throws IOException {
-        Map<String, Long> rows = new TreeMap<>();
+    private Map<String, Double> readArcstats() throws IOException {
+        Map<String, Double> rows = new TreeMap<>();
         String text;
         try {
             text = Files.readString(zfs.resolve("arcstats"));
@@ -114,9 +114,9 @@ public final class ZfsCollector implements Collector {
             }
             try {
                 if (f[1].equals("4")) {
-                    rows.put(f[0], Long.parseUnsignedLong(f[2]));
+                    rows.put(f[0], DiskCollector.unsigned(Long.parseUnsignedLong(f[2])));
                 } else if (f[1].equals("3")) {
-                    rows.put(f[0], Long.parseLong(f[2]));
+                    rows.put(f[0], (double) Long.parseLong(f[2]));
                 }
             } catch (NumberFormatException e) {
                 errors.record(FILE, "row " + f[0] + ": not a number: " + f[2]);
