@@ -30,6 +30,7 @@ import java.util.regex.Pattern;
  */
 public final class ProcessIoCollector implements Collector {
     static final String FILE = "pid/io";
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(ProcessIoCollector.class.getName());
 
     private final StorageConfig config;
     private final ParseErrors errors;
@@ -65,7 +66,13 @@ public final class ProcessIoCollector implements Collector {
 
     @Override
     public Snapshot collect() throws IOException {
-        Set<Long> gpu = new TreeSet<>(gpuPids.get());
+        Set<Long> gpu = new TreeSet<>();
+        try {
+            gpu.addAll(gpuPids.get());
+        } catch (RuntimeException e) {
+            // The GPU side failing must not hide the pattern-matched processes.
+            LOG.fine(() -> "gpu pids unavailable: " + e);
+        }
         TreeSet<Long> matched = new TreeSet<>();
         Map<Long, Boolean> cache = new HashMap<>();
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(proc, p -> isNumber(p.getFileName().toString()))) {

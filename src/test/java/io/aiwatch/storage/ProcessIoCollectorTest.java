@@ -52,4 +52,13 @@ class ProcessIoCollectorTest {
         assertThat(family(s, "aiwatch_process_storage_read_bytes_total").samples())
                 .extracting(x -> x.labels().get("pid")).containsExactly("1234");
     }
+
+    @Test
+    void stillTracksPatternMatchesWhenTheGpuSideFails() throws Exception {
+        Snapshot s = new ProcessIoCollector(config(32), errors, () -> {
+            throw new IllegalStateException("NVML gone");
+        }).collect();
+        assertThat(family(s, "aiwatch_process_storage_read_bytes_total").samples())
+                .extracting(x -> x.labels().get("pid")).containsExactly("1234");
+    }
 }
