@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,7 +25,8 @@ import org.junit.jupiter.api.Test;
  * real I/O on a real disk: 64 MiB written with fsync, read back with O_DIRECT. Disk counters are
  * bracketed: aiwatch reads /proc/diskstats, then node_exporter is scraped, then aiwatch reads again,
  * so every node_exporter counter must lie between aiwatch's two values (within one sampling
- * interval). Filesystem sizes and inode totals must be equal.
+ * interval). Filesystem sizes and inode totals must be equal. The JVM's own /proc/PID/io, read
+ * through the process I/O collector as a GPU process, must show the O_DIRECT read.
  */
 class StorageNodeExporterIT {
     private static final int MIB = 1 << 20;
@@ -78,7 +80,10 @@ class StorageNodeExporterIT {
     @Test
     void diskCountersAgreeWithNodeExporterAfterRealIo() throws Exception {
         BackingDisk target = BackingDisk.find();
+        long self = ProcessHandle.current().pid();
+        ProcessIoCollector processes = new ProcessIoCollector(StorageConfig.defaults(), new ParseErrors(), () -> Set.of(self));
         PromText before = ours(disks.collect());
+        double selfReadBefore = selfRead(processes, self);
         Path file = Files.createTempFile(target.dir(), "aiwatch-it", ".bin");
         try {
             writeWithFsync(file);
@@ -89,6 +94,8 @@ class StorageNodeExporterIT {
         PromText ours1 = ours(disks.collect());
         PromText node = PromText.parse(nodeExporter.scrape());
         PromText ours2 = ours(disks.collect());
+        assertThat(selfRead(processes, self) - selfReadBefore)
+                .as("this JVM's /proc/PID/io read_bytes after the O_DIRECT read").isGreaterThanOrEqualTo(FILE_BYTES);
 
         String dev = "{device=" + target.disk() + "}";
         assertThat(ours1.get("aiwatch_disk_written_bytes_total").get(dev)
@@ -134,6 +141,13 @@ class StorageNodeExporterIT {
             n.forEach((k, v) -> assertThat(ours.get("aiwatch_filesystem_" + fam).get(k))
                     .as("%s%s", fam, k).isCloseTo(v, org.assertj.core.data.Offset.offset(nodeSize.get(k) * 0.01 + MIB)));
         }
+    }
+
+    private static double selfRead(ProcessIoCollector c, long pid) throws Exception {
+        return PromText.of(c.collect().families()).get("aiwatch_process_storage_read_bytes_total").entrySet().stream()
+                .filter(e -> e.getKey().contains("pid=" + pid + ",") || e.getKey().contains("pid=" + pid + "}"))
+                .mapToDouble(Map.Entry::getValue).findFirst()
+                .orElseThrow(() -> new AssertionError("own pid " + pid + " not tracked"));
     }
 
     private static PromText ours(Snapshot s) {
