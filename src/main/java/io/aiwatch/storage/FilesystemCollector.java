@@ -11,6 +11,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,12 +30,14 @@ import java.util.regex.Pattern;
  * semantics (see docs/STORAGE.md).
  *
  * <p>statvfs on a dead network mount blocks in the kernel, uninterruptibly. So each call runs on
- * a separate daemon thread and the collector waits at most {@code mount_timeout} for it. A mount
- * whose call is still running is reported in {@code aiwatch_filesystem_stat_timeout} and not
- * statted again until that call returns: at most one thread per stuck mount, never a pile.
+ * a separate daemon thread, four at a time, and the collector waits at most {@code mount_timeout}
+ * for each batch. A mount whose call is still running is reported in
+ * {@code aiwatch_filesystem_stat_timeout} and not statted again until that call returns: at most
+ * one thread per stuck mount, never a pile.
  */
 public final class FilesystemCollector implements Collector {
     private static final String[] LABELS = {"device", "mountpoint", "fstype"};
+    static final int STAT_WORKERS = 4;
 
     private final StorageConfig config;
     private final ParseErrors errors;
@@ -96,21 +99,19 @@ public final class FilesystemCollector implements Collector {
         var timedOut = gauge("aiwatch_filesystem_stat_timeout",
                 "1 while a statvfs call on this mount has overrun mount_timeout and not returned; the mount is skipped.");
         List<MountStat> stats = new ArrayList<>();
+        Map<String, Outcome> outcomes = statAll(mounts.values());
         for (Mount m : mounts.values()) {
             Labels l = Labels.of(LABELS[0], m.source(), LABELS[1], m.mountPoint(), LABELS[2], m.fsType());
             readOnly.add(l, m.readOnly() ? 1 : 0);
-            FsStat s;
-            try {
-                s = statWithDeadline(m.mountPoint());
-            } catch (TimeoutException e) {
+            Outcome o = outcomes.get(m.mountPoint());
+            if (o == Outcome.STUCK) {
                 timedOut.add(l, 1);
-                deviceError.add(l, 1);
-                continue;
-            } catch (IOException e) {
-                deviceError.add(l, 1);
+            }
+            deviceError.add(l, o.stat() == null ? 1 : 0);
+            if (o.stat() == null) {
                 continue;
             }
-            deviceError.add(l, 0);
+            FsStat s = o.stat();
             double unit = DiskCollector.unsigned(s.fragmentSize());
             size.add(l, DiskCollector.unsigned(s.blocks()) * unit);
             free.add(l, DiskCollector.unsigned(s.blocksFree()) * unit);
@@ -130,16 +131,50 @@ public final class FilesystemCollector implements Collector {
     public record MountStat(Mount mount, FsStat stat) {
     }
 
-    private FsStat statWithDeadline(String mountPoint) throws IOException, TimeoutException, InterruptedException {
-        Future<FsStat> pending = stuck.get(mountPoint);
-        if (pending != null) {
-            if (!pending.isDone()) {
-                throw new TimeoutException("still stuck");
+    /** This cycle's statvfs result of one mount point: a value, a failure, or {@link #STUCK}. */
+    private record Outcome(FsStat stat, IOException error) {
+        static final Outcome STUCK = new Outcome(null, null);
+    }
+
+    /**
+     * Stats the mount points {@value #STAT_WORKERS} at a time (node_exporter's default stat-workers),
+     * each batch waiting at most {@code mount_timeout}, so ten dead mounts cost three timeouts, not
+     * ten. Mount points whose earlier call is still running are not called again.
+     */
+    private Map<String, Outcome> statAll(Collection<Mount> mounts) throws InterruptedException {
+        List<String> points = mounts.stream().map(Mount::mountPoint).distinct().toList();
+        Map<String, Outcome> out = new HashMap<>();
+        for (int i = 0; i < points.size(); i += STAT_WORKERS) {
+            Map<String, Future<FsStat>> batch = new LinkedHashMap<>();
+            for (String mountPoint : points.subList(i, Math.min(points.size(), i + STAT_WORKERS))) {
+                Future<FsStat> pending = stuck.get(mountPoint);
+                if (pending != null && !pending.isDone()) {
+                    out.put(mountPoint, Outcome.STUCK);
+                    continue;
+                }
+                stuck.remove(mountPoint);
+                batch.put(mountPoint, submit(statPath(mountPoint)));
             }
-            stuck.remove(mountPoint);
+            long deadline = System.nanoTime() + config.mountTimeout().toNanos();
+            for (Map.Entry<String, Future<FsStat>> e : batch.entrySet()) {
+                try {
+                    long wait = Math.max(0, deadline - System.nanoTime());
+                    out.put(e.getKey(), new Outcome(e.getValue().get(wait, TimeUnit.NANOSECONDS), null));
+                } catch (TimeoutException ex) {
+                    stuck.put(e.getKey(), e.getValue());
+                    timeouts++;
+                    out.put(e.getKey(), Outcome.STUCK);
+                } catch (ExecutionException ex) {
+                    Throwable c = ex.getCause();
+                    out.put(e.getKey(), new Outcome(null, c instanceof IOException io ? io : new IOException(c)));
+                }
+            }
         }
-        String path = statPath(mountPoint);
-        Future<FsStat> call = callers.submit(() -> {
+        return out;
+    }
+
+    private Future<FsStat> submit(String path) {
+        return callers.submit(() -> {
             liveCalls.incrementAndGet();
             try {
                 return statter.stat(path);
@@ -147,15 +182,6 @@ public final class FilesystemCollector implements Collector {
                 liveCalls.decrementAndGet();
             }
         });
-        try {
-            return call.get(config.mountTimeout().toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            stuck.put(mountPoint, call);
-            timeouts++;
-            throw e;
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-        }
     }
 
     private String statPath(String mountPoint) {

@@ -117,6 +117,32 @@ class FilesystemCollectorTest {
     }
 
     @Test
+    void manyDeadMountsCostOneTimeoutPerBatchOfFourNotOneEach() throws Exception {
+        StorageConfig d = Fixtures.config();
+        StorageConfig c = new StorageConfig(true, d.interval(), false, d.diskExclude(), d.procRoot(), d.sysRoot(),
+                d.rootfs(), Duration.ofMillis(300), d.fsTypesExclude(), d.mountPointsExclude(), d.processPatterns(),
+                d.maxProcesses());
+        collector = new FilesystemCollector(c, errors, path -> {
+            try {
+                nfsServerBack.await(30, TimeUnit.SECONDS); // every mount is dead
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return new FsStat(1, 1, 1, 1, 1, 1);
+        });
+        long t0 = System.nanoTime();
+        Snapshot s = collector.collect();
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        // 8 mount points: two batches of 4, so ~600 ms; one at a time would be 2.4 s.
+        assertThat(ms).isBetween(500L, 1800L);
+        assertThat(family(s, "aiwatch_filesystem_stat_timeout").samples()).hasSize(8);
+        assertThat(family(s, "aiwatch_filesystem_stat_timeouts_total").samples().get(0).value()).isEqualTo(8.0);
+        assertThat(collector.liveCalls()).isEqualTo(8);
+        collector.collect();
+        assertThat(collector.liveCalls()).as("no new threads for mounts still stuck").isEqualTo(8);
+    }
+
+    @Test
     void statsUnderTheRootfsPrefixButLabelsTheHostMountPoint() throws Exception {
         StorageConfig d = Fixtures.config();
         StorageConfig c = new StorageConfig(true, d.interval(), false, d.diskExclude(), d.procRoot(), d.sysRoot(),
