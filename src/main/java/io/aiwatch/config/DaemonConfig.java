@@ -2,6 +2,7 @@ package io.aiwatch.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.aiwatch.inference.InferenceConfig;
+import io.aiwatch.storage.StorageConfig;
 
 /**
  * The root of the daemon's YAML configuration. Every section is optional; flags override it.
@@ -9,32 +10,39 @@ import io.aiwatch.inference.InferenceConfig;
  * @param listen HOST:PORT to serve on (default {@code :9400}, all interfaces)
  * @param gpu       the {@code gpu:} section
  * @param inference the {@code inference:} section (vLLM endpoints to scrape)
+ * @param storage   the {@code storage:} section (disks, filesystems, ZFS, process reads)
  */
 public record DaemonConfig(
         @JsonProperty("listen") String listen,
         @JsonProperty("gpu") GpuConfig gpu,
-        @JsonProperty("inference") InferenceConfig inference) {
+        @JsonProperty("inference") InferenceConfig inference,
+        @JsonProperty("storage") StorageConfig storage) {
 
     public DaemonConfig {
         listen = listen == null ? ":9400" : listen;
         ListenAddress.parse(listen);
         gpu = gpu == null ? GpuConfig.defaults() : gpu;
         inference = inference == null ? InferenceConfig.defaults() : inference;
+        storage = storage == null ? StorageConfig.defaults() : storage;
     }
 
     public static DaemonConfig defaults() {
-        return new DaemonConfig(null, null, null);
+        return new DaemonConfig(null, null, null, null);
     }
 
     public DaemonConfig withListen(String value) {
-        return new DaemonConfig(value, gpu, inference);
+        return new DaemonConfig(value, gpu, inference, storage);
     }
 
     public DaemonConfig withGpu(GpuConfig value) {
-        return new DaemonConfig(listen, value, inference);
+        return new DaemonConfig(listen, value, inference, storage);
     }
 
     public DaemonConfig withInference(InferenceConfig value) {
-        return new DaemonConfig(listen, gpu, value);
+        return new DaemonConfig(listen, gpu, value, storage);
+    }
+
+    public DaemonConfig withStorage(StorageConfig value) {
+        return new DaemonConfig(listen, gpu, inference, value);
     }
 }

@@ -10,6 +10,7 @@ import io.aiwatch.export.prometheus.ExpositionRenderer;
 import io.aiwatch.export.prometheus.ProcessMetrics;
 import io.aiwatch.http.DaemonServer;
 import io.aiwatch.inference.InferenceCollectors;
+import io.aiwatch.storage.StorageCollectors;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +39,7 @@ public final class Daemon implements AutoCloseable {
         this.gpu = GpuSetup.create(config.gpu(), clock, store, notes);
         gpu.collectors().forEach(runner::start);
         InferenceCollectors.create(config.inference(), clock).forEach(runner::start);
+        StorageCollectors.create(config.storage(), clock, gpu::gpuPids).forEach(runner::start);
         ExpositionRenderer renderer = new ExpositionRenderer(store, List::of, processMetrics::text);
         this.server = new DaemonServer(store, renderer, VersionProvider.version(), () -> new ArrayList<>(notes));
         this.port = server.start(ListenAddress.parse(config.listen()));
