@@ -28,6 +28,6 @@ java -jar "$D/aiwatch.jar" daemon --listen 127.0.0.1:19400 > "$OUT/daemon.log" 2
 pid=$!
 sleep 8
 fetch /metrics > "$OUT/metrics-h100.prom"
-{ echo "--- /ready"; fetch /ready; echo; echo "--- / (status page)"; fetch /; } >> "$OUT/daemon.log"
+{ echo "--- /ready"; fetch /ready; echo; echo "--- / (status page)"; fetch /; } > "$OUT/http.txt"
 kill $pid; wait $pid 2>/dev/null
 ls -la "$OUT"

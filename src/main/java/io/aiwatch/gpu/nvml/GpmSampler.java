@@ -47,6 +47,12 @@ final class GpmSampler {
                     if (codes[i] != Nvml.SUCCESS) {
                         throw nvml.error("nvmlGpmMetricsGet", codes[i]);
                     }
+                    if (!Double.isFinite(values[i])) {
+                        // Seen on an idle H100 (driver 580.159.04): DRAM_BW_UTIL came back NaN with
+                        // NVML_SUCCESS for a short sample pair. A ratio of NaN is no reading: skip this cycle.
+                        throw new GpuCallException("nvmlGpmMetricsGet", Nvml.ERROR_NO_DATA,
+                                field + " came back " + values[i] + " for this sample pair");
+                    }
                     return values[i] * METRICS.get(i).scale();
                 }
             }

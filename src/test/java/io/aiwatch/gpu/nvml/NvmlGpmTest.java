@@ -54,6 +54,20 @@ class NvmlGpmTest {
     }
 
     @Test
+    void aNanMetricIsNoReadingForThatCycleNotANanSample() throws Exception {
+        backend = FakeNvml.backend();
+        catchThrowableOfType(GpuCallException.class, () -> backend.reader(0).read(DcgmField.DCGM_FI_PROF_DRAM_ACTIVE));
+        fake.fake_set_value(0, "gpm.10", Double.NaN);
+        DeviceReader r = backend.reader(0);
+        assertThat(catchThrowableOfType(GpuCallException.class, () -> r.read(DcgmField.DCGM_FI_PROF_DRAM_ACTIVE)).code())
+                .isEqualTo(NvmlReturn.NO_DATA);
+        assertThat(r.read(DcgmField.DCGM_FI_PROF_SM_ACTIVE)).isEqualTo(0.02);
+        fake.fake_set_value(0, "gpm.10", 7);
+        backend.reader(0).read(DcgmField.DCGM_FI_PROF_SM_ACTIVE); // the pair (NaN, 7) is skipped too
+        assertThat(backend.reader(0).read(DcgmField.DCGM_FI_PROF_DRAM_ACTIVE)).as("pair (7, 7)").isEqualTo(0.07);
+    }
+
+    @Test
     void everyProfilingFieldIsScaledToDcgmUnits() throws Exception {
         backend = FakeNvml.backend();
         catchThrowableOfType(GpuCallException.class, () -> backend.reader(0).read(DcgmField.DCGM_FI_PROF_SM_ACTIVE));
