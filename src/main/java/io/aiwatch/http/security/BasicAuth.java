@@ -31,6 +31,7 @@ public final class BasicAuth {
     private final long ttlNanos;
     private final Map<String, Long> verified = new ConcurrentHashMap<>();
     private final Object bcryptLock = new Object();
+    private final java.util.concurrent.atomic.AtomicLong bcryptRuns = new java.util.concurrent.atomic.AtomicLong();
 
     /**
      * @param users    user name to bcrypt hash, already validated by {@link WebConfigLoader}
@@ -78,6 +79,7 @@ public final class BasicAuth {
 
     private boolean bcrypt(String password, String hash) {
         synchronized (bcryptLock) {
+            bcryptRuns.incrementAndGet();
             try {
                 return BCrypt.verifyer().verify(password.getBytes(StandardCharsets.UTF_8),
                         hash.getBytes(StandardCharsets.US_ASCII)).verified;
@@ -85,6 +87,11 @@ public final class BasicAuth {
                 return false;
             }
         }
+    }
+
+    /** How many bcrypt comparisons ran (the expensive part); for tests and diagnostics. */
+    long bcryptRuns() {
+        return bcryptRuns.get();
     }
 
     private record Credentials(String user, String password) {

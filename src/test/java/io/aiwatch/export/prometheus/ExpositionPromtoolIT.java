@@ -31,6 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * </ul>
  */
 class ExpositionPromtoolIT {
+    private static final String CAMEL = "label names should be written in 'snake_case' not 'camelCase'";
+
     /**
      * The only promlint findings tolerated, all caused by dcgm-exporter names that compatibility
      * forbids changing: its counters have no {@code _total}, one is called {@code ..._COUNTER}, and its
@@ -45,7 +47,6 @@ class ExpositionPromtoolIT {
             "DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION " + CAMEL,
             "DCGM_FI_DEV_NVLINK_BANDWIDTH_TOTAL " + CAMEL,
             "DCGM_FI_DEV_PCIE_REPLAY_COUNTER " + CAMEL);
-    private static final String CAMEL = "label names should be written in 'snake_case' not 'camelCase'";
 
     @TempDir
     Path dir;
