@@ -66,7 +66,9 @@ public final class WebConfigLoader {
             WebConfig c = YAML.readValue(bytes, WebConfig.class);
             return c == null ? WebConfig.defaults() : c;
         } catch (UnrecognizedPropertyException e) {
-            throw new WebConfigException(where(file, e.getLocation()) + "unknown key \"" + e.getPropertyName()
+            int line = lineOfKey(new String(bytes, StandardCharsets.UTF_8), e.getPropertyName(),
+                    e.getLocation() == null ? Integer.MAX_VALUE : e.getLocation().getLineNr());
+            throw new WebConfigException(file + ":" + line + ": unknown key \"" + e.getPropertyName()
                     + "\" (allowed here: " + e.getKnownPropertyIds() + ")");
         } catch (JsonProcessingException e) {
             throw new WebConfigException(where(file, e.getLocation()) + rootMessage(e));
@@ -251,6 +253,22 @@ public final class WebConfigLoader {
         } catch (IOException e) {
             throw new WebConfigException("cannot read " + what + " " + p + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The line of {@code key:} at or before {@code notAfter}: Jackson's YAML location for an unknown
+     * key points past its value, so the key's own line is looked up in the text.
+     */
+    static int lineOfKey(String text, String key, int notAfter) {
+        Pattern p = Pattern.compile("^\\s*(?:-\\s+)?[\"']?" + Pattern.quote(key) + "[\"']?\\s*:");
+        List<String> lines = text.lines().toList();
+        int found = -1;
+        for (int i = 0; i < lines.size() && i < notAfter; i++) {
+            if (p.matcher(lines.get(i)).find()) {
+                found = i + 1;
+            }
+        }
+        return found;
     }
 
     private static String where(Path file, JsonLocation loc) {

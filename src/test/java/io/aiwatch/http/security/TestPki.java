@@ -48,8 +48,22 @@ final class TestPki {
             }
         }
 
-        /** The traditional OpenSSL form: "EC PRIVATE KEY" or "RSA PRIVATE KEY". */
+        /** The traditional OpenSSL form: "EC PRIVATE KEY" (SEC 1, with the named curve, as openssl writes it) or "RSA PRIVATE KEY". */
         String traditionalKeyPem() {
+            if (keys.getPrivate() instanceof java.security.interfaces.ECPrivateKey ec) {
+                try {
+                    var sec1 = new org.bouncycastle.asn1.sec.ECPrivateKey(256, ec.getS(),
+                            new org.bouncycastle.asn1.x9.X962Parameters(org.bouncycastle.asn1.sec.SECObjectIdentifiers.secp256r1));
+                    return pem(new org.bouncycastle.util.io.pem.PemObject("EC PRIVATE KEY", sec1.getEncoded()));
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            return pem(keys);
+        }
+
+        /** BouncyCastle's own KeyPair output: an "EC PRIVATE KEY" without curve parameters. */
+        String curvelessKeyPem() {
             return pem(keys);
         }
 
