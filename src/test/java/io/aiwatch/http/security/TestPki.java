@@ -161,8 +161,60 @@ final class TestPki {
             kmf.init(ks, "pw".toCharArray());
         }
         SSLContext ctx = SSLContext.getInstance(protocol);
-        ctx.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), new SecureRandom());
+        javax.net.ssl.KeyManager[] kms = null;
+        if (kmf != null) {
+            kms = new javax.net.ssl.KeyManager[] {new AlwaysPresent((javax.net.ssl.X509ExtendedKeyManager) kmf.getKeyManagers()[0])};
+        }
+        ctx.init(kms, tmf.getTrustManagers(), new SecureRandom());
         return ctx;
+    }
+
+    /**
+     * Presents the client certificate whatever CAs the server names: the JDK's own key manager
+     * would silently send no certificate when its issuer is not in the server's list, and the test
+     * of a wrong certificate would then test nothing.
+     */
+    private static final class AlwaysPresent extends javax.net.ssl.X509ExtendedKeyManager {
+        private final javax.net.ssl.X509ExtendedKeyManager d;
+
+        AlwaysPresent(javax.net.ssl.X509ExtendedKeyManager d) {
+            this.d = d;
+        }
+
+        @Override
+        public String chooseEngineClientAlias(String[] keyType, java.security.Principal[] issuers, javax.net.ssl.SSLEngine e) {
+            return "client";
+        }
+
+        @Override
+        public String chooseClientAlias(String[] keyType, java.security.Principal[] issuers, java.net.Socket socket) {
+            return "client";
+        }
+
+        @Override
+        public String[] getClientAliases(String keyType, java.security.Principal[] issuers) {
+            return new String[] {"client"};
+        }
+
+        @Override
+        public String[] getServerAliases(String keyType, java.security.Principal[] issuers) {
+            return null;
+        }
+
+        @Override
+        public String chooseServerAlias(String keyType, java.security.Principal[] issuers, java.net.Socket socket) {
+            return null;
+        }
+
+        @Override
+        public X509Certificate[] getCertificateChain(String alias) {
+            return d.getCertificateChain(alias);
+        }
+
+        @Override
+        public java.security.PrivateKey getPrivateKey(String alias) {
+            return d.getPrivateKey(alias);
+        }
     }
 
     static InetAddress loopback() {
