@@ -69,6 +69,10 @@ class HostileRequestsTest {
                 for (int i = 0; i < results.size(); i++) {
                     int status = results.get(i).get(30, TimeUnit.SECONDS);
                     statuses.merge(status, 1, Integer::sum);
+                    if (i < cases.size() && i < 45) {
+                        System.out.println("case " + i + " -> " + status + " : " + printable(sent.get(i)).substring(0,
+                                Math.min(60, printable(sent.get(i)).length())));
+                    }
                     if (status != -1 && !REFUSALS.contains(status)) {
                         wrong.add(status + " for " + printable(sent.get(i)));
                     }
