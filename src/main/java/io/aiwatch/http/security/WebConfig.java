@@ -21,7 +21,17 @@ public record WebConfig(
         @JsonProperty("rate_limit") RateLimitConfig rateLimit) {
 
     public WebConfig {
-        basicAuthUsers = basicAuthUsers == null ? Map.of() : Map.copyOf(basicAuthUsers);
+        basicAuthUsers = copyNullsAsEmpty(basicAuthUsers);
+    }
+
+    /** YAML {@code key:} with no value reads as null; keep the key so validation can name it. */
+    static Map<String, String> copyNullsAsEmpty(Map<String, String> m) {
+        if (m == null) {
+            return Map.of();
+        }
+        java.util.LinkedHashMap<String, String> copy = new java.util.LinkedHashMap<>();
+        m.forEach((k, v) -> copy.put(k == null ? "" : k, v == null ? "" : v));
+        return java.util.Collections.unmodifiableMap(copy);
     }
 
     /** No TLS, no users, no headers: what runs without {@code --web.config.file}. */
@@ -90,7 +100,7 @@ public record WebConfig(
             @JsonProperty("headers") Map<String, String> headers) {
         public HttpServerConfig {
             http2 = http2 == null || http2;
-            headers = headers == null ? Map.of() : Map.copyOf(headers);
+            headers = copyNullsAsEmpty(headers);
         }
     }
 

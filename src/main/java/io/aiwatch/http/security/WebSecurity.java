@@ -169,6 +169,15 @@ public final class WebSecurity {
     }
 
     private Active activate(LoadedWebConfig loaded) {
+        if (loaded.tls() != null) {
+            var cert = loaded.tls().chain().get(0);
+            try {
+                cert.checkValidity();
+            } catch (java.security.cert.CertificateException e) {
+                LOG.warn("the TLS certificate from {} is not valid now (valid {} to {}); clients that verify will refuse it",
+                        loaded.source(), cert.getNotBefore().toInstant(), cert.getNotAfter().toInstant());
+            }
+        }
         var rl = loaded.config().rateLimit();
         int burst = rl == null || rl.burst() == null ? 0 : rl.burst();
         return new Active(loaded, new BasicAuth(loaded.config().basicAuthUsers(), nanoTime, AUTH_CACHE_TTL),

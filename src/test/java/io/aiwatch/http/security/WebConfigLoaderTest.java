@@ -110,6 +110,10 @@ class WebConfigLoaderTest {
     void refusesBadHashesAndHeaders() throws Exception {
         assertThatThrownBy(() -> WebConfigLoader.load(write("basic_auth_users:\n  bob: plaintext\n")))
                 .hasMessageContaining("user \"bob\": not a bcrypt hash").hasMessageNotContaining("plaintext");
+        assertThatThrownBy(() -> WebConfigLoader.load(write("basic_auth_users:\n  bob:\n")))
+                .hasMessageContaining("user \"bob\": not a bcrypt hash");
+        assertThatThrownBy(() -> WebConfigLoader.load(write("http_server_config:\n  headers:\n    X-Frame-Options:\n")))
+                .hasMessageContaining("X-Frame-Options");
         assertThatThrownBy(() -> WebConfigLoader.load(write("basic_auth_users:\n  bob: $1$abc$def\n")))
                 .hasMessageContaining("not a bcrypt hash");
         assertThatThrownBy(() -> WebConfigLoader.load(write("http_server_config:\n  headers:\n    X-Evil: 1\n")))
