@@ -45,6 +45,10 @@ public final class DaemonCommand implements Callable<Integer> {
     @Option(names = {"-n", "--no-hostname"}, description = "Omit the host label, as dcgm-exporter's -n does.")
     boolean noHostname;
 
+    @Option(names = {"--web.config.file", "--web-config-file"}, paramLabel = "FILE",
+            description = "exporter-toolkit web-config file: TLS, mTLS, basic auth, response headers (docs/SECURITY.md).")
+    String webConfigFile;
+
     /** Builds the effective configuration: file, then flags. */
     DaemonConfig effectiveConfig() throws ConfigException {
         DaemonConfig cfg = config == null ? DaemonConfig.defaults() : new ConfigLoader().load(config);
@@ -71,6 +75,9 @@ public final class DaemonCommand implements Callable<Integer> {
             }
             if (noHostname) {
                 gpu = gpu.withHostnameLabel("none");
+            }
+            if (webConfigFile != null) {
+                cfg = cfg.withHttp(cfg.http().withWebConfigFile(webConfigFile));
             }
             return cfg.withGpu(gpu);
         } catch (IllegalArgumentException e) {

@@ -11,12 +11,14 @@ import io.aiwatch.storage.StorageConfig;
  * @param gpu       the {@code gpu:} section
  * @param inference the {@code inference:} section (vLLM endpoints to scrape)
  * @param storage   the {@code storage:} section (disks, filesystems, ZFS, process reads)
+ * @param http      the {@code http:} section (web-config file, server hardening)
  */
 public record DaemonConfig(
         @JsonProperty("listen") String listen,
         @JsonProperty("gpu") GpuConfig gpu,
         @JsonProperty("inference") InferenceConfig inference,
-        @JsonProperty("storage") StorageConfig storage) {
+        @JsonProperty("storage") StorageConfig storage,
+        @JsonProperty("http") HttpConfig http) {
 
     public DaemonConfig {
         listen = listen == null ? ":9400" : listen;
@@ -24,25 +26,30 @@ public record DaemonConfig(
         gpu = gpu == null ? GpuConfig.defaults() : gpu;
         inference = inference == null ? InferenceConfig.defaults() : inference;
         storage = storage == null ? StorageConfig.defaults() : storage;
+        http = http == null ? HttpConfig.defaults() : http;
     }
 
     public static DaemonConfig defaults() {
-        return new DaemonConfig(null, null, null, null);
+        return new DaemonConfig(null, null, null, null, null);
     }
 
     public DaemonConfig withListen(String value) {
-        return new DaemonConfig(value, gpu, inference, storage);
+        return new DaemonConfig(value, gpu, inference, storage, http);
     }
 
     public DaemonConfig withGpu(GpuConfig value) {
-        return new DaemonConfig(listen, value, inference, storage);
+        return new DaemonConfig(listen, value, inference, storage, http);
     }
 
     public DaemonConfig withInference(InferenceConfig value) {
-        return new DaemonConfig(listen, gpu, value, storage);
+        return new DaemonConfig(listen, gpu, value, storage, http);
     }
 
     public DaemonConfig withStorage(StorageConfig value) {
-        return new DaemonConfig(listen, gpu, inference, value);
+        return new DaemonConfig(listen, gpu, inference, value, http);
+    }
+
+    public DaemonConfig withHttp(HttpConfig value) {
+        return new DaemonConfig(listen, gpu, inference, storage, value);
     }
 }

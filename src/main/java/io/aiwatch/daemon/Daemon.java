@@ -8,7 +8,14 @@ import io.aiwatch.config.DaemonConfig;
 import io.aiwatch.config.ListenAddress;
 import io.aiwatch.export.prometheus.ExpositionRenderer;
 import io.aiwatch.export.prometheus.ProcessMetrics;
+import io.aiwatch.collect.MetricFamily;
 import io.aiwatch.http.DaemonServer;
+import io.aiwatch.http.security.HardenedServer;
+import io.aiwatch.http.security.ScrapeLimiter;
+import io.aiwatch.http.security.WebConfigException;
+import io.aiwatch.http.security.WebSecurity;
+import java.nio.file.Path;
+import java.util.Optional;
 import io.aiwatch.inference.InferenceCollectors;
 import io.aiwatch.storage.StorageCollectors;
 import java.time.Clock;
@@ -40,9 +47,23 @@ public final class Daemon implements AutoCloseable {
         gpu.collectors().forEach(runner::start);
         InferenceCollectors.create(config.inference(), clock).forEach(runner::start);
         StorageCollectors.create(config.storage(), clock, gpu::gpuPids).forEach(runner::start);
-        ExpositionRenderer renderer = new ExpositionRenderer(store, List::of, processMetrics::text);
-        this.server = new DaemonServer(store, renderer, VersionProvider.version(), () -> new ArrayList<>(notes));
-        this.port = server.start(ListenAddress.parse(config.listen()));
+        WebSecurity security;
+        try {
+            security = WebSecurity.load(Optional.ofNullable(config.http().webConfigFile()).map(Path::of));
+        } catch (WebConfigException e) {
+            runner.close();
+            throw new ConfigException(e.getMessage());
+        }
+        HardenedServer hardened = new HardenedServer(config.http().hardening());
+        ScrapeLimiter limiter = new ScrapeLimiter(config.http().hardening().maxConcurrentScrapes());
+        ExpositionRenderer renderer = new ExpositionRenderer(store, () -> {
+            List<MetricFamily> extra = new ArrayList<>(security.families());
+            extra.addAll(limiter.families());
+            return extra;
+        }, processMetrics::text);
+        this.server = new DaemonServer(store, renderer, VersionProvider.version(), () -> new ArrayList<>(notes),
+                ListenAddress.parse(config.listen()), security, hardened, limiter);
+        this.port = server.start();
         LOG.info("aiwatch " + VersionProvider.version() + " serving on " + config.listen() + " (port " + port + ")");
     }
 

@@ -44,6 +44,14 @@ class DaemonCommandLineTest {
     }
 
     @Test
+    void brokenWebConfigStopsStartUp(@TempDir Path dir) throws Exception {
+        Path web = Files.writeString(dir.resolve("web.yml"), "basic_auth_users:\n  u: notahash\n");
+        Result r = run("daemon", "--listen", "127.0.0.1:0", "--simulate-gpus", "1", "--web.config.file", web.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("aiwatch: configuration error: ").contains(web.toString());
+    }
+
+    @Test
     void missingConfigFileIsNamed() {
         Result r = run("daemon", "--config", "/nonexistent/aiwatch.yaml");
         assertThat(r.code()).isEqualTo(2);

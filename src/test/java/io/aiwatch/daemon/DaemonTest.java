@@ -58,6 +58,47 @@ class DaemonTest {
     }
 
     @Test
+    void negotiatesOpenMetricsAndGzipKeepingDcgmNames() throws Exception {
+        try (Daemon d = Daemon.start(simulated(1), Clock.systemUTC())) {
+            awaitReady(d, 200);
+            HttpResponse<String> om = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + d.port() + "/metrics"))
+                    .header("Accept", "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5").build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(om.headers().firstValue("Content-Type")).hasValue("application/openmetrics-text; version=1.0.0; charset=utf-8");
+            assertThat(om.body()).endsWith("# EOF\n").containsOnlyOnce("# EOF")
+                    .contains("# TYPE DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION unknown\n")
+                    .contains("DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION{gpu=\"0\"")
+                    .contains("# TYPE aiwatch_collector_runs counter\n").contains("aiwatch_collector_runs_total{collector=\"gpu\"}")
+                    .contains("jvm_memory_used_bytes");
+
+            HttpResponse<byte[]> gz = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + d.port() + "/metrics"))
+                    .header("Accept-Encoding", "gzip").build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(gz.headers().firstValue("Content-Encoding")).hasValue("gzip");
+            String unzipped = new String(new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gz.body())).readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(unzipped).contains("# TYPE DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION counter\n");
+        }
+    }
+
+    @Test
+    void webConfigBasicAuthProtectsTheEndpoints(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        String hash = at.favre.lib.crypto.bcrypt.BCrypt.withDefaults().hashToString(4, "s3cret".toCharArray());
+        java.nio.file.Path web = java.nio.file.Files.writeString(dir.resolve("web.yml"),
+                "basic_auth_users:\n  prometheus: '" + hash + "'\n");
+        DaemonConfig cfg = simulated(1).withHttp(io.aiwatch.config.HttpConfig.defaults().withWebConfigFile(web.toString()));
+        try (Daemon d = Daemon.start(cfg, Clock.systemUTC())) {
+            HttpResponse<String> denied = get(d, "/metrics");
+            assertThat(denied.statusCode()).isEqualTo(401);
+            assertThat(denied.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Basic"));
+            String auth = "Basic " + java.util.Base64.getEncoder().encodeToString("prometheus:s3cret".getBytes());
+            HttpResponse<String> ok = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + d.port() + "/metrics"))
+                    .header("Authorization", auth).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(ok.statusCode()).isEqualTo(200);
+            assertThat(ok.body()).contains("aiwatch_collector_up");
+        }
+    }
+
+    @Test
     void lostGpuShowsDownWhileTheOtherGpuKeepsReporting() throws Exception {
         try (Daemon d = Daemon.start(simulated(2), Clock.systemUTC())) {
             awaitReady(d, 200);

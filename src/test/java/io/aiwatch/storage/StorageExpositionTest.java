@@ -33,7 +33,7 @@ class StorageExpositionTest {
                 store.register(collectors.get(i).name(), collectors.get(i).interval(), collectors.get(i).staleAfter());
                 runner.runOnce(collectors.get(i));
             }
-            String text = new String(new ExpositionRenderer(store, List::of, () -> new byte[0]).render(), StandardCharsets.UTF_8);
+            String text = new String(new ExpositionRenderer(store, List::of, format -> new byte[0]).render(), StandardCharsets.UTF_8);
             Map<String, Long> typeLines = Arrays.stream(text.split("\n")).filter(l -> l.startsWith("# TYPE "))
                     .map(l -> l.split(" ")[2]).collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
             assertThat(typeLines).allSatisfy((name, n) -> assertThat(n).as(name).isEqualTo(1L));

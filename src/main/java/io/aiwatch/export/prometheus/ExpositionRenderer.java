@@ -9,6 +9,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import io.aiwatch.export.prometheus.ContentNegotiation.Format;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -20,7 +22,7 @@ import java.util.function.Supplier;
 public final class ExpositionRenderer {
     private final SnapshotStore store;
     private final Supplier<List<MetricFamily>> extraFamilies;
-    private final Supplier<byte[]> trailingText;
+    private final Function<Format, byte[]> trailingText;
     private final Map<String, Rendered> cache = new ConcurrentHashMap<>();
 
     private record Rendered(Snapshot snapshot, byte[] bytes) {
@@ -29,10 +31,11 @@ public final class ExpositionRenderer {
     /**
      * @param extraFamilies families computed at scrape time besides the store's (process and
      *                      exporter self-metrics); must be cheap
-     * @param trailingText  ready-made text exposition appended at the end (JVM metrics)
+     * @param trailingText  ready-made exposition in the given format appended at the end (JVM
+     *                      metrics), without an OpenMetrics {@code # EOF}
      */
     public ExpositionRenderer(SnapshotStore store, Supplier<List<MetricFamily>> extraFamilies,
-                              Supplier<byte[]> trailingText) {
+                              Function<Format, byte[]> trailingText) {
         this.store = store;
         this.extraFamilies = extraFamilies;
         this.trailingText = trailingText;
@@ -40,6 +43,11 @@ public final class ExpositionRenderer {
 
     /** The whole exposition in text format 0.0.4, UTF-8. */
     public byte[] render() {
+        return render(Format.TEXT_0_0_4);
+    }
+
+    /** The whole exposition in {@code format}, UTF-8. */
+    public byte[] render(Format format) {
         Instant now = store.now();
         List<CollectorState> states = store.states();
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(16 * 1024);
@@ -47,32 +55,46 @@ public final class ExpositionRenderer {
             // A stale snapshot is not served as if it were current: its collector shows
             // aiwatch_collector_up 0 and its age instead.
             if (s.last() != null && s.isFresh(now)) {
-                out.writeBytes(renderedBytes(s.name(), s.last().snapshot()));
+                out.writeBytes(renderedBytes(s.name(), s.last().snapshot(), format));
             }
         }
         StringBuilder tail = new StringBuilder(2048);
         for (MetricFamily f : CollectorSelfMetrics.families(states, now)) {
-            TextFormat.write(tail, f);
+            write(tail, f, format);
         }
         for (MetricFamily f : extraFamilies.get()) {
-            TextFormat.write(tail, f);
+            write(tail, f, format);
         }
         out.writeBytes(tail.toString().getBytes(StandardCharsets.UTF_8));
-        out.writeBytes(trailingText.get());
+        out.writeBytes(trailingText.apply(format));
+        if (format == Format.OPENMETRICS_1_0_0) {
+            StringBuilder eof = new StringBuilder();
+            OpenMetricsFormat.writeEof(eof);
+            out.writeBytes(eof.toString().getBytes(StandardCharsets.UTF_8));
+        }
         return out.toByteArray();
     }
 
-    private byte[] renderedBytes(String collector, Snapshot snapshot) {
-        Rendered r = cache.get(collector);
+    private static void write(StringBuilder out, MetricFamily f, Format format) {
+        if (format == Format.OPENMETRICS_1_0_0) {
+            OpenMetricsFormat.write(out, f);
+        } else {
+            TextFormat.write(out, f);
+        }
+    }
+
+    private byte[] renderedBytes(String collector, Snapshot snapshot, Format format) {
+        String key = collector + "/" + format;
+        Rendered r = cache.get(key);
         if (r != null && r.snapshot() == snapshot) {
             return r.bytes();
         }
         StringBuilder sb = new StringBuilder(8192);
         for (MetricFamily f : snapshot.families()) {
-            TextFormat.write(sb, f);
+            write(sb, f, format);
         }
         byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
-        cache.put(collector, new Rendered(snapshot, bytes));
+        cache.put(key, new Rendered(snapshot, bytes));
         return bytes;
     }
 }

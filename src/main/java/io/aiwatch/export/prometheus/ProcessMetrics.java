@@ -22,8 +22,8 @@ public final class ProcessMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
     private final Clock clock;
-    private volatile byte[] cached = new byte[0];
-    private volatile long cachedAtMillis = Long.MIN_VALUE / 2;
+    private final Cached text = new Cached(TextFormat.CONTENT_TYPE, false);
+    private final Cached openMetrics = new Cached(OpenMetricsFormat.CONTENT_TYPE, true);
 
     public ProcessMetrics(Clock clock) {
         this.clock = clock;
@@ -40,18 +40,44 @@ public final class ProcessMetrics implements AutoCloseable {
         new FileDescriptorMetrics().bindTo(registry);
     }
 
-    /** Text exposition of the JVM and process meters, at most one second old. */
+    /** Text exposition 0.0.4 of the JVM and process meters, at most one second old. */
     public byte[] text() {
-        long now = clock.millis();
-        if (now - cachedAtMillis >= 1000) {
-            synchronized (this) {
-                if (now - cachedAtMillis >= 1000) {
-                    cached = registry.scrape().getBytes(StandardCharsets.UTF_8);
-                    cachedAtMillis = now;
+        return text.get();
+    }
+
+    /** The JVM and process meters in {@code format}, at most one second old, without {@code # EOF}. */
+    public byte[] text(ContentNegotiation.Format format) {
+        return format == ContentNegotiation.Format.OPENMETRICS_1_0_0 ? openMetrics.get() : text.get();
+    }
+
+    /** One format's text, refreshed at most once a second. */
+    private final class Cached {
+        private final String contentType;
+        private final boolean stripEof;
+        private volatile byte[] bytes = new byte[0];
+        private volatile long atMillis = Long.MIN_VALUE / 2;
+
+        Cached(String contentType, boolean stripEof) {
+            this.contentType = contentType;
+            this.stripEof = stripEof;
+        }
+
+        byte[] get() {
+            long now = clock.millis();
+            if (now - atMillis >= 1000) {
+                synchronized (this) {
+                    if (now - atMillis >= 1000) {
+                        String s = registry.scrape(contentType);
+                        if (stripEof && s.endsWith("# EOF\n")) {
+                            s = s.substring(0, s.length() - "# EOF\n".length());
+                        }
+                        bytes = s.getBytes(StandardCharsets.UTF_8);
+                        atMillis = now;
+                    }
                 }
             }
+            return bytes;
         }
-        return cached;
     }
 
     @Override
