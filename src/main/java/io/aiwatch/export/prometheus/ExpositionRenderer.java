@@ -24,6 +24,7 @@ public final class ExpositionRenderer {
     private final Supplier<List<MetricFamily>> extraFamilies;
     private final Function<Format, byte[]> trailingText;
     private final Map<String, Rendered> cache = new ConcurrentHashMap<>();
+    private volatile int lastSize = 16 * 1024;
 
     private record Rendered(Snapshot snapshot, byte[] bytes) {
     }
@@ -50,7 +51,8 @@ public final class ExpositionRenderer {
     public byte[] render(Format format) {
         Instant now = store.now();
         List<CollectorState> states = store.states();
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(16 * 1024);
+        // Sized from the last scrape so the buffer does not grow (and copy) while filling.
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(lastSize + 1024);
         for (CollectorState s : states) {
             // A stale snapshot is not served as if it were current: its collector shows
             // aiwatch_collector_up 0 and its age instead.
@@ -72,6 +74,7 @@ public final class ExpositionRenderer {
             OpenMetricsFormat.writeEof(eof);
             out.writeBytes(eof.toString().getBytes(StandardCharsets.UTF_8));
         }
+        lastSize = out.size();
         return out.toByteArray();
     }
 

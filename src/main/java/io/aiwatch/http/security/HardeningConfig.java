@@ -38,7 +38,9 @@ public record HardeningConfig(
     }
 
     public static HardeningConfig defaults() {
-        return new HardeningConfig(Duration.ofSeconds(10), 8 * 1024, 64 * 1024, 256, 32, 512, 8);
+        // 40 concurrent scrapes, as nvidia_gpu_exporter's --web.max-requests: a scrape costs well under a millisecond
+        // of CPU here, so the cap is about shedding a runaway client, not about protecting NVML.
+        return new HardeningConfig(Duration.ofSeconds(10), 8 * 1024, 64 * 1024, 256, 64, 512, 40);
     }
 
     /** The YAML form; absent keys keep their defaults. */
