@@ -130,6 +130,14 @@ public final class GpuCollector implements Collector {
                 "XID errors reported by the driver since the daemon started, by XID.");
         var processMemory = MetricFamily.builder("aiwatch_gpu_process_memory_bytes", MetricType.GAUGE,
                 "GPU memory used by a process, bytes; the smallest beyond the per-GPU limit are summed under pid=\"other\".");
+        var slowdown = MetricFamily.builder("aiwatch_gpu_slowdown_temperature_celsius", MetricType.GAUGE,
+                "GPU temperature at which the device slows itself down (NVML threshold), °C.");
+        var shutdown = MetricFamily.builder("aiwatch_gpu_shutdown_temperature_celsius", MetricType.GAUGE,
+                "GPU temperature at which the device shuts down (NVML threshold), °C.");
+        var memoryMax = MetricFamily.builder("aiwatch_gpu_memory_max_temperature_celsius", MetricType.GAUGE,
+                "Maximum operating temperature of the GPU memory (HBM) (NVML threshold), °C.");
+        var powerLimit = MetricFamily.builder("aiwatch_gpu_power_limit_watts", MetricType.GAUGE,
+                "Enforced power limit of the device, watts.");
         List<GpuStatus.Device> devices = new ArrayList<>();
 
         for (GpuDeviceInfo d : backend.devices()) {
@@ -150,6 +158,10 @@ public final class GpuCollector implements Collector {
             }
             boolean isUp = !health.isLost(idx);
             up.add(labels, isUp ? 1 : 0);
+            addIfKnown(slowdown, labels, d.slowdownTempCelsius());
+            addIfKnown(shutdown, labels, d.shutdownTempCelsius());
+            addIfKnown(memoryMax, labels, d.memoryMaxTempCelsius());
+            addIfKnown(powerLimit, labels, d.powerLimitWatts());
             devices.add(new GpuStatus.Device(d, isUp, health.lostReason(idx), health.unsupportedOn(idx), pids));
         }
 
@@ -159,6 +171,10 @@ public final class GpuCollector implements Collector {
         }
         if (role == Role.FAST) {
             families.add(up.build());
+            families.add(slowdown.build());
+            families.add(shutdown.build());
+            families.add(memoryMax.build());
+            families.add(powerLimit.build());
             families.add(clockEvents.build());
             families.add(xids.build());
             families.add(errorFamily());
@@ -166,6 +182,13 @@ public final class GpuCollector implements Collector {
             families.add(processMemory.build());
         }
         return new Snapshot(families, new GpuStatus(backend.name(), backend.driverVersion(), devices));
+    }
+
+    /** Static thresholds are exported so alert rules compare against the device's own limits. */
+    private static void addIfKnown(MetricFamily.Builder family, Labels labels, double value) {
+        if (Double.isFinite(value) && value > 0) {
+            family.add(labels, value);
+        }
     }
 
     private void readFields(int idx, GpuBackend.DeviceReader reader, Labels labels,

@@ -59,6 +59,8 @@ class FieldsDocTest {
                 .append("| `aiwatch_gpu_xid_errors_total{xid}` | XIDs counted from NVML events since the daemon started (use `increase()`) |\n")
                 .append("| `aiwatch_gpu_clock_event_active{reason}` | 1 while a clock event (throttle) reason is active; reasons as dcgm-exporter's `clock_event` values |\n")
                 .append("| `aiwatch_gpu_process_memory_bytes{pid,command,container_id}` | GPU memory per process; at most `gpu.process_limit` series per GPU, the rest summed as `pid=\"other\"` |\n")
+                .append("| `aiwatch_gpu_slowdown_temperature_celsius`, `aiwatch_gpu_shutdown_temperature_celsius`, `aiwatch_gpu_memory_max_temperature_celsius` | the device's own NVML temperature thresholds, °C (absent when NVML does not report them) |\n")
+                .append("| `aiwatch_gpu_power_limit_watts` | enforced power limit, W |\n")
                 .append("| `aiwatch_gpu_library_errors_total{function,code}` | failed NVML calls by function and return code (no GPU labels) |\n");
         return sb.toString();
     }
