@@ -53,7 +53,7 @@ public final class HfTokenizer implements PromptTokenizer {
         for (int i = 0; i < ids.length; i++) {
             l[i] = ids[i];
         }
-        return tokenizer.decode(l, true);
+        return tokenizer.decode(l, false);
     }
 
     @Override
