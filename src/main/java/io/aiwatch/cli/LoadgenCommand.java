@@ -88,7 +88,9 @@ public final class LoadgenCommand implements Callable<Integer> {
     @Option(names = "--search-tolerance", defaultValue = "0.05") double searchTolerance;
     @Option(names = "--search-max-steps", defaultValue = "8") int searchSteps;
     @Option(names = "--lag-warn-ms", defaultValue = "10", description = "Warn when schedule lag p99 exceeds this.") double lagWarnMs;
-    @Option(names = "--client-threads", defaultValue = "2") int clientThreads;
+    @Option(names = "--client-threads", defaultValue = "2", description = "Executor threads of the JDK client.") int clientThreads;
+    @Option(names = "--http-client", defaultValue = "auto", description = "auto (nio for http, jdk for https), nio or jdk.")
+    String httpClient;
 
     @Override
     public Integer call() throws Exception {
@@ -138,7 +140,7 @@ public final class LoadgenCommand implements Callable<Integer> {
             require(maxConcurrency > 0, "--duration with --request-rate inf needs --max-concurrency (closed loop)");
         }
         String key = apiKey != null ? apiKey : System.getenv("OPENAI_API_KEY");
-        ClientConfig client = new ClientConfig(baseUrl, endpoint, model, key, !noStream, clientThreads);
+        ClientConfig client = new ClientConfig(baseUrl, endpoint, model, key, !noStream, clientThreads, httpClient);
         WorkloadSpec workload = new WorkloadSpec(datasetName, datasetPath, inputLen, outputLen, rangeRatio, prefixGroups,
                 prefixLen, turns, sharegptOutputLen, sharegptMultiTurn, numPrompts, seed);
         RunSpec run = new RunSpec(rates.get(0), burst, maxConcurrency, numPrompts, duration, warmupSeconds, numWarmups,

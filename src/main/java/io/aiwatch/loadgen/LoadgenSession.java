@@ -100,7 +100,8 @@ public final class LoadgenSession {
         LiveMetrics live = new LiveMetrics(runSpec.workerIndex());
         List<Map<String, Object>> results = new ArrayList<>();
         try (OpenAiClient client = new OpenAiClient(clientConfig.baseUrl(), clientConfig.endpoint(), model,
-                clientConfig.stream(), workload.ignoreEos(), clientConfig.apiKey(), clientConfig.threads(), System::nanoTime);
+                clientConfig.stream(), workload.ignoreEos(), clientConfig.apiKey(), clientConfig.threads(), System::nanoTime,
+                clientConfig.transport());
              MetricsServer server = output.metricsPort() >= 0
                      ? new MetricsServer(output.metricsHost(), output.metricsPort(), live) : null) {
             if (server != null) {

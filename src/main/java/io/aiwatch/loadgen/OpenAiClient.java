@@ -34,14 +34,24 @@ public final class OpenAiClient implements AutoCloseable {
     private final ExecutorService executor;
     private final HttpClient http;
     private final LongSupplier clock;
+    private final NioHttpClient nio;
 
     /**
      * @param baseUrl   e.g. http://127.0.0.1:8000
      * @param endpoint  /v1/completions or /v1/chat/completions
-     * @param threads   executor threads for response handling
+     * @param threads   executor threads for response handling (JDK client)
      */
     public OpenAiClient(String baseUrl, String endpoint, String model, boolean stream, boolean ignoreEos,
                         String apiKey, int threads, LongSupplier clock) {
+        this(baseUrl, endpoint, model, stream, ignoreEos, apiKey, threads, clock, "auto");
+    }
+
+    /**
+     * @param transport nio (own HTTP/1.1 client, plain http only), jdk (java.net.http, needed for
+     *                  https) or auto (nio for http, jdk for https)
+     */
+    public OpenAiClient(String baseUrl, String endpoint, String model, boolean stream, boolean ignoreEos,
+                        String apiKey, int threads, LongSupplier clock, String transport) {
         try {
             this.uri = URI.create(stripSlash(baseUrl) + endpoint);
         } catch (IllegalArgumentException e) {
@@ -66,6 +76,15 @@ public final class OpenAiClient implements AutoCloseable {
                 .connectTimeout(Duration.ofSeconds(10))
                 .executor(executor)
                 .build();
+        boolean https = uri.getScheme().equals("https");
+        if (!transport.equals("auto") && !transport.equals("nio") && !transport.equals("jdk")) {
+            throw new LoadgenException("--http-client must be auto, nio or jdk, got '" + transport + "'");
+        }
+        if (https && transport.equals("nio")) {
+            throw new LoadgenException("--http-client nio speaks plain http only; use jdk (or auto) for https");
+        }
+        this.nio = !https && !transport.equals("jdk")
+                ? new NioHttpClient(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : 80, uri.getRawPath(), apiKey) : null;
     }
 
     public boolean chat() {
@@ -119,6 +138,12 @@ public final class OpenAiClient implements AutoCloseable {
      */
     ResponseTracker send(int position, long dueNanos, byte[] body, int promptTokens, boolean keepText,
                          BiConsumer<ResponseTracker, RequestRecord> done) {
+        if (nio != null) {
+            long send = clock.getAsLong();
+            ResponseTracker tracker = new ResponseTracker(position, dueNanos, send, stream, keepText, promptTokens, clock, done);
+            nio.send(body, tracker);
+            return tracker;
+        }
         HttpRequest.Builder rb = HttpRequest.newBuilder(uri)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
@@ -156,6 +181,9 @@ public final class OpenAiClient implements AutoCloseable {
 
     @Override
     public void close() {
+        if (nio != null) {
+            nio.close();
+        }
         executor.shutdownNow();
     }
 }

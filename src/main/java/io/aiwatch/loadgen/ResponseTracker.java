@@ -37,6 +37,7 @@ final class ResponseTracker implements HttpResponse.BodySubscriber<Void> {
     private final CompletableFuture<Void> body = new CompletableFuture<>();
 
     private volatile Flow.Subscription subscription;
+    private volatile Runnable cancel;
     private int status = -1;
     private byte[] event = new byte[512];
     private int eventLen;
@@ -92,34 +93,65 @@ final class ResponseTracker implements HttpResponse.BodySubscriber<Void> {
     public void onNext(List<ByteBuffer> buffers) {
         long now = clock.getAsLong();
         for (ByteBuffer b : buffers) {
-            while (b.hasRemaining()) {
-                byte c = b.get();
-                if (!streamed || status != 200) {
-                    if (eventLen < MAX_BODY) {
-                        append(c);
-                    }
-                    continue;
-                }
-                append(c);
-                if (c == '\n' && eventLen >= 2 && (event[eventLen - 2] == '\n'
-                        || (eventLen >= 4 && event[eventLen - 2] == '\r' && event[eventLen - 3] == '\n'))) {
-                    processEvent(now);
-                    eventLen = 0;
-                }
+            if (b.hasArray()) {
+                bytes(b.array(), b.arrayOffset() + b.position(), b.remaining(), now);
+            } else {
+                byte[] copy = new byte[b.remaining()];
+                b.get(copy);
+                bytes(copy, 0, copy.length, now);
             }
         }
+    }
+
+    /** The response status, before any body byte (transport callback). */
+    void status(int code) {
+        status = code;
+    }
+
+    /** Body bytes as they arrive, all read at {@code now} (transport callback). */
+    void bytes(byte[] a, int off, int len, long now) {
+        boolean sse = streamed && status == 200;
+        for (int i = off; i < off + len; i++) {
+            byte c = a[i];
+            if (!sse) {
+                if (eventLen < MAX_BODY) {
+                    append(c);
+                }
+                continue;
+            }
+            append(c);
+            if (c == '\n' && eventLen >= 2 && (event[eventLen - 2] == '\n'
+                    || (eventLen >= 4 && event[eventLen - 2] == '\r' && event[eventLen - 3] == '\n'))) {
+                processEvent(now);
+                eventLen = 0;
+            }
+        }
+    }
+
+    /** Called by the transport to abort the exchange when the request is failed from outside. */
+    void onCancel(Runnable cancel) {
+        this.cancel = cancel;
     }
 
     @Override
     public void onError(Throwable t) {
         body.completeExceptionally(t);
+        error(t);
+    }
+
+    /** The connection failed after the request was sent (transport callback). */
+    void error(Throwable t) {
         fail(status == 200 ? Outcome.BROKEN_STREAM : Outcome.IO_ERROR, "body: " + describe(t));
     }
 
     @Override
     public void onComplete() {
-        long now = clock.getAsLong();
         body.complete(null);
+        end(clock.getAsLong());
+    }
+
+    /** The response is complete (transport callback). */
+    void end(long now) {
         if (status != 200) {
             String msg = new String(event, 0, Math.min(eventLen, 200), StandardCharsets.UTF_8).replace('\n', ' ');
             fail(status >= 500 ? Outcome.HTTP_5XX : Outcome.HTTP_4XX, "HTTP " + status + ": " + msg);
@@ -150,6 +182,10 @@ final class ResponseTracker implements HttpResponse.BodySubscriber<Void> {
             Flow.Subscription s = subscription;
             if (s != null && outcome != Outcome.OK) {
                 s.cancel();
+            }
+            Runnable c = cancel;
+            if (c != null && outcome != Outcome.OK) {
+                c.run();
             }
             done.accept(this, record(outcome, error));
         }

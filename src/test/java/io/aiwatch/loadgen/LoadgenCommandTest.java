@@ -106,7 +106,7 @@ class LoadgenCommandTest {
         OutputConfig output = new OutputConfig(true, false, dir, "partial.json", "partial.jsonl", null, null, false,
                 "127.0.0.1", -1);
         LoadgenSession session = new LoadgenSession(
-                new ClientConfig(server.baseUrl(), "/v1/completions", "m", null, true, 2),
+                new ClientConfig(server.baseUrl(), "/v1/completions", "m", null, true, 2, "auto"),
                 WorkloadSpec.random(1000, 4, 2, 1), null,
                 new RunSpec(20, 1, 0, 1000, 0, 0, 0, 1, 0, 1, 0, Duration.ofSeconds(30), Duration.ZERO),
                 StatsOptions.defaults("m"), output, SweepConfig.single(20),
