@@ -166,4 +166,24 @@ class LoadRunnerTest {
         Map<String, Object> unused = Map.of();
         assertThat(unused).isEmpty();
     }
+
+    @Test
+    void theJdkTransportMeasuresAndClassifiesLikeTheNioOne() throws Exception {
+        server.tokens = 5;
+        LiveMetrics live = new LiveMetrics(0);
+        try (OpenAiClient client = new OpenAiClient(server.baseUrl(), "/v1/completions", "m", true, true, null, 2,
+                System::nanoTime, "jdk")) {
+            RunResult ok = new LoadRunner(client, List.of(Conversation.single("x", 1, 5)), live)
+                    .run(RunSpec.of(100, 4), ArrivalSchedule.of(4, 100, 1, 1));
+            assertThat(ok.records()).allSatisfy(rec -> {
+                assertThat(rec.outcome()).isEqualTo(Outcome.OK);
+                assertThat(rec.itlNanos()).hasSize(4);
+                assertThat(rec.outputTokens()).isEqualTo(5);
+            });
+            server.mode = FakeOpenAiServer.Mode.HTTP_500;
+            RunResult bad = new LoadRunner(client, List.of(Conversation.single("x", 1, 5)), live)
+                    .run(RunSpec.of(100, 2), ArrivalSchedule.of(2, 100, 1, 1));
+            assertThat(bad.records()).extracting(RequestRecord::outcome).containsOnly(Outcome.HTTP_5XX);
+        }
+    }
 }
