@@ -300,6 +300,9 @@ final class ResponseTracker implements HttpResponse.BodySubscriber<Void> {
         if (err != null && !err.isNull()) {
             String m = err.isObject() ? err.path("message").asText(err.toString()) : err.asText();
             streamError = m.length() > 200 ? m.substring(0, 200) : m;
+        } else if ("error".equals(node.path("object").asText())) {
+            String m = node.path("message").asText("error event");
+            streamError = m.length() > 200 ? m.substring(0, 200) : m;
         }
         if (text != null) {
             for (JsonNode ch : node.path("choices")) {

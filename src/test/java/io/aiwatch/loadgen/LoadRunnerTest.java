@@ -186,4 +186,40 @@ class LoadRunnerTest {
             assertThat(bad.records()).extracting(RequestRecord::outcome).containsOnly(Outcome.HTTP_5XX);
         }
     }
+
+    @Test
+    void hundredsOfConcurrentStreamsKeepTheirChunkTimings() throws Exception {
+        BenchStreamServer bench = new BenchStreamServer(0, 20, 20);
+        Thread t = new Thread(bench, "bench-server");
+        t.setDaemon(true);
+        t.start();
+        LiveMetrics live = new LiveMetrics(0);
+        try (OpenAiClient client = new OpenAiClient("http://127.0.0.1:" + bench.port(), "/v1/completions", "m", true,
+                true, null, 2, System::nanoTime)) {
+            RunResult r = new LoadRunner(client, List.of(Conversation.single("x", 1, 10)), live)
+                    .run(RunSpec.of(2000, 400), ArrivalSchedule.of(400, 2000, 1, 3));
+            assertThat(r.records()).hasSize(400).allSatisfy(rec -> {
+                assertThat(rec.outcome()).isEqualTo(Outcome.OK);
+                assertThat(rec.outputTokens()).isEqualTo(10);
+                assertThat(rec.itlNanos()).hasSize(9);
+            });
+            assertThat(ResultFields.maxConcurrency(r.records())).isGreaterThan(100);
+            Map<String, Object> m = ResultFields.compute(r, StatsOptions.defaults("m"), false);
+            assertThat((double) m.get("median_itl_ms")).isBetween(15.0, 60.0);
+        }
+    }
+
+    @Test
+    void progressLineShowsRateInFlightErrorsAndLag() {
+        LiveMetrics live = new LiveMetrics(0);
+        live.onSend(2_000_000, true);
+        live.onDone(new RequestRecord(0, 0, 0, -1, -1, 1, 0, false, new long[0], true, Outcome.TIMEOUT, "t"));
+        live.onSend(0, true);
+        org.HdrHistogram.Histogram lag = new org.HdrHistogram.Histogram(3);
+        lag.recordValue(2000);
+        try (Progress p = new Progress(live, 10, new java.io.PrintStream(new java.io.ByteArrayOutputStream()))) {
+            assertThat(p.render(2, 123.4, lag)).contains("[======", "2/10", "123.4 req/s", "in-flight 1", "errors 1",
+                    "lag p99 2.00ms");
+        }
+    }
 }
