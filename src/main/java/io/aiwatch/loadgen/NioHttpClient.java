@@ -257,6 +257,10 @@ final class NioHttpClient implements AutoCloseable {
                             }
                             continue;
                         }
+                        if (state == CHUNK_SIZE || state == CHUNK_CRLF) {
+                            onChunkLine();
+                            continue;
+                        }
                         String l = new String(line, 0, lineLen, StandardCharsets.ISO_8859_1);
                         lineLen = 0;
                         onLine(l, now);
@@ -279,6 +283,38 @@ final class NioHttpClient implements AutoCloseable {
                         i = end;
                     }
                 }
+            }
+        }
+
+        /** Chunk-size and chunk-end lines, parsed without allocating (one per streamed chunk). */
+        private void onChunkLine() {
+            int n = lineLen;
+            lineLen = 0;
+            if (state == CHUNK_CRLF) {
+                state = CHUNK_SIZE;
+                return;
+            }
+            long size = 0;
+            int digits = 0;
+            for (int k = 0; k < n; k++) {
+                int d = Character.digit(line[k], 16);
+                if (d < 0) {
+                    if (line[k] == ';' || line[k] == ' ') {
+                        break;
+                    }
+                    throw new IllegalArgumentException("bad chunk size line");
+                }
+                size = size * 16 + d;
+                digits++;
+            }
+            if (digits == 0) {
+                throw new IllegalArgumentException("empty chunk size line");
+            }
+            if (size == 0) {
+                state = TRAILER;
+            } else {
+                remaining = size;
+                state = CHUNK_DATA;
             }
         }
 
@@ -331,17 +367,6 @@ final class NioHttpClient implements AutoCloseable {
                         }
                     }
                 }
-                case CHUNK_SIZE -> {
-                    int semi = l.indexOf(';');
-                    long size = Long.parseLong((semi >= 0 ? l.substring(0, semi) : l).trim(), 16);
-                    if (size == 0) {
-                        state = TRAILER;
-                    } else {
-                        remaining = size;
-                        state = CHUNK_DATA;
-                    }
-                }
-                case CHUNK_CRLF -> state = CHUNK_SIZE;
                 case TRAILER -> {
                     if (l.isEmpty()) {
                         complete(now);
