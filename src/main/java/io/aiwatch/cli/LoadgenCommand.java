@@ -64,7 +64,7 @@ public final class LoadgenCommand implements Callable<Integer> {
     @Option(names = "--num-warmups", defaultValue = "0", description = "Copies of the first prompt sent before the run, never measured.") int numWarmups;
     @Option(names = "--request-timeout", defaultValue = "600", description = "Seconds per request.") double timeoutSeconds;
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the schedule and the prompts (default: ${DEFAULT-VALUE}).") long seed;
-    @Option(names = "--percentile-metrics", defaultValue = "ttft,tpot,itl,e2el", description = "ttft,tpot,itl,e2el,schedule_lag (default: ${DEFAULT-VALUE}).") String percentileMetrics;
+    @Option(names = "--percentile-metrics", defaultValue = "ttft,tpot,itl,e2el", description = "Of ttft,tpot,itl,e2el,schedule_lag,client_queue_time,e2el_including_client_queue (default: ${DEFAULT-VALUE}).") String percentileMetrics;
     @Option(names = "--metric-percentiles", defaultValue = "50,90,95,99", description = "Percentiles to report (default: ${DEFAULT-VALUE}).") String metricPercentiles;
     @Option(names = "--goodput", arity = "1..*", description = "SLOs KEY:MS with KEY ttft, tpot or e2el.") List<String> goodput;
     @Option(names = "--label", description = "Run label (default: openai or openai-chat).") String label;

@@ -36,7 +36,8 @@ public final class ConsoleSummary {
             line(sb, "Schedule lag max (ms):", r.get("max_schedule_lag_ms"));
         }
         String[][] names = {{"ttft", "Time to First Token"}, {"tpot", "Time per Output Token (excl. 1st token)"},
-            {"itl", "Inter-token Latency"}, {"e2el", "End-to-end Latency"}, {"schedule_lag", "Schedule Lag"}};
+            {"itl", "Inter-token Latency"}, {"e2el", "End-to-end Latency"}, {"schedule_lag", "Schedule Lag"},
+            {"client_queue_time", "Client Queue Time"}, {"e2el_including_client_queue", "E2EL incl. Client Queue"}};
         for (String[] n : names) {
             if (!o.percentileMetrics().contains(n[0]) || !r.containsKey("mean_" + n[0] + "_ms")) {
                 continue;

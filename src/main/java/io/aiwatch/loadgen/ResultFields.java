@@ -66,8 +66,10 @@ public final class ResultFields {
         m.put("latencies", lat);
 
         Map<String, double[]> values = values(run.records(), spec.openLoop());
+        boolean queued = spec.maxConcurrency() > 0 && spec.openLoop();
         for (String metric : o.percentileMetrics()) {
-            if (metric.equals("schedule_lag") && !spec.openLoop()) {
+            if (metric.equals("schedule_lag") && !spec.openLoop()
+                    || (metric.equals("client_queue_time") || metric.equals("e2el_including_client_queue")) && !queued) {
                 continue;
             }
             double[] v = Percentiles.sorted(values.get(metric));
@@ -156,13 +158,19 @@ public final class ResultFields {
         return true;
     }
 
-    /** Values in ms per metric: ttft/tpot/e2el of ok requests, all ITL gaps pooled, lag of sent requests. */
+    /**
+     * Values in ms per metric: ttft/tpot/e2el of ok requests, all ITL gaps pooled, lag of sent
+     * requests; client_queue_time (vLLM's, recent main) is the lag of ok requests, which under
+     * --max-concurrency is the wait for a slot, and e2el_including_client_queue adds it to E2EL.
+     */
     static Map<String, double[]> values(List<RequestRecord> records, boolean openLoop) {
         List<Double> ttft = new ArrayList<>();
         List<Double> tpot = new ArrayList<>();
         List<Double> itl = new ArrayList<>();
         List<Double> e2el = new ArrayList<>();
         List<Double> lag = new ArrayList<>();
+        List<Double> queue = new ArrayList<>();
+        List<Double> e2elQueue = new ArrayList<>();
         for (RequestRecord r : records) {
             if (openLoop && r.outcome() != Outcome.CANCELLED) {
                 lag.add(Math.max(0, r.lagNanos()) / 1e6);
@@ -171,6 +179,9 @@ public final class ResultFields {
                 continue;
             }
             e2el.add(r.e2elNanos() / 1e6);
+            double q = Math.max(0, r.lagNanos()) / 1e6;
+            queue.add(q);
+            e2elQueue.add(r.e2elNanos() / 1e6 + q);
             if (r.ttftNanos() >= 0) {
                 ttft.add(r.ttftNanos() / 1e6);
             }
@@ -187,6 +198,8 @@ public final class ResultFields {
         m.put("itl", unbox(itl));
         m.put("e2el", unbox(e2el));
         m.put("schedule_lag", unbox(lag));
+        m.put("client_queue_time", unbox(queue));
+        m.put("e2el_including_client_queue", unbox(e2elQueue));
         return m;
     }
 

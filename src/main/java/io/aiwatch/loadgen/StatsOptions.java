@@ -6,7 +6,8 @@ import java.util.Map;
 /**
  * What to compute and how to label the result file.
  *
- * @param percentileMetrics metrics to summarise (ttft, tpot, itl, e2el, schedule_lag)
+ * @param percentileMetrics metrics to summarise (ttft, tpot, itl, e2el, schedule_lag, client_queue_time,
+ *                          e2el_including_client_queue)
  * @param percentiles       percentiles, e.g. 50, 90, 95, 99
  * @param goodputSlosMs     SLOs for goodput by metric (ttft, tpot, e2el) in ms; empty = no goodput
  * @param backend           endpoint type written as backend / endpoint_type (openai, openai-chat)
@@ -35,8 +36,10 @@ public record StatsOptions(
         percentiles = List.copyOf(percentiles);
         goodputSlosMs = Map.copyOf(goodputSlosMs);
         for (String m : percentileMetrics) {
-            if (!List.of("ttft", "tpot", "itl", "e2el", "schedule_lag").contains(m)) {
-                throw new LoadgenException("unknown metric '" + m + "' in --percentile-metrics (ttft, tpot, itl, e2el, schedule_lag)");
+            if (!List.of("ttft", "tpot", "itl", "e2el", "schedule_lag", "client_queue_time",
+                    "e2el_including_client_queue").contains(m)) {
+                throw new LoadgenException("unknown metric '" + m + "' in --percentile-metrics (ttft, tpot, itl, e2el,"
+                        + " schedule_lag, client_queue_time, e2el_including_client_queue)");
             }
         }
         for (double p : percentiles) {

@@ -222,4 +222,22 @@ class LoadRunnerTest {
                     "lag p99 2.00ms");
         }
     }
+
+    @Test
+    void aClosedLoopWithADurationStopsInTime() throws Exception {
+        server.ttftMs = 10;
+        LiveMetrics live = new LiveMetrics(0);
+        try (OpenAiClient client = new OpenAiClient(server.baseUrl(), "/v1/completions", "m", true, true, null, 2,
+                System::nanoTime)) {
+            RunSpec spec = new RunSpec(Double.POSITIVE_INFINITY, 1, 4, 10, 1.0, 0, 0, 0, 0, 1, 0,
+                    Duration.ofSeconds(10), Duration.ZERO);
+            long t = System.nanoTime();
+            RunResult r = new LoadRunner(client, List.of(Conversation.single("x", 1, 2)), live)
+                    .run(spec, new ArrivalSchedule(new long[0], new int[0], Double.POSITIVE_INFINITY));
+            assertThat(System.nanoTime() - t).isBetween(900_000_000L, 5_000_000_000L);
+            assertThat(r.records().size()).isGreaterThan(20);
+            assertThat(r.records()).extracting(RequestRecord::outcome).containsOnly(Outcome.OK);
+            assertThat(ResultFields.maxConcurrency(r.records())).isLessThanOrEqualTo(4);
+        }
+    }
 }

@@ -134,4 +134,23 @@ class LoadgenCommandTest {
         assertThat(Files.readAllLines(dir.resolve("partial.jsonl"))).isNotEmpty();
         assertThat(results.get()).hasSize(1);
     }
+
+    @Test
+    void twoWorkersShareTheScheduleAndTheirMergeCountsEveryRequestOnce() throws Exception {
+        for (int w = 0; w < 2; w++) {
+            assertThat(loadgen("--base-url", server.baseUrl(), "--model", "m", "--num-prompts", "31", "--request-rate",
+                    "300", "--worker-index", String.valueOf(w), "--worker-count", "2", "--random-input-len", "4",
+                    "--random-output-len", "2", "--save-result", "--result-dir", dir.toString(), "--result-filename",
+                    "w" + w + ".json", "--no-progress")).as(err.toString()).isZero();
+        }
+        Map<String, Object> w0 = ResultFiles.readJson(dir.resolve("w0.json"));
+        Map<String, Object> w1 = ResultFiles.readJson(dir.resolve("w1.json"));
+        assertThat(w0.get("completed")).isEqualTo(16);
+        assertThat(w1.get("completed")).isEqualTo(15);
+        assertThat(loadgen("merge", dir.resolve("w0.json").toString(), dir.resolve("w1.json").toString(), "-o",
+                dir.resolve("all.json").toString())).isZero();
+        Map<String, Object> all = ResultFiles.readJson(dir.resolve("all.json"));
+        assertThat(all.get("completed")).isEqualTo(31);
+        assertThat(all.get("worker_count")).isEqualTo(2);
+    }
 }

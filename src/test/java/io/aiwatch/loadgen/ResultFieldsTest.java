@@ -140,4 +140,17 @@ class ResultFieldsTest {
         }
         assertThat(m.keySet()).contains("input_lens", "output_lens", "ttfts", "itls", "start_times", "errors");
     }
+
+    @Test
+    void clientQueueTimeIsReportedOnlyUnderAConcurrencyCapAtAFiniteRate() {
+        List<RequestRecord> rs = List.of(streamed(0, 0, 4, 10, new long[] {5}, 2), streamed(1, 10, 12, 10, new long[] {5}, 2));
+        StatsOptions o = new StatsOptions(List.of("e2el", "client_queue_time", "e2el_including_client_queue"),
+                List.of(50.0), Map.of(), "openai", "x", "m", null, 10);
+        RunSpec capped = RunSpec.of(10, 2).withConcurrency(1);
+        Map<String, Object> m = ResultFields.compute(new RunResult(rs, 10, capped, 0, 1_000_000_000L, 0, false), o, false);
+        assertThat((double) m.get("mean_client_queue_time_ms")).isCloseTo(3.0, within(1e-9)); // (4 + 2) / 2
+        assertThat((double) m.get("mean_e2el_including_client_queue_ms")).isCloseTo(18.0, within(1e-9)); // 15 + 3
+        Map<String, Object> open = ResultFields.compute(run(rs, 10, 1), o, false);
+        assertThat(open).doesNotContainKey("mean_client_queue_time_ms");
+    }
 }
