@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         description = "GPU, inference and storage telemetry for LLM inference servers.",
         subcommands = {
             DaemonCommand.class,
+            LoadgenCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

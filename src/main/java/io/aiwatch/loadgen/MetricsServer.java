@@ -1,0 +1,50 @@
+package io.aiwatch.loadgen;
+
+import com.sun.net.httpserver.HttpServer;
+import io.aiwatch.collect.MetricFamily;
+import io.aiwatch.export.prometheus.TextFormat;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executors;
+
+/** Serves a run's {@link LiveMetrics} on GET /metrics (text format 0.0.4) with one thread. */
+public final class MetricsServer implements AutoCloseable {
+    private final HttpServer server;
+
+    public MetricsServer(String host, int port, LiveMetrics metrics) {
+        try {
+            server = HttpServer.create(new InetSocketAddress(host, port), 16);
+        } catch (IOException e) {
+            throw new LoadgenException("cannot listen on --metrics-port " + host + ":" + port + ": " + e.getMessage());
+        }
+        server.createContext("/metrics", exchange -> {
+            StringBuilder sb = new StringBuilder(8192);
+            for (MetricFamily f : metrics.families()) {
+                TextFormat.write(sb, f);
+            }
+            byte[] body = sb.toString().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", TextFormat.CONTENT_TYPE);
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream os = exchange.getResponseBody()) {
+                os.write(body);
+            }
+        });
+        server.setExecutor(Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "loadgen-metrics");
+            t.setDaemon(true);
+            return t;
+        }));
+        server.start();
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
