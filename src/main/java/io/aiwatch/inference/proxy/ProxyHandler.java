@@ -1,0 +1,225 @@
+package io.aiwatch.inference.proxy;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.javalin.http.Context;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.logging.Logger;
+
+/**
+ * Forwards one request and measures it. Runs on the proxy's HTTP thread, which blocks on the
+ * upstream body and writes each piece to the client (with a flush) as soon as it arrives; the
+ * measuring happens after the write, off the forwarding path. Header values are never logged.
+ */
+final class ProxyHandler {
+    private static final Logger LOG = Logger.getLogger(ProxyHandler.class.getName());
+    /** Hop-by-hop headers (RFC 9110 7.6.1) and those java.net.http sets itself. */
+    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
+            "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "host",
+            "content-length", "expect", "http2-settings");
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private final ProxyConfig config;
+    private final HttpClient client;
+    private final ClientMetrics metrics;
+    private final Duration timeout;
+
+    ProxyHandler(ProxyConfig config, HttpClient client, ClientMetrics metrics) {
+        this.config = config;
+        this.client = client;
+        this.metrics = metrics;
+        this.timeout = Duration.ofMillis((long) (config.requestTimeoutSeconds() * 1000));
+    }
+
+    void handle(Context ctx) {
+        HttpServletRequest req = ctx.req();
+        HttpServletResponse res = ctx.res();
+        String method = req.getMethod();
+        String path = req.getRequestURI();
+        String query = req.getQueryString();
+        byte[] body = ctx.bodyAsBytes();
+        boolean measured = "POST".equals(method) && path.endsWith("/completions");
+        String model = measured ? metrics.modelLabel(model(body)) : null;
+
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(config.upstream() + path + (query == null ? "" : "?" + query)))
+                .timeout(timeout)
+                .method(method, body.length == 0 && !"POST".equals(method) && !"PUT".equals(method)
+                        ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        Set<String> skip = connectionTokens(req.getHeaders("Connection"));
+        for (String name : Collections.list(req.getHeaderNames())) {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (HOP_BY_HOP.contains(lower) || skip.contains(lower)) {
+                continue;
+            }
+            for (String v : Collections.list(req.getHeaders(name))) {
+                b.header(name, v);
+            }
+        }
+        if (measured) {
+            metrics.inFlight.incrementAndGet();
+        }
+        long start = System.nanoTime();
+        HttpResponse<InputStream> up;
+        try {
+            up = client.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (HttpConnectTimeoutException | ConnectException e) {
+            fail(ctx, measured, model, 502, "connect", "upstream connection failed: " + e.getClass().getSimpleName());
+            return;
+        } catch (HttpTimeoutException e) {
+            fail(ctx, measured, model, 504, "timeout", "upstream did not answer within " + config.requestTimeoutSeconds() + " s");
+            return;
+        } catch (IOException e) {
+            fail(ctx, measured, model, 502, "io", "upstream request failed: " + e.getClass().getSimpleName());
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            fail(ctx, measured, model, 502, "io", "interrupted");
+            return;
+        }
+        res.setStatus(up.statusCode());
+        Set<String> upSkip = connectionTokens(Collections.enumeration(up.headers().allValues("connection")));
+        for (Map.Entry<String, List<String>> h : up.headers().map().entrySet()) {
+            String lower = h.getKey().toLowerCase(Locale.ROOT);
+            if (lower.startsWith(":") || (HOP_BY_HOP.contains(lower) && !lower.equals("content-length")) || upSkip.contains(lower)) {
+                continue;
+            }
+            for (String v : h.getValue()) {
+                res.addHeader(h.getKey(), v);
+            }
+        }
+        String type = up.headers().firstValue("content-type").orElse("");
+        StreamMeter meter = measured ? new StreamMeter(type.startsWith("text/event-stream"), start) : null;
+        String status = ClientMetrics.statusLabel(up.statusCode());
+        byte[] buf = new byte[16 * 1024];
+        try (InputStream in = up.body()) {
+            OutputStream out = res.getOutputStream();
+            while (true) {
+                int n;
+                try {
+                    n = in.read(buf);
+                } catch (IOException e) {
+                    status = ClientMetrics.STATUS_STREAM_ERROR;
+                    metrics.upstreamError("stream");
+                    LOG.fine(() -> "upstream stream broke: " + e.getClass().getSimpleName());
+                    break;
+                }
+                if (n < 0) {
+                    break;
+                }
+                long t = System.nanoTime();
+                try {
+                    out.write(buf, 0, n);
+                    out.flush();
+                } catch (IOException e) {
+                    status = ClientMetrics.STATUS_CLIENT_ABORT;
+                    break; // closing the upstream body cancels the upstream request
+                }
+                if (meter != null) {
+                    meter.feed(buf, 0, n, t);
+                }
+            }
+        } catch (IOException e) {
+            LOG.fine(() -> "closing upstream body failed: " + e.getClass().getSimpleName());
+        } finally {
+            if (measured) {
+                metrics.inFlight.decrementAndGet();
+                record(model, status, meter);
+            }
+        }
+    }
+
+    private void record(String model, String status, StreamMeter m) {
+        m.finish();
+        ClientMetrics.Series s = metrics.series(model, status);
+        s.requests.increment();
+        double e2e = m.e2e();
+        if (!Double.isNaN(e2e)) {
+            s.e2e.observe(e2e);
+        }
+        if (m.usagePrompt >= 0) {
+            s.promptTokens.observe(m.usagePrompt);
+        }
+        int out = m.outputTokens();
+        if (out >= 0) {
+            s.outputTokens.observe(out);
+        }
+        if (m.streamed()) {
+            double ttft = m.ttft();
+            if (!Double.isNaN(ttft)) {
+                s.ttft.observe(ttft);
+                for (double g : m.gaps()) {
+                    s.itl.observe(g);
+                }
+                if (out > 1) {
+                    s.tpot.observe((e2e - ttft) / (out - 1));
+                }
+            }
+        }
+    }
+
+    private void fail(Context ctx, boolean measured, String model, int code, String reason, String message) {
+        metrics.upstreamError(reason);
+        LOG.warning(() -> "proxy: " + message + " (upstream " + config.upstream() + ")");
+        if (measured) {
+            metrics.inFlight.decrementAndGet();
+            metrics.series(model, ClientMetrics.statusLabel(code)).requests.increment();
+        }
+        StringBuilder sb = new StringBuilder("{\"object\":\"error\",\"message\":\"");
+        sb.append(message.replace("\\", "\\\\").replace("\"", "\\\"")).append("\",\"type\":\"")
+                .append(code == 504 ? "GatewayTimeout" : "BadGateway").append("\",\"param\":null,\"code\":").append(code).append('}');
+        ctx.status(code).contentType("application/json").result(sb.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Header names listed in Connection headers: they are hop-by-hop too. */
+    private static Set<String> connectionTokens(java.util.Enumeration<String> values) {
+        Set<String> out = new HashSet<>();
+        while (values != null && values.hasMoreElements()) {
+            for (String t : values.nextElement().split(",")) {
+                if (!t.isBlank()) {
+                    out.add(t.strip().toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The top-level {@code model} string of a JSON body, or null; reads no further than needed. */
+    static String model(byte[] body) {
+        try (JsonParser p = JSON.createParser(body)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken v = p.nextToken();
+                if ("model".equals(name) && v == JsonToken.VALUE_STRING) {
+                    return p.getText();
+                }
+                p.skipChildren();
+            }
+        } catch (IOException e) {
+            return null;
+        }
+        return null;
+    }
+}
