@@ -11,6 +11,8 @@ import picocli.CommandLine.Command;
         description = "GPU, inference and storage telemetry for LLM inference servers.",
         subcommands = {
             DaemonCommand.class,
+            SimulateCommand.class,
+            ProxyCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {
