@@ -7,12 +7,15 @@ import java.util.function.DoubleSupplier;
 /**
  * The scheduler thread: runs {@link Engine} steps back to back while there is work, each taking
  * its simulated duration divided by {@code speed} in wall time. Simulated time is wall time since
- * start times {@code speed}; when the thread falls behind it catches up by running steps back to
- * back, and re-anchors when more than {@value #MAX_LAG_SECONDS} simulated seconds behind.
+ * start times {@code speed}. A step that starts up to {@value #MAX_LAG_WALL_SECONDS} s (wall) late
+ * (timer overshoot) keeps the back-to-back schedule, so the next one catches up; a later start
+ * re-anchors simulated time to the wall clock (the lost time shows as idle), so clients never see
+ * tokens faster than the model allows.
  * HTTP threads talk to it only through a lock-free inbox.
  */
 final class EngineLoop implements DoubleSupplier, AutoCloseable {
-    private static final double MAX_LAG_SECONDS = 0.2;
+    private static final double MAX_LAG_WALL_SECONDS = 0.002;
+    private final double maxLagSim;
     private final Engine engine;
     private final double speed;
     private final long origin = System.nanoTime();
@@ -27,6 +30,7 @@ final class EngineLoop implements DoubleSupplier, AutoCloseable {
     EngineLoop(Engine engine, double speed) {
         this.engine = engine;
         this.speed = speed;
+        this.maxLagSim = MAX_LAG_WALL_SECONDS * speed;
         this.thread = new Thread(this::run, "vllm-sim-engine");
         this.thread.setDaemon(true);
     }
@@ -63,7 +67,7 @@ final class EngineLoop implements DoubleSupplier, AutoCloseable {
         while (!stopped) {
             drain();
             double now = simNow();
-            double start = busy && now - clock < MAX_LAG_SECONDS ? clock : Math.max(clock, now);
+            double start = busy && now - clock < maxLagSim ? clock : Math.max(clock, now);
             Engine.Step step = engine.plan(start);
             if (step == null) {
                 busy = false;
