@@ -5,11 +5,8 @@ import io.aiwatch.export.prometheus.TextFormat;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
-import java.net.http.HttpClient;
-import java.time.Duration;
+import java.net.URI;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -26,23 +23,14 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 public final class MeasuringProxy implements AutoCloseable {
     private final ProxyConfig config;
     private final ClientMetrics metrics;
-    private final ExecutorService clientExecutor;
+    private final UpstreamClient client;
     private final Javalin app;
 
     private MeasuringProxy(ProxyConfig config) {
         this.config = config;
         this.metrics = new ClientMetrics(config.maxModels());
-        this.clientExecutor = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "aiwatch-proxy-client");
-            t.setDaemon(true);
-            return t;
-        });
-        HttpClient client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(Duration.ofMillis((long) (config.connectTimeoutSeconds() * 1000)))
-                .executor(clientExecutor)
-                .build();
+        this.client = new UpstreamClient(URI.create(config.upstream()), (int) (config.connectTimeoutSeconds() * 1000),
+                (int) (config.requestTimeoutSeconds() * 1000));
         ProxyHandler handler = new ProxyHandler(config, client, metrics);
         this.app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
@@ -106,6 +94,6 @@ public final class MeasuringProxy implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
-        clientExecutor.shutdownNow();
+        client.close();
     }
 }

@@ -9,20 +9,14 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.logging.Logger;
 
@@ -40,15 +34,16 @@ final class ProxyHandler {
     private static final JsonFactory JSON = new JsonFactory();
 
     private final ProxyConfig config;
-    private final HttpClient client;
+    private final UpstreamClient client;
+    private final String prefix;
     private final ClientMetrics metrics;
-    private final Duration timeout;
 
-    ProxyHandler(ProxyConfig config, HttpClient client, ClientMetrics metrics) {
+    ProxyHandler(ProxyConfig config, UpstreamClient client, ClientMetrics metrics) {
         this.config = config;
         this.client = client;
+        String p = URI.create(config.upstream()).getRawPath();
+        this.prefix = p == null ? "" : p;
         this.metrics = metrics;
-        this.timeout = Duration.ofMillis((long) (config.requestTimeoutSeconds() * 1000));
     }
 
     void handle(Context ctx) {
@@ -61,10 +56,7 @@ final class ProxyHandler {
         boolean measured = "POST".equals(method) && path.endsWith("/completions");
         String model = measured ? metrics.modelLabel(model(body)) : null;
 
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(config.upstream() + path + (query == null ? "" : "?" + query)))
-                .timeout(timeout)
-                .method(method, body.length == 0 && !"POST".equals(method) && !"PUT".equals(method)
-                        ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        List<String[]> headers = new ArrayList<>();
         Set<String> skip = connectionTokens(req.getHeaders("Connection"));
         for (String name : Collections.list(req.getHeaderNames())) {
             String lower = name.toLowerCase(Locale.ROOT);
@@ -72,46 +64,47 @@ final class ProxyHandler {
                 continue;
             }
             for (String v : Collections.list(req.getHeaders(name))) {
-                b.header(name, v);
+                headers.add(new String[] {name, v});
             }
         }
         if (measured) {
             metrics.inFlight.incrementAndGet();
         }
         long start = System.nanoTime();
-        HttpResponse<InputStream> up;
+        UpstreamClient.Response up;
         try {
-            up = client.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
-        } catch (HttpConnectTimeoutException | ConnectException e) {
-            fail(ctx, measured, model, 502, "connect", "upstream connection failed: " + e.getClass().getSimpleName());
+            up = client.send(method, prefix + path + (query == null ? "" : "?" + query), headers, body);
+        } catch (UpstreamClient.ConnectFailed e) {
+            fail(ctx, measured, model, 502, "connect", "upstream connection failed: " + e.getCause().getClass().getSimpleName());
             return;
-        } catch (HttpTimeoutException e) {
+        } catch (SocketTimeoutException e) {
             fail(ctx, measured, model, 504, "timeout", "upstream did not answer within " + config.requestTimeoutSeconds() + " s");
             return;
         } catch (IOException e) {
             fail(ctx, measured, model, 502, "io", "upstream request failed: " + e.getClass().getSimpleName());
             return;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            fail(ctx, measured, model, 502, "io", "interrupted");
-            return;
         }
-        res.setStatus(up.statusCode());
-        Set<String> upSkip = connectionTokens(Collections.enumeration(up.headers().allValues("connection")));
-        for (Map.Entry<String, List<String>> h : up.headers().map().entrySet()) {
-            String lower = h.getKey().toLowerCase(Locale.ROOT);
-            if (lower.startsWith(":") || (HOP_BY_HOP.contains(lower) && !lower.equals("content-length")) || upSkip.contains(lower)) {
+        res.setStatus(up.status);
+        Set<String> upSkip = new HashSet<>();
+        for (String[] h : up.headers) {
+            if (h[0].equalsIgnoreCase("connection")) {
+                upSkip.addAll(connectionTokens(Collections.enumeration(List.of(h[1]))));
+            }
+        }
+        for (String[] h : up.headers) {
+            String lower = h[0].toLowerCase(Locale.ROOT);
+            if ((HOP_BY_HOP.contains(lower) && !lower.equals("content-length")) || upSkip.contains(lower)) {
                 continue;
             }
-            for (String v : h.getValue()) {
-                res.addHeader(h.getKey(), v);
-            }
+            res.addHeader(h[0], h[1]);
         }
-        String type = up.headers().firstValue("content-type").orElse("");
+        String type = up.header("content-type");
+        type = type == null ? "" : type;
         StreamMeter meter = measured ? new StreamMeter(type.startsWith("text/event-stream"), start) : null;
-        String status = ClientMetrics.statusLabel(up.statusCode());
+        String status = ClientMetrics.statusLabel(up.status);
         byte[] buf = new byte[16 * 1024];
-        try (InputStream in = up.body()) {
+        try (up) {
+            InputStream in = up.body;
             OutputStream out = res.getOutputStream();
             while (true) {
                 int n;
@@ -139,7 +132,7 @@ final class ProxyHandler {
                 }
             }
         } catch (IOException e) {
-            LOG.fine(() -> "closing upstream body failed: " + e.getClass().getSimpleName());
+            status = ClientMetrics.STATUS_CLIENT_ABORT; // could not even open the client stream
         } finally {
             if (measured) {
                 metrics.inFlight.decrementAndGet();
