@@ -27,6 +27,8 @@ public final class ClientMetrics {
     static final double[] E2E = {0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 0.8, 1.0, 1.5, 2.0, 2.5, 5.0, 10.0, 15.0, 20.0,
         30.0, 40.0, 50.0, 60.0, 120.0, 240.0, 480.0, 960.0, 1920.0, 7680.0};
     static final double[] TOKENS = Histogram.oneTwoFive(100_000);
+    static final double[] RESIDENCE = {0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+        0.05, 0.1, 0.25, 1.0};
     private static final Set<Integer> CODES = Set.of(200, 400, 401, 403, 404, 408, 413, 422, 429, 500, 502, 503, 504);
     /** Status label for a stream the upstream broke off after its headers. */
     public static final String STATUS_STREAM_ERROR = "stream_error";
@@ -39,6 +41,10 @@ public final class ClientMetrics {
     private final Map<Labels, Series> series = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> upstreamErrors = new ConcurrentHashMap<>();
     final AtomicInteger inFlight = new AtomicInteger();
+    /** Seconds a response piece spends in the proxy: read off the upstream socket until flushed to the client. */
+    final Histogram forward = new Histogram(RESIDENCE);
+    /** Seconds from the proxy handler's start until the request is written to the upstream. */
+    final Histogram requestForward = new Histogram(RESIDENCE);
 
     /** The statistics of one (model, status) pair. */
     static final class Series {
@@ -122,6 +128,14 @@ public final class ClientMetrics {
         upstreamErrors.entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .forEach(e -> errors.add(Labels.of("reason", e.getKey()), e.getValue().sum()));
         out.add(errors.build());
+        MetricFamily.Builder fwd = MetricFamily.builder("aiwatch_proxy_forward_seconds", MetricType.HISTOGRAM,
+                "Time a response piece spends inside the proxy: from its read off the upstream socket to the flush to the client.");
+        forward.addTo(fwd, "aiwatch_proxy_forward_seconds", Labels.EMPTY, Labels.EMPTY);
+        out.add(fwd.build());
+        MetricFamily.Builder reqFwd = MetricFamily.builder("aiwatch_proxy_request_forward_seconds", MetricType.HISTOGRAM,
+                "Time from the proxy handler's start (request head and body read) until the request is written to the upstream.");
+        requestForward.addTo(reqFwd, "aiwatch_proxy_request_forward_seconds", Labels.EMPTY, Labels.EMPTY);
+        out.add(reqFwd.build());
         out.add(MetricFamily.builder("aiwatch_client_in_flight_requests", MetricType.GAUGE,
                 "Requests currently open through the measuring proxy.").add(Labels.EMPTY, inFlight.get()).build());
         return out;

@@ -47,6 +47,7 @@ final class ProxyHandler {
     }
 
     void handle(Context ctx) {
+        long entry = System.nanoTime();
         HttpServletRequest req = ctx.req();
         HttpServletResponse res = ctx.res();
         String method = req.getMethod();
@@ -84,6 +85,7 @@ final class ProxyHandler {
             fail(ctx, measured, model, 502, "io", "upstream request failed: " + e.getClass().getSimpleName());
             return;
         }
+        metrics.requestForward.observe((up.sentNanos - entry) / 1e9);
         res.setStatus(up.status);
         Set<String> upSkip = new HashSet<>();
         for (String[] h : up.headers) {
@@ -123,6 +125,7 @@ final class ProxyHandler {
                 try {
                     out.write(buf, 0, n);
                     out.flush();
+                    metrics.forward.observe((System.nanoTime() - t) / 1e9);
                 } catch (IOException e) {
                     status = ClientMetrics.STATUS_CLIENT_ABORT;
                     break; // closing the upstream body cancels the upstream request

@@ -38,6 +38,8 @@ final class UpstreamClient implements AutoCloseable {
         final int status;
         final List<String[]> headers;
         final InputStream body;
+        /** System.nanoTime when the request was fully written to the upstream. */
+        long sentNanos;
         private final Conn conn;
         private final UpstreamClient owner;
         private final boolean reusable;
@@ -162,12 +164,14 @@ final class UpstreamClient implements AutoCloseable {
 
     private Response exchange(Conn c, byte[] head, byte[] body, String method) throws IOException {
         String statusLine;
+        long sent;
         try {
             c.out.write(head);
             if (body.length > 0) {
                 c.out.write(body);
             }
             c.out.flush();
+            sent = System.nanoTime();
             statusLine = line(c.in);
         } catch (java.net.SocketTimeoutException e) {
             c.close();
@@ -212,7 +216,9 @@ final class UpstreamClient implements AutoCloseable {
             boolean noBody = method.equals("HEAD") || status == 204 || status == 304 || (status >= 100 && status < 200);
             InputStream bodyStream = noBody ? new Framed(c.in, 0, false) : chunked ? new Framed(c.in, -1, true)
                     : length >= 0 ? new Framed(c.in, length, false) : new Framed(c.in, Long.MAX_VALUE, false);
-            return new Response(status, headers, bodyStream, c, this, keepAlive && (chunked || length >= 0 || noBody));
+            Response r = new Response(status, headers, bodyStream, c, this, keepAlive && (chunked || length >= 0 || noBody));
+            r.sentNanos = sent;
+            return r;
         } catch (IOException | RuntimeException e) {
             c.close();
             throw e instanceof IOException io ? io : new IOException("bad upstream response: " + e.getMessage());

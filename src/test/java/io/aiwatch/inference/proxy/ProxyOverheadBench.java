@@ -9,13 +9,16 @@ import org.HdrHistogram.Histogram;
 /**
  * Benchmark (not a unit test), see docs/benchmarks/PROXY.md:
  * <pre>
- * overhead SIM_PORT PROXY_PORT STREAMS SECONDS MAX_TOKENS   direct vs proxied streams, interleaved per worker
+ * overhead SIM_PORT PROXY_PORT STREAMS SECONDS MAX_TOKENS   direct vs proxied streams, interleaved per worker,
+ *                                                           each request after a random 0-50 ms pause
  * capacity SIM_PORT THREADS SECONDS                         non-streaming max_tokens=1 requests/s
  * streams  SIM_PORT STREAMS MAX_TOKENS                      STREAMS concurrent streams held open at once
  * </pre>
  */
 public final class ProxyOverheadBench {
     private static final String HOST = "127.0.0.1";
+    /** Upper bound of the random pause before each request, longer than an engine step. */
+    private static final int THINK_MS = 50;
 
     public static void main(String[] args) throws Exception {
         switch (args[0]) {
@@ -47,6 +50,17 @@ public final class ProxyOverheadBench {
                 + ",\"stream\":true,\"stream_options\":{\"include_usage\":true}}";
         long warmupEnd = System.nanoTime() + 3_000_000_000L;
         long end = warmupEnd + seconds * 1_000_000_000L;
+        double[][] before = new double[2][];
+        Thread scrape = new Thread(() -> {
+            try {
+                Thread.sleep(3000);
+                before[0] = buckets(proxyPort, "aiwatch_proxy_forward_seconds");
+                before[1] = buckets(proxyPort, "aiwatch_proxy_request_forward_seconds");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        scrape.start();
         Arm direct = new Arm();
         Arm proxied = new Arm();
         List<Thread> threads = new ArrayList<>();
@@ -58,6 +72,8 @@ public final class ProxyOverheadBench {
                 long[] gaps = new long[maxTokens + 8];
                 try (BenchClient dc = new BenchClient(HOST, simPort); BenchClient pc = new BenchClient(HOST, proxyPort)) {
                     for (long i = worker; System.nanoTime() < end; i++) {
+                        // a random pause breaks the phase lock between a closed-loop client and the engine's step clock
+                        Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextInt(THINK_MS));
                         boolean viaProxy = (i & 1) == 0;
                         Arm arm = viaProxy ? p : d;
                         try {
@@ -98,6 +114,39 @@ public final class ProxyOverheadBench {
         row("TTFT", direct.ttft, proxied.ttft);
         row("ITL ", direct.itl, proxied.itl);
         row("E2E ", direct.e2e, proxied.e2e);
+        scrape.join();
+        residence("in-proxy response piece (upstream read -> client flush)", before[0],
+                buckets(proxyPort, "aiwatch_proxy_forward_seconds"));
+        residence("in-proxy request (handler start -> upstream write)", before[1],
+                buckets(proxyPort, "aiwatch_proxy_request_forward_seconds"));
+    }
+
+    /** Cumulative bucket counts of an unlabelled histogram on the proxy's /metrics, in bound order. */
+    static double[] buckets(int port, String name) throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        String text = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + HOST + ":" + port + "/metrics"))
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        return text.lines().filter(l -> l.startsWith(name + "_bucket{"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).toArray();
+    }
+
+    private static final double[] RESIDENCE_MS = {0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 1000,
+        Double.POSITIVE_INFINITY};
+
+    private static void residence(String what, double[] before, double[] after) {
+        double total = after[after.length - 1] - before[before.length - 1];
+        StringBuilder sb = new StringBuilder();
+        for (double q : new double[] {0.5, 0.99, 0.999}) {
+            for (int i = 0; i < after.length; i++) {
+                if (after[i] - before[i] >= q * total) {
+                    sb.append(String.format(" p%s <= %s ms", q * 100 == 99.9 ? "99.9" : String.valueOf((int) (q * 100)),
+                            RESIDENCE_MS[i]));
+                    break;
+                }
+            }
+        }
+        double under1ms = (after[6] - before[6]) / total;
+        System.out.printf("  %s: n=%.0f%s, %.2f%% <= 1 ms%n", what, total, sb, 100 * under1ms);
     }
 
     private static void row(String name, Histogram d, Histogram p) {
