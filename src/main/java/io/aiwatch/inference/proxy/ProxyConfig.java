@@ -1,5 +1,6 @@
 package io.aiwatch.inference.proxy;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.net.URI;
 
@@ -45,6 +46,24 @@ public record ProxyConfig(
     /** Listens on 127.0.0.1:8001, forwards to {@code upstream}; 20 model labels; 5 s connect, 600 s request timeouts. */
     public static ProxyConfig defaults(String upstream) {
         return new ProxyConfig("127.0.0.1", 8001, upstream, 20, 5, 600, 1200);
+    }
+
+    /** Jackson entry point: keys left out take their {@link #defaults(String)} value; {@code upstream} is required. */
+    @JsonCreator
+    public static ProxyConfig fromYaml(
+            @JsonProperty("host") String host,
+            @JsonProperty("port") Integer port,
+            @JsonProperty("upstream") String upstream,
+            @JsonProperty("max_models") Integer maxModels,
+            @JsonProperty("connect_timeout_seconds") Double connectTimeoutSeconds,
+            @JsonProperty("request_timeout_seconds") Double requestTimeoutSeconds,
+            @JsonProperty("http_threads") Integer httpThreads) {
+        ProxyConfig d = defaults(upstream);
+        return new ProxyConfig(host == null ? d.host : host, port == null ? d.port : port, upstream,
+                maxModels == null ? d.maxModels : maxModels,
+                connectTimeoutSeconds == null ? d.connectTimeoutSeconds : connectTimeoutSeconds,
+                requestTimeoutSeconds == null ? d.requestTimeoutSeconds : requestTimeoutSeconds,
+                httpThreads == null ? d.httpThreads : httpThreads);
     }
 
     public ProxyConfig withListen(String h, int p) {

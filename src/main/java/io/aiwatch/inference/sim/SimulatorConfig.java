@@ -1,5 +1,6 @@
 package io.aiwatch.inference.sim;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
@@ -98,6 +99,42 @@ public record SimulatorConfig(
     public SimulatorConfig withTiming(double prefillTokS, double baseMs, double perSeqMs) {
         return new SimulatorConfig(model, host, port, maxNumSeqs, maxNumBatchedTokens, kvCapacityTokens, blockSize, maxModelLen,
                 prefillTokS, baseMs, perSeqMs, defaultMinTokens, defaultMaxTokens, speed, seed, httpThreads);
+    }
+
+    /** Jackson entry point: keys left out of the YAML take their {@link #defaults()} value. */
+    @JsonCreator
+    public static SimulatorConfig fromYaml(
+            @JsonProperty("model") String model,
+            @JsonProperty("host") String host,
+            @JsonProperty("port") Integer port,
+            @JsonProperty("max_num_seqs") Integer maxNumSeqs,
+            @JsonProperty("max_num_batched_tokens") Integer maxNumBatchedTokens,
+            @JsonProperty("kv_capacity_tokens") Integer kvCapacityTokens,
+            @JsonProperty("block_size") Integer blockSize,
+            @JsonProperty("max_model_len") Integer maxModelLen,
+            @JsonProperty("prefill_tokens_per_second") Double prefillTokensPerSecond,
+            @JsonProperty("decode_step_base_ms") Double decodeStepBaseMs,
+            @JsonProperty("decode_step_per_seq_ms") Double decodeStepPerSeqMs,
+            @JsonProperty("default_min_tokens") Integer defaultMinTokens,
+            @JsonProperty("default_max_tokens") Integer defaultMaxTokens,
+            @JsonProperty("speed") Double speed,
+            @JsonProperty("seed") Long seed,
+            @JsonProperty("http_threads") Integer httpThreads) {
+        SimulatorConfig d = defaults();
+        return new SimulatorConfig(model == null ? d.model : model, host == null ? d.host : host, or(port, d.port),
+                or(maxNumSeqs, d.maxNumSeqs), or(maxNumBatchedTokens, d.maxNumBatchedTokens), or(kvCapacityTokens, d.kvCapacityTokens),
+                or(blockSize, d.blockSize), or(maxModelLen, d.maxModelLen), or(prefillTokensPerSecond, d.prefillTokensPerSecond),
+                or(decodeStepBaseMs, d.decodeStepBaseMs), or(decodeStepPerSeqMs, d.decodeStepPerSeqMs),
+                or(defaultMinTokens, d.defaultMinTokens), or(defaultMaxTokens, d.defaultMaxTokens), or(speed, d.speed),
+                seed == null ? d.seed : seed, or(httpThreads, d.httpThreads));
+    }
+
+    private static int or(Integer v, int d) {
+        return v == null ? d : v;
+    }
+
+    private static double or(Double v, double d) {
+        return v == null ? d : v;
     }
 
     /** Number of KV blocks ({@code num_gpu_blocks} in vLLM's cache config). */
