@@ -35,6 +35,11 @@ final class ProxyHandler {
 
     private final ProxyConfig config;
     private final UpstreamClient client;
+    /** Upstream failures are logged at most once per 10 s (they are all counted). */
+    private static final long WARN_EVERY_NANOS = 10_000_000_000L;
+    private final java.util.concurrent.atomic.AtomicLong lastWarnNanos = new java.util.concurrent.atomic.AtomicLong(
+            System.nanoTime() - WARN_EVERY_NANOS - 1);
+    private final java.util.concurrent.atomic.AtomicLong suppressedWarnings = new java.util.concurrent.atomic.AtomicLong();
     private final String prefix;
     private final ClientMetrics metrics;
 
@@ -175,7 +180,15 @@ final class ProxyHandler {
 
     private void fail(Context ctx, boolean measured, String model, int code, String reason, String message) {
         metrics.upstreamError(reason);
-        LOG.warning(() -> "proxy: " + message + " (upstream " + config.upstream() + ")");
+        long now = System.nanoTime();
+        long last = lastWarnNanos.get();
+        if (now - last > WARN_EVERY_NANOS && lastWarnNanos.compareAndSet(last, now)) {
+            long more = suppressedWarnings.getAndSet(0);
+            LOG.warning(() -> "proxy: " + message + " (upstream " + config.upstream() + ")"
+                    + (more > 0 ? "; " + more + " more upstream failures since the last warning" : ""));
+        } else {
+            suppressedWarnings.incrementAndGet();
+        }
         if (measured) {
             metrics.inFlight.decrementAndGet();
             metrics.series(model, ClientMetrics.statusLabel(code)).requests.increment();
