@@ -19,7 +19,7 @@ public final class ProxyCommand implements Callable<Integer> {
     int maxModels = 20;
     @Option(names = "--connect-timeout", description = "Upstream connect timeout, seconds (default: ${DEFAULT-VALUE}).")
     double connectTimeout = 5;
-    @Option(names = "--request-timeout", description = "Upstream response-headers timeout, seconds (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--request-timeout", description = "Longest wait for upstream response headers and between body reads, seconds (default: ${DEFAULT-VALUE}).")
     double requestTimeout = 600;
     @Option(names = "--http-threads", description = "Most proxy threads, one per open request (default: ${DEFAULT-VALUE}).")
     int httpThreads = 1200;
