@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 
 /**
- * Benchmark (not a unit test), see docs/benchmarks/PROXY.md:
+ * Benchmark (not a unit test), see docs/BENCHMARKS.md (section 4):
  * <pre>
  * overhead SIM_PORT PROXY_PORT STREAMS SECONDS MAX_TOKENS   direct vs proxied streams, interleaved per worker,
  *                                                           each request after a random 0-50 ms pause
