@@ -88,8 +88,10 @@ class VllmMetricsTest {
             assertThat(value(text, "vllm:request_prompt_tokens_sum{engine=\"0\",model_name=\"m\"}")).isEqualTo(3);
             assertThat(value(text, "vllm:generation_tokens_total{engine=\"0\",model_name=\"m\"}")).isEqualTo(3);
             assertThat(value(text, "vllm:inter_token_latency_seconds_count{engine=\"0\",model_name=\"m\"}")).isEqualTo(2);
-            // TTFT here is one 10 ms step plus 3 prompt tokens at 10k tok/s, in simulated seconds
-            assertThat(value(text, "vllm:time_to_first_token_seconds_sum{engine=\"0\",model_name=\"m\"}")).isBetween(0.0103, 0.05);
+            // TTFT here is at least one 10 ms step plus 3 prompt tokens at 10k tok/s, in simulated seconds.
+            // It can be longer, never shorter: when the engine thread is scheduled late (a busy CI box),
+            // simulated time re-anchors to the wall clock instead of serving tokens faster than the model.
+            assertThat(value(text, "vllm:time_to_first_token_seconds_sum{engine=\"0\",model_name=\"m\"}")).isBetween(0.0103, 1.0);
             assertThat(text).contains("num_gpu_blocks=\"4096\"");
         }
     }
