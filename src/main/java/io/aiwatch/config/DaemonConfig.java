@@ -2,6 +2,8 @@ package io.aiwatch.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.aiwatch.inference.InferenceConfig;
+import io.aiwatch.inference.proxy.ProxyConfig;
+import io.aiwatch.inference.sim.SimulatorConfig;
 import io.aiwatch.storage.StorageConfig;
 
 /**
@@ -12,13 +14,20 @@ import io.aiwatch.storage.StorageConfig;
  * @param inference the {@code inference:} section (vLLM endpoints to scrape)
  * @param storage   the {@code storage:} section (disks, filesystems, ZFS, process reads)
  * @param http      the {@code http:} section (web-config file, server hardening)
+ * @param simulator the {@code simulator:} section: a vLLM-compatible simulator run inside the daemon
+ *                  (absent = none); its /metrics becomes an inference target and its load drives
+ *                  the simulated GPUs
+ * @param proxy     the {@code proxy:} section: the measuring proxy run inside the daemon (absent = none);
+ *                  its client-side families appear on the daemon's /metrics
  */
 public record DaemonConfig(
         @JsonProperty("listen") String listen,
         @JsonProperty("gpu") GpuConfig gpu,
         @JsonProperty("inference") InferenceConfig inference,
         @JsonProperty("storage") StorageConfig storage,
-        @JsonProperty("http") HttpConfig http) {
+        @JsonProperty("http") HttpConfig http,
+        @JsonProperty("simulator") SimulatorConfig simulator,
+        @JsonProperty("proxy") ProxyConfig proxy) {
 
     public DaemonConfig {
         listen = listen == null ? ":9400" : listen;
@@ -30,26 +39,34 @@ public record DaemonConfig(
     }
 
     public static DaemonConfig defaults() {
-        return new DaemonConfig(null, null, null, null, null);
+        return new DaemonConfig(null, null, null, null, null, null, null);
     }
 
     public DaemonConfig withListen(String value) {
-        return new DaemonConfig(value, gpu, inference, storage, http);
+        return new DaemonConfig(value, gpu, inference, storage, http, simulator, proxy);
     }
 
     public DaemonConfig withGpu(GpuConfig value) {
-        return new DaemonConfig(listen, value, inference, storage, http);
+        return new DaemonConfig(listen, value, inference, storage, http, simulator, proxy);
     }
 
     public DaemonConfig withInference(InferenceConfig value) {
-        return new DaemonConfig(listen, gpu, value, storage, http);
+        return new DaemonConfig(listen, gpu, value, storage, http, simulator, proxy);
     }
 
     public DaemonConfig withStorage(StorageConfig value) {
-        return new DaemonConfig(listen, gpu, inference, value, http);
+        return new DaemonConfig(listen, gpu, inference, value, http, simulator, proxy);
     }
 
     public DaemonConfig withHttp(HttpConfig value) {
-        return new DaemonConfig(listen, gpu, inference, storage, value);
+        return new DaemonConfig(listen, gpu, inference, storage, value, simulator, proxy);
+    }
+
+    public DaemonConfig withSimulator(SimulatorConfig value) {
+        return new DaemonConfig(listen, gpu, inference, storage, http, value, proxy);
+    }
+
+    public DaemonConfig withProxy(ProxyConfig value) {
+        return new DaemonConfig(listen, gpu, inference, storage, http, simulator, value);
     }
 }

@@ -17,6 +17,9 @@ import io.aiwatch.http.security.WebSecurity;
 import java.nio.file.Path;
 import java.util.Optional;
 import io.aiwatch.inference.InferenceCollectors;
+import io.aiwatch.inference.InferenceConfig;
+import io.aiwatch.inference.proxy.ProxyCollector;
+import io.aiwatch.inference.sim.VllmSimulator;
 import io.aiwatch.storage.StorageCollectors;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -36,6 +39,7 @@ public final class Daemon implements AutoCloseable {
     private final ProcessMetrics processMetrics;
     private final DaemonServer server;
     private final GpuSetup gpu;
+    private final VllmSimulator simulator;
     private final List<String> notes = new CopyOnWriteArrayList<>();
     private final int port;
 
@@ -43,9 +47,13 @@ public final class Daemon implements AutoCloseable {
         this.store = new SnapshotStore(clock);
         this.runner = new CollectorRunner(store);
         this.processMetrics = new ProcessMetrics(clock);
-        this.gpu = GpuSetup.create(config.gpu(), clock, store, notes);
+        this.simulator = config.simulator() == null ? null : VllmSimulator.start(config.simulator());
+        this.gpu = GpuSetup.create(config.gpu(), clock, store, notes, simulator);
         gpu.collectors().forEach(runner::start);
-        InferenceCollectors.create(config.inference(), clock).forEach(runner::start);
+        InferenceCollectors.create(withSimulatorTarget(config.inference()), clock).forEach(runner::start);
+        if (config.proxy() != null) {
+            runner.start(ProxyCollector.start(config.proxy(), config.gpu().intervalDuration()));
+        }
         StorageCollectors.create(config.storage(), clock, gpu::gpuPids).forEach(runner::start);
         WebSecurity security;
         try {
@@ -65,6 +73,21 @@ public final class Daemon implements AutoCloseable {
                 ListenAddress.parse(config.listen()), security, hardened, limiter);
         this.port = server.start();
         LOG.info("aiwatch " + VersionProvider.version() + " serving on " + config.listen() + " (port " + port + ")");
+    }
+
+    /** The in-daemon simulator, when configured, is scraped like any vLLM endpoint. */
+    private InferenceConfig withSimulatorTarget(InferenceConfig inference) {
+        if (simulator == null) {
+            return inference;
+        }
+        List<InferenceConfig.Target> targets = new ArrayList<>(inference.targets());
+        targets.add(InferenceConfig.Target.of("http://127.0.0.1:" + simulator.port() + "/metrics", "simulator", "1s", "500ms"));
+        return new InferenceConfig(targets);
+    }
+
+    /** The vLLM simulator running inside the daemon, or null. */
+    public VllmSimulator simulator() {
+        return simulator;
     }
 
     /** Validates the rest of the configuration (files it names, ...) and starts everything. */
@@ -91,6 +114,9 @@ public final class Daemon implements AutoCloseable {
         server.close();
         runner.close();
         gpu.close();
+        if (simulator != null) {
+            simulator.close();
+        }
         processMetrics.close();
     }
 }
