@@ -18,7 +18,7 @@ import java.util.stream.Stream;
 final class Dashboards {
     static final Path DIR = Path.of("dashboards");
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern VAR = Pattern.compile("\\$\\{?([A-Za-z_][A-Za-z0-9_]*)");
+    private static final Pattern VAR = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::[a-z]+)?\\}|\\$([A-Za-z_][A-Za-z0-9_]*)");
     /** Grafana's built-in interval and range variables and what the tests put in their place. */
     static final Map<String, String> BUILT_INS = Map.of("__rate_interval", "1m", "__interval", "15s", "__range", "5m");
 
@@ -85,7 +85,7 @@ final class Dashboards {
         List<String> out = new ArrayList<>();
         Matcher m = VAR.matcher(text);
         while (m.find()) {
-            out.add(m.group(1));
+            out.add(m.group(1) != null ? m.group(1) : m.group(2));
         }
         return out;
     }
@@ -95,10 +95,10 @@ final class Dashboards {
         Matcher m = VAR.matcher(expr);
         StringBuilder sb = new StringBuilder();
         while (m.find()) {
-            String replacement = BUILT_INS.getOrDefault(m.group(1), ".*");
+            String replacement = BUILT_INS.getOrDefault(m.group(1) != null ? m.group(1) : m.group(2), ".*");
             m.appendReplacement(sb, Matcher.quoteReplacement(replacement));
         }
         m.appendTail(sb);
-        return sb.toString().replace(".*}", ".*");
+        return sb.toString();
     }
 }
