@@ -180,6 +180,15 @@ public final class OtlpExporter implements AutoCloseable {
         inFlight.set(false);
     }
 
+    /** For tests and shutdown: waits until no export is in flight, at most {@code limit}; true when idle. */
+    boolean awaitIdle(Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (inFlight.get() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        return !inFlight.get();
+    }
+
     /** Exports still pending: 0 or 1. */
     public int inFlight() {
         return inFlight.get() ? 1 : 0;
