@@ -44,6 +44,8 @@ public record OtlpConfig(
     public OtlpConfig {
         headers = headers == null ? Map.of() : copy(headers, "otlp.headers");
         resourceAttributes = resourceAttributes == null ? Map.of() : copy(resourceAttributes, "otlp.resource_attributes");
+        // The file's own values are checked when it is loaded (file:line); environment values at start.
+        OtlpSettings.check(endpoint, protocol, headers, interval, timeout, compression);
     }
 
     /** Off, every other key unset. */

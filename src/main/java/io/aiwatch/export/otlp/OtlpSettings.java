@@ -67,13 +67,26 @@ public record OtlpSettings(Protocol protocol, URI endpoint, Map<String, String> 
      * @throws IllegalArgumentException naming the key or variable whose value is wrong (never a header value)
      */
     public static OtlpSettings resolve(OtlpConfig config, Map<String, String> env) {
-        Source protocolText = pick(config.protocol(), "otlp.protocol", env,
+        return resolve(config.endpoint(), config.protocol(), config.headers(), config.interval(), config.timeout(),
+                config.compression(), env);
+    }
+
+    /** Validates a config section's own values (no environment); used when the file is loaded. */
+    static void check(String endpoint, String protocol, Map<String, String> headers, String interval, String timeout,
+                      String compression) {
+        resolve(endpoint, protocol, headers, interval, timeout, compression, Map.of());
+    }
+
+    private static OtlpSettings resolve(String configEndpoint, String configProtocol, Map<String, String> configHeaders,
+                                        String configInterval, String configTimeout, String configCompression,
+                                        Map<String, String> env) {
+        Source protocolText = pick(configProtocol, "otlp.protocol", env,
                 "OTEL_EXPORTER_OTLP_METRICS_PROTOCOL", "OTEL_EXPORTER_OTLP_PROTOCOL");
         Protocol protocol = protocolText == null ? Protocol.HTTP_PROTOBUF : Protocol.parse(protocolText.value, protocolText.name);
 
         URI endpoint;
-        if (config.endpoint() != null) {
-            endpoint = endpoint(config.endpoint(), "otlp.endpoint", protocol, true);
+        if (configEndpoint != null) {
+            endpoint = endpoint(configEndpoint, "otlp.endpoint", protocol, true);
         } else if (present(env, "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT")) {
             // The signal-specific variable is used as-is (spec).
             endpoint = endpoint(env.get("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT"), "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", protocol, false);
@@ -89,18 +102,18 @@ public record OtlpSettings(Protocol protocol, URI endpoint, Map<String, String> 
         Map<String, String> headers = new LinkedHashMap<>();
         headers.putAll(parseHeaders(env.get("OTEL_EXPORTER_OTLP_HEADERS"), "OTEL_EXPORTER_OTLP_HEADERS"));
         headers.putAll(parseHeaders(env.get("OTEL_EXPORTER_OTLP_METRICS_HEADERS"), "OTEL_EXPORTER_OTLP_METRICS_HEADERS"));
-        headers.putAll(config.headers());
+        headers.putAll(configHeaders);
 
-        Duration interval = config.interval() != null ? duration(config.interval(), "otlp.interval")
+        Duration interval = configInterval != null ? duration(configInterval, "otlp.interval")
                 : present(env, "OTEL_METRIC_EXPORT_INTERVAL") ? millis(env, "OTEL_METRIC_EXPORT_INTERVAL")
                 : DEFAULT_INTERVAL;
         within(interval, Duration.ofMillis(100), Duration.ofHours(1), "interval");
         Source timeoutMs = pick(null, null, env, "OTEL_EXPORTER_OTLP_METRICS_TIMEOUT", "OTEL_EXPORTER_OTLP_TIMEOUT");
-        Duration timeout = config.timeout() != null ? duration(config.timeout(), "otlp.timeout")
+        Duration timeout = configTimeout != null ? duration(configTimeout, "otlp.timeout")
                 : timeoutMs != null ? millis(env, timeoutMs.name) : DEFAULT_TIMEOUT;
         within(timeout, Duration.ofMillis(100), Duration.ofMinutes(1), "timeout");
 
-        Source compression = pick(config.compression(), "otlp.compression", env,
+        Source compression = pick(configCompression, "otlp.compression", env,
                 "OTEL_EXPORTER_OTLP_METRICS_COMPRESSION", "OTEL_EXPORTER_OTLP_COMPRESSION");
         boolean gzip = false;
         if (compression != null) {
