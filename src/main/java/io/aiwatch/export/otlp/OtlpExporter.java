@@ -7,7 +7,6 @@ import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter;
 import io.opentelemetry.exporter.otlp.metrics.OtlpGrpcMetricExporter;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.common.export.RetryPolicy;
-import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.metrics.export.AggregationTemporalitySelector;
 import io.opentelemetry.sdk.metrics.export.MetricExporter;
@@ -249,10 +248,5 @@ public final class OtlpExporter implements AutoCloseable {
     @Override
     public void close() {
         close(Duration.ofSeconds(2));
-    }
-
-    /** For tests: the temporality the exporter asks for. */
-    AggregationTemporality temporality() {
-        return exporter.getAggregationTemporality(io.opentelemetry.sdk.metrics.InstrumentType.COUNTER);
     }
 }

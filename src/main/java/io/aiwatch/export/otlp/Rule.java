@@ -43,6 +43,8 @@ record Rule(String name, String unit, Kind kind, boolean integer, double scale, 
         INFERENCE(Map.of("target", "aiwatch.inference.target", "model", "gen_ai.request.model",
                 "engine", "aiwatch.inference.engine", "finished_reason", "aiwatch.inference.finish_reason"),
                 Map.of("gen_ai.provider.name", "vllm")),
+        /** The measuring proxy's client-side view; a status other than 200 is also the error.type. */
+        CLIENT(Map.of("model", "gen_ai.request.model", "status", "aiwatch.client.status", "reason", "error.type"), Map.of()),
         SELF(Map.of("collector", "aiwatch.collector.name"), Map.of());
 
         private final Map<String, String> renames;
@@ -83,6 +85,9 @@ record Rule(String name, String unit, Kind kind, boolean integer, double scale, 
                 continue;
             }
             b.put(key, value);
+            if (domain == Domain.CLIENT && label.equals("status") && !value.equals("200")) {
+                b.put("error.type", value); // GenAI: conditionally required when the operation failed
+            }
         }
         return b.build();
     }

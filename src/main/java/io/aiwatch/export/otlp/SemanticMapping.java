@@ -121,6 +121,21 @@ final class SemanticMapping {
         inference("aiwatch_inference_prefix_cache_queries_total", "aiwatch.inference.prefix_cache.queries", "{token}", Kind.COUNTER, true);
         inference("aiwatch_inference_prefix_cache_hits_total", "aiwatch.inference.prefix_cache.hits", "{token}", Kind.COUNTER, true);
 
+        // The measuring proxy (client side of the same requests): GenAI client conventions.
+        client("aiwatch_client_e2e_request_latency_seconds", "gen_ai.client.operation.duration", "s", Kind.HISTOGRAM, false);
+        client("aiwatch_client_time_to_first_token_seconds", "gen_ai.client.operation.time_to_first_chunk", "s", Kind.HISTOGRAM, false);
+        client("aiwatch_client_inter_token_latency_seconds", "gen_ai.client.operation.time_per_output_chunk", "s", Kind.HISTOGRAM, false);
+        client("aiwatch_client_time_per_output_token_seconds", "aiwatch.client.time_per_output_token", "s", Kind.HISTOGRAM, false);
+        client("aiwatch_client_prompt_tokens", "gen_ai.client.token.usage", "{token}", Kind.HISTOGRAM, false,
+                "gen_ai.token.type", "input");
+        client("aiwatch_client_generation_tokens", "gen_ai.client.token.usage", "{token}", Kind.HISTOGRAM, false,
+                "gen_ai.token.type", "output");
+        client("aiwatch_client_requests_total", "aiwatch.client.requests", "{request}", Kind.COUNTER, true);
+        client("aiwatch_client_in_flight_requests", "aiwatch.client.requests.in_flight", "{request}", Kind.UP_DOWN, true);
+        client("aiwatch_client_upstream_errors_total", "aiwatch.client.upstream.errors", "{error}", Kind.COUNTER, true);
+        client("aiwatch_proxy_forward_seconds", "aiwatch.proxy.forward.duration", "s", Kind.HISTOGRAM, false);
+        client("aiwatch_proxy_request_forward_seconds", "aiwatch.proxy.request_forward.duration", "s", Kind.HISTOGRAM, false);
+
         // The daemon's own collectors.
         self("aiwatch_collector_up", "aiwatch.collector.up", "1", Kind.GAUGE, true);
         self("aiwatch_collector_snapshot_age_seconds", "aiwatch.collector.snapshot.age", "s", Kind.GAUGE, false);
@@ -153,7 +168,11 @@ final class SemanticMapping {
             Map.entry("process.disk.io", "Disk bytes transferred."),
             Map.entry("gen_ai.server.time_to_first_token", "Time to generate first token for successful responses."),
             Map.entry("gen_ai.server.time_per_output_token", "Time per output token generated after the first token for successful responses."),
-            Map.entry("gen_ai.server.request.duration", "Generative AI server request duration such as time-to-last byte or last output token."));
+            Map.entry("gen_ai.server.request.duration", "Generative AI server request duration such as time-to-last byte or last output token."),
+            Map.entry("gen_ai.client.operation.duration", "GenAI operation duration."),
+            Map.entry("gen_ai.client.token.usage", "Number of input and output tokens used."),
+            Map.entry("gen_ai.client.operation.time_to_first_chunk", "Time to receive the first chunk of a streamed response."),
+            Map.entry("gen_ai.client.operation.time_per_output_chunk", "Time between consecutive chunks of a streamed response."));
 
     private SemanticMapping() {
     }
@@ -208,6 +227,7 @@ final class SemanticMapping {
         if (base.startsWith("aiwatch_")) {
             String rest = base.substring(8);
             domain = rest.startsWith("gpu_") ? Domain.GPU
+                    : rest.startsWith("client_") || rest.startsWith("proxy_") ? Domain.CLIENT
                     : rest.startsWith("inference_") ? Domain.INFERENCE
                     : rest.startsWith("disk_") || rest.startsWith("filesystem_") || rest.startsWith("process_")
                     || rest.startsWith("zfs_") || rest.startsWith("storage_") ? Domain.STORAGE : Domain.SELF;
@@ -232,6 +252,10 @@ final class SemanticMapping {
 
     private static void inference(String family, String name, String unit, Kind kind, boolean integer, String... fixed) {
         put(family, new Rule(name, unit, kind, integer, 1, Domain.INFERENCE, pairs(fixed), ""));
+    }
+
+    private static void client(String family, String name, String unit, Kind kind, boolean integer, String... fixed) {
+        put(family, new Rule(name, unit, kind, integer, 1, Domain.CLIENT, pairs(fixed), ""));
     }
 
     private static void self(String family, String name, String unit, Kind kind, boolean integer) {

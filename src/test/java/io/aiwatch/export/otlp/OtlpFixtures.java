@@ -42,7 +42,7 @@ final class OtlpFixtures {
         var procs = new ProcessIdentity(Path.of("/nonexistent"));
         fast = new GpuCollector(GpuCollector.Role.FAST, backend, CountersFile.defaults(), Duration.ofSeconds(1), health, settings, procs);
         slow = new GpuCollector(GpuCollector.Role.SLOW, backend, CountersFile.defaults(), Duration.ofSeconds(10), health, settings, procs);
-        for (String name : List.of("gpu", "gpu_slow", "storage", "inference")) {
+        for (String name : List.of("gpu", "gpu_slow", "storage", "inference", "proxy")) {
             store.register(name, Duration.ofSeconds(1), Duration.ofSeconds(30));
         }
         fast.collect();
@@ -57,6 +57,28 @@ final class OtlpFixtures {
         store.publish("gpu_slow", slow.collect(), now, 0, 0);
         store.publish("storage", Snapshot.of(storage()), now, 0, 0);
         store.publish("inference", Snapshot.of(inference(tokens)), now, 0, 0);
+        store.publish("proxy", Snapshot.of(proxy()), now, 0, 0);
+    }
+
+    /** The measuring proxy's client-side families (names and labels as io.aiwatch.inference.proxy writes them). */
+    static List<MetricFamily> proxy() {
+        Labels ok = Labels.of("model", "llama-8b", "status", "200");
+        Labels limited = Labels.of("model", "llama-8b", "status", "429");
+        String e2e = "aiwatch_client_e2e_request_latency_seconds";
+        var latency = MetricFamily.builder(e2e, MetricType.HISTOGRAM, "E2E.");
+        for (Labels l : List.of(ok, limited)) {
+            double n = l == ok ? 10 : 2;
+            latency.addSample(e2e + "_bucket", Labels.of("model", "llama-8b", "le", "0.5", "status", l.get("status")), n / 2)
+                    .addSample(e2e + "_bucket", Labels.of("model", "llama-8b", "le", "+Inf", "status", l.get("status")), n)
+                    .addSample(e2e + "_count", l, n).addSample(e2e + "_sum", l, n * 0.6);
+        }
+        String prompt = "aiwatch_client_prompt_tokens";
+        var tokens = MetricFamily.builder(prompt, MetricType.HISTOGRAM, "Prompt tokens.")
+                .addSample(prompt + "_bucket", Labels.of("model", "llama-8b", "le", "100.0", "status", "200"), 4)
+                .addSample(prompt + "_bucket", Labels.of("model", "llama-8b", "le", "+Inf", "status", "200"), 10)
+                .addSample(prompt + "_count", ok, 10).addSample(prompt + "_sum", ok, 1500);
+        return List.of(latency.build(), tokens.build(),
+                MetricFamily.builder("aiwatch_client_requests_total", MetricType.COUNTER, "Requests.").add(ok, 10).add(limited, 2).build());
     }
 
     static List<MetricFamily> storage() {

@@ -184,6 +184,25 @@ class OtlpWireTest {
             assertThat(point(tokens, "gen_ai.token.type", "input").getAsInt()).isEqualTo(100);
             assertThat(point(tokens, "gen_ai.token.type", "output").getAsInt()).isEqualTo(40);
 
+            Metric clientDuration = m.get("gen_ai.client.operation.duration");
+            assertThat(clientDuration.getHistogram().getDataPointsList()).hasSize(2).allSatisfy(p -> {
+                Map<String, Object> a = attrs(p.getAttributesList());
+                assertThat(a).containsEntry("gen_ai.request.model", "llama-8b").doesNotContainKey("le");
+                if (a.get("aiwatch.client.status").equals("429")) {
+                    assertThat(a).containsEntry("error.type", "429");
+                    assertThat(p.getBucketCountsList()).containsExactly(1L, 1L);
+                } else {
+                    assertThat(a).doesNotContainKey("error.type");
+                    assertThat(p.getExplicitBoundsList()).containsExactly(0.5);
+                    assertThat(p.getBucketCountsList()).containsExactly(5L, 5L);
+                    assertThat(p.getSum()).isCloseTo(6.0, within(1e-9));
+                }
+            });
+            HistogramDataPoint usage = m.get("gen_ai.client.token.usage").getHistogram().getDataPoints(0);
+            assertThat(m.get("gen_ai.client.token.usage").getUnit()).isEqualTo("{token}");
+            assertThat(attrs(usage.getAttributesList())).containsEntry("gen_ai.token.type", "input");
+            assertThat(usage.getBucketCountsList()).containsExactly(4L, 6L);
+
             assertThat(m.keySet()).noneMatch(n -> n.contains("window")).contains("aiwatch.collector.up", "aiwatch.collector.runs");
             assertThat(m.keySet()).allMatch(n -> n.startsWith("hw.") || n.startsWith("system.") || n.startsWith("gen_ai.")
                     || n.startsWith("process.") || n.startsWith("aiwatch."));
