@@ -13,6 +13,9 @@ import io.grpc.stub.StreamObserver;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import io.opentelemetry.proto.collector.metrics.v1.MetricsServiceGrpc;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -30,6 +33,7 @@ import java.util.zip.GZIPInputStream;
  */
 abstract class OtlpReceiver implements AutoCloseable {
     final List<ExportMetricsServiceRequest> requests = new CopyOnWriteArrayList<>();
+    final List<ExportTraceServiceRequest> traceRequests = new CopyOnWriteArrayList<>();
     /** Headers (lower-case names) of the last request. */
     final Map<String, String> lastHeaders = new ConcurrentHashMap<>();
     final AtomicInteger attempts = new AtomicInteger();
@@ -87,6 +91,19 @@ abstract class OtlpReceiver implements AutoCloseable {
                 ex.getResponseBody().write(ok);
                 ex.close();
             });
+            server.createContext("/v1/traces", ex -> {
+                byte[] body;
+                try (InputStream in = ex.getRequestBody()) {
+                    body = in.readAllBytes();
+                }
+                if ("gzip".equalsIgnoreCase(ex.getRequestHeaders().getFirst("Content-Encoding"))) {
+                    body = new GZIPInputStream(new java.io.ByteArrayInputStream(body)).readAllBytes();
+                }
+                traceRequests.add(ExportTraceServiceRequest.parseFrom(body));
+                ex.getResponseHeaders().add("Content-Type", "application/x-protobuf");
+                ex.sendResponseHeaders(200, -1);
+                ex.close();
+            });
             server.start();
         }
 
@@ -137,8 +154,16 @@ abstract class OtlpReceiver implements AutoCloseable {
                     return next.startCall(call, md);
                 }
             };
+            var traces = new TraceServiceGrpc.TraceServiceImplBase() {
+                @Override
+                public void export(ExportTraceServiceRequest request, StreamObserver<ExportTraceServiceResponse> response) {
+                    traceRequests.add(request);
+                    response.onNext(ExportTraceServiceResponse.getDefaultInstance());
+                    response.onCompleted();
+                }
+            };
             server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-                    .addService(ServerInterceptors.intercept(service, headers)).build().start();
+                    .addService(ServerInterceptors.intercept(service, headers)).addService(traces).build().start();
         }
 
         @Override
