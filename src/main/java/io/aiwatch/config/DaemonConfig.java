@@ -2,23 +2,24 @@ package io.aiwatch.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.aiwatch.inference.InferenceConfig;
-import io.aiwatch.inference.proxy.ProxyConfig;
-import io.aiwatch.inference.sim.SimulatorConfig;
 import io.aiwatch.storage.StorageConfig;
+import io.aiwatch.inference.sim.SimulatorConfig;
+import io.aiwatch.inference.proxy.ProxyConfig;
+import io.aiwatch.export.otlp.OtlpConfig;
 
 /**
  * The root of the daemon's YAML configuration. Every section is optional; flags override it.
  *
- * @param listen HOST:PORT to serve on (default {@code :9400}, all interfaces)
+ * @param listen    HOST:PORT to serve on (default {@code :9400}, all interfaces)
  * @param gpu       the {@code gpu:} section
  * @param inference the {@code inference:} section (vLLM endpoints to scrape)
  * @param storage   the {@code storage:} section (disks, filesystems, ZFS, process reads)
  * @param http      the {@code http:} section (web-config file, server hardening)
- * @param simulator the {@code simulator:} section: a vLLM-compatible simulator run inside the daemon
- *                  (absent = none); its /metrics becomes an inference target and its load drives
- *                  the simulated GPUs
+ * @param simulator the {@code simulator:} section: a vLLM-compatible simulator run inside the daemon (absent = none);
+ *                  its /metrics becomes an inference target and its load drives the simulated GPUs
  * @param proxy     the {@code proxy:} section: the measuring proxy run inside the daemon (absent = none);
  *                  its client-side families appear on the daemon's /metrics
+ * @param otlp      the {@code otlp:} section (OpenTelemetry push)
  */
 public record DaemonConfig(
         @JsonProperty("listen") String listen,
@@ -27,7 +28,8 @@ public record DaemonConfig(
         @JsonProperty("storage") StorageConfig storage,
         @JsonProperty("http") HttpConfig http,
         @JsonProperty("simulator") SimulatorConfig simulator,
-        @JsonProperty("proxy") ProxyConfig proxy) {
+        @JsonProperty("proxy") ProxyConfig proxy,
+        @JsonProperty("otlp") OtlpConfig otlp) {
 
     public DaemonConfig {
         listen = listen == null ? ":9400" : listen;
@@ -36,37 +38,42 @@ public record DaemonConfig(
         inference = inference == null ? InferenceConfig.defaults() : inference;
         storage = storage == null ? StorageConfig.defaults() : storage;
         http = http == null ? HttpConfig.defaults() : http;
+        otlp = otlp == null ? OtlpConfig.defaults() : otlp;
     }
 
     public static DaemonConfig defaults() {
-        return new DaemonConfig(null, null, null, null, null, null, null);
+        return new DaemonConfig(null, null, null, null, null, null, null, null);
     }
 
     public DaemonConfig withListen(String value) {
-        return new DaemonConfig(value, gpu, inference, storage, http, simulator, proxy);
+        return new DaemonConfig(value, gpu, inference, storage, http, simulator, proxy, otlp);
     }
 
     public DaemonConfig withGpu(GpuConfig value) {
-        return new DaemonConfig(listen, value, inference, storage, http, simulator, proxy);
+        return new DaemonConfig(listen, value, inference, storage, http, simulator, proxy, otlp);
     }
 
     public DaemonConfig withInference(InferenceConfig value) {
-        return new DaemonConfig(listen, gpu, value, storage, http, simulator, proxy);
+        return new DaemonConfig(listen, gpu, value, storage, http, simulator, proxy, otlp);
     }
 
     public DaemonConfig withStorage(StorageConfig value) {
-        return new DaemonConfig(listen, gpu, inference, value, http, simulator, proxy);
+        return new DaemonConfig(listen, gpu, inference, value, http, simulator, proxy, otlp);
     }
 
     public DaemonConfig withHttp(HttpConfig value) {
-        return new DaemonConfig(listen, gpu, inference, storage, value, simulator, proxy);
+        return new DaemonConfig(listen, gpu, inference, storage, value, simulator, proxy, otlp);
     }
 
     public DaemonConfig withSimulator(SimulatorConfig value) {
-        return new DaemonConfig(listen, gpu, inference, storage, http, value, proxy);
+        return new DaemonConfig(listen, gpu, inference, storage, http, value, proxy, otlp);
     }
 
     public DaemonConfig withProxy(ProxyConfig value) {
-        return new DaemonConfig(listen, gpu, inference, storage, http, simulator, value);
+        return new DaemonConfig(listen, gpu, inference, storage, http, simulator, value, otlp);
+    }
+
+    public DaemonConfig withOtlp(OtlpConfig value) {
+        return new DaemonConfig(listen, gpu, inference, storage, http, simulator, proxy, value);
     }
 }

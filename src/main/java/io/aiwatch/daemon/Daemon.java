@@ -6,6 +6,7 @@ import io.aiwatch.collect.SnapshotStore;
 import io.aiwatch.config.ConfigException;
 import io.aiwatch.config.DaemonConfig;
 import io.aiwatch.config.ListenAddress;
+import io.aiwatch.export.otlp.OtlpExporter;
 import io.aiwatch.export.prometheus.ExpositionRenderer;
 import io.aiwatch.export.prometheus.ProcessMetrics;
 import io.aiwatch.collect.MetricFamily;
@@ -25,6 +26,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
@@ -40,6 +42,7 @@ public final class Daemon implements AutoCloseable {
     private final DaemonServer server;
     private final GpuSetup gpu;
     private final VllmSimulator simulator;
+    private final OtlpExporter otlp;
     private final List<String> notes = new CopyOnWriteArrayList<>();
     private final int port;
 
@@ -59,20 +62,44 @@ public final class Daemon implements AutoCloseable {
         try {
             security = WebSecurity.load(Optional.ofNullable(config.http().webConfigFile()).map(Path::of));
         } catch (WebConfigException e) {
-            runner.close();
+            abortStart();
             throw new ConfigException(e.getMessage());
         }
         HardenedServer hardened = new HardenedServer(config.http().hardening());
         ScrapeLimiter limiter = new ScrapeLimiter(config.http().hardening().maxConcurrentScrapes());
-        ExpositionRenderer renderer = new ExpositionRenderer(store, () -> {
+        Supplier<List<MetricFamily>> serverFamilies = () -> {
             List<MetricFamily> extra = new ArrayList<>(security.families());
             extra.addAll(limiter.families());
+            return extra;
+        };
+        try {
+            this.otlp = OtlpExporter.fromConfig(config.otlp(), System.getenv(), store, serverFamilies,
+                    VersionProvider.version(), clock);
+        } catch (IllegalArgumentException e) {
+            abortStart();
+            throw new ConfigException(e.getMessage());
+        }
+        ExpositionRenderer renderer = new ExpositionRenderer(store, () -> {
+            List<MetricFamily> extra = serverFamilies.get();
+            if (otlp != null) {
+                extra.addAll(otlp.families());
+            }
             return extra;
         }, processMetrics::text);
         this.server = new DaemonServer(store, renderer, VersionProvider.version(), () -> new ArrayList<>(notes),
                 ListenAddress.parse(config.listen()), security, hardened, limiter);
         this.port = server.start();
         LOG.info("aiwatch " + VersionProvider.version() + " serving on " + config.listen() + " (port " + port + ")");
+    }
+
+    /** Stops what was started before a configuration error ended start-up. */
+    private void abortStart() {
+        runner.close();
+        gpu.close();
+        if (simulator != null) {
+            simulator.close();
+        }
+        processMetrics.close();
     }
 
     /** The in-daemon simulator, when configured, is scraped like any vLLM endpoint. */
@@ -104,6 +131,11 @@ public final class Daemon implements AutoCloseable {
         return store;
     }
 
+    /** The OTLP exporter, or null when OTLP is off. */
+    public OtlpExporter otlp() {
+        return otlp;
+    }
+
     /** The GPU wiring, giving tests access to the simulated backend. */
     public GpuSetup gpu() {
         return gpu;
@@ -111,6 +143,9 @@ public final class Daemon implements AutoCloseable {
 
     @Override
     public void close() {
+        if (otlp != null) {
+            otlp.close();
+        }
         server.close();
         runner.close();
         gpu.close();
