@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Confined to one thread (the evaluation loop); the counters may be read from any thread.
  */
 public final class SampleHistory {
-    private final Duration retention;
+    private final Retention retention;
     private final int maxSeries;
     private final int maxSamplesPerSeries;
     private final Map<Map<String, String>, Series> series = new HashMap<>();
@@ -34,13 +34,49 @@ public final class SampleHistory {
     private final AtomicLong droppedSeries = new AtomicLong();
     private volatile int seriesCount;
 
+    /**
+     * How long samples of each metric are kept; a metric with no entry (and {@code others} null)
+     * is not kept at all, so memory goes only to series some rule can select.
+     *
+     * @param byName retention per metric name
+     * @param others retention of metrics not named, or null to keep none of them
+     */
+    public record Retention(Map<String, Duration> byName, Duration others) {
+        public Retention {
+            byName = Map.copyOf(byName);
+        }
+
+        /** Keep every series for {@code d}. */
+        public static Retention all(Duration d) {
+            return new Retention(Map.of(), d);
+        }
+
+        Duration of(String name) {
+            return byName.getOrDefault(name, others);
+        }
+
+        /** The longest retention of any metric. */
+        public Duration longest() {
+            Duration max = others == null ? Duration.ZERO : others;
+            for (Duration d : byName.values()) {
+                max = d.compareTo(max) > 0 ? d : max;
+            }
+            return max;
+        }
+    }
+
     public SampleHistory(Duration retention, int maxSeries, int maxSamplesPerSeries) {
+        this(Retention.all(retention), maxSeries, maxSamplesPerSeries);
+    }
+
+    /** @param maxSamplesPerSeries ring size per series; at 1 s resolution it should exceed the longest retention in seconds */
+    public SampleHistory(Retention retention, int maxSeries, int maxSamplesPerSeries) {
         this.retention = retention;
         this.maxSeries = maxSeries;
         this.maxSamplesPerSeries = maxSamplesPerSeries;
     }
 
-    public Duration retention() {
+    public Retention retention() {
         return retention;
     }
 
@@ -57,6 +93,9 @@ public final class SampleHistory {
     public void append(Map<String, String> labels, long timeMillis, double value) {
         Series s = series.get(labels);
         if (s == null) {
+            if (retention.of(labels.getOrDefault("__name__", "")) == null) {
+                return;
+            }
             if (series.size() >= maxSeries) {
                 droppedSeries.incrementAndGet();
                 return;
@@ -109,11 +148,11 @@ public final class SampleHistory {
 
     /** Drops samples older than the retention and series left without samples. */
     public void trim(Instant now) {
-        long min = now.minus(retention).toEpochMilli();
         var it = series.values().iterator();
         while (it.hasNext()) {
             Series s = it.next();
-            s.trim(min);
+            Duration keep = retention.of(s.labels().getOrDefault("__name__", ""));
+            s.trim(now.minus(keep == null ? Duration.ZERO : keep).toEpochMilli());
             if (s.size() == 0) {
                 it.remove();
                 byName.get(s.labels().getOrDefault("__name__", "")).remove(s);
