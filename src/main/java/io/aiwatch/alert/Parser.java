@@ -164,7 +164,7 @@ public final class Parser {
                 throw new PromqlException("expected a duration in [...] but found '" + d.text() + "'", d.pos());
             }
             Token close = take();
-            if (close.kind() == Kind.OP && close.text().equals(":")) {
+            if (close.text().startsWith(":")) {
                 throw new PromqlException("subqueries are not supported", close.pos());
             }
             if (close.kind() != Kind.RBRACKET) {
