@@ -1,5 +1,7 @@
 package io.aiwatch.daemon;
 
+import io.aiwatch.alert.AlertingService;
+import io.aiwatch.alert.AlertmanagerSender;
 import io.aiwatch.cli.VersionProvider;
 import io.aiwatch.collect.CollectorRunner;
 import io.aiwatch.collect.SnapshotStore;
@@ -36,6 +38,7 @@ public final class Daemon implements AutoCloseable {
     private final ProcessMetrics processMetrics;
     private final DaemonServer server;
     private final GpuSetup gpu;
+    private final AlertingService alerting;
     private final List<String> notes = new CopyOnWriteArrayList<>();
     private final int port;
 
@@ -47,11 +50,25 @@ public final class Daemon implements AutoCloseable {
         gpu.collectors().forEach(runner::start);
         InferenceCollectors.create(config.inference(), clock).forEach(runner::start);
         StorageCollectors.create(config.storage(), clock, gpu::gpuPids).forEach(runner::start);
+        AlertingService rules = null;
+        if (config.alerting().enabled()) {
+            try {
+                rules = AlertingService.create(config.alerting(), store, clock, AlertmanagerSender.Settings.defaults());
+            } catch (ConfigException e) {
+                runner.close();
+                gpu.close();
+                throw e;
+            }
+        }
+        this.alerting = rules;
         WebSecurity security;
         try {
             security = WebSecurity.load(Optional.ofNullable(config.http().webConfigFile()).map(Path::of));
         } catch (WebConfigException e) {
             runner.close();
+            if (alerting != null) {
+                alerting.close();
+            }
             throw new ConfigException(e.getMessage());
         }
         HardenedServer hardened = new HardenedServer(config.http().hardening());
@@ -59,11 +76,17 @@ public final class Daemon implements AutoCloseable {
         ExpositionRenderer renderer = new ExpositionRenderer(store, () -> {
             List<MetricFamily> extra = new ArrayList<>(security.families());
             extra.addAll(limiter.families());
+            if (alerting != null) {
+                extra.addAll(alerting.families());
+            }
             return extra;
         }, processMetrics::text);
         this.server = new DaemonServer(store, renderer, VersionProvider.version(), () -> new ArrayList<>(notes),
                 ListenAddress.parse(config.listen()), security, hardened, limiter);
         this.port = server.start();
+        if (alerting != null) {
+            alerting.start();
+        }
         LOG.info("aiwatch " + VersionProvider.version() + " serving on " + config.listen() + " (port " + port + ")");
     }
 
@@ -88,6 +111,9 @@ public final class Daemon implements AutoCloseable {
 
     @Override
     public void close() {
+        if (alerting != null) {
+            alerting.close();
+        }
         server.close();
         runner.close();
         gpu.close();
