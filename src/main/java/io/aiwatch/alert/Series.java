@@ -15,14 +15,16 @@ public final class Series {
 
     private final SortedMap<String, String> labels;
     private final int cap;
-    private long[] times = new long[16];
-    private double[] values = new double[16];
+    private long[] times;
+    private double[] values;
     private int head;
     private int size;
 
     Series(Map<String, String> labels, int cap) {
         this.labels = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(labels));
         this.cap = Math.max(2, cap);
+        this.times = new long[Math.min(16, this.cap)];
+        this.values = new double[times.length];
     }
 
     public static boolean isStale(double v) {
