@@ -35,19 +35,36 @@ public final class PromtoolTestRunner {
         for (JsonNode f : root.path("rule_files")) {
             patterns.add(testFile.toAbsolutePath().getParent().resolve(f.asText()).toString());
         }
-        List<Rule.Group> groups = RuleLoader.load(patterns, evalInterval);
-        List<String> order = new ArrayList<>();
-        root.path("group_eval_order").forEach(n -> order.add(n.asText()));
-        if (!order.isEmpty()) {
-            groups = new ArrayList<>(groups);
-            groups.sort((a, b) -> Integer.compare(order.indexOf(a.name()), order.indexOf(b.name())));
-        }
+        List<Rule.Group> groups = ordered(root, RuleLoader.load(patterns, evalInterval));
         List<String> failures = new ArrayList<>();
         int n = 0;
         for (JsonNode test : root.path("tests")) {
             failures.addAll(runGroup(testFile + " test #" + n++ + " " + test.path("name").asText(""), test, groups, evalInterval));
         }
         return failures;
+    }
+
+    /** Groups in the file's group_eval_order when it has one, else in file order. */
+    private static List<Rule.Group> ordered(JsonNode root, List<Rule.Group> groups) {
+        List<String> order = new ArrayList<>();
+        root.path("group_eval_order").forEach(n -> order.add(n.asText()));
+        if (order.isEmpty()) {
+            return groups;
+        }
+        List<Rule.Group> sorted = new ArrayList<>(groups);
+        sorted.sort((a, b) -> Integer.compare(order.indexOf(a.name()), order.indexOf(b.name())));
+        return sorted;
+    }
+
+    /** The largest eval_time of the alert and PromQL tests: promtool evaluates the rules up to it. */
+    private static long maxEvalTime(JsonNode test) throws PromqlException {
+        long maxt = 0;
+        for (String kind : List.of("alert_rule_test", "promql_expr_test")) {
+            for (JsonNode t : test.path(kind)) {
+                maxt = Math.max(maxt, duration(t.path("eval_time").asText()).toMillis());
+            }
+        }
+        return maxt;
     }
 
     /** Firing alerts per evaluation step (epoch ms) and alertname, and the history after the last step. */
@@ -102,7 +119,7 @@ public final class PromtoolTestRunner {
         for (JsonNode at : test.path("alert_rule_test")) {
             alertTests.computeIfAbsent(duration(at.path("eval_time").asText()).toMillis(), k -> new ArrayList<>()).add(at);
         }
-        long maxt = alertTests.keySet().stream().mapToLong(Long::longValue).max().orElse(0);
+        long maxt = maxEvalTime(test);
         Simulation sim = simulate(test, groups, evalInterval, maxt);
         List<String> failures = new ArrayList<>();
         sim.errors().forEach(e -> failures.add(name + ": evaluation error: " + e));
@@ -148,13 +165,16 @@ public final class PromtoolTestRunner {
             files.add(abs);
             patterns.add(abs);
         }
-        List<Rule.Group> groups = RuleLoader.load(patterns, evalInterval);
+        List<Rule.Group> groups = ordered(root, RuleLoader.load(patterns, evalInterval));
+        if (!root.has("group_eval_order")) {
+            // Without it promtool 2.42 evaluates groups in Go map order (random), so a recording
+            // group may run before or after the alerts reading it; pin our (file) order.
+            com.fasterxml.jackson.databind.node.ArrayNode order = out.putArray("group_eval_order");
+            groups.forEach(g -> order.add(g.name()));
+        }
         com.fasterxml.jackson.databind.node.ArrayNode tests = out.putArray("tests");
         for (JsonNode test : root.path("tests")) {
-            long maxt = horizon.toMillis();
-            for (JsonNode at : test.path("alert_rule_test")) {
-                maxt = Math.max(maxt, duration(at.path("eval_time").asText()).toMillis());
-            }
+            long maxt = Math.max(horizon.toMillis(), maxEvalTime(test));
             Simulation sim = simulate(test, groups, evalInterval, maxt);
             com.fasterxml.jackson.databind.node.ObjectNode t = ((com.fasterxml.jackson.databind.node.ObjectNode) test).deepCopy();
             t.remove("promql_expr_test");
