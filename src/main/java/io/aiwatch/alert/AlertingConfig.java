@@ -64,6 +64,13 @@ public record AlertingConfig(List<String> ruleFiles, Duration evaluationInterval
             }
         }
         List<URI> urls = alertmanagers == null ? List.of() : alertmanagers.stream().map(Target::url).toList();
+        java.util.Set<String> hosts = new java.util.HashSet<>();
+        for (URI u : urls) {
+            if (!hosts.add(u.getHost() + ":" + u.getPort())) {
+                throw new IllegalArgumentException("alerting.alertmanagers: " + u.getHost() + ":" + u.getPort()
+                        + " is listed twice (the alertmanager label is host:port)");
+            }
+        }
         return new AlertingConfig(ruleFiles == null ? List.of() : ruleFiles, every,
                 lookbackDelta == null ? Duration.ofMinutes(5) : DurationText.parse(lookbackDelta), urls, resend,
                 capacity, series, ext, externalUrl);
