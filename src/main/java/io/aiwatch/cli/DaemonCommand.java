@@ -36,6 +36,10 @@ public final class DaemonCommand implements Callable<Integer> {
     @Option(names = "--simulate-gpus", paramLabel = "N", description = "Simulate N H100 GPUs instead of reading NVML (demo, tests).")
     Integer simulateGpus;
 
+    @Option(names = "--simulate-vllm", paramLabel = "PORT",
+            description = "Also run a vLLM-compatible simulator on PORT; the daemon scrapes it and its load drives the simulated GPUs.")
+    Integer simulateVllmPort;
+
     @Option(names = "--nvml-library", paramLabel = "PATH", description = "Path of libnvidia-ml.so.1 when it is not on the loader path.")
     String nvmlLibrary;
 
@@ -75,6 +79,10 @@ public final class DaemonCommand implements Callable<Integer> {
             }
             if (noHostname) {
                 gpu = gpu.withHostnameLabel("none");
+            }
+            if (simulateVllmPort != null) {
+                var sim = cfg.simulator() != null ? cfg.simulator() : io.aiwatch.inference.sim.SimulatorConfig.defaults();
+                cfg = cfg.withSimulator(sim.withListen("127.0.0.1", simulateVllmPort));
             }
             if (webConfigFile != null) {
                 cfg = cfg.withHttp(cfg.http().withWebConfigFile(webConfigFile));

@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
         subcommands = {
             DaemonCommand.class,
             LoadgenCommand.class,
+            SimulateCommand.class,
+            ProxyCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

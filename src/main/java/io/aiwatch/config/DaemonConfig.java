@@ -4,16 +4,24 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.aiwatch.alert.AlertingConfig;
 import io.aiwatch.inference.InferenceConfig;
 import io.aiwatch.storage.StorageConfig;
+import io.aiwatch.inference.sim.SimulatorConfig;
+import io.aiwatch.inference.proxy.ProxyConfig;
+import io.aiwatch.export.otlp.OtlpConfig;
 
 /**
  * The root of the daemon's YAML configuration. Every section is optional; flags override it.
  *
- * @param listen HOST:PORT to serve on (default {@code :9400}, all interfaces)
+ * @param listen    HOST:PORT to serve on (default {@code :9400}, all interfaces)
  * @param gpu       the {@code gpu:} section
  * @param inference the {@code inference:} section (vLLM endpoints to scrape)
  * @param storage   the {@code storage:} section (disks, filesystems, ZFS, process reads)
  * @param http      the {@code http:} section (web-config file, server hardening)
- * @param alerting  the {@code alerting:} section (rule files, Alertmanagers)
+ * @param simulator the {@code simulator:} section: a vLLM-compatible simulator run inside the daemon (absent = none);
+ *                  its /metrics becomes an inference target and its load drives the simulated GPUs
+ * @param proxy     the {@code proxy:} section: the measuring proxy run inside the daemon (absent = none);
+ *                  its client-side families appear on the daemon's /metrics
+ * @param otlp      the {@code otlp:} section (OpenTelemetry push)
+ * @param alerting  the {@code alerting:} section (rule files evaluated in the daemon, Alertmanagers)
  */
 public record DaemonConfig(
         @JsonProperty("listen") String listen,
@@ -21,6 +29,9 @@ public record DaemonConfig(
         @JsonProperty("inference") InferenceConfig inference,
         @JsonProperty("storage") StorageConfig storage,
         @JsonProperty("http") HttpConfig http,
+        @JsonProperty("simulator") SimulatorConfig simulator,
+        @JsonProperty("proxy") ProxyConfig proxy,
+        @JsonProperty("otlp") OtlpConfig otlp,
         @JsonProperty("alerting") AlertingConfig alerting) {
 
     public DaemonConfig {
@@ -30,34 +41,47 @@ public record DaemonConfig(
         inference = inference == null ? InferenceConfig.defaults() : inference;
         storage = storage == null ? StorageConfig.defaults() : storage;
         http = http == null ? HttpConfig.defaults() : http;
+        otlp = otlp == null ? OtlpConfig.defaults() : otlp;
         alerting = alerting == null ? AlertingConfig.defaults() : alerting;
     }
 
     public static DaemonConfig defaults() {
-        return new DaemonConfig(null, null, null, null, null, null);
+        return new DaemonConfig(null, null, null, null, null, null, null, null, null);
     }
 
     public DaemonConfig withListen(String value) {
-        return new DaemonConfig(value, gpu, inference, storage, http, alerting);
+        return new DaemonConfig(value, gpu, inference, storage, http, simulator, proxy, otlp, alerting);
     }
 
     public DaemonConfig withGpu(GpuConfig value) {
-        return new DaemonConfig(listen, value, inference, storage, http, alerting);
+        return new DaemonConfig(listen, value, inference, storage, http, simulator, proxy, otlp, alerting);
     }
 
     public DaemonConfig withInference(InferenceConfig value) {
-        return new DaemonConfig(listen, gpu, value, storage, http, alerting);
+        return new DaemonConfig(listen, gpu, value, storage, http, simulator, proxy, otlp, alerting);
     }
 
     public DaemonConfig withStorage(StorageConfig value) {
-        return new DaemonConfig(listen, gpu, inference, value, http, alerting);
+        return new DaemonConfig(listen, gpu, inference, value, http, simulator, proxy, otlp, alerting);
     }
 
     public DaemonConfig withHttp(HttpConfig value) {
-        return new DaemonConfig(listen, gpu, inference, storage, value, alerting);
+        return new DaemonConfig(listen, gpu, inference, storage, value, simulator, proxy, otlp, alerting);
+    }
+
+    public DaemonConfig withSimulator(SimulatorConfig value) {
+        return new DaemonConfig(listen, gpu, inference, storage, http, value, proxy, otlp, alerting);
+    }
+
+    public DaemonConfig withProxy(ProxyConfig value) {
+        return new DaemonConfig(listen, gpu, inference, storage, http, simulator, value, otlp, alerting);
+    }
+
+    public DaemonConfig withOtlp(OtlpConfig value) {
+        return new DaemonConfig(listen, gpu, inference, storage, http, simulator, proxy, value, alerting);
     }
 
     public DaemonConfig withAlerting(AlertingConfig value) {
-        return new DaemonConfig(listen, gpu, inference, storage, http, value);
+        return new DaemonConfig(listen, gpu, inference, storage, http, simulator, proxy, otlp, value);
     }
 }

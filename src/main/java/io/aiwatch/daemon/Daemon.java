@@ -8,6 +8,7 @@ import io.aiwatch.collect.SnapshotStore;
 import io.aiwatch.config.ConfigException;
 import io.aiwatch.config.DaemonConfig;
 import io.aiwatch.config.ListenAddress;
+import io.aiwatch.export.otlp.OtlpExporter;
 import io.aiwatch.export.prometheus.ExpositionRenderer;
 import io.aiwatch.export.prometheus.ProcessMetrics;
 import io.aiwatch.collect.MetricFamily;
@@ -19,11 +20,15 @@ import io.aiwatch.http.security.WebSecurity;
 import java.nio.file.Path;
 import java.util.Optional;
 import io.aiwatch.inference.InferenceCollectors;
+import io.aiwatch.inference.InferenceConfig;
+import io.aiwatch.inference.proxy.ProxyCollector;
+import io.aiwatch.inference.sim.VllmSimulator;
 import io.aiwatch.storage.StorageCollectors;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
@@ -38,6 +43,8 @@ public final class Daemon implements AutoCloseable {
     private final ProcessMetrics processMetrics;
     private final DaemonServer server;
     private final GpuSetup gpu;
+    private final VllmSimulator simulator;
+    private final OtlpExporter otlp;
     private final AlertingService alerting;
     private final List<String> notes = new CopyOnWriteArrayList<>();
     private final int port;
@@ -46,17 +53,20 @@ public final class Daemon implements AutoCloseable {
         this.store = new SnapshotStore(clock);
         this.runner = new CollectorRunner(store);
         this.processMetrics = new ProcessMetrics(clock);
-        this.gpu = GpuSetup.create(config.gpu(), clock, store, notes);
+        this.simulator = config.simulator() == null ? null : VllmSimulator.start(config.simulator());
+        this.gpu = GpuSetup.create(config.gpu(), clock, store, notes, simulator);
         gpu.collectors().forEach(runner::start);
-        InferenceCollectors.create(config.inference(), clock).forEach(runner::start);
+        InferenceCollectors.create(withSimulatorTarget(config.inference()), clock).forEach(runner::start);
+        if (config.proxy() != null) {
+            runner.start(ProxyCollector.start(config.proxy(), config.gpu().intervalDuration()));
+        }
         StorageCollectors.create(config.storage(), clock, gpu::gpuPids).forEach(runner::start);
         AlertingService rules = null;
         if (config.alerting().enabled()) {
             try {
                 rules = AlertingService.create(config.alerting(), store, clock, AlertmanagerSender.Settings.defaults());
             } catch (ConfigException e) {
-                runner.close();
-                gpu.close();
+                abortStart();
                 throw e;
             }
         }
@@ -65,19 +75,30 @@ public final class Daemon implements AutoCloseable {
         try {
             security = WebSecurity.load(Optional.ofNullable(config.http().webConfigFile()).map(Path::of));
         } catch (WebConfigException e) {
-            runner.close();
-            if (alerting != null) {
-                alerting.close();
-            }
+            abortStart();
             throw new ConfigException(e.getMessage());
         }
         HardenedServer hardened = new HardenedServer(config.http().hardening());
         ScrapeLimiter limiter = new ScrapeLimiter(config.http().hardening().maxConcurrentScrapes());
-        ExpositionRenderer renderer = new ExpositionRenderer(store, () -> {
+        Supplier<List<MetricFamily>> serverFamilies = () -> {
             List<MetricFamily> extra = new ArrayList<>(security.families());
             extra.addAll(limiter.families());
             if (alerting != null) {
                 extra.addAll(alerting.families());
+            }
+            return extra;
+        };
+        try {
+            this.otlp = OtlpExporter.fromConfig(config.otlp(), System.getenv(), store, serverFamilies,
+                    VersionProvider.version(), clock);
+        } catch (IllegalArgumentException e) {
+            abortStart();
+            throw new ConfigException(e.getMessage());
+        }
+        ExpositionRenderer renderer = new ExpositionRenderer(store, () -> {
+            List<MetricFamily> extra = serverFamilies.get();
+            if (otlp != null) {
+                extra.addAll(otlp.families());
             }
             return extra;
         }, processMetrics::text);
@@ -88,6 +109,34 @@ public final class Daemon implements AutoCloseable {
             alerting.start();
         }
         LOG.info("aiwatch " + VersionProvider.version() + " serving on " + config.listen() + " (port " + port + ")");
+    }
+
+    /** Stops what was started before a configuration error ended start-up. */
+    private void abortStart() {
+        if (alerting != null) {
+            alerting.close();
+        }
+        runner.close();
+        gpu.close();
+        if (simulator != null) {
+            simulator.close();
+        }
+        processMetrics.close();
+    }
+
+    /** The in-daemon simulator, when configured, is scraped like any vLLM endpoint. */
+    private InferenceConfig withSimulatorTarget(InferenceConfig inference) {
+        if (simulator == null) {
+            return inference;
+        }
+        List<InferenceConfig.Target> targets = new ArrayList<>(inference.targets());
+        targets.add(InferenceConfig.Target.of("http://127.0.0.1:" + simulator.port() + "/metrics", "simulator", "1s", "500ms"));
+        return new InferenceConfig(targets);
+    }
+
+    /** The vLLM simulator running inside the daemon, or null. */
+    public VllmSimulator simulator() {
+        return simulator;
     }
 
     /** Validates the rest of the configuration (files it names, ...) and starts everything. */
@@ -104,6 +153,11 @@ public final class Daemon implements AutoCloseable {
         return store;
     }
 
+    /** The OTLP exporter, or null when OTLP is off. */
+    public OtlpExporter otlp() {
+        return otlp;
+    }
+
     /** The GPU wiring, giving tests access to the simulated backend. */
     public GpuSetup gpu() {
         return gpu;
@@ -114,9 +168,15 @@ public final class Daemon implements AutoCloseable {
         if (alerting != null) {
             alerting.close();
         }
+        if (otlp != null) {
+            otlp.close();
+        }
         server.close();
         runner.close();
         gpu.close();
+        if (simulator != null) {
+            simulator.close();
+        }
         processMetrics.close();
     }
 }

@@ -38,7 +38,12 @@ public final class GpuSetup implements AutoCloseable {
         this.store = store;
     }
 
-    static GpuSetup create(GpuConfig config, Clock clock, SnapshotStore store, List<String> notes) throws ConfigException {
+    /**
+     * @param simulatedLoad utilisation 0–1 that drives simulated GPUs (the in-daemon vLLM simulator's
+     *                      busy fraction), or null for their built-in load pattern
+     */
+    static GpuSetup create(GpuConfig config, Clock clock, SnapshotStore store, List<String> notes,
+                           java.util.function.DoubleSupplier simulatedLoad) throws ConfigException {
         if (!config.enabled()) {
             return new GpuSetup(null, List.of(), store);
         }
@@ -49,7 +54,7 @@ public final class GpuSetup implements AutoCloseable {
         }
         GpuBackend backend;
         if (config.simulate() > 0) {
-            backend = new SimulatedGpuBackend(config.simulate(), config.simulateSeed(), config.simulateAmbientCelsius(), clock, null);
+            backend = new SimulatedGpuBackend(config.simulate(), config.simulateSeed(), config.simulateAmbientCelsius(), clock, simulatedLoad);
         } else {
             try {
                 backend = NvmlBackends.load(config.library());

@@ -97,10 +97,9 @@ class FilesystemCollectorTest {
         assertThat(byLabel(first, "aiwatch_filesystem_device_error", "mountpoint")).contains(entry("/mnt/nfs", 1.0));
         assertThat(byLabel(first, "aiwatch_filesystem_size_bytes", "mountpoint")).doesNotContainKey("/mnt/nfs").containsKey("/data");
 
-        long t1 = System.nanoTime();
         Snapshot second = c.collect();
-        // Skipped without waiting: no second call on the stuck mount, no extra thread, no 200 ms wait.
-        assertThat(Duration.ofNanos(System.nanoTime() - t1)).isLessThan(Duration.ofMillis(150));
+        // Skipped without waiting: no second call on the stuck mount (a wait only happens around a
+        // call), and no extra thread. Counted rather than timed, so a busy CI box cannot flake it.
         assertThat(calls.get("/mnt/nfs").get()).isEqualTo(1);
         assertThat(c.liveCalls()).isEqualTo(1);
         assertThat(byLabel(second, "aiwatch_filesystem_stat_timeout", "mountpoint")).containsExactly(entry("/mnt/nfs", 1.0));

@@ -23,7 +23,7 @@ import java.util.Set;
 /**
  * Cost of aiwatch's storage collection and scrape beside node_exporter's diskstats + filesystem
  * collectors, on the same machine in the same run. Not a test: run by hand (see
- * docs/benchmarks/STORAGE.md for the command). Prints a Markdown table.
+ * docs/BENCHMARKS.md (section 2) for the command). Prints a Markdown table.
  *
  * <ul>
  *   <li>collection: aiwatch's {@code collect()} of the disk and filesystem collectors, timed in

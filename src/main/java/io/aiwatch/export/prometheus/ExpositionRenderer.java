@@ -6,6 +6,7 @@ import io.aiwatch.collect.Snapshot;
 import io.aiwatch.collect.SnapshotStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,7 +25,7 @@ public final class ExpositionRenderer {
     private final Supplier<List<MetricFamily>> extraFamilies;
     private final Function<Format, byte[]> trailingText;
     private final Map<String, Rendered> cache = new ConcurrentHashMap<>();
-    private volatile int lastSize = 16 * 1024;
+    private static final byte[] EOF = "# EOF\n".getBytes(StandardCharsets.UTF_8);
 
     private record Rendered(Snapshot snapshot, byte[] bytes) {
     }
@@ -49,33 +50,50 @@ public final class ExpositionRenderer {
 
     /** The whole exposition in {@code format}, UTF-8. */
     public byte[] render(Format format) {
+        List<byte[]> parts = renderParts(format);
+        int size = 0;
+        for (byte[] p : parts) {
+            size += p.length;
+        }
+        byte[] all = new byte[size];
+        int at = 0;
+        for (byte[] p : parts) {
+            System.arraycopy(p, 0, all, at, p.length);
+            at += p.length;
+        }
+        return all;
+    }
+
+    /**
+     * The exposition as a list of byte arrays to be written in order. All but the small
+     * self-metrics part are shared cached arrays (never modify them): a scrape writes them
+     * straight to the socket without concatenating, so it allocates a few kilobytes, not the
+     * whole body twice.
+     */
+    public List<byte[]> renderParts(Format format) {
         Instant now = store.now();
         List<CollectorState> states = store.states();
-        // Sized from the last scrape so the buffer does not grow (and copy) while filling.
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(lastSize + 1024);
+        List<byte[]> parts = new ArrayList<>(states.size() + 3);
         for (CollectorState s : states) {
             // A stale snapshot is not served as if it were current: its collector shows
             // aiwatch_collector_up 0 and its age instead.
             if (s.last() != null && s.isFresh(now)) {
-                out.writeBytes(renderedBytes(s.name(), s.last().snapshot(), format));
+                parts.add(renderedBytes(s.name(), s.last().snapshot(), format));
             }
         }
-        StringBuilder tail = new StringBuilder(2048);
+        StringBuilder tail = new StringBuilder(4096);
         for (MetricFamily f : CollectorSelfMetrics.families(states, now)) {
             write(tail, f, format);
         }
         for (MetricFamily f : extraFamilies.get()) {
             write(tail, f, format);
         }
-        out.writeBytes(tail.toString().getBytes(StandardCharsets.UTF_8));
-        out.writeBytes(trailingText.apply(format));
+        parts.add(tail.toString().getBytes(StandardCharsets.UTF_8));
+        parts.add(trailingText.apply(format));
         if (format == Format.OPENMETRICS_1_0_0) {
-            StringBuilder eof = new StringBuilder();
-            OpenMetricsFormat.writeEof(eof);
-            out.writeBytes(eof.toString().getBytes(StandardCharsets.UTF_8));
+            parts.add(EOF);
         }
-        lastSize = out.size();
-        return out.toByteArray();
+        return parts;
     }
 
     private static void write(StringBuilder out, MetricFamily f, Format format) {

@@ -1,0 +1,189 @@
+package io.aiwatch.inference.proxy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Measures one proxied response from the bytes as they pass, with the times they arrived from the
+ * upstream, using {@code vllm bench serve}'s definitions: an SSE event whose {@code choices} is
+ * non-empty is a token chunk (even with empty text); the first sets TTFT, each later one adds an
+ * ITL gap; E2E ends at the last token chunk; output tokens are {@code usage.completion_tokens}
+ * when the stream carries usage, else the number of chunks with non-empty text. Non-streamed JSON
+ * bodies are buffered (up to {@value #MAX_BODY} bytes) for their {@code usage}. Not thread-safe:
+ * one per request.
+ */
+final class StreamMeter {
+    static final int MAX_BODY = 8 << 20;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final boolean sse;
+    private final long startNanos;
+    private final ByteArrayOutputStream line = new ByteArrayOutputStream(512);
+    private final StringBuilder data = new StringBuilder();
+    private ByteArrayOutputStream body;
+    private boolean lastWasCr;
+
+    long firstChunkNanos = -1;
+    long lastChunkNanos = -1;
+    long endNanos = -1;
+    int tokenChunks;
+    int contentChunks;
+    int usagePrompt = -1;
+    int usageCompletion = -1;
+    int badEvents;
+    private double[] gaps = new double[64];
+    private int gapCount;
+
+    StreamMeter(boolean sse, long startNanos) {
+        this.sse = sse;
+        this.startNanos = startNanos;
+        this.body = sse ? null : new ByteArrayOutputStream(1024);
+    }
+
+    /** Bytes {@code b[off..off+len)} arrived at {@code nanos}. */
+    void feed(byte[] b, int off, int len, long nanos) {
+        endNanos = nanos;
+        if (!sse) {
+            if (body != null && body.size() + len <= MAX_BODY) {
+                body.write(b, off, len);
+            } else {
+                body = null; // too large to inspect; latency is still measured
+            }
+            return;
+        }
+        for (int i = off; i < off + len; i++) {
+            byte c = b[i];
+            if (c == '\n' || c == '\r') {
+                if (c == '\n' && lastWasCr) {
+                    lastWasCr = false;
+                    continue;
+                }
+                lastWasCr = c == '\r';
+                endOfLine(nanos);
+            } else {
+                lastWasCr = false;
+                line.write(c);
+            }
+        }
+    }
+
+    /** The response ended: parses a buffered JSON body for its usage. */
+    void finish() {
+        if (!sse && body != null && body.size() > 0) {
+            try {
+                JsonNode root = JSON.readTree(body.toByteArray());
+                readUsage(root);
+                if (root.path("choices").isArray() && !root.path("choices").isEmpty()) {
+                    tokenChunks = 1;
+                }
+            } catch (IOException e) {
+                badEvents++;
+            }
+        } else if (sse && line.size() > 0) {
+            endOfLine(endNanos);
+        }
+        if (sse && data.length() > 0) {
+            dispatch(endNanos);
+        }
+    }
+
+    private void endOfLine(long nanos) {
+        if (line.size() == 0) {
+            if (data.length() > 0) {
+                dispatch(nanos);
+            }
+            return;
+        }
+        String l = line.toString(StandardCharsets.UTF_8);
+        line.reset();
+        if (l.startsWith("data:")) {
+            if (data.length() > 0) {
+                data.append('\n');
+            }
+            data.append(l, l.startsWith("data: ") ? 6 : 5, l.length());
+        }
+        // ':' comments and other fields (event:, id:, retry:) are ignored
+    }
+
+    private void dispatch(long nanos) {
+        String payload = data.toString();
+        data.setLength(0);
+        if (payload.equals("[DONE]")) {
+            return;
+        }
+        JsonNode root;
+        try {
+            root = JSON.readTree(payload);
+        } catch (IOException e) {
+            badEvents++;
+            return;
+        }
+        if (root == null) {
+            return;
+        }
+        readUsage(root);
+        JsonNode choices = root.path("choices");
+        if (!choices.isArray() || choices.isEmpty()) {
+            return;
+        }
+        if (firstChunkNanos < 0) {
+            firstChunkNanos = nanos;
+        } else {
+            if (gapCount == gaps.length) {
+                gaps = Arrays.copyOf(gaps, gapCount * 2);
+            }
+            gaps[gapCount++] = (nanos - lastChunkNanos) / 1e9;
+        }
+        lastChunkNanos = nanos;
+        tokenChunks++;
+        JsonNode c0 = choices.get(0);
+        String text = c0.has("delta") ? c0.path("delta").path("content").asText("") : c0.path("text").asText("");
+        if (!text.isEmpty()) {
+            contentChunks++;
+        }
+    }
+
+    private void readUsage(JsonNode root) {
+        JsonNode u = root.get("usage");
+        if (u != null && u.isObject()) {
+            if (u.path("prompt_tokens").canConvertToInt()) {
+                usagePrompt = u.get("prompt_tokens").asInt();
+            }
+            if (u.path("completion_tokens").canConvertToInt()) {
+                usageCompletion = u.get("completion_tokens").asInt();
+            }
+        }
+    }
+
+    boolean streamed() {
+        return sse;
+    }
+
+    /** Output tokens: usage when present, else counted content chunks (streams), else -1. */
+    int outputTokens() {
+        if (usageCompletion >= 0) {
+            return usageCompletion;
+        }
+        return sse ? contentChunks : -1;
+    }
+
+    /** Seconds from send to the first token chunk; NaN when none came. */
+    double ttft() {
+        return firstChunkNanos < 0 ? Double.NaN : (firstChunkNanos - startNanos) / 1e9;
+    }
+
+    /** Seconds from send to the last token chunk (streams) or to the last byte. */
+    double e2e() {
+        long end = sse && lastChunkNanos >= 0 ? lastChunkNanos : endNanos;
+        return end < 0 ? Double.NaN : (end - startNanos) / 1e9;
+    }
+
+    /** The ITL gaps in seconds, in arrival order. */
+    double[] gaps() {
+        return Arrays.copyOf(gaps, gapCount);
+    }
+}

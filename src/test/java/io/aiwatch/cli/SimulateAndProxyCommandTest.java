@@ -1,0 +1,52 @@
+package io.aiwatch.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.aiwatch.inference.proxy.ProxyConfig;
+import io.aiwatch.inference.sim.SimulatorConfig;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class SimulateAndProxyCommandTest {
+
+    @Test
+    void simulateVllmOptionsBuildTheConfig() {
+        SimulateCommand.Vllm cmd = new SimulateCommand.Vllm();
+        new CommandLine(cmd).parseArgs("--port", "8123", "--model", "llama", "--speed", "100", "--seed", "7",
+                "--max-num-seqs", "64", "--kv-capacity-tokens", "32768");
+        SimulatorConfig c = cmd.config();
+        assertThat(c.port()).isEqualTo(8123);
+        assertThat(c.model()).isEqualTo("llama");
+        assertThat(c.speed()).isEqualTo(100);
+        assertThat(c.seed()).isEqualTo(7);
+        assertThat(c.maxNumSeqs()).isEqualTo(64);
+        assertThat(c.kvBlocks()).isEqualTo(2048);
+        assertThat(c.prefillTokensPerSecond()).isEqualTo(SimulatorConfig.defaults().prefillTokensPerSecond());
+    }
+
+    @Test
+    void invalidSimulatorOptionsExitWithUsageError() {
+        assertThat(Main.run("simulate", "vllm", "--speed", "0")).isEqualTo(2);
+    }
+
+    @Test
+    void proxyListenAcceptsColonPortAsAllInterfaces() {
+        ProxyCommand cmd = new ProxyCommand();
+        new CommandLine(cmd).parseArgs("--listen", ":8001", "--upstream", "http://127.0.0.1:8000/");
+        ProxyConfig c = cmd.config();
+        assertThat(c.host()).isEqualTo("0.0.0.0");
+        assertThat(c.port()).isEqualTo(8001);
+        assertThat(c.upstream()).isEqualTo("http://127.0.0.1:8000");
+        new CommandLine(cmd).parseArgs("--listen", "127.0.0.1:9", "--upstream", "http://h:1");
+        assertThat(cmd.config().host()).isEqualTo("127.0.0.1");
+    }
+
+    @Test
+    void proxyRejectsBadUpstreamAndListen() {
+        assertThat(Main.run("proxy", "--upstream", "ftp://x")).isEqualTo(2);
+        ProxyCommand cmd = new ProxyCommand();
+        new CommandLine(cmd).parseArgs("--listen", "8001", "--upstream", "http://h:1");
+        assertThatThrownBy(cmd::config).hasMessageContaining("HOST:PORT");
+    }
+}
