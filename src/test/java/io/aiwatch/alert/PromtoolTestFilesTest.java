@@ -29,6 +29,18 @@ class PromtoolTestFilesTest {
     }
 
     @Test
+    void everyShippedRuleFileIsInsideTheSubsetAndMeetsItsTests() throws Exception {
+        Path shipped = Path.of("alerts");
+        assertThat(shipped).isDirectory();
+        assertThat(RuleLoader.load(List.of("alerts/*.yml"), java.time.Duration.ofSeconds(1))).isNotEmpty();
+        try (Stream<Path> s = Files.list(shipped.resolve("tests"))) {
+            for (Path f : s.filter(p -> p.toString().endsWith(".yml")).sorted().toList()) {
+                assertThat(PromtoolTestRunner.run(f)).as(f.toString()).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void aWrongExpectationIsReportedAsAMismatch(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         Files.copy(Path.of("src/test/resources/alert/gpu-rules.yml"), dir.resolve("gpu-rules.yml"));
         String test = Files.readString(Path.of("src/test/resources/alert/gpu-rules.test.yml"))
