@@ -93,4 +93,16 @@ class AlertingWiringTest {
             assertThat(body).contains("aiwatch_alert_history_series 1").contains("aiwatch_alert_rule_evaluation_failures_total 0");
         }
     }
+
+    @Test
+    void daemonEvaluatesTheShippedRulesOnSimulatedGpusWithoutErrors() throws Exception {
+        DaemonConfig cfg = DaemonConfig.defaults().withListen("127.0.0.1:0").withGpu(GpuConfig.defaults().withSimulate(2))
+                .withAlerting(AlertingConfig.of(List.of("alerts/*.yml"), "500ms", null, null, null, null, null, null, null));
+        try (Daemon d = Daemon.start(cfg, Clock.systemUTC())) {
+            String url = "http://127.0.0.1:" + d.port() + "/metrics";
+            String body = HttpGet.await(url, r -> r.body().matches("(?s).*aiwatch_alert_rule_group_evaluations_total [1-9][0-9]+.*"),
+                    Duration.ofSeconds(20)).body();
+            assertThat(body).contains("aiwatch_alert_rule_evaluation_failures_total 0").contains("aiwatch_alert_history_series ");
+        }
+    }
 }
