@@ -1,6 +1,7 @@
 package io.aiwatch.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.aiwatch.alert.AlertingConfig;
 import io.aiwatch.inference.InferenceConfig;
 import io.aiwatch.storage.StorageConfig;
 import io.aiwatch.inference.sim.SimulatorConfig;
@@ -20,6 +21,7 @@ import io.aiwatch.export.otlp.OtlpConfig;
  * @param proxy     the {@code proxy:} section: the measuring proxy run inside the daemon (absent = none);
  *                  its client-side families appear on the daemon's /metrics
  * @param otlp      the {@code otlp:} section (OpenTelemetry push)
+ * @param alerting  the {@code alerting:} section (rule files evaluated in the daemon, Alertmanagers)
  */
 public record DaemonConfig(
         @JsonProperty("listen") String listen,
@@ -29,7 +31,8 @@ public record DaemonConfig(
         @JsonProperty("http") HttpConfig http,
         @JsonProperty("simulator") SimulatorConfig simulator,
         @JsonProperty("proxy") ProxyConfig proxy,
-        @JsonProperty("otlp") OtlpConfig otlp) {
+        @JsonProperty("otlp") OtlpConfig otlp,
+        @JsonProperty("alerting") AlertingConfig alerting) {
 
     public DaemonConfig {
         listen = listen == null ? ":9400" : listen;
@@ -39,41 +42,46 @@ public record DaemonConfig(
         storage = storage == null ? StorageConfig.defaults() : storage;
         http = http == null ? HttpConfig.defaults() : http;
         otlp = otlp == null ? OtlpConfig.defaults() : otlp;
+        alerting = alerting == null ? AlertingConfig.defaults() : alerting;
     }
 
     public static DaemonConfig defaults() {
-        return new DaemonConfig(null, null, null, null, null, null, null, null);
+        return new DaemonConfig(null, null, null, null, null, null, null, null, null);
     }
 
     public DaemonConfig withListen(String value) {
-        return new DaemonConfig(value, gpu, inference, storage, http, simulator, proxy, otlp);
+        return new DaemonConfig(value, gpu, inference, storage, http, simulator, proxy, otlp, alerting);
     }
 
     public DaemonConfig withGpu(GpuConfig value) {
-        return new DaemonConfig(listen, value, inference, storage, http, simulator, proxy, otlp);
+        return new DaemonConfig(listen, value, inference, storage, http, simulator, proxy, otlp, alerting);
     }
 
     public DaemonConfig withInference(InferenceConfig value) {
-        return new DaemonConfig(listen, gpu, value, storage, http, simulator, proxy, otlp);
+        return new DaemonConfig(listen, gpu, value, storage, http, simulator, proxy, otlp, alerting);
     }
 
     public DaemonConfig withStorage(StorageConfig value) {
-        return new DaemonConfig(listen, gpu, inference, value, http, simulator, proxy, otlp);
+        return new DaemonConfig(listen, gpu, inference, value, http, simulator, proxy, otlp, alerting);
     }
 
     public DaemonConfig withHttp(HttpConfig value) {
-        return new DaemonConfig(listen, gpu, inference, storage, value, simulator, proxy, otlp);
+        return new DaemonConfig(listen, gpu, inference, storage, value, simulator, proxy, otlp, alerting);
     }
 
     public DaemonConfig withSimulator(SimulatorConfig value) {
-        return new DaemonConfig(listen, gpu, inference, storage, http, value, proxy, otlp);
+        return new DaemonConfig(listen, gpu, inference, storage, http, value, proxy, otlp, alerting);
     }
 
     public DaemonConfig withProxy(ProxyConfig value) {
-        return new DaemonConfig(listen, gpu, inference, storage, http, simulator, value, otlp);
+        return new DaemonConfig(listen, gpu, inference, storage, http, simulator, value, otlp, alerting);
     }
 
     public DaemonConfig withOtlp(OtlpConfig value) {
-        return new DaemonConfig(listen, gpu, inference, storage, http, simulator, proxy, value);
+        return new DaemonConfig(listen, gpu, inference, storage, http, simulator, proxy, value, alerting);
+    }
+
+    public DaemonConfig withAlerting(AlertingConfig value) {
+        return new DaemonConfig(listen, gpu, inference, storage, http, simulator, proxy, otlp, value);
     }
 }

@@ -1,5 +1,7 @@
 package io.aiwatch.daemon;
 
+import io.aiwatch.alert.AlertingService;
+import io.aiwatch.alert.AlertmanagerSender;
 import io.aiwatch.cli.VersionProvider;
 import io.aiwatch.collect.CollectorRunner;
 import io.aiwatch.collect.SnapshotStore;
@@ -43,6 +45,7 @@ public final class Daemon implements AutoCloseable {
     private final GpuSetup gpu;
     private final VllmSimulator simulator;
     private final OtlpExporter otlp;
+    private final AlertingService alerting;
     private final List<String> notes = new CopyOnWriteArrayList<>();
     private final int port;
 
@@ -58,6 +61,16 @@ public final class Daemon implements AutoCloseable {
             runner.start(ProxyCollector.start(config.proxy(), config.gpu().intervalDuration()));
         }
         StorageCollectors.create(config.storage(), clock, gpu::gpuPids).forEach(runner::start);
+        AlertingService rules = null;
+        if (config.alerting().enabled()) {
+            try {
+                rules = AlertingService.create(config.alerting(), store, clock, AlertmanagerSender.Settings.defaults());
+            } catch (ConfigException e) {
+                abortStart();
+                throw e;
+            }
+        }
+        this.alerting = rules;
         WebSecurity security;
         try {
             security = WebSecurity.load(Optional.ofNullable(config.http().webConfigFile()).map(Path::of));
@@ -70,6 +83,9 @@ public final class Daemon implements AutoCloseable {
         Supplier<List<MetricFamily>> serverFamilies = () -> {
             List<MetricFamily> extra = new ArrayList<>(security.families());
             extra.addAll(limiter.families());
+            if (alerting != null) {
+                extra.addAll(alerting.families());
+            }
             return extra;
         };
         try {
@@ -89,11 +105,17 @@ public final class Daemon implements AutoCloseable {
         this.server = new DaemonServer(store, renderer, VersionProvider.version(), () -> new ArrayList<>(notes),
                 ListenAddress.parse(config.listen()), security, hardened, limiter);
         this.port = server.start();
+        if (alerting != null) {
+            alerting.start();
+        }
         LOG.info("aiwatch " + VersionProvider.version() + " serving on " + config.listen() + " (port " + port + ")");
     }
 
     /** Stops what was started before a configuration error ended start-up. */
     private void abortStart() {
+        if (alerting != null) {
+            alerting.close();
+        }
         runner.close();
         gpu.close();
         if (simulator != null) {
@@ -143,6 +165,9 @@ public final class Daemon implements AutoCloseable {
 
     @Override
     public void close() {
+        if (alerting != null) {
+            alerting.close();
+        }
         if (otlp != null) {
             otlp.close();
         }
