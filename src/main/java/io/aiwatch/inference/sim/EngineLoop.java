@@ -75,6 +75,7 @@ final class EngineLoop implements DoubleSupplier, AutoCloseable {
                 continue;
             }
             long wallStart = System.nanoTime();
+            load.begin(Math.max(wallStart, origin + (long) (start / speed * 1e9)));
             double end = start + step.duration();
             long deadline = origin + (long) (end / speed * 1e9);
             long left;

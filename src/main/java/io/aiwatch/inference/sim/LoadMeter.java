@@ -9,10 +9,22 @@ final class LoadMeter {
     private static final int SLOTS = 10;
     private final long[] busy = new long[SLOTS];
     private final long[] slotIndex = new long[SLOTS];
+    /** Start of the step being simulated now (System.nanoTime), or -1 when idle. */
+    private long inProgressSince = -1;
 
-    /** Records that the engine was busy from {@code startNanos} to {@code endNanos} (System.nanoTime). */
+    /** A step starts: until {@link #busy} records it, it counts as busy up to "now". */
+    synchronized void begin(long startNanos) {
+        inProgressSince = startNanos;
+    }
+
+    /**
+     * Records that the engine was busy from {@code startNanos} to {@code endNanos} (System.nanoTime)
+     * and ends the step in progress. Only the part inside the window can matter, so a step longer
+     * than the window is clipped rather than wrapped over the ring.
+     */
     synchronized void busy(long startNanos, long endNanos) {
-        long t = startNanos;
+        inProgressSince = -1;
+        long t = Math.max(startNanos, endNanos - SLOT_NANOS * (SLOTS + 1));
         while (t < endNanos) {
             long slot = Math.floorDiv(t, SLOT_NANOS);
             long slotEnd = (slot + 1) * SLOT_NANOS;
@@ -36,6 +48,12 @@ final class LoadMeter {
             if (age >= 1 && age <= SLOTS) {
                 sum += busy[i];
             }
+        }
+        if (inProgressSince >= 0) {
+            // A long step (a big prefill chunk can take seconds) is busy time before it completes.
+            long windowStart = (current - SLOTS) * SLOT_NANOS;
+            long windowEnd = current * SLOT_NANOS;
+            sum += Math.max(0, windowEnd - Math.max(windowStart, inProgressSince));
         }
         return Math.min(1.0, sum / (double) (SLOT_NANOS * SLOTS));
     }
