@@ -24,16 +24,21 @@ import java.util.Map;
  *   max_series: 50000                         # series kept for evaluation
  *   external_labels: {cluster: a}
  *   external_url: http://gpu-node-1:9400      # generatorURL base; omitted when absent
+ *   target_labels: {instance: 'gpu-node-1:9400', job: aiwatch}
+ *                                             # added to every sample the daemon evaluates, as
+ *                                             # Prometheus adds its target labels on scrape, so the
+ *                                             # daemon's alerts carry the same labels as Prometheus'
  * </pre>
  */
 public record AlertingConfig(List<String> ruleFiles, Duration evaluationInterval, Duration lookbackDelta,
                              List<URI> alertmanagers, Duration resendDelay, int queueCapacity, int maxSeries,
-                             Map<String, String> externalLabels, String externalUrl) {
+                             Map<String, String> externalLabels, String externalUrl, Map<String, String> targetLabels) {
 
     public AlertingConfig {
         ruleFiles = List.copyOf(ruleFiles);
         alertmanagers = List.copyOf(alertmanagers);
         externalLabels = Map.copyOf(externalLabels);
+        targetLabels = Map.copyOf(targetLabels);
     }
 
     @JsonCreator
@@ -45,7 +50,8 @@ public record AlertingConfig(List<String> ruleFiles, Duration evaluationInterval
                                     @JsonProperty("queue_capacity") Integer queueCapacity,
                                     @JsonProperty("max_series") Integer maxSeries,
                                     @JsonProperty("external_labels") Map<String, String> externalLabels,
-                                    @JsonProperty("external_url") String externalUrl) {
+                                    @JsonProperty("external_url") String externalUrl,
+                                    @JsonProperty("target_labels") Map<String, String> targetLabels) {
         Duration every = evaluationInterval == null ? Duration.ofSeconds(1) : DurationText.parse(evaluationInterval);
         if (every.compareTo(Duration.ofMillis(100)) < 0) {
             throw new IllegalArgumentException("alerting.evaluation_interval must be at least 100ms");
@@ -57,12 +63,9 @@ public record AlertingConfig(List<String> ruleFiles, Duration evaluationInterval
             throw new IllegalArgumentException("alerting.queue_capacity and alerting.max_series must be positive");
         }
         Map<String, String> ext = externalLabels == null ? Map.of() : externalLabels;
-        for (Map.Entry<String, String> e : ext.entrySet()) {
-            if (!Labels.isValidLabelName(e.getKey()) || e.getValue() == null || e.getValue().isEmpty()) {
-                throw new IllegalArgumentException("alerting.external_labels: '" + e.getKey()
-                        + "' needs a name matching [a-zA-Z_][a-zA-Z0-9_]* and a non-empty value");
-            }
-        }
+        checkLabels("external_labels", ext);
+        Map<String, String> target = targetLabels == null ? Map.of() : targetLabels;
+        checkLabels("target_labels", target);
         List<URI> urls = alertmanagers == null ? List.of() : alertmanagers.stream().map(Target::url).toList();
         java.util.Set<String> hosts = new java.util.HashSet<>();
         for (URI u : urls) {
@@ -73,12 +76,21 @@ public record AlertingConfig(List<String> ruleFiles, Duration evaluationInterval
         }
         return new AlertingConfig(ruleFiles == null ? List.of() : ruleFiles, every,
                 lookbackDelta == null ? Duration.ofMinutes(5) : DurationText.parse(lookbackDelta), urls, resend,
-                capacity, series, ext, externalUrl);
+                capacity, series, ext, externalUrl, target);
+    }
+
+    private static void checkLabels(String key, Map<String, String> labels) {
+        for (Map.Entry<String, String> e : labels.entrySet()) {
+            if (!Labels.isValidLabelName(e.getKey()) || e.getValue() == null || e.getValue().isEmpty()) {
+                throw new IllegalArgumentException("alerting." + key + ": '" + e.getKey()
+                        + "' needs a name matching [a-zA-Z_][a-zA-Z0-9_]* and a non-empty value");
+            }
+        }
     }
 
     /** Alerting off: no rule files, no Alertmanagers. */
     public static AlertingConfig defaults() {
-        return of(null, null, null, null, null, null, null, null, null);
+        return of(null, null, null, null, null, null, null, null, null, null);
     }
 
     public boolean enabled() {

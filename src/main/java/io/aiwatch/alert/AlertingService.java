@@ -57,6 +57,7 @@ public final class AlertingService implements AutoCloseable {
         SampleHistory.Retention retention = RetentionPlan.of(groups, config.lookbackDelta());
         int samples = (int) Math.min(2_000_000, retention.longest().toSeconds() * 2 + 64);
         this.history = new SampleHistory(retention, config.maxSeries(), samples);
+        history.targetLabels(config.targetLabels());
         this.evaluator = new AlertEvaluator(config.lookbackDelta(), config.externalLabels());
         this.notifications = new Notifications(config.resendDelay(), config.externalLabels(), config.externalUrl());
         for (var url : config.alertmanagers()) {

@@ -31,6 +31,7 @@ public final class SampleHistory {
     private final Map<String, Instant> ingested = new HashMap<>();
     private final Map<String, Set<Map<String, String>>> collectorSeries = new HashMap<>();
     private final Set<String> markedStale = new HashSet<>();
+    private Map<String, String> targetLabels = Map.of();
     private final AtomicLong droppedSeries = new AtomicLong();
     private volatile int seriesCount;
 
@@ -109,6 +110,14 @@ public final class SampleHistory {
     }
 
     /**
+     * Labels added to every ingested sample that lacks them, as Prometheus adds its target labels
+     * ({@code instance}, {@code job}) on scrape, so that rules aggregating by them give the same result.
+     */
+    public void targetLabels(Map<String, String> labels) {
+        this.targetLabels = Map.copyOf(labels);
+    }
+
+    /**
      * Copies every collector's snapshot that is newer than the last one copied, stamped with its
      * collection time. A series that a collector stops publishing, or all of a collector's series
      * once its snapshot goes stale, get a staleness marker, as Prometheus does for a scrape.
@@ -125,6 +134,7 @@ public final class SampleHistory {
                 for (MetricFamily f : state.last().snapshot().families()) {
                     for (Sample s : f.samples()) {
                         Map<String, String> labels = labelsOf(s.name(), s.labels());
+                        targetLabels.forEach(labels::putIfAbsent);
                         seen.add(labels);
                         append(labels, t, s.value());
                     }

@@ -75,7 +75,7 @@ class AlertingServiceTest {
         AlertingConfig config = AlertingConfig.of(List.of(rules.toString()), "1s", null,
                 List.of(AlertingConfig.Target.of("http://127.0.0.1:" + up.getAddress().getPort()),
                         AlertingConfig.Target.of("http://127.0.0.1:" + down.getAddress().getPort())),
-                null, null, null, Map.of(), null);
+                null, null, null, Map.of(), null, null);
         ManualClock clock = new ManualClock(T0);
         SnapshotStore store = new SnapshotStore(clock);
         store.register("gpu", Duration.ofSeconds(1), Duration.ofSeconds(4));
@@ -115,7 +115,7 @@ class AlertingServiceTest {
     void refusesTheSameAlertmanagerTwice() {
         assertThatThrownBy(() -> AlertingConfig.of(List.of("x"), null, null,
                 List.of(AlertingConfig.Target.of("http://am:9093"), AlertingConfig.Target.of("http://am:9093/other")),
-                null, null, null, null, null)).hasMessageContaining("listed twice");
+                null, null, null, null, null, null)).hasMessageContaining("listed twice");
     }
 
     private static double sample(AlertingService s, String family, String... labels) {

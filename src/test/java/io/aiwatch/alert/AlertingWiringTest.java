@@ -57,7 +57,7 @@ class AlertingWiringTest {
 
     private DaemonConfig daemon(Path rules) {
         return DaemonConfig.defaults().withListen("127.0.0.1:0").withGpu(GpuConfig.defaults().withSimulate(1))
-                .withAlerting(AlertingConfig.of(List.of(rules.toString()), "500ms", null, null, null, null, null, null, null));
+                .withAlerting(AlertingConfig.of(List.of(rules.toString()), "500ms", null, null, null, null, null, null, null, null));
     }
 
     @Test
@@ -97,7 +97,7 @@ class AlertingWiringTest {
     @Test
     void daemonEvaluatesTheShippedRulesOnSimulatedGpusWithoutErrors() throws Exception {
         DaemonConfig cfg = DaemonConfig.defaults().withListen("127.0.0.1:0").withGpu(GpuConfig.defaults().withSimulate(2))
-                .withAlerting(AlertingConfig.of(List.of("alerts/*.yml"), "500ms", null, null, null, null, null, null, null));
+                .withAlerting(AlertingConfig.of(List.of("alerts/*.yml"), "500ms", null, null, null, null, null, null, null, null));
         try (Daemon d = Daemon.start(cfg, Clock.systemUTC())) {
             String url = "http://127.0.0.1:" + d.port() + "/metrics";
             String body = HttpGet.await(url, r -> r.body().matches("(?s).*aiwatch_alert_rule_group_evaluations_total [1-9][0-9]+.*"),

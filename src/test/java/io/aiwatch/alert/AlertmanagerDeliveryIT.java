@@ -69,7 +69,7 @@ class AlertmanagerDeliveryIT {
                 """);
         AlertingConfig config = AlertingConfig.of(List.of(rules.toString()), "200ms", null,
                 List.of(AlertingConfig.Target.of("http://127.0.0.1:" + port)), "60s", 100, null,
-                Map.of("node", "n1"), "http://n1:9400");
+                Map.of("node", "n1"), "http://n1:9400", null);
         SnapshotStore store = new SnapshotStore(Clock.systemUTC());
         store.register("test", Duration.ofSeconds(1), Duration.ofHours(1));
         AlertmanagerSender.Settings fast = new AlertmanagerSender.Settings(100, 64, Duration.ofSeconds(2),

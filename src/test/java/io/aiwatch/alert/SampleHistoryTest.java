@@ -49,6 +49,19 @@ class SampleHistoryTest {
     }
 
     @Test
+    void addsTargetLabelsAsPrometheusDoesOnScrapeWithoutOverridingTheSeriesOwn() {
+        ManualClock clock = new ManualClock(T0);
+        SnapshotStore store = new SnapshotStore(clock);
+        store.register("c", Duration.ofSeconds(1), Duration.ofSeconds(4));
+        SampleHistory h = new SampleHistory(Duration.ofMinutes(10), 100, 1000);
+        h.targetLabels(Map.of("instance", "node-1:9400", "job", "aiwatch", "gpu", "not-this"));
+        store.publish("c", snapshot(50), T0, 0, 0);
+        h.ingest(store, T0);
+        assertThat(h.select(named("temp"))).singleElement().satisfies(series -> assertThat(series.labels())
+                .containsEntry("instance", "node-1:9400").containsEntry("job", "aiwatch").containsEntry("gpu", "0"));
+    }
+
+    @Test
     void marksVanishedSeriesAndStaleCollectorsStale() {
         ManualClock clock = new ManualClock(T0);
         SnapshotStore store = new SnapshotStore(clock);

@@ -96,7 +96,8 @@ class AlertingEndToEndIT {
                   evaluation_interval: 1s
                   resend_delay: 2s
                   alertmanagers: [{url: 'http://127.0.0.1:%d'}]
-                  external_labels: {source: daemon, instance: '127.0.0.1:%d', job: aiwatch}
+                  external_labels: {source: daemon}
+                  target_labels: {instance: '127.0.0.1:%d', job: aiwatch}
                 """.formatted(daemonPort, simPort, rules, amPort, daemonPort));
         Files.writeString(dir.resolve("prometheus.yml"), """
                 global: {scrape_interval: 1s, scrape_timeout: 1s, evaluation_interval: 1s, external_labels: {source: prometheus}}
