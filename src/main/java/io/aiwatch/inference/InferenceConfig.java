@@ -58,7 +58,6 @@ public record InferenceConfig(List<Target> targets) {
      */
     public record Target(URI url, String name, Duration interval, Duration timeout) {
         private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
-        private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m)");
 
         @JsonCreator
         public static Target of(@JsonProperty("url") String url, @JsonProperty("name") String name,
@@ -113,16 +112,11 @@ public record InferenceConfig(List<Target> targets) {
         }
 
         static Duration parseDuration(String key, String text) {
-            var m = DURATION.matcher(text.strip());
-            if (!m.matches()) {
+            try {
+                return io.aiwatch.config.DurationText.parse(text);
+            } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("inference target " + key + " '" + text + "' must look like 500ms, 5s or 1m");
             }
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                default -> Duration.ofMinutes(n);
-            };
         }
     }
 }
