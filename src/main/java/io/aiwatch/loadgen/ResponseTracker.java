@@ -2,6 +2,7 @@ package io.aiwatch.loadgen;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.aiwatch.export.otlp.GenAiSpans;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -39,6 +40,11 @@ final class ResponseTracker implements HttpResponse.BodySubscriber<Void> {
     private volatile Flow.Subscription subscription;
     private volatile Runnable cancel;
     private int status = -1;
+    /** Set (before the send) only when request spans are on: the ids the request carries. */
+    private GenAiSpans.TraceIds traceIds;
+    /** Non-null only when traced: the choices' finish reasons (at most 8) and the response model. */
+    private List<String> finishReasons;
+    private volatile String responseModel;
     private byte[] event = new byte[512];
     private int eventLen;
     private long firstToken = -1;
@@ -71,6 +77,31 @@ final class ResponseTracker implements HttpResponse.BodySubscriber<Void> {
             status = info.statusCode();
             return this;
         };
+    }
+
+    /** Marks this request as traced with {@code ids}; call before the send. */
+    void trace(GenAiSpans.TraceIds ids) {
+        this.traceIds = ids;
+        this.finishReasons = new java.util.concurrent.CopyOnWriteArrayList<>();
+    }
+
+    /** The trace ids of a traced request, else null. */
+    GenAiSpans.TraceIds traceIds() {
+        return traceIds;
+    }
+
+    /** Finish reasons seen (traced requests only; empty otherwise). */
+    List<String> finishReasons() {
+        return finishReasons == null ? List.of() : List.copyOf(finishReasons);
+    }
+
+    String responseModel() {
+        return responseModel;
+    }
+
+    /** The HTTP status, or -1 before the headers. */
+    int httpStatus() {
+        return status;
     }
 
     /** The generated text so far (only when created with keepText). */
@@ -247,7 +278,9 @@ final class ResponseTracker implements HttpResponse.BodySubscriber<Void> {
         }
         boolean tokenChunk = hasNonEmptyArray(from, to, "\"choices\"");
         boolean parse = keepText || indexOf(from, to, "\"usage\"") >= 0 && !isNullAfter(from, to, "\"usage\"")
-                || indexOf(from, to, "\"error\"") >= 0;
+                || indexOf(from, to, "\"error\"") >= 0
+                || finishReasons != null && indexOf(from, to, "\"finish_reason\"") >= 0
+                && !isNullAfter(from, to, "\"finish_reason\"");
         if (tokenChunk) {
             if (firstToken < 0) {
                 firstToken = now;
@@ -294,6 +327,18 @@ final class ResponseTracker implements HttpResponse.BodySubscriber<Void> {
             }
             if (usage.has("prompt_tokens")) {
                 promptTokens = usage.get("prompt_tokens").asInt();
+            }
+        }
+        if (finishReasons != null) {
+            if (responseModel == null && node.path("model").isTextual()) {
+                String m = node.path("model").asText();
+                responseModel = m.length() > 256 ? m.substring(0, 256) : m;
+            }
+            for (JsonNode ch : node.path("choices")) {
+                JsonNode f = ch.path("finish_reason");
+                if (f.isTextual() && finishReasons.size() < 8 && !finishReasons.contains(f.asText())) {
+                    finishReasons.add(f.asText().length() > 64 ? f.asText().substring(0, 64) : f.asText());
+                }
             }
         }
         JsonNode err = node.get("error");
