@@ -202,10 +202,11 @@ public final class OpenAiClient implements AutoCloseable {
                 error = (rec.outcome() == Outcome.HTTP_4XX || rec.outcome() == Outcome.HTTP_5XX) && code > 0
                         ? Integer.toString(code) : rec.outcome().label();
             }
-            sp.record(new GenAiSpans.Request(chat ? "chat" : "text_completion", null, model, tr.responseModel(), uri,
+            TracedFields f = tr.traced();
+            sp.record(new GenAiSpans.Request(chat ? "chat" : "text_completion", null, model, f.responseModel(), uri,
                     rec.sendNanos() + epochOffset, rec.firstTokenNanos() >= 0 ? rec.firstTokenNanos() + epochOffset : -1,
                     end + epochOffset, rec.ok() ? rec.promptTokens() : -1, rec.ok() ? rec.outputTokens() : -1,
-                    tr.finishReasons(), error), tr.traceIds());
+                    f.finishReasons(), error), f.ids());
         } catch (RuntimeException e) {
             // a span must never fail the request's accounting
         }

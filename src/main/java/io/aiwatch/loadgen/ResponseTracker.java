@@ -40,11 +40,8 @@ final class ResponseTracker implements HttpResponse.BodySubscriber<Void> {
     private volatile Flow.Subscription subscription;
     private volatile Runnable cancel;
     private int status = -1;
-    /** Set (before the send) only when request spans are on: the ids the request carries. */
-    private GenAiSpans.TraceIds traceIds;
-    /** Non-null only when traced: the choices' finish reasons (at most 8) and the response model. */
-    private List<String> finishReasons;
-    private volatile String responseModel;
+    /** Non-null only when request spans are on (set before the send). */
+    private TracedFields traced;
     private byte[] event = new byte[512];
     private int eventLen;
     private long firstToken = -1;
@@ -81,22 +78,12 @@ final class ResponseTracker implements HttpResponse.BodySubscriber<Void> {
 
     /** Marks this request as traced with {@code ids}; call before the send. */
     void trace(GenAiSpans.TraceIds ids) {
-        this.traceIds = ids;
-        this.finishReasons = new java.util.concurrent.CopyOnWriteArrayList<>();
+        this.traced = new TracedFields(ids);
     }
 
-    /** The trace ids of a traced request, else null. */
-    GenAiSpans.TraceIds traceIds() {
-        return traceIds;
-    }
-
-    /** Finish reasons seen (traced requests only; empty otherwise). */
-    List<String> finishReasons() {
-        return finishReasons == null ? List.of() : List.copyOf(finishReasons);
-    }
-
-    String responseModel() {
-        return responseModel;
+    /** The span fields of a traced request, else null. */
+    TracedFields traced() {
+        return traced;
     }
 
     /** The HTTP status, or -1 before the headers. */
@@ -279,7 +266,7 @@ final class ResponseTracker implements HttpResponse.BodySubscriber<Void> {
         boolean tokenChunk = hasNonEmptyArray(from, to, "\"choices\"");
         boolean parse = keepText || indexOf(from, to, "\"usage\"") >= 0 && !isNullAfter(from, to, "\"usage\"")
                 || indexOf(from, to, "\"error\"") >= 0
-                || finishReasons != null && indexOf(from, to, "\"finish_reason\"") >= 0
+                || traced != null && indexOf(from, to, "\"finish_reason\"") >= 0
                 && !isNullAfter(from, to, "\"finish_reason\"");
         if (tokenChunk) {
             if (firstToken < 0) {
@@ -329,17 +316,8 @@ final class ResponseTracker implements HttpResponse.BodySubscriber<Void> {
                 promptTokens = usage.get("prompt_tokens").asInt();
             }
         }
-        if (finishReasons != null) {
-            if (responseModel == null && node.path("model").isTextual()) {
-                String m = node.path("model").asText();
-                responseModel = m.length() > 256 ? m.substring(0, 256) : m;
-            }
-            for (JsonNode ch : node.path("choices")) {
-                JsonNode f = ch.path("finish_reason");
-                if (f.isTextual() && finishReasons.size() < 8 && !finishReasons.contains(f.asText())) {
-                    finishReasons.add(f.asText().length() > 64 ? f.asText().substring(0, 64) : f.asText());
-                }
-            }
+        if (traced != null) {
+            traced.read(node);
         }
         JsonNode err = node.get("error");
         if (err != null && !err.isNull()) {
