@@ -79,7 +79,7 @@ final class ProxyHandler {
                         System.currentTimeMillis() * 1_000_000L - System.nanoTime())
                 : null;
         if (traced != null) {
-            headers.add(new String[] {"traceparent", traced.ids.traceparent()}); // our span is the upstream's parent
+            headers.add(new String[] {"traceparent", traced.ids().traceparent()}); // our span is the upstream's parent
         }
         for (String name : Collections.list(req.getHeaderNames())) {
             String lower = name.toLowerCase(Locale.ROOT);
