@@ -1,5 +1,6 @@
 package io.aiwatch.cli;
 
+import io.aiwatch.export.otlp.GenAiSpans;
 import io.aiwatch.loadgen.ClientConfig;
 import io.aiwatch.loadgen.LoadgenException;
 import io.aiwatch.loadgen.LoadgenSession;
@@ -21,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -91,17 +93,28 @@ public final class LoadgenCommand implements Callable<Integer> {
     @Option(names = "--client-threads", defaultValue = "2", description = "Executor threads of the JDK client.") int clientThreads;
     @Option(names = "--http-client", defaultValue = "auto", description = "auto (nio for http, jdk for https), nio or jdk.")
     String httpClient;
+    @Mixin
+    OtlpSpanOptions otlp = new OtlpSpanOptions();
 
     @Override
     public Integer call() throws Exception {
         LoadgenSession session;
+        GenAiSpans spans;
         try {
             session = build();
-        } catch (LoadgenException e) {
+            spans = otlp.start(System.getenv());
+        } catch (LoadgenException | IllegalArgumentException e) {
             System.err.println("aiwatch loadgen: " + e.getMessage());
             return 2;
         }
-        Thread hook = new Thread(session::interrupt, "loadgen-ctrl-c");
+        session.tracing(spans);
+        GenAiSpans queued = spans;
+        Thread hook = new Thread(() -> {
+            session.interrupt();
+            if (queued != null) {
+                queued.close(); // Ctrl-C: export the spans still queued before the JVM ends
+            }
+        }, "loadgen-ctrl-c");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             session.execute();
@@ -110,6 +123,9 @@ public final class LoadgenCommand implements Callable<Integer> {
             System.err.println("aiwatch loadgen: " + e.getMessage());
             return 2;
         } finally {
+            if (spans != null) {
+                spans.close(); // exports the spans still queued
+            }
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {

@@ -1,10 +1,12 @@
 package io.aiwatch.cli;
 
+import io.aiwatch.export.otlp.GenAiSpans;
 import io.aiwatch.inference.proxy.MeasuringProxy;
 import io.aiwatch.inference.proxy.ProxyConfig;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code aiwatch proxy --listen :8001 --upstream URL}: the measuring OpenAI reverse proxy. */
@@ -23,6 +25,8 @@ public final class ProxyCommand implements Callable<Integer> {
     double requestTimeout = 600;
     @Option(names = "--http-threads", description = "Most proxy threads, one per open request (default: ${DEFAULT-VALUE}).")
     int httpThreads = 1200;
+    @Mixin
+    OtlpSpanOptions otlp = new OtlpSpanOptions();
 
     /** The configuration these options describe. */
     ProxyConfig config() {
@@ -43,19 +47,25 @@ public final class ProxyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         ProxyConfig c;
+        GenAiSpans spans;
         try {
             c = config();
+            spans = otlp.start(System.getenv());
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
             return 2;
         }
-        MeasuringProxy proxy = MeasuringProxy.start(c);
+        MeasuringProxy proxy = MeasuringProxy.start(c, spans);
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             proxy.close();
+            if (spans != null) {
+                spans.close(); // exports what is queued
+            }
             stop.countDown();
         }));
-        System.out.printf("measuring proxy on http://%s:%d -> %s (metrics on /metrics)%n", c.host(), proxy.port(), c.upstream());
+        System.out.printf("measuring proxy on http://%s:%d -> %s (metrics on /metrics)%s%n", c.host(), proxy.port(), c.upstream(),
+                spans == null ? "" : "; request spans to " + otlp.endpoint);
         stop.await();
         return 0;
     }

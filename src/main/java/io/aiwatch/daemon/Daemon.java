@@ -8,6 +8,7 @@ import io.aiwatch.collect.SnapshotStore;
 import io.aiwatch.config.ConfigException;
 import io.aiwatch.config.DaemonConfig;
 import io.aiwatch.config.ListenAddress;
+import io.aiwatch.export.otlp.GenAiSpans;
 import io.aiwatch.export.otlp.OtlpExporter;
 import io.aiwatch.export.prometheus.ExpositionRenderer;
 import io.aiwatch.export.prometheus.ProcessMetrics;
@@ -46,6 +47,7 @@ public final class Daemon implements AutoCloseable {
     private final VllmSimulator simulator;
     private final OtlpExporter otlp;
     private final AlertingService alerting;
+    private final GenAiSpans spans;
     private final List<String> notes = new CopyOnWriteArrayList<>();
     private final int port;
 
@@ -53,12 +55,20 @@ public final class Daemon implements AutoCloseable {
         this.store = new SnapshotStore(clock);
         this.runner = new CollectorRunner(store);
         this.processMetrics = new ProcessMetrics(clock);
+        try {
+            // request spans of the in-daemon proxy go to the otlp: collector
+            this.spans = config.proxy() == null ? null
+                    : GenAiSpans.fromConfig(config.otlp(), System.getenv(), VersionProvider.version());
+        } catch (IllegalArgumentException e) {
+            processMetrics.close();
+            throw new ConfigException(e.getMessage());
+        }
         this.simulator = config.simulator() == null ? null : VllmSimulator.start(config.simulator());
         this.gpu = GpuSetup.create(config.gpu(), clock, store, notes, simulator);
         gpu.collectors().forEach(runner::start);
         InferenceCollectors.create(withSimulatorTarget(config.inference()), clock).forEach(runner::start);
         if (config.proxy() != null) {
-            runner.start(ProxyCollector.start(config.proxy(), config.gpu().intervalDuration()));
+            runner.start(ProxyCollector.start(config.proxy(), config.gpu().intervalDuration(), spans));
         }
         StorageCollectors.create(config.storage(), clock, gpu::gpuPids).forEach(runner::start);
         AlertingService rules = null;
@@ -117,6 +127,9 @@ public final class Daemon implements AutoCloseable {
             alerting.close();
         }
         runner.close();
+        if (spans != null) {
+            spans.close();
+        }
         gpu.close();
         if (simulator != null) {
             simulator.close();
@@ -158,6 +171,11 @@ public final class Daemon implements AutoCloseable {
         return otlp;
     }
 
+    /** Request spans of the in-daemon proxy, or null (no proxy, or OTLP off). */
+    public GenAiSpans spans() {
+        return spans;
+    }
+
     /** The GPU wiring, giving tests access to the simulated backend. */
     public GpuSetup gpu() {
         return gpu;
@@ -173,6 +191,9 @@ public final class Daemon implements AutoCloseable {
         }
         server.close();
         runner.close();
+        if (spans != null) {
+            spans.close();
+        }
         gpu.close();
         if (simulator != null) {
             simulator.close();

@@ -1,12 +1,16 @@
 package io.aiwatch.loadgen;
 
+import io.aiwatch.collect.Exemplar;
 import io.aiwatch.collect.Labels;
 import io.aiwatch.collect.MetricFamily;
 import io.aiwatch.collect.MetricType;
+import io.aiwatch.collect.Sample;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.DoubleAdder;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
@@ -61,6 +65,11 @@ public final class LiveMetrics {
     }
 
     void onDone(RequestRecord r) {
+        onDone(r, null);
+    }
+
+    /** A finished request; {@code traceId} (null: untraced) becomes the exemplar of its latency buckets. */
+    void onDone(RequestRecord r, String traceId) {
         inFlight.decrementAndGet();
         byOutcome[r.outcome().ordinal()].increment();
         if (!r.ok()) {
@@ -68,12 +77,13 @@ public final class LiveMetrics {
         }
         inputTokens.add(r.promptTokens());
         outputTokens.add(r.outputTokens());
-        e2el.observe(r.e2elNanos() / 1e9);
+        Instant now = traceId == null ? null : Instant.now();
+        e2el.observe(r.e2elNanos() / 1e9, traceId, now);
         if (r.ttftNanos() >= 0) {
-            ttft.observe(r.ttftNanos() / 1e9);
+            ttft.observe(r.ttftNanos() / 1e9, traceId, now);
         }
         if (r.tpotNanos() >= 0) {
-            tpot.observe(r.tpotNanos() / 1e9);
+            tpot.observe(r.tpotNanos() / 1e9, traceId, now);
         }
         for (long g : r.itlNanos()) {
             itl.observe(g / 1e9);
@@ -140,9 +150,12 @@ public final class LiveMetrics {
         private final double[] bounds;
         private final LongAdder[] counts;
         private final DoubleAdder sum = new DoubleAdder();
+        /** The latest exemplar per bucket (traced runs only). */
+        private final AtomicReferenceArray<Exemplar> exemplars;
 
         Buckets(double[] bounds) {
             this.bounds = bounds;
+            this.exemplars = new AtomicReferenceArray<>(bounds.length + 1);
             this.counts = new LongAdder[bounds.length + 1];
             for (int i = 0; i < counts.length; i++) {
                 counts[i] = new LongAdder();
@@ -150,26 +163,32 @@ public final class LiveMetrics {
         }
 
         void observe(double v) {
+            observe(v, null, null);
+        }
+
+        void observe(double v, String traceId, Instant at) {
             int i = 0;
             while (i < bounds.length && v > bounds[i]) {
                 i++;
             }
             counts[i].increment();
             sum.add(v);
+            if (traceId != null) {
+                exemplars.set(i, Exemplar.ofTrace(traceId, v, at));
+            }
         }
 
         MetricFamily family(String name, String help, Labels base) {
-            MetricFamily.Builder b = MetricFamily.builder(name, MetricType.HISTOGRAM, help);
+            List<Sample> samples = new ArrayList<>(bounds.length + 3);
             long cumulative = 0;
-            for (int i = 0; i < bounds.length; i++) {
+            for (int i = 0; i <= bounds.length; i++) {
                 cumulative += counts[i].sum();
-                b.addSample(name + "_bucket", base.and("le", Double.toString(bounds[i])), cumulative);
+                String le = i < bounds.length ? Double.toString(bounds[i]) : "+Inf";
+                samples.add(new Sample(name + "_bucket", base.and("le", le), cumulative, exemplars.get(i)));
             }
-            cumulative += counts[bounds.length].sum();
-            b.addSample(name + "_bucket", base.and("le", "+Inf"), cumulative);
-            b.addSample(name + "_sum", base, sum.sum());
-            b.addSample(name + "_count", base, cumulative);
-            return b.build();
+            samples.add(new Sample(name + "_sum", base, sum.sum()));
+            samples.add(new Sample(name + "_count", base, cumulative));
+            return new MetricFamily(name, help, MetricType.HISTOGRAM, samples);
         }
     }
 }

@@ -167,7 +167,7 @@ public final class LoadRunner {
             inFlight.remove(tr);
             RequestRecord rel = relative(rec);
             records.add(rel);
-            live.onDone(rel);
+            live.onDone(rel, tr.traced() == null ? null : tr.traced().ids().traceId());
             if (more && rel.ok() && !stopped) {
                 scheduleNextTurn(position, conv, turnIndex + 1, history, tr, timers, spec);
             } else {

@@ -2,6 +2,7 @@ package io.aiwatch.loadgen;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.aiwatch.export.otlp.GenAiSpans;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -36,6 +37,8 @@ public final class LoadgenSession {
     private volatile LoadRunner current;
     private volatile boolean interrupted;
     private volatile int metricsPort = -1;
+
+    private volatile GenAiSpans spans;
 
     public LoadgenSession(ClientConfig clientConfig, WorkloadSpec workload, Path tokenizerPath, RunSpec runSpec,
                           StatsOptions statsOptions, OutputConfig output, SweepConfig sweep, PrintStream out,
@@ -74,6 +77,12 @@ public final class LoadgenSession {
         }
     }
 
+    /** Records one span per request into {@code spans} (null: none); call before {@link #execute()}. */
+    public LoadgenSession tracing(GenAiSpans spans) {
+        this.spans = spans;
+        return this;
+    }
+
     /** Files written so far. */
     public List<Path> writtenFiles() {
         synchronized (written) {
@@ -101,7 +110,7 @@ public final class LoadgenSession {
         List<Map<String, Object>> results = new ArrayList<>();
         try (OpenAiClient client = new OpenAiClient(clientConfig.baseUrl(), clientConfig.endpoint(), model,
                 clientConfig.stream(), workload.ignoreEos(), clientConfig.apiKey(), clientConfig.threads(), System::nanoTime,
-                clientConfig.transport());
+                clientConfig.transport()).tracing(spans);
              MetricsServer server = output.metricsPort() >= 0
                      ? new MetricsServer(output.metricsHost(), output.metricsPort(), live) : null) {
             if (server != null) {

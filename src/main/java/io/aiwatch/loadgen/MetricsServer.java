@@ -2,6 +2,8 @@ package io.aiwatch.loadgen;
 
 import com.sun.net.httpserver.HttpServer;
 import io.aiwatch.collect.MetricFamily;
+import io.aiwatch.export.prometheus.ContentNegotiation;
+import io.aiwatch.export.prometheus.OpenMetricsFormat;
 import io.aiwatch.export.prometheus.TextFormat;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -9,7 +11,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
 
-/** Serves a run's {@link LiveMetrics} on GET /metrics (text format 0.0.4) with one thread. */
+/** Serves a run's {@link LiveMetrics} on GET /metrics (text 0.0.4, or OpenMetrics when asked) with one thread. */
 public final class MetricsServer implements AutoCloseable {
     private final HttpServer server;
 
@@ -20,12 +22,21 @@ public final class MetricsServer implements AutoCloseable {
             throw new LoadgenException("cannot listen on --metrics-port " + host + ":" + port + ": " + e.getMessage());
         }
         server.createContext("/metrics", exchange -> {
-            StringBuilder sb = new StringBuilder(8192);
-            for (MetricFamily f : metrics.families()) {
-                TextFormat.write(sb, f);
+            byte[] body;
+            String type;
+            if (ContentNegotiation.format(exchange.getRequestHeaders().getFirst("Accept"))
+                    == ContentNegotiation.Format.OPENMETRICS_1_0_0) {
+                body = OpenMetricsFormat.render(metrics.families()); // with exemplars when traced
+                type = OpenMetricsFormat.CONTENT_TYPE;
+            } else {
+                StringBuilder sb = new StringBuilder(8192);
+                for (MetricFamily f : metrics.families()) {
+                    TextFormat.write(sb, f);
+                }
+                body = sb.toString().getBytes(StandardCharsets.UTF_8);
+                type = TextFormat.CONTENT_TYPE;
             }
-            byte[] body = sb.toString().getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", TextFormat.CONTENT_TYPE);
+            exchange.getResponseHeaders().set("Content-Type", type);
             exchange.sendResponseHeaders(200, body.length);
             try (OutputStream os = exchange.getResponseBody()) {
                 os.write(body);

@@ -54,7 +54,16 @@ final class NioHttpClient implements AutoCloseable {
 
     /** Queues one POST; the tracker hears about status, body bytes, end or error on the I/O thread. */
     void send(byte[] body, ResponseTracker tracker) {
-        byte[] len = Integer.toString(body.length).getBytes(StandardCharsets.US_ASCII);
+        send(body, null, tracker);
+    }
+
+    /** As {@link #send(byte[], ResponseTracker)} with one more header line ({@code "Name: value"}, no CRLF), or null. */
+    void send(byte[] body, String extraHeader, ResponseTracker tracker) {
+        String lenText = Integer.toString(body.length);
+        if (extraHeader != null) { // before Content-Length, which ends the prefix
+            lenText = lenText + "\r\n" + extraHeader;
+        }
+        byte[] len = lenText.getBytes(StandardCharsets.ISO_8859_1);
         byte[] req = new byte[headPrefix.length + len.length + CRLF2.length + body.length];
         System.arraycopy(headPrefix, 0, req, 0, headPrefix.length);
         System.arraycopy(len, 0, req, headPrefix.length, len.length);

@@ -3,6 +3,7 @@ package io.aiwatch.loadgen;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.aiwatch.export.otlp.GenAiSpans;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -35,6 +36,8 @@ public final class OpenAiClient implements AutoCloseable {
     private final HttpClient http;
     private final LongSupplier clock;
     private final NioHttpClient nio;
+    /** Request spans, or null (the default): set once before the first send. */
+    private volatile GenAiSpans spans;
 
     /**
      * @param baseUrl   e.g. http://127.0.0.1:8000
@@ -85,6 +88,15 @@ public final class OpenAiClient implements AutoCloseable {
         }
         this.nio = !https && !transport.equals("jdk")
                 ? new NioHttpClient(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : 80, uri.getRawPath(), apiKey) : null;
+    }
+
+    /**
+     * Records one span per request into {@code spans} (null: none) and sends its W3C
+     * {@code traceparent}; call before the run. The caller owns {@code spans}.
+     */
+    public OpenAiClient tracing(GenAiSpans spans) {
+        this.spans = spans;
+        return this;
     }
 
     public boolean chat() {
@@ -138,10 +150,23 @@ public final class OpenAiClient implements AutoCloseable {
      */
     ResponseTracker send(int position, long dueNanos, byte[] body, int promptTokens, boolean keepText,
                          BiConsumer<ResponseTracker, RequestRecord> done) {
+        GenAiSpans sp = spans;
+        GenAiSpans.TraceIds ids = sp == null ? null : GenAiSpans.newIds(null);
+        if (sp != null) {
+            long epochOffset = System.currentTimeMillis() * 1_000_000L - clock.getAsLong();
+            BiConsumer<ResponseTracker, RequestRecord> inner = done;
+            done = (tr, rec) -> {
+                recordSpan(sp, tr, rec, epochOffset);
+                inner.accept(tr, rec);
+            };
+        }
         if (nio != null) {
             long send = clock.getAsLong();
             ResponseTracker tracker = new ResponseTracker(position, dueNanos, send, stream, keepText, promptTokens, clock, done);
-            nio.send(body, tracker);
+            if (ids != null) {
+                tracker.trace(ids);
+            }
+            nio.send(body, ids == null ? null : "traceparent: " + ids.traceparent(), tracker);
             return tracker;
         }
         HttpRequest.Builder rb = HttpRequest.newBuilder(uri)
@@ -150,15 +175,41 @@ public final class OpenAiClient implements AutoCloseable {
         if (apiKey != null && !apiKey.isEmpty()) {
             rb.header("Authorization", "Bearer " + apiKey);
         }
+        if (ids != null) {
+            rb.header("traceparent", ids.traceparent());
+        }
         HttpRequest request = rb.build();
         long send = clock.getAsLong();
         ResponseTracker tracker = new ResponseTracker(position, dueNanos, send, stream, keepText, promptTokens, clock, done);
+        if (ids != null) {
+            tracker.trace(ids);
+        }
         http.sendAsync(request, tracker.handler()).whenComplete((r, t) -> {
             if (t != null) {
                 tracker.fail(classify(t), ResponseTracker.describe(t));
             }
         });
         return tracker;
+    }
+
+    /** One GenAI client span for a finished request; the record's times are this client's clock, moved to epoch. */
+    private void recordSpan(GenAiSpans sp, ResponseTracker tr, RequestRecord rec, long epochOffset) {
+        try {
+            long end = rec.lastTokenNanos() >= 0 ? rec.lastTokenNanos() : clock.getAsLong();
+            String error = null;
+            if (!rec.ok()) {
+                int code = tr.httpStatus();
+                error = (rec.outcome() == Outcome.HTTP_4XX || rec.outcome() == Outcome.HTTP_5XX) && code > 0
+                        ? Integer.toString(code) : rec.outcome().label();
+            }
+            TracedFields f = tr.traced();
+            sp.record(new GenAiSpans.Request(chat ? "chat" : "text_completion", null, model, f.responseModel(), uri,
+                    rec.sendNanos() + epochOffset, rec.firstTokenNanos() >= 0 ? rec.firstTokenNanos() + epochOffset : -1,
+                    end + epochOffset, rec.ok() ? rec.promptTokens() : -1, rec.ok() ? rec.outputTokens() : -1,
+                    f.finishReasons(), error), f.ids());
+        } catch (RuntimeException e) {
+            // a span must never fail the request's accounting
+        }
     }
 
     static Outcome classify(Throwable t) {

@@ -2,6 +2,7 @@ package io.aiwatch.loadgen;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.aiwatch.export.otlp.GenAiSpans;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -39,6 +40,8 @@ final class ResponseTracker implements HttpResponse.BodySubscriber<Void> {
     private volatile Flow.Subscription subscription;
     private volatile Runnable cancel;
     private int status = -1;
+    /** Non-null only when request spans are on (set before the send). */
+    private TracedFields traced;
     private byte[] event = new byte[512];
     private int eventLen;
     private long firstToken = -1;
@@ -71,6 +74,21 @@ final class ResponseTracker implements HttpResponse.BodySubscriber<Void> {
             status = info.statusCode();
             return this;
         };
+    }
+
+    /** Marks this request as traced with {@code ids}; call before the send. */
+    void trace(GenAiSpans.TraceIds ids) {
+        this.traced = new TracedFields(ids);
+    }
+
+    /** The span fields of a traced request, else null. */
+    TracedFields traced() {
+        return traced;
+    }
+
+    /** The HTTP status, or -1 before the headers. */
+    int httpStatus() {
+        return status;
     }
 
     /** The generated text so far (only when created with keepText). */
@@ -247,7 +265,9 @@ final class ResponseTracker implements HttpResponse.BodySubscriber<Void> {
         }
         boolean tokenChunk = hasNonEmptyArray(from, to, "\"choices\"");
         boolean parse = keepText || indexOf(from, to, "\"usage\"") >= 0 && !isNullAfter(from, to, "\"usage\"")
-                || indexOf(from, to, "\"error\"") >= 0;
+                || indexOf(from, to, "\"error\"") >= 0
+                || traced != null && indexOf(from, to, "\"finish_reason\"") >= 0
+                && !isNullAfter(from, to, "\"finish_reason\"");
         if (tokenChunk) {
             if (firstToken < 0) {
                 firstToken = now;
@@ -295,6 +315,9 @@ final class ResponseTracker implements HttpResponse.BodySubscriber<Void> {
             if (usage.has("prompt_tokens")) {
                 promptTokens = usage.get("prompt_tokens").asInt();
             }
+        }
+        if (traced != null) {
+            traced.read(node);
         }
         JsonNode err = node.get("error");
         if (err != null && !err.isNull()) {

@@ -49,4 +49,22 @@ class SimulateAndProxyCommandTest {
         new CommandLine(cmd).parseArgs("--listen", "8001", "--upstream", "http://h:1");
         assertThatThrownBy(cmd::config).hasMessageContaining("HOST:PORT");
     }
+
+    @Test
+    void otlpFlagsStartSpansOnlyWhenAnEndpointIsGivenAndBadValuesExitWithUsageError() {
+        ProxyCommand cmd = new ProxyCommand();
+        new CommandLine(cmd).parseArgs("--upstream", "http://h:1");
+        assertThat(cmd.otlp.start(java.util.Map.of())).isNull();
+        new CommandLine(cmd).parseArgs("--upstream", "http://h:1", "--otlp-endpoint", "http://127.0.0.1:1", "--otlp-protocol", "grpc");
+        try (var spans = cmd.otlp.start(java.util.Map.of())) {
+            assertThat(spans).isNotNull();
+        }
+        assertThat(cmd.otlp.start(java.util.Map.of("OTEL_SDK_DISABLED", "true"))).isNull();
+        new CommandLine(cmd).parseArgs("--upstream", "http://h:1", "--otlp-endpoint", "http://c:4318", "--otlp-protocol", "http/json");
+        assertThatThrownBy(() -> cmd.otlp.start(java.util.Map.of())).hasMessageContaining("--otlp-endpoint/--otlp-protocol")
+                .hasMessageContaining("http/json");
+        assertThat(Main.run("proxy", "--upstream", "http://127.0.0.1:1", "--otlp-endpoint", "ftp://c")).isEqualTo(2);
+        assertThat(Main.run("loadgen", "--base-url", "http://127.0.0.1:1", "--model", "m", "--otlp-endpoint", "http://u:p@c:4318"))
+                .isEqualTo(2);
+    }
 }

@@ -4,6 +4,13 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanId;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceId;
+import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.sdk.trace.IdGenerator;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
@@ -20,6 +27,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -63,6 +71,77 @@ public final class GenAiSpans implements AutoCloseable {
                           List<String> finishReasons, String errorType) {
     }
 
+    /**
+     * The ids of a span chosen before the request is sent, so the request can carry them in a W3C
+     * {@code traceparent} header and the span recorded later has exactly these ids.
+     *
+     * @param traceId      32 lower-case hex digits
+     * @param spanId       16 hex digits: the client span's own id
+     * @param parentSpanId 16 hex digits of the caller's span when the request arrived with a
+     *                     {@code traceparent}, else null (the span is a root)
+     */
+    public record TraceIds(String traceId, String spanId, String parentSpanId) {
+        /** The W3C {@code traceparent} value naming this span as the parent (sampled). */
+        public String traceparent() {
+            return "00-" + traceId + "-" + spanId + "-01";
+        }
+    }
+
+    /** Pre-chosen ids handed to the SDK's id generator by {@link #record(Request, TraceIds)} on its own thread. */
+    private static final ThreadLocal<TraceIds> PENDING = new ThreadLocal<>();
+
+    /** The SDK's random ids, except while {@link #PENDING} holds ids chosen earlier. */
+    private static final IdGenerator IDS = new IdGenerator() {
+        @Override
+        public String generateSpanId() {
+            TraceIds p = PENDING.get();
+            return p != null ? p.spanId() : IdGenerator.random().generateSpanId();
+        }
+
+        @Override
+        public String generateTraceId() {
+            TraceIds p = PENDING.get();
+            return p != null ? p.traceId() : IdGenerator.random().generateTraceId();
+        }
+    };
+
+    /**
+     * Fresh ids for a request about to be sent. {@code incomingTraceparent} (the header the
+     * request arrived with, or null) is continued when valid: same trace, its span as the parent.
+     */
+    public static TraceIds newIds(String incomingTraceparent) {
+        String trace = null;
+        String parent = null;
+        if (incomingTraceparent != null) {
+            String t = incomingTraceparent.strip();
+            // version "00": 00-<32 hex>-<16 hex>-<2 hex>; other versions keep at least these fields
+            if (t.length() >= 55 && t.charAt(2) == '-' && t.charAt(35) == '-' && t.charAt(52) == '-'
+                    && !t.startsWith("ff") && (t.length() == 55 || !t.startsWith("00"))) {
+                String tid = t.substring(3, 35);
+                String sid = t.substring(36, 52);
+                if (TraceId.isValid(tid) && SpanId.isValid(sid) && isLowerHex(t.substring(0, 2))
+                        && isLowerHex(t.substring(53, 55))) {
+                    trace = tid;
+                    parent = sid;
+                }
+            }
+        }
+        if (trace == null) {
+            trace = IdGenerator.random().generateTraceId();
+        }
+        return new TraceIds(trace, IdGenerator.random().generateSpanId(), parent);
+    }
+
+    private static boolean isLowerHex(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     GenAiSpans(SpanExporter exporter, Resource resource, Duration scheduleDelay) {
         SpanExporter counting = new SpanExporter() {
             @Override
@@ -86,7 +165,7 @@ public final class GenAiSpans implements AutoCloseable {
                 return exporter.shutdown();
             }
         };
-        this.provider = SdkTracerProvider.builder().setResource(resource)
+        this.provider = SdkTracerProvider.builder().setResource(resource).setIdGenerator(IDS)
                 .addSpanProcessor(BatchSpanProcessor.builder(counting).setMaxQueueSize(MAX_QUEUE).setMaxExportBatchSize(512)
                         .setScheduleDelay(scheduleDelay).build())
                 .build();
@@ -96,6 +175,20 @@ public final class GenAiSpans implements AutoCloseable {
     /** Spans to the collector {@code settings} names (metrics endpoint's {@code /v1/metrics} becomes {@code /v1/traces}). */
     public static GenAiSpans start(OtlpSettings settings, Resource resource) {
         return new GenAiSpans(spanExporter(settings, RetryPolicy.getDefault()), resource, Duration.ofSeconds(1));
+    }
+
+    /**
+     * Spans to the collector of the {@code otlp:} section (with the environment, as for metrics),
+     * or null when OTLP is off (disabled, or {@code OTEL_SDK_DISABLED=true}).
+     *
+     * @throws IllegalArgumentException when an environment value is invalid
+     */
+    public static GenAiSpans fromConfig(OtlpConfig config, Map<String, String> env, String version) {
+        if (!config.isEnabled() || "true".equalsIgnoreCase(env.getOrDefault("OTEL_SDK_DISABLED", "").trim())) {
+            return null;
+        }
+        OtlpSettings settings = OtlpSettings.resolve(config, env);
+        return start(settings, OtlpResource.build(version, OtlpExporter.hostName(env), env, config.resourceAttributes()));
     }
 
     static SpanExporter spanExporter(OtlpSettings s, RetryPolicy retry) {
@@ -119,9 +212,36 @@ public final class GenAiSpans implements AutoCloseable {
 
     /** Records one finished request as a span; cheap and non-blocking. Returns the span's trace id. */
     public String record(Request r) {
+        return record(r, null);
+    }
+
+    /**
+     * Records one finished request as a span with the {@code ids} chosen before it was sent (see
+     * {@link #newIds}), so the span matches the {@code traceparent} the request carried; null ids:
+     * fresh ones. Returns the span's trace id.
+     */
+    public String record(Request r, TraceIds ids) {
+        if (ids == null) {
+            return record(r, newIds(null));
+        }
+        PENDING.set(ids);
+        try {
+            return build(r, ids);
+        } finally {
+            PENDING.remove();
+        }
+    }
+
+    private String build(Request r, TraceIds ids) {
         String model = r.requestModel() == null || r.requestModel().isEmpty() ? "unknown" : r.requestModel();
-        SpanBuilder b = tracer.spanBuilder(r.operation() + " " + model).setSpanKind(SpanKind.CLIENT).setNoParent()
-                .setStartTimestamp(r.startNanos(), TimeUnit.NANOSECONDS)
+        SpanBuilder b = tracer.spanBuilder(r.operation() + " " + model).setSpanKind(SpanKind.CLIENT);
+        if (ids.parentSpanId() != null) {
+            b.setParent(Context.root().with(Span.wrap(SpanContext.createFromRemoteParent(ids.traceId(), ids.parentSpanId(),
+                    TraceFlags.getSampled(), TraceState.getDefault()))));
+        } else {
+            b.setNoParent();
+        }
+        b.setStartTimestamp(r.startNanos(), TimeUnit.NANOSECONDS)
                 .setAttribute("gen_ai.operation.name", r.operation())
                 .setAttribute("gen_ai.request.model", model);
         if (r.provider() != null) {

@@ -106,7 +106,7 @@ public final class OtlpExporter implements AutoCloseable {
         return exporter;
     }
 
-    private static String hostName(Map<String, String> env) {
+    static String hostName(Map<String, String> env) {
         try {
             return InetAddress.getLocalHost().getHostName();
         } catch (java.io.IOException e) {

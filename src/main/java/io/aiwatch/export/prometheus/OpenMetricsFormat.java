@@ -1,5 +1,6 @@
 package io.aiwatch.export.prometheus;
 
+import io.aiwatch.collect.Exemplar;
 import io.aiwatch.collect.Labels;
 import io.aiwatch.collect.MetricFamily;
 import io.aiwatch.collect.MetricType;
@@ -23,6 +24,9 @@ import java.util.List;
  *       {@code x_total}, which would break every dashboard and alert written for dcgm-exporter.
  *       It is written as {@code unknown} so the series keeps its exact dcgm-exporter name. This is
  *       what client_golang's {@code MetricFamilyToOpenMetrics} does for such counters too.</li>
+ *   <li>A {@code _bucket} sample with an {@link Exemplar} gets it after the value
+ *       ({@code x_bucket{le="0.25"} 17 # {trace_id="4bf9..."} 0.213 1764201600.123}); exemplars on
+ *       other samples are not written.</li>
  *   <li>Histogram and summary {@code le}/{@code quantile} values are rendered canonically
  *       ({@code 1.0}, {@code 0.001}, {@code 1e+06}, {@code +Inf}) as the spec requires.</li>
  * </ul>
@@ -114,7 +118,32 @@ public final class OpenMetricsFormat {
         }
         out.append(' ');
         TextFormat.appendValue(out, s.value());
+        if (s.exemplar() != null && s.name().endsWith("_bucket")) {
+            writeExemplar(out, s.exemplar());
+        }
         out.append('\n');
+    }
+
+    /** {@code  # {trace_id="..."} 0.213 1764201600.123}: labels, value, optional timestamp in seconds. */
+    private static void writeExemplar(StringBuilder out, Exemplar e) {
+        out.append(" # {");
+        Labels labels = e.labels();
+        for (int i = 0; i < labels.size(); i++) {
+            if (i > 0) {
+                out.append(',');
+            }
+            out.append(labels.name(i)).append("=\"");
+            escape(out, labels.value(i));
+            out.append('"');
+        }
+        out.append("} ");
+        TextFormat.appendValue(out, e.value());
+        if (e.timestamp() != null) {
+            long ms = e.timestamp().toEpochMilli();
+            out.append(' ').append(Math.floorDiv(ms, 1000)).append('.');
+            long frac = Math.floorMod(ms, 1000);
+            out.append((char) ('0' + frac / 100)).append((char) ('0' + frac / 10 % 10)).append((char) ('0' + frac % 10));
+        }
     }
 
     /**

@@ -3,6 +3,7 @@ package io.aiwatch.inference.proxy;
 import io.aiwatch.collect.Labels;
 import io.aiwatch.collect.MetricFamily;
 import io.aiwatch.collect.MetricType;
+import io.aiwatch.collect.Sample;
 import io.aiwatch.inference.sim.Histogram;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +18,8 @@ import java.util.concurrent.atomic.LongAdder;
  * {@code status}, with bounded label values: at most {@code maxModels} model names (then
  * {@code other}), and status codes from a fixed set (others as their class, {@code 4xx}).
  * Definitions follow {@code vllm bench serve}; buckets extend vLLM's own below 10 ms, because a
- * client sees sub-10 ms gaps that vLLM's server buckets cannot resolve.
+ * client sees sub-10 ms gaps that vLLM's server buckets cannot resolve. When request spans are on,
+ * the latency histograms keep the latest exemplar ({@code trace_id}) per bucket.
  */
 public final class ClientMetrics {
     static final double[] TTFT = {0.001, 0.0025, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0,
@@ -49,12 +51,12 @@ public final class ClientMetrics {
     /** The statistics of one (model, status) pair. */
     static final class Series {
         final LongAdder requests = new LongAdder();
-        final Histogram ttft = new Histogram(TTFT);
-        final Histogram itl = new Histogram(ITL);
-        final Histogram tpot = new Histogram(ITL);
-        final Histogram e2e = new Histogram(E2E);
-        final Histogram promptTokens = new Histogram(TOKENS);
-        final Histogram outputTokens = new Histogram(TOKENS);
+        final TracedHistogram ttft = new TracedHistogram(TTFT);
+        final TracedHistogram itl = new TracedHistogram(ITL);
+        final TracedHistogram tpot = new TracedHistogram(ITL);
+        final TracedHistogram e2e = new TracedHistogram(E2E);
+        final TracedHistogram promptTokens = new TracedHistogram(TOKENS);
+        final TracedHistogram outputTokens = new TracedHistogram(TOKENS);
     }
 
     public ClientMetrics(int maxModels) {
@@ -142,14 +144,14 @@ public final class ClientMetrics {
     }
 
     private static void hist(List<MetricFamily> out, List<Map.Entry<Labels, Series>> entries, String name, String help,
-            java.util.function.Function<Series, Histogram> pick) {
-        MetricFamily.Builder b = MetricFamily.builder(name, MetricType.HISTOGRAM, help);
+            java.util.function.Function<Series, TracedHistogram> pick) {
+        List<Sample> samples = new ArrayList<>();
         for (var e : entries) {
-            Histogram h = pick.apply(e.getValue());
+            TracedHistogram h = pick.apply(e.getValue());
             if (h.count() > 0) {
-                h.addTo(b, name, e.getKey(), Labels.EMPTY);
+                h.addTo(samples, name, e.getKey());
             }
         }
-        out.add(b.build());
+        out.add(new MetricFamily(name, help, MetricType.HISTOGRAM, samples));
     }
 }

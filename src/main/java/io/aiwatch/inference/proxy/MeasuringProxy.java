@@ -1,6 +1,9 @@
 package io.aiwatch.inference.proxy;
 
 import io.aiwatch.collect.MetricFamily;
+import io.aiwatch.export.otlp.GenAiSpans;
+import io.aiwatch.export.prometheus.ContentNegotiation;
+import io.aiwatch.export.prometheus.OpenMetricsFormat;
 import io.aiwatch.export.prometheus.TextFormat;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -26,12 +29,12 @@ public final class MeasuringProxy implements AutoCloseable {
     private final UpstreamClient client;
     private final Javalin app;
 
-    private MeasuringProxy(ProxyConfig config) {
+    private MeasuringProxy(ProxyConfig config, GenAiSpans spans) {
         this.config = config;
         this.metrics = new ClientMetrics(config.maxModels());
         this.client = new UpstreamClient(URI.create(config.upstream()), (int) (config.connectTimeoutSeconds() * 1000),
                 (int) (config.requestTimeoutSeconds() * 1000));
-        ProxyHandler handler = new ProxyHandler(config, client, metrics);
+        ProxyHandler handler = new ProxyHandler(config, client, metrics, spans);
         this.app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
             cfg.startupWatcherEnabled = false;
@@ -61,7 +64,16 @@ public final class MeasuringProxy implements AutoCloseable {
 
     /** Starts the proxy; the port is bound when this returns. */
     public static MeasuringProxy start(ProxyConfig config) {
-        MeasuringProxy p = new MeasuringProxy(config);
+        return start(config, null);
+    }
+
+    /**
+     * Starts the proxy recording one span per measured request into {@code spans} (null: no spans)
+     * and sending the span's {@code traceparent} upstream; the latency histograms then carry the
+     * trace ids as exemplars. The caller owns and closes {@code spans}.
+     */
+    public static MeasuringProxy start(ProxyConfig config, GenAiSpans spans) {
+        MeasuringProxy p = new MeasuringProxy(config, spans);
         p.app.start();
         return p;
     }
@@ -83,9 +95,15 @@ public final class MeasuringProxy implements AutoCloseable {
         return metrics;
     }
 
+    /** Text 0.0.4, or OpenMetrics (with exemplars) when the scraper asks for it. */
     private void serveMetrics(Context ctx) {
+        List<MetricFamily> families = metrics.families();
+        if (ContentNegotiation.format(ctx.header("Accept")) == ContentNegotiation.Format.OPENMETRICS_1_0_0) {
+            ctx.contentType(OpenMetricsFormat.CONTENT_TYPE).result(OpenMetricsFormat.render(families));
+            return;
+        }
         StringBuilder sb = new StringBuilder(16 * 1024);
-        for (MetricFamily f : metrics.families()) {
+        for (MetricFamily f : families) {
             TextFormat.write(sb, f);
         }
         ctx.contentType(TextFormat.CONTENT_TYPE).result(sb.toString());

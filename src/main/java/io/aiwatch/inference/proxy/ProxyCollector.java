@@ -2,6 +2,7 @@ package io.aiwatch.inference.proxy;
 
 import io.aiwatch.collect.Collector;
 import io.aiwatch.collect.Snapshot;
+import io.aiwatch.export.otlp.GenAiSpans;
 import java.time.Duration;
 
 /**
@@ -20,7 +21,12 @@ public final class ProxyCollector implements Collector {
 
     /** Starts a proxy from {@code config} and wraps it; collected every {@code interval}. */
     public static ProxyCollector start(ProxyConfig config, Duration interval) {
-        return new ProxyCollector(MeasuringProxy.start(config), interval);
+        return start(config, interval, null);
+    }
+
+    /** As {@link #start(ProxyConfig, Duration)}, recording request spans into {@code spans} (null: none). */
+    public static ProxyCollector start(ProxyConfig config, Duration interval, GenAiSpans spans) {
+        return new ProxyCollector(MeasuringProxy.start(config, spans), interval);
     }
 
     public MeasuringProxy proxy() {

@@ -3,6 +3,8 @@ package io.aiwatch.inference.proxy;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.aiwatch.collect.Exemplar;
+import io.aiwatch.export.otlp.GenAiSpans;
 import io.javalin.http.Context;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -12,6 +14,7 @@ import java.io.OutputStream;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -42,10 +45,15 @@ final class ProxyHandler {
     private final java.util.concurrent.atomic.AtomicLong suppressedWarnings = new java.util.concurrent.atomic.AtomicLong();
     private final String prefix;
     private final ClientMetrics metrics;
+    /** Request spans, or null when off. */
+    private final GenAiSpans spans;
+    private final URI upstream;
 
-    ProxyHandler(ProxyConfig config, UpstreamClient client, ClientMetrics metrics) {
+    ProxyHandler(ProxyConfig config, UpstreamClient client, ClientMetrics metrics, GenAiSpans spans) {
         this.config = config;
         this.client = client;
+        this.spans = spans;
+        this.upstream = URI.create(config.upstream());
         String p = URI.create(config.upstream()).getRawPath();
         this.prefix = p == null ? "" : p;
         this.metrics = metrics;
@@ -60,13 +68,22 @@ final class ProxyHandler {
         String query = req.getQueryString();
         byte[] body = ctx.bodyAsBytes();
         boolean measured = "POST".equals(method) && path.endsWith("/completions");
-        String model = measured ? metrics.modelLabel(model(body)) : null;
+        String rawModel = measured ? model(body) : null;
+        String model = measured ? metrics.modelLabel(rawModel) : null;
 
         List<String[]> headers = new ArrayList<>();
         Set<String> skip = connectionTokens(req.getHeaders("Connection"));
+        Traced traced = measured && spans != null
+                ? new Traced(GenAiSpans.newIds(req.getHeader("traceparent")), path.endsWith("/chat/completions") ? "chat" : "text_completion",
+                        rawModel == null || rawModel.length() <= 256 ? rawModel : rawModel.substring(0, 256),
+                        System.currentTimeMillis() * 1_000_000L - System.nanoTime())
+                : null;
+        if (traced != null) {
+            headers.add(new String[] {"traceparent", traced.ids().traceparent()}); // our span is the upstream's parent
+        }
         for (String name : Collections.list(req.getHeaderNames())) {
             String lower = name.toLowerCase(Locale.ROOT);
-            if (HOP_BY_HOP.contains(lower) || skip.contains(lower)) {
+            if (HOP_BY_HOP.contains(lower) || skip.contains(lower) || (traced != null && lower.equals("traceparent"))) {
                 continue;
             }
             for (String v : Collections.list(req.getHeaders(name))) {
@@ -81,13 +98,13 @@ final class ProxyHandler {
         try {
             up = client.send(method, prefix + path + (query == null ? "" : "?" + query), headers, body);
         } catch (UpstreamClient.ConnectFailed e) {
-            fail(ctx, measured, model, 502, "connect", "upstream connection failed: " + e.getCause().getClass().getSimpleName());
+            fail(ctx, measured, model, traced, start, 502, "connect", "upstream connection failed: " + e.getCause().getClass().getSimpleName());
             return;
         } catch (SocketTimeoutException e) {
-            fail(ctx, measured, model, 504, "timeout", "upstream did not answer within " + config.requestTimeoutSeconds() + " s");
+            fail(ctx, measured, model, traced, start, 504, "timeout", "upstream did not answer within " + config.requestTimeoutSeconds() + " s");
             return;
         } catch (IOException e) {
-            fail(ctx, measured, model, 502, "io", "upstream request failed: " + e.getClass().getSimpleName());
+            fail(ctx, measured, model, traced, start, 502, "io", "upstream request failed: " + e.getClass().getSimpleName());
             return;
         }
         metrics.requestForward.observe((up.sentNanos - entry) / 1e9);
@@ -144,18 +161,34 @@ final class ProxyHandler {
         } finally {
             if (measured) {
                 metrics.inFlight.decrementAndGet();
-                record(model, status, meter);
+                record(model, status, meter, traced, start);
             }
         }
     }
 
-    private void record(String model, String status, StreamMeter m) {
+    /** What a traced request needs at its end: the ids sent upstream and the nanoTime → epoch offset. */
+    private record Traced(GenAiSpans.TraceIds ids, String operation, String requestModel, long epochOffsetNanos) {
+        Exemplar exemplar(double value, long nanos) {
+            long epoch = nanos + epochOffsetNanos;
+            return Exemplar.ofTrace(ids.traceId(), value, Instant.ofEpochSecond(0, epoch));
+        }
+    }
+
+    private void record(String model, String status, StreamMeter m, Traced traced, long start) {
         m.finish();
         ClientMetrics.Series s = metrics.series(model, status);
         s.requests.increment();
         double e2e = m.e2e();
+        long end = m.sse && m.lastChunkNanos >= 0 ? m.lastChunkNanos : m.endNanos >= 0 ? m.endNanos : System.nanoTime();
+        if (traced != null) {
+            int out = m.outputTokens();
+            spans.record(new GenAiSpans.Request(traced.operation(), null, traced.requestModel(), m.responseModel, upstream,
+                    start + traced.epochOffsetNanos(), m.firstChunkNanos >= 0 ? m.firstChunkNanos + traced.epochOffsetNanos() : -1,
+                    end + traced.epochOffsetNanos(), m.usagePrompt, out, List.copyOf(m.finishReasons),
+                    status.equals("200") ? null : status), traced.ids());
+        }
         if (!Double.isNaN(e2e)) {
-            s.e2e.observe(e2e);
+            s.e2e.observe(e2e, traced == null ? null : traced.exemplar(e2e, end));
         }
         if (m.usagePrompt >= 0) {
             s.promptTokens.observe(m.usagePrompt);
@@ -167,20 +200,27 @@ final class ProxyHandler {
         if (m.streamed()) {
             double ttft = m.ttft();
             if (!Double.isNaN(ttft)) {
-                s.ttft.observe(ttft);
+                s.ttft.observe(ttft, traced == null ? null : traced.exemplar(ttft, m.firstChunkNanos));
                 for (double g : m.gaps()) {
                     s.itl.observe(g);
                 }
                 if (out > 1) {
-                    s.tpot.observe((e2e - ttft) / (out - 1));
+                    double tpot = (e2e - ttft) / (out - 1);
+                    s.tpot.observe(tpot, traced == null ? null : traced.exemplar(tpot, end));
                 }
             }
         }
     }
 
-    private void fail(Context ctx, boolean measured, String model, int code, String reason, String message) {
+    private void fail(Context ctx, boolean measured, String model, Traced traced, long start, int code, String reason,
+                      String message) {
         metrics.upstreamError(reason);
         long now = System.nanoTime();
+        if (traced != null) {
+            spans.record(new GenAiSpans.Request(traced.operation(), null, traced.requestModel(), null, upstream,
+                    start + traced.epochOffsetNanos(), -1, now + traced.epochOffsetNanos(), -1, -1, List.of(),
+                    Integer.toString(code)), traced.ids());
+        }
         long last = lastWarnNanos.get();
         if (now - last > WARN_EVERY_NANOS && lastWarnNanos.compareAndSet(last, now)) {
             long more = suppressedWarnings.getAndSet(0);

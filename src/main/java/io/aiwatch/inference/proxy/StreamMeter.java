@@ -20,7 +20,7 @@ final class StreamMeter {
     static final int MAX_BODY = 8 << 20;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final boolean sse;
+    final boolean sse;
     private final long startNanos;
     private final ByteArrayOutputStream line = new ByteArrayOutputStream(512);
     private final StringBuilder data = new StringBuilder();
@@ -35,6 +35,10 @@ final class StreamMeter {
     int usagePrompt = -1;
     int usageCompletion = -1;
     int badEvents;
+    /** The response's {@code model} field, or null; for the request span. */
+    String responseModel;
+    /** Distinct non-null {@code finish_reason}s of the choices (at most 8); for the request span. */
+    final java.util.List<String> finishReasons = new java.util.ArrayList<>(1);
     private double[] gaps = new double[64];
     private int gapCount;
 
@@ -77,6 +81,7 @@ final class StreamMeter {
             try {
                 JsonNode root = JSON.readTree(body.toByteArray());
                 readUsage(root);
+                readSpanFields(root);
                 if (root.path("choices").isArray() && !root.path("choices").isEmpty()) {
                     tokenChunks = 1;
                 }
@@ -130,6 +135,7 @@ final class StreamMeter {
         if (!choices.isArray() || choices.isEmpty()) {
             return;
         }
+        readSpanFields(root);
         if (firstChunkNanos < 0) {
             firstChunkNanos = nanos;
         } else {
@@ -144,6 +150,19 @@ final class StreamMeter {
         String text = c0.has("delta") ? c0.path("delta").path("content").asText("") : c0.path("text").asText("");
         if (!text.isEmpty()) {
             contentChunks++;
+        }
+    }
+
+    private void readSpanFields(JsonNode root) {
+        if (responseModel == null && root.path("model").isTextual()) {
+            String m = root.path("model").asText();
+            responseModel = m.length() > 256 ? m.substring(0, 256) : m;
+        }
+        for (JsonNode c : root.path("choices")) {
+            JsonNode f = c.path("finish_reason");
+            if (f.isTextual() && finishReasons.size() < 8 && !finishReasons.contains(f.asText())) {
+                finishReasons.add(f.asText().length() > 64 ? f.asText().substring(0, 64) : f.asText());
+            }
         }
     }
 

@@ -22,14 +22,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 class GenAiSpansTest {
     private static final long T = 1_790_000_000_000_000_000L;
 
-    private static GenAiSpans spans(OtlpReceiver rx) {
+    static GenAiSpans spans(OtlpReceiver rx) {
         OtlpSettings s = OtlpSettings.resolve(new OtlpConfig(true, rx.endpoint(), rx.protocol().text(),
                 Map.of("authorization", "Bearer x"), null, "5s", "gzip", Map.of()), Map.of());
         return new GenAiSpans(GenAiSpans.spanExporter(s, RetryPolicy.getDefault()),
                 OtlpResource.build("1.2.3", "node-a", Map.of(), Map.of()), Duration.ofMillis(50));
     }
 
-    private static List<Span> awaitSpans(OtlpReceiver rx, int n) throws InterruptedException {
+    static List<Span> awaitSpans(OtlpReceiver rx, int n) throws InterruptedException {
         List<Span> out = new ArrayList<>();
         for (int i = 0; i < 200 && out.size() < n; i++) {
             Thread.sleep(50);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.aiwatch.config.DaemonConfig;
 import io.aiwatch.config.GpuConfig;
 import io.aiwatch.daemon.Daemon;
+import io.aiwatch.inference.proxy.ProxyConfig;
 import io.opentelemetry.proto.metrics.v1.Metric;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -73,6 +74,45 @@ class OtlpDaemonTest {
             // Scrapes are not slowed by the exporter's retries.
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
             assertThat(d.otlp().successes()).isZero();
+        }
+    }
+
+    @Test
+    void theInDaemonProxySendsRequestSpansAndItsExemplarsReachTheDaemonsOpenMetrics() throws Exception {
+        int proxyPort;
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            proxyPort = s.getLocalPort();
+        }
+        try (CannedOpenAi up = new CannedOpenAi(); OtlpReceiver rx = OtlpReceiver.http();
+                Daemon d = Daemon.start(config(rx.endpoint()).withGpu(GpuConfig.defaults().withSimulate(1).withInterval("200ms"))
+                        .withProxy(ProxyConfig.defaults(up.baseUrl()).withListen("127.0.0.1", proxyPort)), Clock.systemUTC())) {
+            assertThat(d.spans()).isNotNull();
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + proxyPort + "/v1/chat/completions"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"m\",\"stream\":true}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(200);
+            d.spans().flush(Duration.ofSeconds(10));
+            var span = GenAiSpansTest.awaitSpans(rx, 1).get(0);
+            String traceId = ProxySpansTest.hex(span.getTraceId());
+            assertThat(up.traceparents).singleElement().asString().contains(traceId);
+            String om = "";
+            for (int i = 0; i < 50 && !om.contains(traceId); i++) {
+                Thread.sleep(100);
+                om = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + d.port() + "/metrics"))
+                        .header("Accept", "application/openmetrics-text").build(), HttpResponse.BodyHandlers.ofString()).body();
+            }
+            assertThat(om).containsPattern("aiwatch_client_e2e_request_latency_seconds_bucket\\{model=\"m\",status=\"200\",le=\"[^\"]+\"} 1 "
+                    + "# \\{trace_id=\"" + traceId + "\"} ");
+            assertThat(metrics(d)).contains("aiwatch_client_e2e_request_latency_seconds_bucket").doesNotContain("trace_id");
+        }
+    }
+
+    @Test
+    void withoutOtlpTheProxyRecordsNoSpans() throws Exception {
+        try (CannedOpenAi up = new CannedOpenAi();
+                Daemon d = Daemon.start(DaemonConfig.defaults().withListen("127.0.0.1:0").withGpu(GpuConfig.defaults().withSimulate(1))
+                        .withProxy(ProxyConfig.defaults(up.baseUrl()).withListen("127.0.0.1", 0)), Clock.systemUTC())) {
+            assertThat(d.spans()).isNull();
         }
     }
 }
