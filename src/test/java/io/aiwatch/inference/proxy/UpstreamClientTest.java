@@ -33,11 +33,14 @@ class UpstreamClientTest {
      * answering) or ends with {@link #CLOSE} (after answering).
      */
     private UpstreamClient start(Function<Integer, String> answer) throws IOException {
-        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        // The accept thread keeps its own socket: reading the field would let an old thread accept on
+        // the next test server's socket and answer with the old script.
+        ServerSocket listening = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        server = listening;
         Thread t = new Thread(() -> {
-            while (!server.isClosed()) {
+            while (!listening.isClosed()) {
                 try {
-                    Socket s = server.accept();
+                    Socket s = listening.accept();
                     connections.incrementAndGet();
                     new Thread(() -> serve(s, answer)).start();
                 } catch (IOException e) {
@@ -47,7 +50,7 @@ class UpstreamClientTest {
         });
         t.setDaemon(true);
         t.start();
-        return new UpstreamClient(URI.create("http://127.0.0.1:" + server.getLocalPort()), 2000, 2000);
+        return new UpstreamClient(URI.create("http://127.0.0.1:" + listening.getLocalPort()), 2000, 2000);
     }
 
     private void serve(Socket s, Function<Integer, String> answer) {
