@@ -65,7 +65,12 @@ class VllmMetricsTest {
         try (VllmSimulator sim = VllmSimulator.start(SimulatorConfig.defaults().withModel("m").withListen("127.0.0.1", 0).withSpeed(500))) {
             String base = "http://127.0.0.1:" + sim.port();
             client.post(base + "/v1/completions", "{\"prompt\":\"a b c\",\"max_tokens\":3}");
+            // The response can complete a moment before the engine thread retires the request.
             String text = client.get(base + "/metrics");
+            for (int i = 0; i < 100 && !text.contains("vllm:num_requests_running{engine=\"0\",model_name=\"m\"} 0\n"); i++) {
+                Thread.sleep(20);
+                text = client.get(base + "/metrics");
+            }
             for (var e : EXPECTED.entrySet()) {
                 assertThat(text).as(e.getKey()).contains("# TYPE " + e.getKey() + " " + e.getValue() + "\n");
             }
