@@ -164,6 +164,10 @@ class VllmSimulatorTest {
         } finally {
             pool.shutdownNow();
         }
+        // Responses can complete a moment before the engine retires the last requests.
+        for (int i = 0; i < 100 && sim.metrics().finishedCount("length") < 64; i++) {
+            Thread.sleep(20);
+        }
         assertThat(sim.metrics().finishedCount("length")).isEqualTo(64);
         String metrics = client.get(base + "/metrics");
         assertThat(metrics).contains("vllm:generation_tokens_total{engine=\"0\",model_name=\"test-model\"} "
