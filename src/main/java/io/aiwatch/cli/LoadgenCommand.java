@@ -91,6 +91,9 @@ public final class LoadgenCommand implements Callable<Integer> {
     @Option(names = "--search-max-steps", defaultValue = "8", description = "Search: most runs (default: ${DEFAULT-VALUE}).") int searchSteps;
     @Option(names = "--lag-warn-ms", defaultValue = "10", description = "Warn when schedule lag p99 exceeds this.") double lagWarnMs;
     @Option(names = "--client-threads", defaultValue = "2", description = "Executor threads of the JDK client.") int clientThreads;
+    @Option(names = "--timing-nice", defaultValue = "-10", description = "Nice value of the pacing threads, -20..0;"
+            + " needs CAP_SYS_NICE, else they stay at normal priority and the result says so; 0 = leave alone (default: ${DEFAULT-VALUE}).")
+    int timingNice;
     @Option(names = "--http-client", defaultValue = "auto", description = "auto (nio for http, jdk for https), nio or jdk.")
     String httpClient;
     @Mixin
@@ -135,6 +138,7 @@ public final class LoadgenCommand implements Callable<Integer> {
     }
 
     LoadgenSession build() {
+        io.aiwatch.loadgen.TimingPriority.configure(timingNice);
         require(workerCount >= 1 && workerIndex >= 0 && workerIndex < workerCount,
                 "--worker-index must be in [0, --worker-count), got " + workerIndex + " of " + workerCount);
         require(numPrompts >= 1, "--num-prompts must be >= 1, got " + numPrompts);

@@ -31,6 +31,7 @@ public final class LoadRunner {
     private volatile Thread pacerThread;
     private Semaphore slots;
     private long t0;
+    private volatile TimingPriority.Outcome pacerPriority = new TimingPriority.Outcome(0, "not run yet");
 
     /** Bodies of every item's first turn are built here, before any timing starts. */
     public LoadRunner(OpenAiClient client, List<Conversation> workload, LiveMetrics live) {
@@ -45,6 +46,11 @@ public final class LoadRunner {
             Conversation.Turn t = workload.get(i).turns().get(0);
             firstBodies[i] = client.body(List.of(), t.text(), t.maxTokens());
         }
+    }
+
+    /** The nice value the pacer ran at in the last {@link #run}, and why not the one asked for. */
+    TimingPriority.Outcome pacerPriority() {
+        return pacerPriority;
     }
 
     /** Stops the run from another thread (Ctrl-C): no more sends; in-flight requests end as cancelled. */
@@ -73,18 +79,25 @@ public final class LoadRunner {
         long startEpoch = System.currentTimeMillis();
         t0 = System.nanoTime();
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "loadgen-timers");
+            Thread t = new Thread(() -> {
+                TimingPriority.raiseCurrentThread(); // later turns are paced from here
+                r.run();
+            }, "loadgen-timers");
             t.setDaemon(true);
             return t;
         });
         long timeoutNanos = spec.requestTimeout().toNanos();
         timers.scheduleAtFixedRate(() -> expire(timeoutNanos), 50, 50, TimeUnit.MILLISECONDS);
         pacerThread = Thread.currentThread();
+        pacerPriority = TimingPriority.raiseCurrentThread();
         try {
             pace(spec, schedule, timers);
             awaitIdle(timeoutNanos + 2_000_000_000L);
         } finally {
             pacerThread = null;
+            if (pacerPriority.raised()) {
+                TimingPriority.resetCurrentThread();
+            }
             Thread.interrupted();
             timers.shutdownNow();
         }

@@ -173,6 +173,14 @@ public final class LoadgenSession {
             current = null;
         }
         Map<String, Object> fields = ResultFields.compute(result, stats, output.saveDetailed());
+        TimingPriority.Outcome pacer = runner.pacerPriority();
+        fields.put("timing_thread_nice", pacer.nice());
+        if (!pacer.raised() && spec.openLoop() && TimingPriority.requestedNice() != 0
+                && fields.get("warnings") instanceof List<?> w) {
+            @SuppressWarnings("unchecked") List<String> warnings = (List<String>) w;
+            warnings.add("pacer ran at normal CPU priority (" + pacer.problem() + "): schedule lag grows when the"
+                    + " server or other work keeps this host's CPUs busy");
+        }
         out.print(ConsoleSummary.render(fields, stats));
         String suffix = multi ? (Double.isInfinite(rate) ? "inf" : fmt(rate)) + "qps" : null;
         if (output.saveResult()) {

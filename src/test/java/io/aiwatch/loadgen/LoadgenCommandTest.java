@@ -61,6 +61,14 @@ class LoadgenCommandTest {
         @SuppressWarnings("unchecked")
         Map<String, Object> r = new com.fasterxml.jackson.databind.ObjectMapper().readValue(dir.resolve("r.json").toFile(), Map.class);
         assertThat(r).containsEntry("completed", 40).containsEntry("model_id", "fake-model").containsEntry("request_rate", 200.0);
+        // the pacer's priority is part of the result: raised where permitted, else a warning says why not
+        TimingPriority.Outcome pacer = TimingPriority.last();
+        assertThat(r).containsEntry("timing_thread_nice", pacer.nice());
+        if (pacer.raised()) {
+            assertThat(pacer.nice()).isEqualTo(TimingPriority.DEFAULT_NICE);
+        } else {
+            assertThat(out.toString()).contains("pacer ran at normal CPU priority");
+        }
         assertThat((double) r.get("request_goodput")).isPositive();
         assertThat(Files.readAllLines(dir.resolve("req.csv"))).hasSize(41);
         assertThat(Files.readString(dir.resolve("lat.hlog"))).contains("#[StartTime:", "Tag=e2el");

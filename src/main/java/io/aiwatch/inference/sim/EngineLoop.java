@@ -36,6 +36,7 @@ final class EngineLoop implements DoubleSupplier, AutoCloseable {
     }
 
     void start() {
+        engine.deferNotifications();
         thread.start();
     }
 
@@ -70,6 +71,7 @@ final class EngineLoop implements DoubleSupplier, AutoCloseable {
             double start = busy && now - clock < maxLagSim ? clock : Math.max(clock, now);
             Engine.Step step = engine.plan(start);
             if (step == null) {
+                engine.deliverNotifications();
                 busy = false;
                 LockSupport.parkNanos(this, 100_000_000L);
                 continue;
@@ -78,6 +80,7 @@ final class EngineLoop implements DoubleSupplier, AutoCloseable {
             load.begin(Math.max(wallStart, origin + (long) (start / speed * 1e9)));
             double end = start + step.duration();
             long deadline = origin + (long) (end / speed * 1e9);
+            engine.deliverNotifications(); // the previous step's tokens go out while this one runs
             long left;
             while ((left = deadline - System.nanoTime()) > 0 && !stopped) {
                 LockSupport.parkNanos(this, left);
@@ -87,6 +90,7 @@ final class EngineLoop implements DoubleSupplier, AutoCloseable {
             clock = end;
             busy = true;
         }
+        engine.deliverNotifications(); // HTTP threads see their last tokens before noticing the shutdown
     }
 
     private void drain() {

@@ -163,4 +163,27 @@ class EngineTest {
         assertThat(steps).isEqualTo(5);
         assertThat(m.iterationTokens.sum()).isEqualTo(1200 + 2);
     }
+
+    @Test
+    void deferredNotificationsWaitForDeliveryAndKeepTheirOrder() {
+        SimulatorConfig c = config(256, 65536, 0.0);
+        Engine e = new Engine(c, new EngineMetrics(c, 0));
+        e.deferNotifications();
+        List<Recorder> r = submit(e, 2, 10, 2);
+        Engine.Step first = e.plan(0);
+        e.complete(first, first.duration());
+        assertThat(r).allSatisfy(x -> assertThat(x.tokenTimes).as("held back").isEmpty());
+        e.deliverNotifications();
+        assertThat(r).allSatisfy(x -> assertThat(x.tokenTimes).hasSize(1));
+        Engine.Step second = e.plan(first.duration());
+        e.complete(second, first.duration() + second.duration());
+        assertThat(r).allSatisfy(x -> assertThat(x.completion).as("finished, but not yet told").isNull());
+        e.deliverNotifications();
+        assertThat(r).allSatisfy(x -> {
+            assertThat(x.tokenTimes).hasSize(2);
+            assertThat(x.completion.completionTokens()).isEqualTo(2);
+        });
+        e.deliverNotifications(); // nothing left: no second delivery
+        assertThat(r.get(0).tokenTimes).hasSize(2);
+    }
 }
