@@ -24,7 +24,7 @@ start_sim() {
   "$aiwatch" simulate vllm --host 127.0.0.1 --port $port --model sim --max-num-seqs 4096 \
     --kv-capacity-tokens 10000000 --max-num-batched-tokens 1000000 --http-threads 3000 "$@" >"$out/sim.log" 2>&1 &
   sim_pid=$!
-  for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && return; sleep 0.2; done
+  for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && return; sleep 0.2; done
   echo "simulator did not start, see $out/sim.log" >&2; exit 1
 }
 

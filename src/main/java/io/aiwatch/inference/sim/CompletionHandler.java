@@ -21,6 +21,14 @@ import java.util.function.BooleanSupplier;
  */
 final class CompletionHandler {
     private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
+    /**
+     * Request header asking for {@link #TIMING_RESPONSE}: benchmarks on the same host (one
+     * CLOCK_MONOTONIC) use it to take the server's own residence out of a client-side latency,
+     * e.g. to measure what a proxy in between adds without the engine's step-phase noise.
+     */
+    static final String TIMING_REQUEST = "X-Sim-Timing";
+    /** {@code received=NANOS,first-write=NANOS}: System.nanoTime at handler entry and just before the first body write. */
+    static final String TIMING_RESPONSE = "X-Sim-Monotonic-Ns";
     private final SimulatorConfig config;
     private final EngineLoop loop;
     private final ObjectMapper json = new ObjectMapper();
@@ -49,6 +57,7 @@ final class CompletionHandler {
     }
 
     void handle(Context ctx, boolean chat) throws IOException {
+        long receivedNanos = ctx.header(TIMING_REQUEST) != null ? System.nanoTime() : -1;
         OpenAiRequest req;
         try {
             req = OpenAiRequest.parse(json, ctx.bodyAsBytes(), chat, config.seed());
@@ -91,7 +100,7 @@ final class CompletionHandler {
         SimRequest r = new SimRequest(n, req.promptTokens(), target, reason, req.maxTokens(), sink);
         loop.submit(r);
         if (req.stream()) {
-            stream(ctx, req, r, sink, id, created);
+            stream(ctx, req, r, sink, id, created, receivedNanos);
         } else {
             TokenSink.Completion done = awaitCompletion(sink, r.id);
             if (done == null) {
@@ -105,7 +114,14 @@ final class CompletionHandler {
             StringBuilder sb = new StringBuilder(256 + text.length());
             OpenAiJson.response(sb, chat, id, created, config.model(), text.toString(), done.finishReason(),
                     done.promptTokens(), done.completionTokens());
+            timing(ctx.res(), receivedNanos);
             ctx.contentType("application/json").result(sb.toString().getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private static void timing(HttpServletResponse res, long receivedNanos) {
+        if (receivedNanos >= 0) {
+            res.setHeader(TIMING_RESPONSE, "received=" + receivedNanos + ",first-write=" + System.nanoTime());
         }
     }
 
@@ -124,7 +140,8 @@ final class CompletionHandler {
         return null;
     }
 
-    private void stream(Context ctx, OpenAiRequest req, SimRequest r, QueueSink sink, String id, long created) {
+    private void stream(Context ctx, OpenAiRequest req, SimRequest r, QueueSink sink, String id, long created,
+                        long receivedNanos) {
         HttpServletResponse res = ctx.res();
         res.setStatus(200);
         res.setContentType("text/event-stream; charset=utf-8");
@@ -171,7 +188,11 @@ final class CompletionHandler {
                     OpenAiJson.usageChunk(sb, req.chat(), id, created, config.model(), done.promptTokens(), done.completionTokens());
                     sb.append("\n\n");
                 }
-                out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
+                byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
+                if (!res.isCommitted()) {
+                    timing(res, receivedNanos);
+                }
+                out.write(bytes);
                 if (done != null) {
                     out.write(DONE);
                     out.flush();

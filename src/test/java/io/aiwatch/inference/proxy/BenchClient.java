@@ -22,7 +22,15 @@ final class BenchClient implements AutoCloseable {
     private OutputStream out;
 
     /** Times of one request in nanoseconds relative to its send; gaps between token chunks. */
-    record Timing(int status, long ttft, long e2e, long[] gaps, int gapCount, int tokenChunks) {
+    /**
+     * @param serverNanos the simulator's own time from handler entry to its first body write (from its
+     *                    X-Sim-Monotonic-Ns answer; same host, same monotonic clock), or -1
+     */
+    record Timing(int status, long ttft, long e2e, long[] gaps, int gapCount, int tokenChunks, long serverNanos) {
+        /** Time to first token spent outside the simulator's handler: network, HTTP stacks and any proxy. */
+        long pathNanos() {
+            return ttft < 0 || serverNanos < 0 ? -1 : ttft - serverNanos;
+        }
     }
 
     BenchClient(String host, int port) {
@@ -45,7 +53,7 @@ final class BenchClient implements AutoCloseable {
         }
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
         String head = "POST " + path + " HTTP/1.1\r\nHost: " + host + ":" + port + "\r\nContent-Type: application/json\r\n"
-                + "Authorization: Bearer bench\r\nContent-Length: " + body.length + "\r\n\r\n";
+                + "Authorization: Bearer bench\r\nX-Sim-Timing: 1\r\nContent-Length: " + body.length + "\r\n\r\n";
         long start = System.nanoTime();
         out.write(head.getBytes(StandardCharsets.US_ASCII));
         out.write(body);
@@ -54,10 +62,22 @@ final class BenchClient implements AutoCloseable {
         int code = Integer.parseInt(status.substring(9, 12));
         boolean chunked = false;
         long length = -1;
+        long serverNanos = -1;
         String l;
         while (!(l = line()).isEmpty()) {
             String lower = l.toLowerCase();
-            if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
+            if (lower.startsWith("x-sim-monotonic-ns:")) {
+                long received = -1;
+                long firstWrite = -1;
+                for (String kv : l.substring(19).trim().split(",")) {
+                    if (kv.startsWith("received=")) {
+                        received = Long.parseLong(kv.substring(9));
+                    } else if (kv.startsWith("first-write=")) {
+                        firstWrite = Long.parseLong(kv.substring(12));
+                    }
+                }
+                serverNanos = received >= 0 && firstWrite >= received ? firstWrite - received : -1;
+            } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
                 chunked = true;
             } else if (lower.startsWith("content-length:")) {
                 length = Long.parseLong(l.substring(15).trim());
@@ -95,7 +115,7 @@ final class BenchClient implements AutoCloseable {
         } else {
             throw new IOException("response without length or chunking");
         }
-        return new Timing(code, first < 0 ? -1 : first - start, last - start, gapBuffer, gaps, chunks);
+        return new Timing(code, first < 0 ? -1 : first - start, last - start, gapBuffer, gaps, chunks, serverNanos);
     }
 
     /** Counts SSE events with a non-empty choices array across chunk boundaries. */

@@ -36,12 +36,22 @@ public final class ProxyOverheadBench {
         final Histogram ttft = new Histogram(60_000_000L, 3);
         final Histogram e2e = new Histogram(600_000_000L, 3);
         final Histogram itl = new Histogram(60_000_000L, 3);
+        /** Every TTFT in microseconds, for the bootstrap interval of the p99 difference. */
+        final List<Long> ttftRaw = new ArrayList<>();
+        /** TTFT minus the simulator's own residence (handler entry to first write), microseconds. */
+        final Histogram path = new Histogram(60_000_000L, 3);
+        final List<Long> pathRaw = new ArrayList<>();
+        long missingServerTiming;
         long errors;
 
         void add(Arm o) {
             ttft.add(o.ttft);
             e2e.add(o.e2e);
             itl.add(o.itl);
+            ttftRaw.addAll(o.ttftRaw);
+            path.add(o.path);
+            pathRaw.addAll(o.pathRaw);
+            missingServerTiming += o.missingServerTiming;
             errors += o.errors;
         }
     }
@@ -127,6 +137,13 @@ public final class ProxyOverheadBench {
                                 continue;
                             }
                             arm.ttft.recordValue(tm.ttft() / 1000);
+                            arm.ttftRaw.add(tm.ttft() / 1000);
+                            if (tm.pathNanos() >= 0) {
+                                arm.path.recordValue(tm.pathNanos() / 1000);
+                                arm.pathRaw.add(tm.pathNanos() / 1000);
+                            } else {
+                                arm.missingServerTiming++;
+                            }
                             arm.e2e.recordValue(tm.e2e() / 1000);
                             for (int g = 0; g < tm.gapCount(); g++) {
                                 arm.itl.recordValue(tm.gaps()[g] / 1000);
@@ -153,6 +170,14 @@ public final class ProxyOverheadBench {
         System.out.printf("  requests direct=%d proxied=%d errors direct=%d proxied=%d%n", direct.ttft.getTotalCount(),
                 proxied.ttft.getTotalCount(), direct.errors, proxied.errors);
         row("TTFT", direct.ttft, proxied.ttft);
+        bootstrap("TTFT", direct.ttftRaw, proxied.ttftRaw);
+        // The simulator's residence (queueing for and running engine steps) is the same process in both
+        // arms but varies by a whole step between requests; taking it out per request leaves the part
+        // the proxy can change: client -> (proxy ->) simulator handler, and first write -> client.
+        row("PATH", direct.path, proxied.path);
+        bootstrap("PATH", direct.pathRaw, proxied.pathRaw);
+        System.out.printf("  (PATH = TTFT outside the simulator's handler; requests without its timing header: direct %d proxied %d)%n",
+                direct.missingServerTiming, proxied.missingServerTiming);
         row("ITL ", direct.itl, proxied.itl);
         row("E2E ", direct.e2e, proxied.e2e);
         scrape.join();
@@ -188,6 +213,46 @@ public final class ProxyOverheadBench {
         }
         double under1ms = (after[6] - before[6]) / total;
         System.out.printf("  %s: n=%.0f%s, %.2f%% <= 1 ms%n", what, total, sb, 100 * under1ms);
+    }
+
+    /**
+     * 95% bootstrap intervals (2,000 resamples of each arm) of the added TTFT p50 and p99: with a
+     * step-quantised server the two arms' quantiles are noisy, and a difference of p99s from a few
+     * thousand requests moves by a few tenths of a millisecond between runs.
+     */
+    static void bootstrap(String name, List<Long> direct, List<Long> proxied) {
+        if (direct.size() < 100 || proxied.size() < 100) {
+            System.out.println("  " + name + " added: too few requests for an interval");
+            return;
+        }
+        long[] d = direct.stream().mapToLong(Long::longValue).toArray();
+        long[] p = proxied.stream().mapToLong(Long::longValue).toArray();
+        java.util.Random rnd = new java.util.Random(42);
+        int n = 2000;
+        double[] p50 = new double[n];
+        double[] p99 = new double[n];
+        long[] rd = new long[d.length];
+        long[] rp = new long[p.length];
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k < rd.length; k++) {
+                rd[k] = d[rnd.nextInt(d.length)];
+            }
+            for (int k = 0; k < rp.length; k++) {
+                rp[k] = p[rnd.nextInt(p.length)];
+            }
+            java.util.Arrays.sort(rd);
+            java.util.Arrays.sort(rp);
+            p50[i] = (quantile(rp, 0.50) - quantile(rd, 0.50)) / 1000.0;
+            p99[i] = (quantile(rp, 0.99) - quantile(rd, 0.99)) / 1000.0;
+        }
+        java.util.Arrays.sort(p50);
+        java.util.Arrays.sort(p99);
+        System.out.printf("  %s added, 95%% bootstrap interval: p50 [%+.3f, %+.3f] ms, p99 [%+.3f, %+.3f] ms%n", name,
+                p50[(int) (n * 0.025)], p50[(int) (n * 0.975)], p99[(int) (n * 0.025)], p99[(int) (n * 0.975)]);
+    }
+
+    private static long quantile(long[] sorted, double q) {
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)];
     }
 
     private static void row(String name, Histogram d, Histogram p) {

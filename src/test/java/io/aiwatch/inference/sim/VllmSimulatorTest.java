@@ -175,4 +175,23 @@ class VllmSimulatorTest {
         assertThat(metrics.lines().filter(l -> l.startsWith("vllm:request_success_total{")).collect(Collectors.toList()))
                 .contains("vllm:request_success_total{engine=\"0\",finished_reason=\"length\",model_name=\"test-model\"} 64");
     }
+
+    @Test
+    void monotonicTimingIsSentOnlyWhenAskedAndSpansTheServersOwnWork() throws Exception {
+        String body = "{\"prompt\":\"time me\",\"max_tokens\":3,\"stream\":true}";
+        long before = System.nanoTime();
+        var asked = client.post(base + "/v1/completions", body, "X-Sim-Timing", "1");
+        long after = System.nanoTime();
+        String value = asked.headers().firstValue("x-sim-monotonic-ns").orElseThrow();
+        assertThat(value).matches("received=\\d+,first-write=\\d+");
+        long received = Long.parseLong(value.substring(value.indexOf('=') + 1, value.indexOf(',')));
+        long firstWrite = Long.parseLong(value.substring(value.lastIndexOf('=') + 1));
+        // same process, same monotonic clock: the server's span lies inside the client's
+        assertThat(received).isBetween(before, firstWrite);
+        assertThat(firstWrite).isLessThanOrEqualTo(after);
+        var nonStreaming = client.post(base + "/v1/completions", "{\"prompt\":\"x\",\"max_tokens\":2}", "X-Sim-Timing", "1");
+        assertThat(nonStreaming.headers().firstValue("x-sim-monotonic-ns")).isPresent();
+        var notAsked = client.post(base + "/v1/completions", body);
+        assertThat(notAsked.headers().firstValue("x-sim-monotonic-ns")).as("no internal clock values unless asked").isEmpty();
+    }
 }
