@@ -5,13 +5,18 @@ import io.aiwatch.export.otlp.GenAiSpans;
 import io.aiwatch.export.prometheus.ContentNegotiation;
 import io.aiwatch.export.prometheus.OpenMetricsFormat;
 import io.aiwatch.export.prometheus.TextFormat;
-import io.javalin.Javalin;
-import io.javalin.http.Context;
-import io.javalin.http.HandlerType;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.AbstractHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
@@ -20,6 +25,10 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * client-side TTFT, ITL, TPOT, E2E and token counts of completions and chat requests as
  * {@code aiwatch_client_*} families, served on its own {@code GET /metrics}.
  *
+ * <p>Served by a bare Jetty handler rather than Javalin: the proxy has one route and one
+ * catch-all, and every request crosses the HTTP stack twice (in, and out to the upstream), so it
+ * skips the servlet and routing layers it does not use.
+ *
  * <p>{@code MeasuringProxy.start(config)} returns a running proxy; {@link #families()} gives its
  * families to the daemon.
  */
@@ -27,7 +36,8 @@ public final class MeasuringProxy implements AutoCloseable {
     private final ProxyConfig config;
     private final ClientMetrics metrics;
     private final UpstreamClient client;
-    private final Javalin app;
+    private final Server server;
+    private final ServerConnector connector;
 
     private MeasuringProxy(ProxyConfig config, GenAiSpans spans) {
         this.config = config;
@@ -35,31 +45,30 @@ public final class MeasuringProxy implements AutoCloseable {
         this.client = new UpstreamClient(URI.create(config.upstream()), (int) (config.connectTimeoutSeconds() * 1000),
                 (int) (config.requestTimeoutSeconds() * 1000));
         ProxyHandler handler = new ProxyHandler(config, client, metrics, spans);
-        this.app = Javalin.create(cfg -> {
-            cfg.showJavalinBanner = false;
-            cfg.startupWatcherEnabled = false;
-            cfg.http.disableCompression();
-            cfg.http.maxRequestSize = 64L << 20;
-            QueuedThreadPool pool = new QueuedThreadPool(config.httpThreads(), 16, 60_000);
-            pool.setName("aiwatch-proxy-http");
-            cfg.jetty.threadPool = pool;
-            cfg.jetty.modifyHttpConfiguration(h -> {
-                h.setSendServerVersion(false);
-                h.setSendDateHeader(false);
-            });
-            cfg.jetty.addConnector((server, http) -> {
-                ServerConnector c = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
-                c.setHost(config.host());
-                c.setPort(config.port());
-                c.setAcceptQueueSize(4096);
-                c.setIdleTimeout(300_000);
-                return c;
-            });
+        QueuedThreadPool pool = new QueuedThreadPool(config.httpThreads(), 16, 60_000);
+        pool.setName("aiwatch-proxy-http");
+        this.server = new Server(pool);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendDateHeader(false);
+        this.connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        connector.setHost(config.host());
+        connector.setPort(config.port());
+        connector.setAcceptQueueSize(4096);
+        connector.setIdleTimeout(300_000);
+        server.addConnector(connector);
+        server.setHandler(new AbstractHandler() {
+            @Override
+            public void handle(String target, Request base, HttpServletRequest req, HttpServletResponse res) throws IOException {
+                base.setHandled(true);
+                if ("GET".equals(req.getMethod()) && "/metrics".equals(req.getRequestURI())) {
+                    serveMetrics(req, res);
+                } else {
+                    handler.handle(req, res);
+                }
+            }
         });
-        app.get("/metrics", this::serveMetrics);
-        for (HandlerType t : List.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT, HandlerType.DELETE, HandlerType.PATCH)) {
-            app.addHttpHandler(t, "/*", handler::handle);
-        }
+        server.setStopTimeout(2_000);
     }
 
     /** Starts the proxy; the port is bound when this returns. */
@@ -74,12 +83,18 @@ public final class MeasuringProxy implements AutoCloseable {
      */
     public static MeasuringProxy start(ProxyConfig config, GenAiSpans spans) {
         MeasuringProxy p = new MeasuringProxy(config, spans);
-        p.app.start();
+        try {
+            p.server.start();
+        } catch (Exception e) {
+            p.close();
+            throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port() + ": "
+                    + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
+        }
         return p;
     }
 
     public int port() {
-        return app.port();
+        return connector.getLocalPort();
     }
 
     public ProxyConfig config() {
@@ -96,22 +111,32 @@ public final class MeasuringProxy implements AutoCloseable {
     }
 
     /** Text 0.0.4, or OpenMetrics (with exemplars) when the scraper asks for it. */
-    private void serveMetrics(Context ctx) {
+    private void serveMetrics(HttpServletRequest req, HttpServletResponse res) throws IOException {
         List<MetricFamily> families = metrics.families();
-        if (ContentNegotiation.format(ctx.header("Accept")) == ContentNegotiation.Format.OPENMETRICS_1_0_0) {
-            ctx.contentType(OpenMetricsFormat.CONTENT_TYPE).result(OpenMetricsFormat.render(families));
-            return;
+        byte[] bytes;
+        if (ContentNegotiation.format(req.getHeader("Accept")) == ContentNegotiation.Format.OPENMETRICS_1_0_0) {
+            res.setContentType(OpenMetricsFormat.CONTENT_TYPE);
+            bytes = OpenMetricsFormat.render(families);
+        } else {
+            StringBuilder sb = new StringBuilder(16 * 1024);
+            for (MetricFamily f : families) {
+                TextFormat.write(sb, f);
+            }
+            res.setContentType(TextFormat.CONTENT_TYPE);
+            bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
         }
-        StringBuilder sb = new StringBuilder(16 * 1024);
-        for (MetricFamily f : families) {
-            TextFormat.write(sb, f);
-        }
-        ctx.contentType(TextFormat.CONTENT_TYPE).result(sb.toString());
+        res.setStatus(200);
+        res.setContentLength(bytes.length);
+        res.getOutputStream().write(bytes);
     }
 
     @Override
     public void close() {
-        app.stop();
+        try {
+            server.stop();
+        } catch (Exception e) {
+            // stopping is best effort; the port is released with the connector
+        }
         client.close();
     }
 }

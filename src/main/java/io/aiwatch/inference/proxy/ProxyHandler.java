@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.aiwatch.collect.Exemplar;
 import io.aiwatch.export.otlp.GenAiSpans;
-import io.javalin.http.Context;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -59,14 +58,24 @@ final class ProxyHandler {
         this.metrics = metrics;
     }
 
-    void handle(Context ctx) {
+    /** Largest request body forwarded, bytes; a larger one is answered 413 without contacting the upstream. */
+    static final long MAX_REQUEST_BYTES = 64L << 20;
+
+    void handle(HttpServletRequest req, HttpServletResponse res) throws IOException {
         long entry = System.nanoTime();
-        HttpServletRequest req = ctx.req();
-        HttpServletResponse res = ctx.res();
         String method = req.getMethod();
         String path = req.getRequestURI();
         String query = req.getQueryString();
-        byte[] body = ctx.bodyAsBytes();
+        long declared = req.getContentLengthLong();
+        if (declared > MAX_REQUEST_BYTES) {
+            respond(res, 413, "request body of " + declared + " bytes exceeds the proxy's limit of " + MAX_REQUEST_BYTES, "BadRequestError");
+            return;
+        }
+        byte[] body = req.getInputStream().readNBytes((int) MAX_REQUEST_BYTES + 1);
+        if (body.length > MAX_REQUEST_BYTES) {
+            respond(res, 413, "request body exceeds the proxy's limit of " + MAX_REQUEST_BYTES + " bytes", "BadRequestError");
+            return;
+        }
         boolean measured = "POST".equals(method) && path.endsWith("/completions");
         String rawModel = measured ? model(body) : null;
         String model = measured ? metrics.modelLabel(rawModel) : null;
@@ -98,13 +107,13 @@ final class ProxyHandler {
         try {
             up = client.send(method, prefix + path + (query == null ? "" : "?" + query), headers, body);
         } catch (UpstreamClient.ConnectFailed e) {
-            fail(ctx, measured, model, traced, start, 502, "connect", "upstream connection failed: " + e.getCause().getClass().getSimpleName());
+            fail(res, measured, model, traced, start, 502, "connect", "upstream connection failed: " + e.getCause().getClass().getSimpleName());
             return;
         } catch (SocketTimeoutException e) {
-            fail(ctx, measured, model, traced, start, 504, "timeout", "upstream did not answer within " + config.requestTimeoutSeconds() + " s");
+            fail(res, measured, model, traced, start, 504, "timeout", "upstream did not answer within " + config.requestTimeoutSeconds() + " s");
             return;
         } catch (IOException e) {
-            fail(ctx, measured, model, traced, start, 502, "io", "upstream request failed: " + e.getClass().getSimpleName());
+            fail(res, measured, model, traced, start, 502, "io", "upstream request failed: " + e.getClass().getSimpleName());
             return;
         }
         metrics.requestForward.observe((up.sentNanos - entry) / 1e9);
@@ -212,7 +221,7 @@ final class ProxyHandler {
         }
     }
 
-    private void fail(Context ctx, boolean measured, String model, Traced traced, long start, int code, String reason,
+    private void fail(HttpServletResponse res, boolean measured, String model, Traced traced, long start, int code, String reason,
                       String message) {
         metrics.upstreamError(reason);
         long now = System.nanoTime();
@@ -233,10 +242,26 @@ final class ProxyHandler {
             metrics.inFlight.decrementAndGet();
             metrics.series(model, ClientMetrics.statusLabel(code)).requests.increment();
         }
+        respond(res, code, message, code == 504 ? "GatewayTimeout" : "BadGateway");
+    }
+
+    /** An OpenAI-style JSON error; a response already committed (streaming began) is left as it is. */
+    static void respond(HttpServletResponse res, int code, String message, String type) {
         StringBuilder sb = new StringBuilder("{\"object\":\"error\",\"message\":\"");
         sb.append(message.replace("\\", "\\\\").replace("\"", "\\\"")).append("\",\"type\":\"")
-                .append(code == 504 ? "GatewayTimeout" : "BadGateway").append("\",\"param\":null,\"code\":").append(code).append('}');
-        ctx.status(code).contentType("application/json").result(sb.toString().getBytes(StandardCharsets.UTF_8));
+                .append(type).append("\",\"param\":null,\"code\":").append(code).append('}');
+        if (res.isCommitted()) {
+            return;
+        }
+        byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
+        res.setStatus(code);
+        res.setContentType("application/json");
+        res.setContentLength(bytes.length);
+        try {
+            res.getOutputStream().write(bytes);
+        } catch (IOException e) {
+            // the client went away; nothing to tell it
+        }
     }
 
     /** Header names listed in Connection headers: they are hop-by-hop too. */

@@ -102,6 +102,22 @@ class MeasuringProxyTest {
     }
 
     @Test
+    void anOversizedBodyIsRefusedWith413AndNeverReachesTheUpstream() throws Exception {
+        var r = new java.net.Socket("127.0.0.1", proxy.port());
+        try (r) {
+            r.setSoTimeout(10_000);
+            long declared = ProxyHandler.MAX_REQUEST_BYTES + 1;
+            r.getOutputStream().write(("POST /v1/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + declared + "\r\n\r\n{").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String answer = new String(r.getInputStream().readNBytes(400), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(answer).startsWith("HTTP/1.1 413").contains("exceeds the proxy's limit");
+        }
+        assertThat(upstream.received).isEmpty();
+        var ok = client.post(base + "/v1/completions", "{\"model\":\"m1\",\"prompt\":\"x\"}");
+        assertThat(ok.status()).as("the proxy keeps serving").isEqualTo(200);
+    }
+
+    @Test
     void unreachableUpstreamAnswers502AndIsCounted() throws Exception {
         int closedPort;
         try (ServerSocket s = new ServerSocket(0)) {
