@@ -23,10 +23,13 @@ final class BenchClient implements AutoCloseable {
 
     /** Times of one request in nanoseconds relative to its send; gaps between token chunks. */
     /**
-     * @param serverNanos the simulator's own time from handler entry to its first body write (from its
-     *                    X-Sim-Monotonic-Ns answer; same host, same monotonic clock), or -1
+     * @param serverNanos  the simulator's own time from handler entry to its first body write (from its
+     *                     X-Sim-Monotonic-Ns answer; same host, same monotonic clock), or -1
+     * @param ingressNanos client's send → simulator handler entry (through the proxy, if any), or -1
+     * @param egressNanos  simulator's first write → client reads the first token, or -1
      */
-    record Timing(int status, long ttft, long e2e, long[] gaps, int gapCount, int tokenChunks, long serverNanos) {
+    record Timing(int status, long ttft, long e2e, long[] gaps, int gapCount, int tokenChunks, long serverNanos,
+                  long ingressNanos, long egressNanos) {
         /** Time to first token spent outside the simulator's handler: network, HTTP stacks and any proxy. */
         long pathNanos() {
             return ttft < 0 || serverNanos < 0 ? -1 : ttft - serverNanos;
@@ -63,6 +66,8 @@ final class BenchClient implements AutoCloseable {
         boolean chunked = false;
         long length = -1;
         long serverNanos = -1;
+        long ingress = -1;
+        long firstWriteAt = -1;
         String l;
         while (!(l = line()).isEmpty()) {
             String lower = l.toLowerCase();
@@ -77,6 +82,8 @@ final class BenchClient implements AutoCloseable {
                     }
                 }
                 serverNanos = received >= 0 && firstWrite >= received ? firstWrite - received : -1;
+                ingress = received >= 0 ? received - start : -1;
+                firstWriteAt = firstWrite;
             } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
                 chunked = true;
             } else if (lower.startsWith("content-length:")) {
@@ -115,7 +122,8 @@ final class BenchClient implements AutoCloseable {
         } else {
             throw new IOException("response without length or chunking");
         }
-        return new Timing(code, first < 0 ? -1 : first - start, last - start, gapBuffer, gaps, chunks, serverNanos);
+        return new Timing(code, first < 0 ? -1 : first - start, last - start, gapBuffer, gaps, chunks, serverNanos,
+                ingress, first >= 0 && firstWriteAt >= 0 ? first - firstWriteAt : -1);
     }
 
     /** Counts SSE events with a non-empty choices array across chunk boundaries. */

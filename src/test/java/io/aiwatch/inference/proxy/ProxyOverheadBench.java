@@ -41,6 +41,9 @@ public final class ProxyOverheadBench {
         /** TTFT minus the simulator's own residence (handler entry to first write), microseconds. */
         final Histogram path = new Histogram(60_000_000L, 3);
         final List<Long> pathRaw = new ArrayList<>();
+        /** The two legs of PATH: client send → simulator handler entry, simulator first write → client, microseconds. */
+        final Histogram ingress = new Histogram(60_000_000L, 3);
+        final Histogram egress = new Histogram(60_000_000L, 3);
         long missingServerTiming;
         long errors;
 
@@ -50,6 +53,8 @@ public final class ProxyOverheadBench {
             itl.add(o.itl);
             ttftRaw.addAll(o.ttftRaw);
             path.add(o.path);
+            ingress.add(o.ingress);
+            egress.add(o.egress);
             pathRaw.addAll(o.pathRaw);
             missingServerTiming += o.missingServerTiming;
             errors += o.errors;
@@ -141,6 +146,8 @@ public final class ProxyOverheadBench {
                             if (tm.pathNanos() >= 0) {
                                 arm.path.recordValue(tm.pathNanos() / 1000);
                                 arm.pathRaw.add(tm.pathNanos() / 1000);
+                                arm.ingress.recordValue(Math.max(0, tm.ingressNanos()) / 1000);
+                                arm.egress.recordValue(Math.max(0, tm.egressNanos()) / 1000);
                             } else {
                                 arm.missingServerTiming++;
                             }
@@ -176,7 +183,10 @@ public final class ProxyOverheadBench {
         // the proxy can change: client -> (proxy ->) simulator handler, and first write -> client.
         row("PATH", direct.path, proxied.path);
         bootstrap("PATH", direct.pathRaw, proxied.pathRaw);
-        System.out.printf("  (PATH = TTFT outside the simulator's handler; requests without its timing header: direct %d proxied %d)%n",
+        row("IN  ", direct.ingress, proxied.ingress);
+        row("OUT ", direct.egress, proxied.egress);
+        System.out.printf("  (PATH = TTFT outside the simulator's handler; requests without its timing header: direct %d proxied %d;"
+                + " IN = client send -> simulator handler entry, OUT = simulator first write -> client has the token)%n",
                 direct.missingServerTiming, proxied.missingServerTiming);
         row("ITL ", direct.itl, proxied.itl);
         row("E2E ", direct.e2e, proxied.e2e);
