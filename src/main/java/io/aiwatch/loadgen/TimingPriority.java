@@ -104,7 +104,7 @@ public final class TimingPriority {
         } catch (LastErrorException e) {
             int errno = e.getErrorCode();
             String why = errno == EPERM || errno == EACCES
-                    ? "not permitted (needs CAP_SYS_NICE or a RLIMIT_NICE of " + (20 - nice) + ")"
+                    ? "not permitted: needs CAP_SYS_NICE or a RLIMIT_NICE of " + (20 - nice)
                     : "setpriority failed, errno " + errno;
             return new Outcome(0, why);
         } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
