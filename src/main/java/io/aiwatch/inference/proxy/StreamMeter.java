@@ -59,19 +59,25 @@ final class StreamMeter {
             }
             return;
         }
-        for (int i = off; i < off + len; i++) {
+        int end = off + len;
+        int i = off;
+        while (i < end) {
             byte c = b[i];
             if (c == '\n' || c == '\r') {
-                if (c == '\n' && lastWasCr) {
-                    lastWasCr = false;
-                    continue;
+                if (!(c == '\n' && lastWasCr)) {
+                    endOfLine(nanos);
                 }
                 lastWasCr = c == '\r';
-                endOfLine(nanos);
-            } else {
-                lastWasCr = false;
-                line.write(c);
+                i++;
+                continue;
             }
+            int run = i; // copy the whole run up to the next line break at once, not byte by byte
+            while (run < end && b[run] != '\n' && b[run] != '\r') {
+                run++;
+            }
+            line.write(b, i, run - i);
+            lastWasCr = false;
+            i = run;
         }
     }
 
