@@ -50,6 +50,12 @@ public final class GpuCollector implements Collector {
     private final Settings settings;
     private final ProcessIdentity processIdentity;
     private final Map<Integer, Labels> deviceLabels = new HashMap<>();
+    /**
+     * XIDs that alerts/gpu.rules.yml pages or tickets on. Their counters start at 0 on every GPU
+     * that reports XID events, so that a rule can use increase() (which cannot see the first sample
+     * of a series that appears with value 1) and an event-like XID resolves once it stops recurring.
+     */
+    static final long[] ALERTED_XIDS = {48, 62, 63, 64, 74, 79, 92, 94, 95, 119, 120};
     private final Map<Integer, Map<Long, Long>> xidCounts = new HashMap<>();
     private final Map<Integer, Long> lastXid = new HashMap<>();
 
@@ -227,7 +233,11 @@ public final class GpuCollector implements Collector {
         Map<Long, Long> counts = xidCounts.computeIfAbsent(idx, k -> new TreeMap<>());
         if (!health.isUnsupported(idx, "xid_events")) {
             try {
-                for (XidEvent e : reader.drainXidEvents()) {
+                List<XidEvent> events = reader.drainXidEvents();
+                for (long xid : ALERTED_XIDS) {
+                    counts.putIfAbsent(xid, 0L); // XID events are readable here: start the alerted ones at 0
+                }
+                for (XidEvent e : events) {
                     counts.merge(e.xid(), 1L, Long::sum);
                     lastXid.put(idx, e.xid());
                 }

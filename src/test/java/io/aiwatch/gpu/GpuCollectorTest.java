@@ -101,9 +101,20 @@ class GpuCollectorTest {
         c.collect();
         backend.injectXid(0, 79);
         Snapshot s = c.collect();
-        assertThat(samples(s, "aiwatch_gpu_xid_errors_total"))
-                .extracting(x -> x.labels().get("gpu") + "/" + x.labels().get("xid") + "=" + (long) x.value())
-                .containsExactly("0/48=1", "0/79=3");
+        List<String> gpu0 = samples(s, "aiwatch_gpu_xid_errors_total").stream()
+                .filter(x -> x.labels().get("gpu").equals("0"))
+                .map(x -> x.labels().get("xid") + "=" + (long) x.value()).toList();
+        // counted XIDs, including one nobody alerts on, plus every alerted XID seeded at 0
+        assertThat(gpu0).contains("48=1", "79=3", "94=0", "92=0", "63=0", "120=0");
+        assertThat(gpu0).hasSize(GpuCollector.ALERTED_XIDS.length);
+        backend.injectXid(0, 13);
+        assertThat(samples(c.collect(), "aiwatch_gpu_xid_errors_total").stream()
+                .filter(x -> x.labels().get("gpu").equals("0")).map(x -> x.labels().get("xid")))
+                .as("a code outside the alerted list appears with its first event").contains("13")
+                .hasSize(GpuCollector.ALERTED_XIDS.length + 1);
+        assertThat(samples(s, "aiwatch_gpu_xid_errors_total").stream().filter(x -> x.labels().get("gpu").equals("1")))
+                .as("an idle GPU has the alerted codes at 0 from the start").hasSize(GpuCollector.ALERTED_XIDS.length)
+                .allSatisfy(x -> assertThat(x.value()).isZero());
         assertThat(value(s, "DCGM_FI_DEV_XID_ERRORS", "0")).isEqualTo(79);
         assertThat(value(s, "DCGM_FI_DEV_XID_ERRORS", "1")).isEqualTo(0);
     }
