@@ -5,6 +5,8 @@
 # Usage: packaging/scripts/bench-proxy.sh [SECONDS=30] [OUT_DIR=target/bench-proxy] [STREAMS="1 100 500"]
 # Env: SIM_CPUS, PROXY_CPUS, CLIENT_CPUS  taskset CPU lists (unset: no pinning)
 #      MAX_TOKENS  output tokens per request (default 8)
+#      PROXY_ARGS  extra `aiwatch proxy` options, e.g. "--forward-threads 1"
+#      PROXY_CLASSES_FIRST  a jar put before aiwatch.jar on the proxy's classpath (A/B against other proxy code)
 #      BENCH_CP  classpath holding the test classes (default target/test-classes:target/aiwatch.jar)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -26,7 +28,7 @@ trap cleanup EXIT
 {
   echo "date=$(date -u +%FT%TZ) host=$(hostname) cores=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg)"
   echo "java: $(java -version 2>&1 | head -1); kernel $(uname -r)"
-  echo "cpus: simulator=${SIM_CPUS:-all} proxy=${PROXY_CPUS:-all} client=${CLIENT_CPUS:-all}"
+  echo "cpus: simulator=${SIM_CPUS:-all} proxy=${PROXY_CPUS:-all} client=${CLIENT_CPUS:-all}; proxy args: ${PROXY_ARGS:-none}; jar: ${AIWATCH_JAR:-target/aiwatch.jar}; proxy classes first: ${PROXY_CLASSES_FIRST:-none}"
 } | tee "$out/setup.txt"
 
 for p in $sim_port $proxy_port; do
@@ -35,7 +37,11 @@ done
 (pin "${SIM_CPUS:-}" "$aiwatch" simulate vllm --host 127.0.0.1 --port $sim_port --model sim --max-num-seqs 1024 \
   --kv-capacity-tokens 1048576) >"$out/sim.log" 2>&1 &
 pids+=($!)
-(pin "${PROXY_CPUS:-}" "$aiwatch" proxy --listen 127.0.0.1:$proxy_port --upstream http://127.0.0.1:$sim_port) >"$out/proxy.log" 2>&1 &
+proxy_cmd=("$aiwatch" proxy)
+if [ -n "${PROXY_CLASSES_FIRST:-}" ]; then # the launcher's proxy flags, with the overlay first on the classpath
+  proxy_cmd=(java -Xmx1g -XX:+UseZGC -XX:+ExitOnOutOfMemoryError -cp "$PROXY_CLASSES_FIRST:${AIWATCH_JAR:-target/aiwatch.jar}" io.aiwatch.cli.Main proxy)
+fi
+(pin "${PROXY_CPUS:-}" "${proxy_cmd[@]}" --listen 127.0.0.1:$proxy_port --upstream http://127.0.0.1:$sim_port ${PROXY_ARGS:-}) >"$out/proxy.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 100); do
   (exec 3<>/dev/tcp/127.0.0.1/$sim_port) 2>/dev/null && (exec 3<>/dev/tcp/127.0.0.1/$proxy_port) 2>/dev/null && break

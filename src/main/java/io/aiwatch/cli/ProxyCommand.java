@@ -23,8 +23,10 @@ public final class ProxyCommand implements Callable<Integer> {
     double connectTimeout = 5;
     @Option(names = "--request-timeout", description = "Longest wait for upstream response headers and between body reads, seconds (default: ${DEFAULT-VALUE}).")
     double requestTimeout = 600;
-    @Option(names = "--http-threads", description = "Most proxy threads, one per open request (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--http-threads", description = "Most proxy request threads; with an https upstream one per open request (default: ${DEFAULT-VALUE}).")
     int httpThreads = 1200;
+    @Option(names = "--forward-threads", description = "Threads that pass plain-HTTP upstream responses on to clients; 0: the available processors, at most 4 (default: ${DEFAULT-VALUE}).")
+    int forwardThreads = 0;
     @Mixin
     OtlpSpanOptions otlp = new OtlpSpanOptions();
 
@@ -41,7 +43,7 @@ public final class ProxyCommand implements Callable<Integer> {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--listen port is not a number: " + listen);
         }
-        return new ProxyConfig(host, port, upstream, maxModels, connectTimeout, requestTimeout, httpThreads);
+        return new ProxyConfig(host, port, upstream, maxModels, connectTimeout, requestTimeout, httpThreads, forwardThreads);
     }
 
     @Override

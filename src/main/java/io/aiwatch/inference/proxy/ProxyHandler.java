@@ -23,8 +23,10 @@ import java.util.Set;
 import java.util.logging.Logger;
 
 /**
- * Forwards one request and measures it. Runs on the proxy's HTTP thread, which blocks on the
- * upstream body and writes each piece to the client (with a flush) as soon as it arrives; the
+ * Forwards one request and measures it. For a plain-HTTP upstream the request thread sends the
+ * request and returns; a {@link ForwardLoop} reads the response and passes each piece on at once
+ * ({@link AsyncExchange}). For an https upstream the request thread blocks on the upstream body
+ * and writes each piece to the client (with a flush) as soon as it arrives. Either way the
  * measuring happens after the write, off the forwarding path. Header values are never logged.
  */
 final class ProxyHandler {
@@ -47,10 +49,16 @@ final class ProxyHandler {
     /** Request spans, or null when off. */
     private final GenAiSpans spans;
     private final URI upstream;
+    /** The non-blocking upstream (plain HTTP), or null when {@link #client} serves (https). */
+    private final NioUpstream nio;
+    private final String nioHostHeader;
 
-    ProxyHandler(ProxyConfig config, UpstreamClient client, ClientMetrics metrics, GenAiSpans spans) {
+    /** Exactly one of {@code client} (blocking, any scheme) and {@code nio} (plain HTTP) is non-null. */
+    ProxyHandler(ProxyConfig config, UpstreamClient client, NioUpstream nio, ClientMetrics metrics, GenAiSpans spans) {
         this.config = config;
         this.client = client;
+        this.nio = nio;
+        this.nioHostHeader = nio == null ? null : nio.hostHeader(URI.create(config.upstream()));
         this.spans = spans;
         this.upstream = URI.create(config.upstream());
         String p = URI.create(config.upstream()).getRawPath();
@@ -99,42 +107,32 @@ final class ProxyHandler {
                 headers.add(new String[] {name, v});
             }
         }
-        if (measured) {
-            metrics.inFlight.incrementAndGet();
+        Call call = new Call(measured, model, traced, entry);
+        if (nio != null) {
+            byte[] request = UpstreamClient.requestBytes(method, prefix + path + (query == null ? "" : "?" + query),
+                    nioHostHeader, headers, body);
+            jakarta.servlet.AsyncContext async = req.startAsync();
+            async.setTimeout(0); // the forward loop enforces the upstream timeout
+            AsyncExchange exchange = new AsyncExchange(call, async, res, request, nio, "HEAD".equals(method));
+            exchange.listen(); // now, on this thread: set later, the container would wake a thread to call it back
+            nio.start(exchange);
+            return;
         }
-        long start = System.nanoTime();
         UpstreamClient.Response up;
         try {
             up = client.send(method, prefix + path + (query == null ? "" : "?" + query), headers, body);
         } catch (UpstreamClient.ConnectFailed e) {
-            fail(res, measured, model, traced, start, 502, "connect", "upstream connection failed: " + e.getCause().getClass().getSimpleName());
+            call.fail(res, 502, "connect", "upstream connection failed: " + e.getCause().getClass().getSimpleName());
             return;
         } catch (SocketTimeoutException e) {
-            fail(res, measured, model, traced, start, 504, "timeout", "upstream did not answer within " + config.requestTimeoutSeconds() + " s");
+            call.fail(res, 504, "timeout", "upstream did not answer within " + seconds(config.requestTimeoutSeconds()) + " s");
             return;
         } catch (IOException e) {
-            fail(res, measured, model, traced, start, 502, "io", "upstream request failed: " + e.getClass().getSimpleName());
+            call.fail(res, 502, "io", "upstream request failed: " + e.getClass().getSimpleName());
             return;
         }
-        metrics.requestForward.observe((up.sentNanos - entry) / 1e9);
-        res.setStatus(up.status);
-        Set<String> upSkip = new HashSet<>();
-        for (String[] h : up.headers) {
-            if (h[0].equalsIgnoreCase("connection")) {
-                upSkip.addAll(connectionTokens(Collections.enumeration(List.of(h[1]))));
-            }
-        }
-        for (String[] h : up.headers) {
-            String lower = h[0].toLowerCase(Locale.ROOT);
-            if ((HOP_BY_HOP.contains(lower) && !lower.equals("content-length")) || upSkip.contains(lower)) {
-                continue;
-            }
-            res.addHeader(h[0], h[1]);
-        }
-        String type = up.header("content-type");
-        type = type == null ? "" : type;
-        StreamMeter meter = measured ? new StreamMeter(type.startsWith("text/event-stream"), start) : null;
-        String status = ClientMetrics.statusLabel(up.status);
+        call.sent(up.sentNanos);
+        call.head(res, up.status, up.headers);
         byte[] buf = new byte[16 * 1024];
         try (up) {
             InputStream in = up.body;
@@ -144,9 +142,7 @@ final class ProxyHandler {
                 try {
                     n = in.read(buf);
                 } catch (IOException e) {
-                    status = ClientMetrics.STATUS_STREAM_ERROR;
-                    metrics.upstreamError("stream");
-                    LOG.fine(() -> "upstream stream broke: " + e.getClass().getSimpleName());
+                    call.streamBroke(e);
                     break;
                 }
                 if (n < 0) {
@@ -156,22 +152,121 @@ final class ProxyHandler {
                 try {
                     out.write(buf, 0, n);
                     out.flush();
-                    metrics.forward.observe((System.nanoTime() - t) / 1e9);
+                    call.forwarded(System.nanoTime() - t);
                 } catch (IOException e) {
-                    status = ClientMetrics.STATUS_CLIENT_ABORT;
+                    call.clientAborted();
                     break; // closing the upstream body cancels the upstream request
                 }
-                if (meter != null) {
-                    meter.feed(buf, 0, n, t);
-                }
+                call.piece(buf, 0, n, t);
             }
         } catch (IOException e) {
-            status = ClientMetrics.STATUS_CLIENT_ABORT; // could not even open the client stream
+            call.clientAborted(); // could not even open the client stream
         } finally {
+            call.end();
+        }
+    }
+
+    /**
+     * What one request records, whichever path forwards it: created on the request thread, then
+     * used by one thread at a time (the request thread, or the forward loop under the exchange's
+     * monitor).
+     */
+    final class Call {
+        private final boolean measured;
+        private final String model;
+        private final Traced traced;
+        private final long entryNanos;
+        /** When forwarding began (nanoTime): the client's clock starts here. */
+        private final long start;
+        private StreamMeter meter;
+        private String status = ClientMetrics.STATUS_CLIENT_ABORT;
+        /** Recorded already (a failure): {@link #end} does nothing more. */
+        private boolean recorded;
+
+        Call(boolean measured, String model, Traced traced, long entryNanos) {
+            this.measured = measured;
+            this.model = model;
+            this.traced = traced;
+            this.entryNanos = entryNanos;
             if (measured) {
+                metrics.inFlight.incrementAndGet();
+            }
+            this.start = System.nanoTime();
+        }
+
+        /** The request was written to the upstream at {@code sentNanos}. */
+        void sent(long sentNanos) {
+            metrics.requestForward.observe((sentNanos - entryNanos) / 1e9);
+        }
+
+        /** The upstream answered: copies its status and end-to-end headers to the client response. */
+        void head(HttpServletResponse res, int code, List<String[]> upHeaders) {
+            res.setStatus(code);
+            Set<String> upSkip = new HashSet<>();
+            String type = "";
+            for (String[] h : upHeaders) {
+                if (h[0].equalsIgnoreCase("connection")) {
+                    upSkip.addAll(connectionTokens(Collections.enumeration(List.of(h[1]))));
+                } else if (h[0].equalsIgnoreCase("content-type")) {
+                    type = h[1];
+                }
+            }
+            for (String[] h : upHeaders) {
+                String lower = h[0].toLowerCase(Locale.ROOT);
+                if ((HOP_BY_HOP.contains(lower) && !lower.equals("content-length")) || upSkip.contains(lower)) {
+                    continue;
+                }
+                res.addHeader(h[0], h[1]);
+            }
+            meter = measured ? new StreamMeter(type.startsWith("text/event-stream"), start) : null;
+            status = ClientMetrics.statusLabel(code);
+        }
+
+        /** Response bytes that arrived from the upstream at {@code nanos} and were passed on. */
+        void piece(byte[] b, int off, int len, long nanos) {
+            if (meter != null) {
+                meter.feed(b, off, len, nanos);
+            }
+        }
+
+        /** One write to the client took {@code nanos}. */
+        void forwarded(long nanos) {
+            metrics.forward.observe(nanos / 1e9);
+        }
+
+        void streamBroke(Exception e) {
+            status = ClientMetrics.STATUS_STREAM_ERROR;
+            metrics.upstreamError("stream");
+            LOG.fine(() -> "upstream stream broke: " + e.getClass().getSimpleName());
+        }
+
+        void clientAborted() {
+            status = ClientMetrics.STATUS_CLIENT_ABORT;
+        }
+
+        /** The exchange is over: records it. */
+        void end() {
+            if (measured && !recorded) {
+                recorded = true;
                 metrics.inFlight.decrementAndGet();
+                if (meter == null) {
+                    meter = new StreamMeter(false, start); // ended before any answer
+                }
                 record(model, status, meter, traced, start);
             }
+        }
+
+        /** The upstream could not be used: answers the client {@code code} and records the failure. */
+        void fail(HttpServletResponse res, int code, String reason, String message) {
+            recorded = true;
+            ProxyHandler.this.fail(res, measured, model, traced, start, code, reason, message);
+        }
+
+        /** As {@link #fail} but leaves the writing to the caller: returns the error body, null if the response is committed. */
+        byte[] failAsync(HttpServletResponse res, int code, String reason, String message) {
+            recorded = true;
+            recordFailure(measured, model, traced, start, code, reason, message);
+            return errorHead(res, code, message, errorType(code));
         }
     }
 
@@ -223,6 +318,16 @@ final class ProxyHandler {
 
     private void fail(HttpServletResponse res, boolean measured, String model, Traced traced, long start, int code, String reason,
                       String message) {
+        recordFailure(measured, model, traced, start, code, reason, message);
+        respond(res, code, message, errorType(code));
+    }
+
+    private static String errorType(int code) {
+        return code == 504 ? "GatewayTimeout" : "BadGateway";
+    }
+
+    /** Counts, logs (rate-limited, no header values) and traces an upstream failure. */
+    private void recordFailure(boolean measured, String model, Traced traced, long start, int code, String reason, String message) {
         metrics.upstreamError(reason);
         long now = System.nanoTime();
         if (traced != null) {
@@ -242,26 +347,42 @@ final class ProxyHandler {
             metrics.inFlight.decrementAndGet();
             metrics.series(model, ClientMetrics.statusLabel(code)).requests.increment();
         }
-        respond(res, code, message, code == 504 ? "GatewayTimeout" : "BadGateway");
     }
 
-    /** An OpenAI-style JSON error; a response already committed (streaming began) is left as it is. */
-    static void respond(HttpServletResponse res, int code, String message, String type) {
+    /**
+     * Sets status, type and length of an OpenAI-style JSON error and returns its body; null when
+     * the response is already committed (streaming began), which is then left as it is.
+     */
+    static byte[] errorHead(HttpServletResponse res, int code, String message, String type) {
         StringBuilder sb = new StringBuilder("{\"object\":\"error\",\"message\":\"");
         sb.append(message.replace("\\", "\\\\").replace("\"", "\\\"")).append("\",\"type\":\"")
                 .append(type).append("\",\"param\":null,\"code\":").append(code).append('}');
         if (res.isCommitted()) {
-            return;
+            return null;
         }
         byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
         res.setStatus(code);
         res.setContentType("application/json");
         res.setContentLength(bytes.length);
+        return bytes;
+    }
+
+    /** Answers an OpenAI-style JSON error with a blocking write; a committed response is left as it is. */
+    static void respond(HttpServletResponse res, int code, String message, String type) {
+        byte[] bytes = errorHead(res, code, message, type);
+        if (bytes == null) {
+            return;
+        }
         try {
             res.getOutputStream().write(bytes);
         } catch (IOException e) {
             // the client went away; nothing to tell it
         }
+    }
+
+    /** Seconds for messages: "1", "2.5". */
+    static String seconds(double s) {
+        return s == Math.rint(s) && Math.abs(s) < 1e15 ? Long.toString((long) s) : Double.toString(s);
     }
 
     /** Header names listed in Connection headers: they are hop-by-hop too. */

@@ -116,25 +116,17 @@ final class UpstreamClient implements AutoCloseable {
      * byte was read, so the server never processed the request).
      */
     Response send(String method, String target, List<String[]> headers, byte[] body) throws IOException {
-        StringBuilder sb = new StringBuilder(256).append(method).append(' ').append(target).append(" HTTP/1.1\r\nHost: ")
-                .append(hostHeader).append("\r\n");
-        for (String[] h : headers) {
-            sb.append(h[0]).append(": ").append(h[1]).append("\r\n");
-        }
-        if (body.length > 0 || method.equals("POST") || method.equals("PUT") || method.equals("PATCH")) {
-            sb.append("Content-Length: ").append(body.length).append("\r\n");
-        }
-        byte[] head = sb.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
+        byte[] request = requestBytes(method, target, hostHeader, headers, body);
         Conn pooled = idle.pollFirst();
         if (pooled != null) {
             try {
-                return exchange(pooled, head, body, method);
+                return exchange(pooled, request, method);
             } catch (StaleConnection e) {
                 pooled.close();
             }
         }
         try {
-            return exchange(open(), head, body, method);
+            return exchange(open(), request, method);
         } catch (StaleConnection e) {
             throw new EOFException("upstream closed the connection before answering");
         }
@@ -162,15 +154,31 @@ final class UpstreamClient implements AutoCloseable {
         }
     }
 
-    private Response exchange(Conn c, byte[] head, byte[] body, String method) throws IOException {
+    /**
+     * The request's bytes, head and body in one array so it goes out in one write (one segment:
+     * the upstream server parses the whole request on its first wake-up instead of dispatching on
+     * the head and waiting for the body). {@code headers} exclude Host and Content-Length.
+     */
+    static byte[] requestBytes(String method, String target, String hostHeader, List<String[]> headers, byte[] body) {
+        StringBuilder sb = new StringBuilder(256).append(method).append(' ').append(target).append(" HTTP/1.1\r\nHost: ")
+                .append(hostHeader).append("\r\n");
+        for (String[] h : headers) {
+            sb.append(h[0]).append(": ").append(h[1]).append("\r\n");
+        }
+        if (body.length > 0 || method.equals("POST") || method.equals("PUT") || method.equals("PATCH")) {
+            sb.append("Content-Length: ").append(body.length).append("\r\n");
+        }
+        byte[] head = sb.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
+        byte[] request = new byte[head.length + body.length];
+        System.arraycopy(head, 0, request, 0, head.length);
+        System.arraycopy(body, 0, request, head.length, body.length);
+        return request;
+    }
+
+    private Response exchange(Conn c, byte[] request, String method) throws IOException {
         String statusLine;
         long sent;
         try {
-            // Head and body in one write: one segment, so the upstream server parses the whole
-            // request on its first wake-up instead of dispatching on the head and waiting for the body.
-            byte[] request = new byte[head.length + body.length];
-            System.arraycopy(head, 0, request, 0, head.length);
-            System.arraycopy(body, 0, request, head.length, body.length);
             c.out.write(request);
             c.out.flush();
             sent = System.nanoTime();

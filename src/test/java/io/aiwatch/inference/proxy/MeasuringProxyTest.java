@@ -27,10 +27,24 @@ class MeasuringProxyTest {
     private MeasuringProxy proxy;
     private String base;
 
+    /** Starts the proxy under test; the blocking-path subclass overrides this. */
+    MeasuringProxy startProxy(ProxyConfig config) {
+        return MeasuringProxy.start(config);
+    }
+
+    /**
+     * Whether the slow-client test shrinks the client's receive window. The blocking path writes
+     * 16 KiB pieces and waits for each: against a 16 KiB window that costs ~100 ms per piece
+     * (delayed ACKs), 40 s for the test body, so its variant uses the default window.
+     */
+    boolean smallClientWindow() {
+        return true;
+    }
+
     @BeforeEach
     void start() throws Exception {
         upstream = new FakeUpstream();
-        proxy = MeasuringProxy.start(ProxyConfig.defaults(upstream.url()).withListen("127.0.0.1", 0).withMaxModels(2));
+        proxy = startProxy(ProxyConfig.defaults(upstream.url()).withListen("127.0.0.1", 0).withMaxModels(2));
         base = "http://127.0.0.1:" + proxy.port();
     }
 
@@ -123,7 +137,7 @@ class MeasuringProxyTest {
         try (ServerSocket s = new ServerSocket(0)) {
             closedPort = s.getLocalPort();
         }
-        try (MeasuringProxy p = MeasuringProxy.start(ProxyConfig.defaults("http://127.0.0.1:" + closedPort).withListen("127.0.0.1", 0))) {
+        try (MeasuringProxy p = startProxy(ProxyConfig.defaults("http://127.0.0.1:" + closedPort).withListen("127.0.0.1", 0))) {
             var r = client.post("http://127.0.0.1:" + p.port() + "/v1/chat/completions", "{\"model\":\"m\",\"messages\":[]}");
             assertThat(r.status()).isEqualTo(502);
             assertThat(r.body()).contains("\"code\":502").contains("upstream connection failed");
@@ -152,7 +166,7 @@ class MeasuringProxyTest {
                 }
             });
             t.start();
-            try (MeasuringProxy p = MeasuringProxy.start(ProxyConfig.defaults("http://127.0.0.1:" + ss.getLocalPort())
+            try (MeasuringProxy p = startProxy(ProxyConfig.defaults("http://127.0.0.1:" + ss.getLocalPort())
                     .withListen("127.0.0.1", 0))) {
                 try {
                     client.post("http://127.0.0.1:" + p.port() + "/v1/completions", "{\"model\":\"m\",\"prompt\":\"x\",\"stream\":true}");
@@ -206,7 +220,7 @@ class MeasuringProxyTest {
             assertThat(sample(proxy.families(), "aiwatch_client_time_to_first_token_seconds_count", "a", "200")).isNaN();
             String text = client.get(base + "/metrics");
             assertThat(text).doesNotContain("SECRET").doesNotContain("Bearer").doesNotContain("model=\"c\"");
-            try (MeasuringProxy dead = MeasuringProxy.start(ProxyConfig.defaults("http://127.0.0.1:1").withListen("127.0.0.1", 0))) {
+            try (MeasuringProxy dead = startProxy(ProxyConfig.defaults("http://127.0.0.1:1").withListen("127.0.0.1", 0))) {
                 client.post("http://127.0.0.1:" + dead.port() + "/v1/completions", "{\"model\":\"a\"}", "Authorization", SECRET);
             }
             assertThat(logs).isNotEmpty().allSatisfy(r -> assertThat(r.getMessage()).doesNotContain("SECRET"));
@@ -222,5 +236,150 @@ class MeasuringProxyTest {
         assertThat(client.get(base + "/v1/models")).isEqualTo("{\"object\":\"list\",\"data\":[]}");
         assertThat(upstream.received.get(0).method()).isEqualTo("GET");
         assertThat(proxy.families().get(0).samples()).isEmpty();
+    }
+
+    /** Serves each accepted connection with {@code conversation} on its own thread, until closed. */
+    static ServerSocket rawUpstream(java.util.function.Consumer<Socket> conversation) throws java.io.IOException {
+        ServerSocket ss = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        Thread t = new Thread(() -> {
+            while (!ss.isClosed()) {
+                try {
+                    Socket s = ss.accept();
+                    new Thread(() -> conversation.accept(s)).start();
+                } catch (java.io.IOException e) {
+                    return;
+                }
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+        return ss;
+    }
+
+    /** Reads one request head and its Content-Length body; false at end of stream. */
+    static boolean readRequest(java.io.InputStream in) throws java.io.IOException {
+        StringBuilder head = new StringBuilder();
+        int c;
+        while ((c = in.read()) != -1) {
+            head.append((char) c);
+            if (head.toString().endsWith("\r\n\r\n")) {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+                in.readNBytes(m.find() ? Integer.parseInt(m.group(1)) : 0);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static ProxyConfig withTimeout(String upstreamUrl, double requestTimeoutSeconds) {
+        return new ProxyConfig("127.0.0.1", 0, upstreamUrl, 20, 5, requestTimeoutSeconds, 1200, 0);
+    }
+
+    @Test
+    void aPooledConnectionTheServerClosedIsRetriedOnceOnAFreshOne() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+        String body = "{\"object\":\"list\",\"data\":[]}";
+        try (ServerSocket ss = rawUpstream(s -> {
+            connections.incrementAndGet();
+            try (s) {
+                if (readRequest(s.getInputStream())) { // answer one request as keep-alive, then hang up
+                    s.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + body.length()
+                            + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
+                    Thread.sleep(20);
+                }
+            } catch (Exception e) {
+                // the test asserts on the proxy side
+            }
+        });
+             MeasuringProxy p = startProxy(ProxyConfig.defaults("http://127.0.0.1:" + ss.getLocalPort()).withListen("127.0.0.1", 0))) {
+            String url = "http://127.0.0.1:" + p.port() + "/v1/models";
+            assertThat(client.get(url)).isEqualTo(body);
+            Thread.sleep(200); // the upstream has closed the pooled connection by now
+            assertThat(client.get(url)).isEqualTo(body);
+            assertThat(client.get(url)).isEqualTo(body);
+            assertThat(connections.get()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void anUpstreamSilentBeforeItsHeadersIsA504AndSilenceMidStreamAStreamError() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        try (ServerSocket ss = rawUpstream(s -> {
+            try (s) {
+                readRequest(s.getInputStream());
+                if (n.incrementAndGet() == 2) { // the second request gets a head and one token, then silence
+                    String c = chunk(" a");
+                    s.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
+                            + Integer.toHexString(c.length()) + "\r\n" + c + "\r\n").getBytes(StandardCharsets.UTF_8));
+                }
+                Thread.sleep(10_000);
+            } catch (Exception e) {
+                // closed by the proxy
+            }
+        });
+             MeasuringProxy p = startProxy(withTimeout("http://127.0.0.1:" + ss.getLocalPort(), 1))) {
+            String url = "http://127.0.0.1:" + p.port() + "/v1/completions";
+            long t0 = System.nanoTime();
+            var r = client.post(url, "{\"model\":\"m\",\"prompt\":\"x\"}");
+            assertThat(r.status()).isEqualTo(504);
+            assertThat(r.body()).contains("\"code\":504").contains("did not answer within 1 s");
+            assertThat((System.nanoTime() - t0) / 1e9).isBetween(0.9, 4.0);
+            assertThat(p.metrics().requests("m", "504")).isEqualTo(1);
+            try {
+                var s = client.post(url, "{\"model\":\"m\",\"prompt\":\"x\",\"stream\":true}");
+                assertThat(s.body()).contains("\" a\"");
+            } catch (java.io.IOException acceptable) {
+                // the client may see the cut too
+            }
+            for (int i = 0; i < 150 && p.metrics().requests("m", ClientMetrics.STATUS_STREAM_ERROR) == 0; i++) {
+                Thread.sleep(20);
+            }
+            assertThat(p.metrics().requests("m", ClientMetrics.STATUS_STREAM_ERROR)).isEqualTo(1);
+            String text = client.get("http://127.0.0.1:" + p.port() + "/metrics");
+            assertThat(text).contains("aiwatch_client_upstream_errors_total{reason=\"timeout\"} 1")
+                    .contains("aiwatch_client_upstream_errors_total{reason=\"stream\"} 1");
+        }
+    }
+
+    @Test
+    void aLargeBodyReachesASlowClientIntact() throws Exception {
+        byte[] big = new byte[6 << 20];
+        new java.util.Random(7).nextBytes(big);
+        try (ServerSocket ss = rawUpstream(s -> {
+            try (s) {
+                readRequest(s.getInputStream());
+                OutputStream o = s.getOutputStream();
+                o.write(("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: " + big.length + "\r\n\r\n")
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                o.write(big);
+                o.flush();
+                Thread.sleep(5_000);
+            } catch (Exception e) {
+                // closed by the proxy
+            }
+        });
+             MeasuringProxy p = startProxy(ProxyConfig.defaults("http://127.0.0.1:" + ss.getLocalPort()).withListen("127.0.0.1", 0));
+             Socket c = new Socket("127.0.0.1", p.port())) {
+            c.setSoTimeout(10_000); // a proxy that stops passing bytes on fails the test instead of hanging it
+            if (smallClientWindow()) {
+                c.setReceiveBufferSize(16 * 1024); // the proxy must queue, then stop reading the upstream
+            }
+            c.getOutputStream().write("GET /blob HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            Thread.sleep(500); // let the proxy fill the socket buffers and queue behind them
+            java.io.InputStream in = new java.io.BufferedInputStream(c.getInputStream());
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                head.append((char) in.read());
+            }
+            assertThat(head.toString()).startsWith("HTTP/1.1 200").containsIgnoringCase("content-length: " + big.length);
+            byte[] got = new byte[big.length];
+            int off = 0;
+            while (off < got.length) {
+                int r = in.read(got, off, Math.min(8192, got.length - off));
+                assertThat(r).as("body ended after %d bytes", off).isPositive();
+                off += r;
+            }
+            assertThat(got).isEqualTo(big);
+        }
     }
 }
