@@ -49,6 +49,8 @@ final class AsyncExchange implements WriteListener, ResponseDecoder.Sink {
     private byte[][] unmetered = new byte[4][];
     private long[] unmeteredNanos = new long[4];
     private int unmeteredCount;
+    /** The loop that serves this exchange; its open-stream count includes this one until it ends. */
+    private ForwardLoop home;
     /** The loop running {@link #ready}, while it runs. */
     private ForwardLoop currentLoop;
 
@@ -70,6 +72,24 @@ final class AsyncExchange implements WriteListener, ResponseDecoder.Sink {
     synchronized void listen() throws IOException {
         out = res.getOutputStream();
         out.setWriteListener(this);
+    }
+
+    /** This exchange will be served by {@code loop}. Request thread, before anything is sent. */
+    synchronized void assign(ForwardLoop loop) {
+        home = loop;
+        loop.open.incrementAndGet();
+    }
+
+    synchronized ForwardLoop home() {
+        return home;
+    }
+
+    /** The exchange is over: the loop has one stream less. */
+    private void leaveHome() {
+        if (home != null) {
+            home.open.decrementAndGet();
+            home = null;
+        }
     }
 
     ByteBuffer request() {
@@ -342,6 +362,7 @@ final class AsyncExchange implements WriteListener, ResponseDecoder.Sink {
             return;
         }
         finished = true;
+        leaveHome();
         meterPending();
         if (conn != null) {
             conn.close(); // the upstream sees the request cancelled
@@ -355,6 +376,7 @@ final class AsyncExchange implements WriteListener, ResponseDecoder.Sink {
     /** Recorded before completing, so a client that reads the metrics after its response finds it counted. */
     private void finish() {
         finished = true;
+        leaveHome();
         meterPending();
         call.end();
         completeQuietly();

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -31,10 +32,18 @@ final class ForwardLoop implements Runnable, AutoCloseable {
     /** Read buffer shared by all of this loop's exchanges (only this thread reads). */
     final byte[] readBytes = new byte[64 * 1024];
     final ByteBuffer readBuffer = ByteBuffer.wrap(readBytes);
-    private final List<SelectionKey> later = new ArrayList<>(256);
+    /** Ready streams still waiting for their first token: served before {@link #later}. */
+    private final ArrayDeque<SelectionKey> first = new ArrayDeque<>(64);
+    private final ArrayDeque<SelectionKey> later = new ArrayDeque<>(256);
+    /** Pieces served between two looks for newly ready streams. */
+    static final int LOOK_EVERY = 4;
     /** Exchanges with pieces passed on but not yet measured, in the order they got them. */
     private final List<AsyncExchange> toMeter = new ArrayList<>(256);
     private volatile boolean running = true;
+    /** Streams this loop serves now (request sent, response not yet passed on in full). */
+    final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
+    /** This loop's idle keep-alive connections, most recently used first. */
+    final java.util.concurrent.ConcurrentLinkedDeque<NioUpstream.Conn> idle = new java.util.concurrent.ConcurrentLinkedDeque<>();
     private long lastSweep = System.nanoTime();
 
     ForwardLoop(String name, long timeoutNanos) throws IOException {
@@ -60,6 +69,42 @@ final class ForwardLoop implements Runnable, AutoCloseable {
         toMeter.add(ex);
     }
 
+    /**
+     * Serves the ready streams, first tokens first. A decode step's burst arrives over a
+     * fraction of a millisecond while serving it takes longer, so every {@value #LOOK_EVERY}
+     * pieces the loop looks again (a non-blocking select) and puts streams whose first token just
+     * arrived at the front: such a token waits behind a few pieces, not behind the whole burst.
+     */
+    private void serveReady() throws IOException {
+        sortReady();
+        int served = 0;
+        while (!first.isEmpty() || !later.isEmpty()) {
+            SelectionKey k = first.isEmpty() ? later.poll() : first.poll();
+            if (k.attachment() instanceof AsyncExchange ex) {
+                ex.ready(k, this);
+            }
+            if (++served % LOOK_EVERY == 0 && selector.selectNow() > 0) {
+                sortReady();
+            }
+        }
+        for (AsyncExchange ex : toMeter) {
+            ex.meterPending();
+        }
+        toMeter.clear();
+    }
+
+    private void sortReady() {
+        Set<SelectionKey> ready = selector.selectedKeys();
+        for (SelectionKey k : ready) {
+            if (k.attachment() instanceof AsyncExchange ex && ex.awaitingFirstContent()) {
+                first.add(k);
+            } else {
+                later.add(k); // a key queued twice reads nothing the second time
+            }
+        }
+        ready.clear();
+    }
+
     boolean inLoop() {
         return Thread.currentThread() == thread;
     }
@@ -73,27 +118,7 @@ final class ForwardLoop implements Runnable, AutoCloseable {
                 while ((t = tasks.poll()) != null) {
                     t.run();
                 }
-                Set<SelectionKey> ready = selector.selectedKeys();
-                if (!ready.isEmpty()) {
-                    for (SelectionKey k : ready) {
-                        if (k.attachment() instanceof AsyncExchange ex && ex.awaitingFirstContent()) {
-                            ex.ready(k, this);
-                        } else {
-                            later.add(k);
-                        }
-                    }
-                    ready.clear();
-                    for (SelectionKey k : later) {
-                        if (k.attachment() instanceof AsyncExchange ex) {
-                            ex.ready(k, this);
-                        }
-                    }
-                    later.clear();
-                    for (AsyncExchange ex : toMeter) {
-                        ex.meterPending();
-                    }
-                    toMeter.clear();
-                }
+                serveReady();
                 long now = System.nanoTime();
                 if (now - lastSweep > SWEEP_EVERY_NANOS) {
                     lastSweep = now;

@@ -129,6 +129,11 @@ public final class MeasuringProxy implements AutoCloseable {
         return metrics.families();
     }
 
+    /** Streams the forward loops serve now (0 on the blocking path); for tests. */
+    int openStreams() {
+        return nio == null ? 0 : nio.openStreams();
+    }
+
     public ClientMetrics metrics() {
         return metrics;
     }

@@ -1,6 +1,5 @@
 package io.aiwatch.inference.proxy;
 
-import jakarta.servlet.AsyncContext;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -8,20 +7,18 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The proxy's upstream for plain-HTTP servers: keep-alive connections, each owned by one
  * {@link ForwardLoop} for its life, that carry requests written by the proxy's request thread and
- * responses read by the loop. (An https upstream uses the blocking {@link UpstreamClient}.)
+ * responses read by the loop. Each request goes to the loop with the fewest open streams (and one
+ * of that loop's idle connections), so a burst splits evenly over the loops. (An https upstream
+ * uses the blocking {@link UpstreamClient}.)
  */
 final class NioUpstream implements AutoCloseable {
     private final InetSocketAddress address;
     private final int connectTimeoutMs;
     private final ForwardLoop[] loops;
-    private final AtomicInteger nextLoop = new AtomicInteger();
-    private final ConcurrentLinkedDeque<Conn> idle = new ConcurrentLinkedDeque<>();
     private volatile boolean closed;
 
     /** One upstream connection: non-blocking, registered with its loop (interest 0 while idle). */
@@ -65,7 +62,14 @@ final class NioUpstream implements AutoCloseable {
      * Runs on the proxy's request thread; returns at once.
      */
     void start(AsyncExchange ex) {
-        Conn pooled = idle.pollFirst();
+        ForwardLoop home = loops[0];
+        for (ForwardLoop l : loops) {
+            if (l.open.get() < home.open.get()) {
+                home = l;
+            }
+        }
+        ex.assign(home);
+        Conn pooled = home.idle.pollFirst();
         if (pooled != null && write(pooled, ex.request())) {
             ex.sent(pooled, true);
             return;
@@ -80,7 +84,7 @@ final class NioUpstream implements AutoCloseable {
     void startFresh(AsyncExchange ex) {
         Conn c;
         try {
-            c = open();
+            c = open(ex.home());
         } catch (IOException e) {
             ex.failBeforeHead(502, "connect", "upstream connection failed: " + e.getClass().getSimpleName());
             return;
@@ -108,7 +112,7 @@ final class NioUpstream implements AutoCloseable {
         }
     }
 
-    private Conn open() throws IOException {
+    private Conn open(ForwardLoop loop) throws IOException {
         SocketChannel ch = SocketChannel.open();
         try {
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
@@ -118,8 +122,16 @@ final class NioUpstream implements AutoCloseable {
             ch.close();
             throw e;
         }
-        ForwardLoop loop = loops[Math.floorMod(nextLoop.getAndIncrement(), loops.length)];
         return new Conn(ch, loop);
+    }
+
+    /** Streams being served now, over all loops. */
+    int openStreams() {
+        int n = 0;
+        for (ForwardLoop l : loops) {
+            n += l.open.get();
+        }
+        return n;
     }
 
     /** Returns a connection whose response was read to its end; called on its loop thread. */
@@ -130,7 +142,7 @@ final class NioUpstream implements AutoCloseable {
         }
         c.key.attach(null);
         c.key.interestOps(0);
-        idle.addFirst(c);
+        c.loop.idle.addFirst(c);
     }
 
     @Override
@@ -139,9 +151,11 @@ final class NioUpstream implements AutoCloseable {
         for (ForwardLoop l : loops) {
             l.close();
         }
-        Conn c;
-        while ((c = idle.pollFirst()) != null) {
-            c.close();
+        for (ForwardLoop l : loops) {
+            Conn c;
+            while ((c = l.idle.pollFirst()) != null) {
+                c.close();
+            }
         }
     }
 }

@@ -298,6 +298,7 @@ class MeasuringProxyTest {
             assertThat(client.get(url)).isEqualTo(body);
             assertThat(client.get(url)).isEqualTo(body);
             assertThat(connections.get()).isEqualTo(3);
+            assertThat(p.openStreams()).isZero();
         }
     }
 
@@ -338,6 +339,7 @@ class MeasuringProxyTest {
             String text = client.get("http://127.0.0.1:" + p.port() + "/metrics");
             assertThat(text).contains("aiwatch_client_upstream_errors_total{reason=\"timeout\"} 1")
                     .contains("aiwatch_client_upstream_errors_total{reason=\"stream\"} 1");
+            assertThat(p.openStreams()).as("every ended exchange leaves its loop").isZero();
         }
     }
 
