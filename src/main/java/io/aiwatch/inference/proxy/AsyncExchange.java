@@ -19,7 +19,7 @@ import java.util.List;
  * Everything that touches the client output is serialised on this object's monitor, because the
  * container calls {@link #onWritePossible} on its own threads.
  */
-final class AsyncExchange implements WriteListener, ResponseDecoder.Sink {
+final class AsyncExchange implements WriteListener, ResponseDecoder.Sink, ForwardLoop.Stream {
     /** Queued client bytes above which the upstream is no longer read. */
     static final int PAUSE_BYTES = 1 << 20;
 
@@ -97,7 +97,8 @@ final class AsyncExchange implements WriteListener, ResponseDecoder.Sink {
     }
 
     /** True while no response byte was passed to the client: the loop serves these first. */
-    boolean awaitingFirstContent() {
+    @Override
+    public boolean awaitingFirstContent() {
         return !anyContent;
     }
 
@@ -130,7 +131,8 @@ final class AsyncExchange implements WriteListener, ResponseDecoder.Sink {
     }
 
     /** The loop found {@code key} ready. Loop thread. */
-    synchronized void ready(SelectionKey key, ForwardLoop loop) {
+    @Override
+    public synchronized void ready(SelectionKey key, ForwardLoop loop) {
         if (finished || !key.isValid() || key.attachment() != this) {
             return;
         }
@@ -143,7 +145,8 @@ final class AsyncExchange implements WriteListener, ResponseDecoder.Sink {
     }
 
     /** Feeds the pieces passed on since the last call to the meter, in arrival order. */
-    synchronized void meterPending() {
+    @Override
+    public synchronized void meterPending() {
         for (int i = 0; i < unmeteredCount; i++) {
             call.piece(unmetered[i], 0, unmetered[i].length, unmeteredNanos[i]);
             unmetered[i] = null;
@@ -322,7 +325,8 @@ final class AsyncExchange implements WriteListener, ResponseDecoder.Sink {
     }
 
     /** Checks the upstream has not been silent too long. Loop thread. */
-    synchronized void checkTimeout(long now, long timeoutNanos) {
+    @Override
+    public synchronized void checkTimeout(long now, long timeoutNanos) {
         if (finished || conn == null || paused || now - lastUpstreamNanos < timeoutNanos) {
             return;
         }

@@ -21,6 +21,21 @@ import java.util.logging.Logger;
  * before the others (TTFT is what clients feel most; the others lose microseconds of ITL).
  */
 final class ForwardLoop implements Runnable, AutoCloseable {
+    /** What a selection key's attachment is: one proxied stream ({@link AsyncExchange}). */
+    interface Stream {
+        /** True while no response byte was passed on: served first. */
+        boolean awaitingFirstContent();
+
+        /** {@code key} is ready; read and pass on what arrived. Loop thread. */
+        void ready(SelectionKey key, ForwardLoop loop);
+
+        /** Measure the pieces passed on since the last call (see {@link #meterLater}). */
+        void meterPending();
+
+        /** Give up on an upstream silent for longer than {@code timeoutNanos}. */
+        void checkTimeout(long nowNanos, long timeoutNanos);
+    }
+
     private static final Logger LOG = Logger.getLogger(ForwardLoop.class.getName());
     /** How often idle exchanges are checked against the upstream timeout, nanoseconds. */
     private static final long SWEEP_EVERY_NANOS = 500_000_000L;
@@ -38,7 +53,7 @@ final class ForwardLoop implements Runnable, AutoCloseable {
     /** Pieces served between two looks for newly ready streams. */
     static final int LOOK_EVERY = 4;
     /** Exchanges with pieces passed on but not yet measured, in the order they got them. */
-    private final List<AsyncExchange> toMeter = new ArrayList<>(256);
+    private final List<Stream> toMeter = new ArrayList<>(256);
     private volatile boolean running = true;
     /** Streams this loop serves now (request sent, response not yet passed on in full). */
     final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
@@ -65,7 +80,7 @@ final class ForwardLoop implements Runnable, AutoCloseable {
     }
 
     /** Measure {@code ex}'s new pieces once this round of ready streams was served. Loop thread. */
-    void meterLater(AsyncExchange ex) {
+    void meterLater(Stream ex) {
         toMeter.add(ex);
     }
 
@@ -80,23 +95,36 @@ final class ForwardLoop implements Runnable, AutoCloseable {
         int served = 0;
         while (!first.isEmpty() || !later.isEmpty()) {
             SelectionKey k = first.isEmpty() ? later.poll() : first.poll();
-            if (k.attachment() instanceof AsyncExchange ex) {
+            if (k.attachment() instanceof Stream ex) {
                 ex.ready(k, this);
             }
-            if (++served % LOOK_EVERY == 0 && selector.selectNow() > 0) {
-                sortReady();
+            if (++served % LOOK_EVERY == 0) {
+                // selectNow() also swallows a wakeup() meant for the next select: run the tasks
+                // here, and the outer loop does not block while any are queued
+                int n = selector.selectNow();
+                runTasks();
+                if (n > 0) {
+                    sortReady();
+                }
             }
         }
-        for (AsyncExchange ex : toMeter) {
+        for (Stream ex : toMeter) {
             ex.meterPending();
         }
         toMeter.clear();
     }
 
+    private void runTasks() {
+        Runnable t;
+        while ((t = tasks.poll()) != null) {
+            t.run();
+        }
+    }
+
     private void sortReady() {
         Set<SelectionKey> ready = selector.selectedKeys();
         for (SelectionKey k : ready) {
-            if (k.attachment() instanceof AsyncExchange ex && ex.awaitingFirstContent()) {
+            if (k.attachment() instanceof Stream ex && ex.awaitingFirstContent()) {
                 first.add(k);
             } else {
                 later.add(k); // a key queued twice reads nothing the second time
@@ -113,17 +141,18 @@ final class ForwardLoop implements Runnable, AutoCloseable {
     public void run() {
         while (running) {
             try {
-                selector.select(1000);
-                Runnable t;
-                while ((t = tasks.poll()) != null) {
-                    t.run();
+                if (tasks.isEmpty()) {
+                    selector.select(1000); // a task queued after the check wakes it (no selectNow in between)
+                } else {
+                    selector.selectNow();
                 }
+                runTasks();
                 serveReady();
                 long now = System.nanoTime();
                 if (now - lastSweep > SWEEP_EVERY_NANOS) {
                     lastSweep = now;
                     for (SelectionKey k : selector.keys()) {
-                        if (k.attachment() instanceof AsyncExchange ex) {
+                        if (k.attachment() instanceof Stream ex) {
                             ex.checkTimeout(now, timeoutNanos);
                         }
                     }
