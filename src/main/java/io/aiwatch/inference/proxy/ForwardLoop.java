@@ -50,8 +50,12 @@ final class ForwardLoop implements Runnable, AutoCloseable {
     /** Ready streams still waiting for their first token: served before {@link #later}. */
     private final ArrayDeque<SelectionKey> first = new ArrayDeque<>(64);
     private final ArrayDeque<SelectionKey> later = new ArrayDeque<>(256);
+    /** Keys in {@link #first} or {@link #later}: a look finds them ready again and must not queue them twice. */
+    private final java.util.Set<SelectionKey> queued = new java.util.HashSet<>(512);
     /** Pieces served between two looks for newly ready streams. */
     static final int LOOK_EVERY = 4;
+    /** Most pieces served before the loop meters, sweeps and selects again (work left stays queued). */
+    static final int ROUND_LIMIT = 512;
     /** Exchanges with pieces passed on but not yet measured, in the order they got them. */
     private final List<Stream> toMeter = new ArrayList<>(256);
     private volatile boolean running = true;
@@ -93,8 +97,9 @@ final class ForwardLoop implements Runnable, AutoCloseable {
     private void serveReady() throws IOException {
         sortReady();
         int served = 0;
-        while (!first.isEmpty() || !later.isEmpty()) {
+        while ((!first.isEmpty() || !later.isEmpty()) && served < ROUND_LIMIT) {
             SelectionKey k = first.isEmpty() ? later.poll() : first.poll();
+            queued.remove(k);
             if (k.attachment() instanceof Stream ex) {
                 ex.ready(k, this);
             }
@@ -124,10 +129,13 @@ final class ForwardLoop implements Runnable, AutoCloseable {
     private void sortReady() {
         Set<SelectionKey> ready = selector.selectedKeys();
         for (SelectionKey k : ready) {
+            if (!queued.add(k)) {
+                continue; // still waiting its turn (level-triggered: it stays ready until served)
+            }
             if (k.attachment() instanceof Stream ex && ex.awaitingFirstContent()) {
                 first.add(k);
             } else {
-                later.add(k); // a key queued twice reads nothing the second time
+                later.add(k);
             }
         }
         ready.clear();
@@ -141,7 +149,7 @@ final class ForwardLoop implements Runnable, AutoCloseable {
     public void run() {
         while (running) {
             try {
-                if (tasks.isEmpty()) {
+                if (tasks.isEmpty() && first.isEmpty() && later.isEmpty()) {
                     selector.select(1000); // a task queued after the check wakes it (no selectNow in between)
                 } else {
                     selector.selectNow();

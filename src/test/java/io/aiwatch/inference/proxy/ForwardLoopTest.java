@@ -21,6 +21,7 @@ class ForwardLoopTest {
         final boolean first;
         final List<String> served;
         Runnable onReady = () -> { };
+        final java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
 
         PipeStream(String name, boolean first, List<String> served) throws IOException {
             this.name = name;
@@ -37,6 +38,7 @@ class ForwardLoopTest {
 
         @Override
         public void ready(SelectionKey key, ForwardLoop loop) {
+            calls.incrementAndGet();
             try {
                 if (pipe.source().read(ByteBuffer.allocate(64)) > 0) {
                     served.add(name);
@@ -134,6 +136,30 @@ class ForwardLoopTest {
             }
             assertThat(served).hasSize(6);
             assertThat(served.subList(0, 2)).allMatch(n -> n.startsWith("first"));
+        }
+    }
+
+    @Test
+    void aStreamStillWaitingItsTurnIsNotQueuedAgainByTheLookAhead() throws Exception {
+        List<String> served = Collections.synchronizedList(new ArrayList<>());
+        try (ForwardLoop loop = new ForwardLoop("test-loop", Long.MAX_VALUE)) {
+            List<PipeStream> streams = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                PipeStream s = new PipeStream("s" + i, false, served);
+                s.onReady = () -> sleepQuietly(1); // slow enough that the look-ahead finds the rest still ready
+                streams.add(s);
+            }
+            register(loop, streams);
+            for (PipeStream s : streams) {
+                s.send();
+            }
+            for (int i = 0; i < 200 && served.size() < 40; i++) {
+                Thread.sleep(10);
+            }
+            Thread.sleep(100);
+            assertThat(served).hasSize(40);
+            // served twice would mean queued twice: under load the queue then grows without bound
+            assertThat(streams).allSatisfy(s -> assertThat(s.calls.get()).as(s.name).isEqualTo(1));
         }
     }
 
