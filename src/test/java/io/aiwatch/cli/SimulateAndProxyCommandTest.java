@@ -48,6 +48,19 @@ class SimulateAndProxyCommandTest {
         ProxyCommand cmd = new ProxyCommand();
         new CommandLine(cmd).parseArgs("--listen", "8001", "--upstream", "http://h:1");
         assertThatThrownBy(cmd::config).hasMessageContaining("HOST:PORT");
+        ProxyCommand threads = new ProxyCommand();
+        new CommandLine(threads).parseArgs("--upstream", "http://h:1", "--forward-threads", "-1");
+        assertThatThrownBy(threads::config).hasMessageContaining("forward_threads must be 0..64");
+    }
+
+    @Test
+    void forwardThreadsDefaultToTheProcessorsUpToFour() {
+        ProxyCommand cmd = new ProxyCommand();
+        new CommandLine(cmd).parseArgs("--upstream", "http://h:1");
+        int cpus = Runtime.getRuntime().availableProcessors();
+        assertThat(cmd.config().effectiveForwardThreads()).isEqualTo(Math.max(1, Math.min(4, cpus)));
+        new CommandLine(cmd).parseArgs("--upstream", "http://h:1", "--forward-threads", "3");
+        assertThat(cmd.config().effectiveForwardThreads()).isEqualTo(3);
     }
 
     @Test

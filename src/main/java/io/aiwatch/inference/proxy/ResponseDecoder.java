@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Decodes one HTTP/1.1 response incrementally, from whatever bytes the socket gave: the status
@@ -176,44 +175,15 @@ final class ResponseDecoder {
     }
 
     private void endOfHead(ResponseDecoder.Sink sink) throws IOException {
-        String statusLine = headLines.get(0);
-        if (!statusLine.startsWith("HTTP/1.") || statusLine.length() < 12 || statusLine.charAt(8) != ' ') {
-            throw new IOException("bad upstream status line");
-        }
-        int code;
-        try {
-            code = Integer.parseInt(statusLine.substring(9, 12));
-        } catch (NumberFormatException e) {
-            throw new IOException("bad upstream status line");
-        }
-        boolean http11 = statusLine.startsWith("HTTP/1.1");
-        List<String[]> headers = new ArrayList<>(headLines.size());
-        long length = -1;
-        boolean chunked = false;
-        boolean alive = http11;
+        ResponseHead head = new ResponseHead(headLines.get(0));
         for (int k = 1; k < headLines.size(); k++) {
-            String h = headLines.get(k);
-            int colon = h.indexOf(':');
-            if (colon <= 0) {
-                continue;
-            }
-            String name = h.substring(0, colon).trim();
-            String value = h.substring(colon + 1).trim();
-            String lower = name.toLowerCase(Locale.ROOT);
-            if (lower.equals("content-length")) {
-                try {
-                    length = Long.parseLong(value);
-                } catch (NumberFormatException e) {
-                    throw new IOException("bad upstream Content-Length");
-                }
-            } else if (lower.equals("transfer-encoding") && value.toLowerCase(Locale.ROOT).contains("chunked")) {
-                chunked = true;
-            } else if (lower.equals("connection")) {
-                String v = value.toLowerCase(Locale.ROOT);
-                alive = alive ? !v.contains("close") : v.contains("keep-alive");
-            }
-            headers.add(new String[] {name, value});
+            head.header(headLines.get(k));
         }
+        int code = head.status;
+        List<String[]> headers = head.headers;
+        long length = head.length;
+        boolean chunked = head.chunked;
+        boolean alive = head.keepAlive;
         headLines.clear();
         headBytes = 0;
         if (code >= 100 && code < 200 && code != 101) {

@@ -9,9 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import javax.net.ssl.SSLSocketFactory;
 
@@ -193,33 +191,16 @@ final class UpstreamClient implements AutoCloseable {
             throw new StaleConnection(null);
         }
         try {
-            if (!statusLine.startsWith("HTTP/1.") || statusLine.length() < 12) {
-                throw new IOException("bad upstream status line");
-            }
-            int status = Integer.parseInt(statusLine.substring(9, 12));
-            boolean keepAlive = statusLine.startsWith("HTTP/1.1");
-            List<String[]> headers = new ArrayList<>();
-            long length = -1;
-            boolean chunked = false;
+            ResponseHead head = new ResponseHead(statusLine);
             String l;
             while ((l = line(c.in)) != null && !l.isEmpty()) {
-                int colon = l.indexOf(':');
-                if (colon <= 0) {
-                    continue;
-                }
-                String name = l.substring(0, colon).trim();
-                String value = l.substring(colon + 1).trim();
-                String lower = name.toLowerCase(Locale.ROOT);
-                if (lower.equals("content-length")) {
-                    length = Long.parseLong(value);
-                } else if (lower.equals("transfer-encoding") && value.toLowerCase(Locale.ROOT).contains("chunked")) {
-                    chunked = true;
-                } else if (lower.equals("connection")) {
-                    keepAlive = keepAlive ? !value.toLowerCase(Locale.ROOT).contains("close")
-                            : value.toLowerCase(Locale.ROOT).contains("keep-alive");
-                }
-                headers.add(new String[] {name, value});
+                head.header(l);
             }
+            int status = head.status;
+            List<String[]> headers = head.headers;
+            long length = head.length;
+            boolean chunked = head.chunked;
+            boolean keepAlive = head.keepAlive;
             if (l == null) {
                 throw new EOFException("upstream closed the connection in the headers");
             }
