@@ -181,9 +181,10 @@ final class AsyncExchange implements WriteListener, ResponseDecoder.Sink, Forwar
                 upstreamEnded(false);
                 return;
             }
-            decoder.feed(loop.readBytes, 0, n, this);
+            int used = decoder.feed(loop.readBytes, 0, n, this);
             if (decoder.done()) {
-                upstreamEnded(decoder.reusable());
+                // bytes after the end of the response would be read as the next one's: not reused then
+                upstreamEnded(decoder.reusable() && used == n);
             } else if (paused) {
                 key.interestOps(0);
             }

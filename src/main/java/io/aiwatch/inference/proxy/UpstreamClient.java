@@ -60,11 +60,20 @@ final class UpstreamClient implements AutoCloseable {
             return null;
         }
 
+        /** No byte after the response (one would be read as the next response's start). */
+        private boolean nothingMore() {
+            try {
+                return conn.in.available() == 0;
+            } catch (IOException e) {
+                return false;
+            }
+        }
+
         /** Returns the connection to the pool if the body was read to its end, else closes it. */
         @Override
         public void close() {
             boolean done = body instanceof Framed f && f.finished();
-            if (reusable && done && !owner.closed) {
+            if (reusable && done && !owner.closed && nothingMore()) {
                 owner.idle.addFirst(conn);
             } else {
                 conn.close();

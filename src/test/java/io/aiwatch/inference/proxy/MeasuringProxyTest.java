@@ -271,6 +271,14 @@ class MeasuringProxyTest {
         return false;
     }
 
+    /** Open streams once the loops had up to 2 s to finish what the clients already received in full. */
+    static int openStreamsAfterwards(MeasuringProxy p) throws InterruptedException {
+        for (int i = 0; i < 200 && p.openStreams() > 0; i++) {
+            Thread.sleep(10);
+        }
+        return p.openStreams();
+    }
+
     static ProxyConfig withTimeout(String upstreamUrl, double requestTimeoutSeconds) {
         return new ProxyConfig("127.0.0.1", 0, upstreamUrl, 20, 5, requestTimeoutSeconds, 1200, 0);
     }
@@ -298,7 +306,30 @@ class MeasuringProxyTest {
             assertThat(client.get(url)).isEqualTo(body);
             assertThat(client.get(url)).isEqualTo(body);
             assertThat(connections.get()).isEqualTo(3);
-            assertThat(p.openStreams()).isZero();
+            assertThat(openStreamsAfterwards(p)).isZero();
+        }
+    }
+
+    @Test
+    void aConnectionWithBytesAfterTheResponseIsNotReused() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+        try (ServerSocket ss = rawUpstream(s -> {
+            connections.incrementAndGet();
+            try (s) {
+                while (readRequest(s.getInputStream())) { // keep-alive, but each answer has junk after it
+                    s.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokJUNK".getBytes(StandardCharsets.UTF_8));
+                }
+            } catch (Exception e) {
+                // closed by the proxy
+            }
+        });
+             MeasuringProxy p = startProxy(ProxyConfig.defaults("http://127.0.0.1:" + ss.getLocalPort()).withListen("127.0.0.1", 0))) {
+            String url = "http://127.0.0.1:" + p.port() + "/v1/models";
+            for (int i = 0; i < 3; i++) {
+                assertThat(client.get(url)).isEqualTo("ok");
+                Thread.sleep(50); // the junk has arrived before the next request picks a connection
+            }
+            assertThat(connections.get()).isEqualTo(3);
         }
     }
 
@@ -339,7 +370,7 @@ class MeasuringProxyTest {
             String text = client.get("http://127.0.0.1:" + p.port() + "/metrics");
             assertThat(text).contains("aiwatch_client_upstream_errors_total{reason=\"timeout\"} 1")
                     .contains("aiwatch_client_upstream_errors_total{reason=\"stream\"} 1");
-            assertThat(p.openStreams()).as("every ended exchange leaves its loop").isZero();
+            assertThat(openStreamsAfterwards(p)).as("every ended exchange leaves its loop").isZero();
         }
     }
 
