@@ -317,11 +317,20 @@ final class AsyncExchange implements WriteListener, ResponseDecoder.Sink, Forwar
             return;
         }
         call.streamBroke(e);
-        upstreamDone = true;
         try {
-            drain();
+            drain(); // pass on what did arrive (what the client's socket takes now); upstreamDone is not set, so this does not complete
+            upstreamDone = true;
         } catch (ClientGone g) {
             clientGone();
+            return;
+        }
+        if (!finished) {
+            finished = true;
+            leaveHome();
+            meterPending();
+            call.end();
+            // not complete(): a clean end would tell the client the response is whole
+            ProxyHandler.abortClient(async.getRequest(), e);
         }
     }
 

@@ -143,7 +143,9 @@ final class ProxyHandler {
                     n = in.read(buf);
                 } catch (IOException e) {
                     call.streamBroke(e);
-                    break;
+                    call.end();
+                    abortClient(req, e);
+                    return; // the finally block's end() is a no-op now
                 }
                 if (n < 0) {
                     break;
@@ -377,6 +379,18 @@ final class ProxyHandler {
             res.getOutputStream().write(bytes);
         } catch (IOException e) {
             // the client went away; nothing to tell it
+        }
+    }
+
+    /**
+     * Cuts the client's connection without ending the response, so that a client reading a body
+     * the upstream broke off sees an error (a missing last chunk, or fewer bytes than announced)
+     * instead of a response that looks whole.
+     */
+    static void abortClient(jakarta.servlet.ServletRequest req, Throwable cause) {
+        org.eclipse.jetty.server.Request base = org.eclipse.jetty.server.Request.getBaseRequest(req);
+        if (base != null) {
+            base.getHttpChannel().abort(cause);
         }
     }
 
