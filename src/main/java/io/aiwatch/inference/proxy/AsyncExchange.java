@@ -20,8 +20,12 @@ import java.util.List;
  * container calls {@link #onWritePossible} on its own threads.
  */
 final class AsyncExchange implements WriteListener, ResponseDecoder.Sink, ForwardLoop.Stream {
-    /** Queued client bytes above which the upstream is no longer read. */
-    static final int PAUSE_BYTES = 1 << 20;
+    /**
+     * Queued client bytes above which the upstream is no longer read, per stream. Small on
+     * purpose: the proxy also runs inside the daemon on a ~96 MiB heap, and a token stream's
+     * pieces are a few hundred bytes, so only large bodies to slow readers ever queue this much.
+     */
+    static final int PAUSE_BYTES = 64 * 1024;
 
 
     private final ProxyHandler.Call call;
