@@ -19,11 +19,26 @@ import java.util.Arrays;
 final class StreamMeter {
     static final int MAX_BODY = 8 << 20;
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final com.fasterxml.jackson.core.JsonFactory STREAMING = new com.fasterxml.jackson.core.JsonFactory();
+    private static final byte[] DATA = "data:".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
+
+    /** A byte buffer whose array can be read without a copy. */
+    private static final class Bytes extends ByteArrayOutputStream {
+        Bytes(int size) {
+            super(size);
+        }
+
+        byte[] array() {
+            return buf;
+        }
+    }
 
     final boolean sse;
     private final long startNanos;
-    private final ByteArrayOutputStream line = new ByteArrayOutputStream(512);
-    private final StringBuilder data = new StringBuilder();
+    private final Bytes line = new Bytes(512);
+    /** The current event's data lines, joined with LF. */
+    private final Bytes data = new Bytes(512);
     private ByteArrayOutputStream body;
     private boolean lastWasCr;
 
@@ -97,51 +112,71 @@ final class StreamMeter {
         } else if (sse && line.size() > 0) {
             endOfLine(endNanos);
         }
-        if (sse && data.length() > 0) {
+        if (sse && data.size() > 0) {
             dispatch(endNanos);
         }
     }
 
     private void endOfLine(long nanos) {
         if (line.size() == 0) {
-            if (data.length() > 0) {
+            if (data.size() > 0) {
                 dispatch(nanos);
             }
             return;
         }
-        String l = line.toString(StandardCharsets.UTF_8);
-        line.reset();
-        if (l.startsWith("data:")) {
-            if (data.length() > 0) {
-                data.append('\n');
+        byte[] l = line.array();
+        int n = line.size();
+        if (startsWith(l, n, DATA)) {
+            if (data.size() > 0) {
+                data.write('\n');
             }
-            data.append(l, l.startsWith("data: ") ? 6 : 5, l.length());
+            int from = n > DATA.length && l[DATA.length] == ' ' ? DATA.length + 1 : DATA.length;
+            data.write(l, from, n - from);
         }
         // ':' comments and other fields (event:, id:, retry:) are ignored
+        line.reset();
+    }
+
+    private static boolean startsWith(byte[] b, int n, byte[] prefix) {
+        if (n < prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if (b[i] != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void dispatch(long nanos) {
-        String payload = data.toString();
-        data.setLength(0);
-        if (payload.equals("[DONE]")) {
+        byte[] d = data.array();
+        int n = data.size();
+        boolean done = n == DONE.length && startsWith(d, n, DONE);
+        SseEvent e = done ? null : SseEvent.parse(STREAMING, d, 0, n);
+        data.reset();
+        if (done) {
             return;
         }
-        JsonNode root;
-        try {
-            root = JSON.readTree(payload);
-        } catch (IOException e) {
+        if (e == null) {
             badEvents++;
             return;
         }
-        if (root == null) {
+        if (e.usagePrompt != null) {
+            usagePrompt = e.usagePrompt;
+        }
+        if (e.usageCompletion != null) {
+            usageCompletion = e.usageCompletion;
+        }
+        if (e.choices <= 0) {
             return;
         }
-        readUsage(root);
-        JsonNode choices = root.path("choices");
-        if (!choices.isArray() || choices.isEmpty()) {
-            return;
+        if (responseModel == null && e.model != null) {
+            responseModel = e.model.length() > 256 ? e.model.substring(0, 256) : e.model;
         }
-        readSpanFields(root);
+        for (String f : e.finishReasons) {
+            addFinishReason(f);
+        }
         if (firstChunkNanos < 0) {
             firstChunkNanos = nanos;
         } else {
@@ -152,10 +187,14 @@ final class StreamMeter {
         }
         lastChunkNanos = nanos;
         tokenChunks++;
-        JsonNode c0 = choices.get(0);
-        String text = c0.has("delta") ? c0.path("delta").path("content").asText("") : c0.path("text").asText("");
-        if (!text.isEmpty()) {
+        if (e.firstHasText) {
             contentChunks++;
+        }
+    }
+
+    private void addFinishReason(String f) {
+        if (finishReasons.size() < 8 && !finishReasons.contains(f)) {
+            finishReasons.add(f.length() > 64 ? f.substring(0, 64) : f);
         }
     }
 
@@ -166,8 +205,8 @@ final class StreamMeter {
         }
         for (JsonNode c : root.path("choices")) {
             JsonNode f = c.path("finish_reason");
-            if (f.isTextual() && finishReasons.size() < 8 && !finishReasons.contains(f.asText())) {
-                finishReasons.add(f.asText().length() > 64 ? f.asText().substring(0, 64) : f.asText());
+            if (f.isTextual()) {
+                addFinishReason(f.asText());
             }
         }
     }
