@@ -13,7 +13,7 @@ class CountersFileTest {
     @Test
     void defaultSelectionIsDcgmExportersDefaultCountersCsv() throws Exception {
         var defaults = CountersFile.defaults();
-        var reference = CountersFile.load(Path.of("../shared/refdata/dcgm-exporter/default-counters.csv"));
+        var reference = CountersFile.load(Path.of("src/test/resources/reference/dcgm-exporter/default-counters.csv"));
         assertThat(defaults.entries()).isEqualTo(reference.entries());
         assertThat(defaults.entries()).extracting(e -> e.field().name()).contains(
                 "DCGM_FI_DEV_SM_CLOCK", "DCGM_FI_DEV_GPU_TEMP", "DCGM_FI_DEV_POWER_USAGE", "DCGM_FI_DEV_FB_USED",
@@ -24,7 +24,7 @@ class CountersFileTest {
     @Test
     void everyFieldOfBothReferenceCsvsIsInTheCatalog() throws IOException {
         for (String file : new String[] {"default-counters.csv", "dcp-metrics-included.csv"}) {
-            for (String line : Files.readAllLines(Path.of("../shared/refdata/dcgm-exporter/" + file))) {
+            for (String line : Files.readAllLines(Path.of("src/test/resources/reference/dcgm-exporter/" + file))) {
                 String l = line.replaceFirst("^#\\s*", "").trim();
                 if (l.startsWith("DCGM_")) {
                     String name = l.split(",")[0].trim();

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  */
 class FieldsDocTest {
     static final Path DOC = Path.of("docs/FIELDS.md");
-    static final Path REF = Path.of("../shared/refdata/dcgm-exporter");
+    static final Path REF = Path.of("src/test/resources/reference/dcgm-exporter");
 
     /** Field name → "on"/"off" (commented out) in a CSV, in file order. */
     static Map<String, String> csv(String file) throws IOException {
