@@ -50,6 +50,6 @@ done
 
 for n in $streams; do
   echo "== $n streams, $seconds s, max_tokens $max_tokens" | tee -a "$out/summary.txt"
-  (pin "${CLIENT_CPUS:-}" java -cp "$cp" io.aiwatch.inference.proxy.ProxyOverheadBench overhead $sim_port $proxy_port "$n" "$seconds" "$max_tokens") \
+  (pin "${CLIENT_CPUS:-}" java -cp "$cp" io.aiwatch.tool.proxy.ProxyOverheadBench overhead $sim_port $proxy_port "$n" "$seconds" "$max_tokens") \
     | tee "$out/streams-$n.txt" | grep -E "requests|TTFT|PATH|IN  |OUT |ITL" | tee -a "$out/summary.txt"
 done

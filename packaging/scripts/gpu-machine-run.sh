@@ -11,7 +11,7 @@ mkdir -p "$OUT"
 tar xzf "$D/jre.tgz" -C /tmp && export PATH=/tmp/jre/bin:$PATH
 { date -u +%FT%TZ; uname -a; nvidia-smi; nvidia-smi --query-gpu=name,driver_version,vbios_version,pstate,temperature.gpu,power.draw,power.limit --format=csv; java -version 2>&1; } > "$OUT/machine.txt" 2>&1
 
-java -cp "$D/aiwatch.jar" io.aiwatch.gpu.nvml.NvmlProbe --check --out "$OUT/fields.tsv" > /dev/null 2> "$OUT/probe.txt"
+java -cp "$D/aiwatch.jar" io.aiwatch.source.gpu.nvml.NvmlProbe --check --out "$OUT/fields.tsv" > /dev/null 2> "$OUT/probe.txt"
 echo "probe exit $?" >> "$OUT/probe.txt"
 
 java -jar "$D/junit.jar" execute --class-path "$D/aiwatch.jar:$D/tests.jar:$D/assertj.jar" \

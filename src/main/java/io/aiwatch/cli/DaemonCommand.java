@@ -81,7 +81,7 @@ public final class DaemonCommand implements Callable<Integer> {
                 gpu = gpu.withHostnameLabel("none");
             }
             if (simulateVllmPort != null) {
-                var sim = cfg.simulator() != null ? cfg.simulator() : io.aiwatch.inference.sim.SimulatorConfig.defaults();
+                var sim = cfg.simulator() != null ? cfg.simulator() : io.aiwatch.tool.vllmsim.SimulatorConfig.defaults();
                 cfg = cfg.withSimulator(sim.withListen("127.0.0.1", simulateVllmPort));
             }
             if (webConfigFile != null) {

@@ -1,17 +1,17 @@
 package io.aiwatch.cli;
 
-import io.aiwatch.export.otlp.GenAiSpans;
-import io.aiwatch.loadgen.ClientConfig;
-import io.aiwatch.loadgen.LoadgenException;
-import io.aiwatch.loadgen.LoadgenSession;
-import io.aiwatch.loadgen.Merge;
-import io.aiwatch.loadgen.OutputConfig;
-import io.aiwatch.loadgen.ResultFiles;
-import io.aiwatch.loadgen.RunSpec;
-import io.aiwatch.loadgen.StatsOptions;
-import io.aiwatch.loadgen.Sweep;
-import io.aiwatch.loadgen.SweepConfig;
-import io.aiwatch.loadgen.WorkloadSpec;
+import io.aiwatch.reader.otlp.GenAiSpans;
+import io.aiwatch.tool.loadgen.ClientConfig;
+import io.aiwatch.tool.loadgen.LoadgenException;
+import io.aiwatch.tool.loadgen.LoadgenSession;
+import io.aiwatch.tool.loadgen.Merge;
+import io.aiwatch.tool.loadgen.OutputConfig;
+import io.aiwatch.tool.loadgen.ResultFiles;
+import io.aiwatch.tool.loadgen.RunSpec;
+import io.aiwatch.tool.loadgen.StatsOptions;
+import io.aiwatch.tool.loadgen.Sweep;
+import io.aiwatch.tool.loadgen.SweepConfig;
+import io.aiwatch.tool.loadgen.WorkloadSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -138,7 +138,7 @@ public final class LoadgenCommand implements Callable<Integer> {
     }
 
     LoadgenSession build() {
-        io.aiwatch.loadgen.TimingPriority.configure(timingNice);
+        io.aiwatch.tool.loadgen.TimingPriority.configure(timingNice);
         require(workerCount >= 1 && workerIndex >= 0 && workerIndex < workerCount,
                 "--worker-index must be in [0, --worker-count), got " + workerIndex + " of " + workerCount);
         require(numPrompts >= 1, "--num-prompts must be >= 1, got " + numPrompts);

@@ -1,7 +1,7 @@
 package io.aiwatch.cli;
 
-import io.aiwatch.export.otlp.GenAiSpans;
-import io.aiwatch.export.otlp.OtlpConfig;
+import io.aiwatch.reader.otlp.GenAiSpans;
+import io.aiwatch.reader.otlp.OtlpConfig;
 import java.util.Map;
 import picocli.CommandLine.Option;
 

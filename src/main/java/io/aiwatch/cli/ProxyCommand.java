@@ -1,8 +1,8 @@
 package io.aiwatch.cli;
 
-import io.aiwatch.export.otlp.GenAiSpans;
-import io.aiwatch.inference.proxy.MeasuringProxy;
-import io.aiwatch.inference.proxy.ProxyConfig;
+import io.aiwatch.reader.otlp.GenAiSpans;
+import io.aiwatch.tool.proxy.MeasuringProxy;
+import io.aiwatch.tool.proxy.ProxyConfig;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;

@@ -1,7 +1,7 @@
 package io.aiwatch.cli;
 
-import io.aiwatch.inference.sim.SimulatorConfig;
-import io.aiwatch.inference.sim.VllmSimulator;
+import io.aiwatch.tool.vllmsim.SimulatorConfig;
+import io.aiwatch.tool.vllmsim.VllmSimulator;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;

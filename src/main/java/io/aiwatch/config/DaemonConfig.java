@@ -1,12 +1,12 @@
 package io.aiwatch.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.aiwatch.alert.AlertingConfig;
-import io.aiwatch.inference.InferenceConfig;
-import io.aiwatch.storage.StorageConfig;
-import io.aiwatch.inference.sim.SimulatorConfig;
-import io.aiwatch.inference.proxy.ProxyConfig;
-import io.aiwatch.export.otlp.OtlpConfig;
+import io.aiwatch.reader.alert.AlertingConfig;
+import io.aiwatch.source.inference.InferenceConfig;
+import io.aiwatch.source.storage.StorageConfig;
+import io.aiwatch.tool.vllmsim.SimulatorConfig;
+import io.aiwatch.tool.proxy.ProxyConfig;
+import io.aiwatch.reader.otlp.OtlpConfig;
 
 /**
  * The root of the daemon's YAML configuration. Every section is optional; flags override it.

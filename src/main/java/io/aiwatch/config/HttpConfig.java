@@ -1,7 +1,7 @@
 package io.aiwatch.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.aiwatch.http.security.HardeningConfig;
+import io.aiwatch.reader.http.security.HardeningConfig;
 
 /**
  * The {@code http:} section.

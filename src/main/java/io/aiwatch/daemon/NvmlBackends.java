@@ -1,8 +1,8 @@
 package io.aiwatch.daemon;
 
-import io.aiwatch.gpu.GpuBackend;
-import io.aiwatch.gpu.nvml.NvmlLoader;
-import io.aiwatch.gpu.nvml.NvmlUnavailableException;
+import io.aiwatch.source.gpu.GpuBackend;
+import io.aiwatch.source.gpu.nvml.NvmlLoader;
+import io.aiwatch.source.gpu.nvml.NvmlUnavailableException;
 import java.nio.file.Path;
 import java.util.Optional;
 

@@ -1,12 +1,12 @@
 package io.aiwatch.bench;
 
-import io.aiwatch.gpu.CountersFile;
-import io.aiwatch.gpu.DcgmField;
-import io.aiwatch.gpu.GpuCollector;
-import io.aiwatch.gpu.GpuHealth;
-import io.aiwatch.gpu.ProcessIdentity;
-import io.aiwatch.gpu.nvml.NvmlBackend;
-import io.aiwatch.gpu.nvml.NvmlLoader;
+import io.aiwatch.source.gpu.CountersFile;
+import io.aiwatch.source.gpu.DcgmField;
+import io.aiwatch.source.gpu.GpuCollector;
+import io.aiwatch.source.gpu.GpuHealth;
+import io.aiwatch.source.gpu.ProcessIdentity;
+import io.aiwatch.source.gpu.nvml.NvmlBackend;
+import io.aiwatch.source.gpu.nvml.NvmlLoader;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;

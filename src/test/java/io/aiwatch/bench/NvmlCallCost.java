@@ -1,10 +1,10 @@
 package io.aiwatch.bench;
 
-import io.aiwatch.gpu.DcgmField;
-import io.aiwatch.gpu.GpuBackend;
-import io.aiwatch.gpu.GpuCallException;
-import io.aiwatch.gpu.nvml.NvmlBackend;
-import io.aiwatch.gpu.nvml.NvmlLoader;
+import io.aiwatch.source.gpu.DcgmField;
+import io.aiwatch.source.gpu.GpuBackend;
+import io.aiwatch.source.gpu.GpuCallException;
+import io.aiwatch.source.gpu.nvml.NvmlBackend;
+import io.aiwatch.source.gpu.nvml.NvmlLoader;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;

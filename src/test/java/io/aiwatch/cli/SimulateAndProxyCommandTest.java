@@ -3,8 +3,8 @@ package io.aiwatch.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.aiwatch.inference.proxy.ProxyConfig;
-import io.aiwatch.inference.sim.SimulatorConfig;
+import io.aiwatch.tool.proxy.ProxyConfig;
+import io.aiwatch.tool.vllmsim.SimulatorConfig;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 

@@ -3,7 +3,7 @@ package io.aiwatch.collect;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import io.aiwatch.export.prometheus.ExpositionRenderer;
+import io.aiwatch.reader.exposition.ExpositionRenderer;
 import io.aiwatch.testing.ManualClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

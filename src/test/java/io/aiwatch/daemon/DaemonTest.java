@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aiwatch.config.DaemonConfig;
 import io.aiwatch.config.GpuConfig;
-import io.aiwatch.gpu.sim.SimulatedGpuBackend;
+import io.aiwatch.source.gpu.sim.SimulatedGpuBackend;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -1,0 +1,121 @@
+package io.aiwatch.reader.exposition;
+
+import io.aiwatch.collect.CollectorState;
+import io.aiwatch.collect.MetricFamily;
+import io.aiwatch.collect.Snapshot;
+import io.aiwatch.collect.SnapshotStore;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import io.aiwatch.reader.exposition.ContentNegotiation.Format;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Renders the store as text exposition. Each snapshot is rendered once and its bytes cached
+ * until the collector publishes the next one, so a scrape costs a few array copies plus the
+ * small self-metrics block: scrape latency does not grow with the number of concurrent
+ * scrapers or depend on any collector.
+ */
+public final class ExpositionRenderer {
+    private final SnapshotStore store;
+    private final Supplier<List<MetricFamily>> extraFamilies;
+    private final Function<Format, byte[]> trailingText;
+    private final Map<String, Rendered> cache = new ConcurrentHashMap<>();
+    private static final byte[] EOF = "# EOF\n".getBytes(StandardCharsets.UTF_8);
+
+    private record Rendered(Snapshot snapshot, byte[] bytes) {
+    }
+
+    /**
+     * @param extraFamilies families computed at scrape time besides the store's (process and
+     *                      exporter self-metrics); must be cheap
+     * @param trailingText  ready-made exposition in the given format appended at the end (JVM
+     *                      metrics), without an OpenMetrics {@code # EOF}
+     */
+    public ExpositionRenderer(SnapshotStore store, Supplier<List<MetricFamily>> extraFamilies,
+                              Function<Format, byte[]> trailingText) {
+        this.store = store;
+        this.extraFamilies = extraFamilies;
+        this.trailingText = trailingText;
+    }
+
+    /** The whole exposition in text format 0.0.4, UTF-8. */
+    public byte[] render() {
+        return render(Format.TEXT_0_0_4);
+    }
+
+    /** The whole exposition in {@code format}, UTF-8. */
+    public byte[] render(Format format) {
+        List<byte[]> parts = renderParts(format);
+        int size = 0;
+        for (byte[] p : parts) {
+            size += p.length;
+        }
+        byte[] all = new byte[size];
+        int at = 0;
+        for (byte[] p : parts) {
+            System.arraycopy(p, 0, all, at, p.length);
+            at += p.length;
+        }
+        return all;
+    }
+
+    /**
+     * The exposition as a list of byte arrays to be written in order. All but the small
+     * self-metrics part are shared cached arrays (never modify them): a scrape writes them
+     * straight to the socket without concatenating, so it allocates a few kilobytes, not the
+     * whole body twice.
+     */
+    public List<byte[]> renderParts(Format format) {
+        Instant now = store.now();
+        List<CollectorState> states = store.states();
+        List<byte[]> parts = new ArrayList<>(states.size() + 3);
+        for (CollectorState s : states) {
+            // A stale snapshot is not served as if it were current: its collector shows
+            // aiwatch_collector_up 0 and its age instead.
+            if (s.last() != null && s.isFresh(now)) {
+                parts.add(renderedBytes(s.name(), s.last().snapshot(), format));
+            }
+        }
+        StringBuilder tail = new StringBuilder(4096);
+        for (MetricFamily f : CollectorSelfMetrics.families(states, now)) {
+            write(tail, f, format);
+        }
+        for (MetricFamily f : extraFamilies.get()) {
+            write(tail, f, format);
+        }
+        parts.add(tail.toString().getBytes(StandardCharsets.UTF_8));
+        parts.add(trailingText.apply(format));
+        if (format == Format.OPENMETRICS_1_0_0) {
+            parts.add(EOF);
+        }
+        return parts;
+    }
+
+    private static void write(StringBuilder out, MetricFamily f, Format format) {
+        if (format == Format.OPENMETRICS_1_0_0) {
+            OpenMetricsFormat.write(out, f);
+        } else {
+            TextFormat.write(out, f);
+        }
+    }
+
+    private byte[] renderedBytes(String collector, Snapshot snapshot, Format format) {
+        String key = collector + "/" + format;
+        Rendered r = cache.get(key);
+        if (r != null && r.snapshot() == snapshot) {
+            return r.bytes();
+        }
+        StringBuilder sb = new StringBuilder(8192);
+        for (MetricFamily f : snapshot.families()) {
+            write(sb, f, format);
+        }
+        byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
+        cache.put(key, new Rendered(snapshot, bytes));
+        return bytes;
+    }
+}

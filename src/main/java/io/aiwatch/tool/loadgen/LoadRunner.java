@@ -1,0 +1,271 @@
+package io.aiwatch.tool.loadgen;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Runs one schedule against the server. A single pacer thread walks the precomputed schedule,
+ * waits for each due time with {@link Pacer} (park, then spin), takes a concurrency slot if capped,
+ * records the send time and hands the request to the async client. Lateness is never hidden: the
+ * record keeps due and send times, and the next request is still due at its own time.
+ * Later turns of a session are due at the previous answer's end plus think time.
+ */
+public final class LoadRunner {
+    private final OpenAiClient client;
+    private final List<Conversation> workload;
+    private final byte[][] firstBodies;
+    private final LiveMetrics live;
+    private final ConcurrentLinkedQueue<RequestRecord> records = new ConcurrentLinkedQueue<>();
+    private final Set<ResponseTracker> inFlight = ConcurrentHashMap.newKeySet();
+    private final AtomicLong outstanding = new AtomicLong();
+    private final Object idle = new Object();
+    private volatile boolean stopped;
+    private volatile Thread pacerThread;
+    private Semaphore slots;
+    private long t0;
+    private volatile TimingPriority.Outcome pacerPriority = new TimingPriority.Outcome(0, "not run yet");
+
+    /** Bodies of every item's first turn are built here, before any timing starts. */
+    public LoadRunner(OpenAiClient client, List<Conversation> workload, LiveMetrics live) {
+        if (workload.isEmpty()) {
+            throw new LoadgenException("the workload has no prompts");
+        }
+        this.client = client;
+        this.workload = List.copyOf(workload);
+        this.live = live;
+        this.firstBodies = new byte[workload.size()][];
+        for (int i = 0; i < workload.size(); i++) {
+            Conversation.Turn t = workload.get(i).turns().get(0);
+            firstBodies[i] = client.body(List.of(), t.text(), t.maxTokens());
+        }
+    }
+
+    /** The nice value the pacer ran at in the last {@link #run}, and why not the one asked for. */
+    TimingPriority.Outcome pacerPriority() {
+        return pacerPriority;
+    }
+
+    /** Stops the run from another thread (Ctrl-C): no more sends; in-flight requests end as cancelled. */
+    public void stop() {
+        stopped = true;
+        Thread p = pacerThread;
+        if (p != null) {
+            p.interrupt();
+        }
+        for (ResponseTracker t : inFlight) {
+            t.fail(Outcome.CANCELLED, "run interrupted");
+        }
+    }
+
+    /** Runs the schedule (this worker's share) and waits for every request to end. */
+    public RunResult run(RunSpec spec, ArrivalSchedule schedule) throws InterruptedException {
+        stopped = false;
+        records.clear();
+        live.setTargetRate(spec.requestRate() / spec.workerCount());
+        warmUp(spec);
+        slots = spec.maxConcurrency() > 0 ? new Semaphore(spec.maxConcurrency()) : null;
+        long waitMs = spec.startAtEpochMs() > 0 ? spec.startAtEpochMs() - System.currentTimeMillis() : 0;
+        if (waitMs > 0) {
+            Pacer.waitUntil(System.nanoTime() + waitMs * 1_000_000);
+        }
+        long startEpoch = System.currentTimeMillis();
+        t0 = System.nanoTime();
+        ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(() -> {
+                TimingPriority.raiseCurrentThread(); // later turns are paced from here
+                r.run();
+            }, "loadgen-timers");
+            t.setDaemon(true);
+            return t;
+        });
+        long timeoutNanos = spec.requestTimeout().toNanos();
+        timers.scheduleAtFixedRate(() -> expire(timeoutNanos), 50, 50, TimeUnit.MILLISECONDS);
+        pacerThread = Thread.currentThread();
+        pacerPriority = TimingPriority.raiseCurrentThread();
+        try {
+            pace(spec, schedule, timers);
+            awaitIdle(timeoutNanos + 2_000_000_000L);
+        } finally {
+            pacerThread = null;
+            if (pacerPriority.raised()) {
+                TimingPriority.resetCurrentThread();
+            }
+            Thread.interrupted();
+            timers.shutdownNow();
+        }
+        long end = System.nanoTime() - t0;
+        long warmupNanos = (long) (spec.warmupSeconds() * 1e9);
+        List<RequestRecord> measured = new ArrayList<>();
+        int excluded = 0;
+        for (RequestRecord r : records) {
+            if (r.dueNanos() < warmupNanos) {
+                excluded++;
+            } else {
+                measured.add(r);
+            }
+        }
+        measured.sort((a, b) -> Long.compare(a.sendNanos(), b.sendNanos()));
+        long window = Math.max(1, end - Math.min(warmupNanos, end));
+        return new RunResult(measured, spec.requestRate(), spec, startEpoch + warmupNanos / 1_000_000, window,
+                excluded, stopped);
+    }
+
+    /** vllm's --num-warmups: copies of the first prompt, sent together and awaited, never measured. */
+    private void warmUp(RunSpec spec) throws InterruptedException {
+        if (spec.numWarmups() <= 0) {
+            return;
+        }
+        java.util.concurrent.CountDownLatch latch = new java.util.concurrent.CountDownLatch(spec.numWarmups());
+        Conversation.Turn first = workload.get(0).turns().get(0);
+        for (int i = 0; i < spec.numWarmups(); i++) {
+            client.send(-1, 0, firstBodies[0], first.promptTokens(), false, (t, r) -> latch.countDown());
+        }
+        if (!latch.await(spec.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new LoadgenException("warm-up requests did not finish within --request-timeout");
+        }
+    }
+
+    private void pace(RunSpec spec, ArrivalSchedule schedule, ScheduledExecutorService timers) {
+        boolean open = spec.openLoop();
+        long deadline = spec.durationSeconds() > 0 ? t0 + (long) (spec.durationSeconds() * 1e9) : Long.MAX_VALUE;
+        int n = open || spec.durationSeconds() <= 0 ? schedule.size() : Integer.MAX_VALUE;
+        for (int k = 0; k < n && !stopped; k++) {
+            int position;
+            long due;
+            if (open) {
+                position = schedule.positions()[k];
+                due = t0 + schedule.dueNanos()[k];
+                Pacer.waitUntil(due);
+            } else {
+                position = k < schedule.size() ? schedule.positions()[k] : k * spec.workerCount() + spec.workerIndex();
+                due = -1;
+            }
+            if (System.nanoTime() >= deadline && !open) {
+                break;
+            }
+            if (slots != null) {
+                try {
+                    slots.acquire();
+                } catch (InterruptedException e) {
+                    break;
+                }
+            }
+            if (stopped) {
+                releaseSlot();
+                break;
+            }
+            Conversation conv = workload.get(position % workload.size());
+            Conversation.Turn turn = conv.turns().get(0);
+            dispatch(position, due, firstBodies[position % workload.size()], turn.promptTokens(), conv, 0, List.of(), timers,
+                    spec);
+        }
+    }
+
+    private void dispatch(int position, long due, byte[] body, int promptTokens, Conversation conv, int turnIndex,
+                          List<String[]> history, ScheduledExecutorService timers, RunSpec spec) {
+        boolean more = turnIndex + 1 < conv.turns().size();
+        outstanding.incrementAndGet();
+        long now = System.nanoTime();
+        long effectiveDue = due < 0 ? now : due;
+        live.onSend(now - effectiveDue, due >= 0 && spec.openLoop());
+        ResponseTracker tracker = client.send(position, effectiveDue - t0, body, promptTokens, more, (tr, rec) -> {
+            inFlight.remove(tr);
+            RequestRecord rel = relative(rec);
+            records.add(rel);
+            live.onDone(rel, tr.traced() == null ? null : tr.traced().ids().traceId());
+            if (more && rel.ok() && !stopped) {
+                scheduleNextTurn(position, conv, turnIndex + 1, history, tr, timers, spec);
+            } else {
+                releaseSlot();
+            }
+            if (outstanding.decrementAndGet() == 0) {
+                synchronized (idle) {
+                    idle.notifyAll();
+                }
+            }
+        });
+        inFlight.add(tracker);
+        if (tracker.isFinished()) {
+            inFlight.remove(tracker);
+        }
+    }
+
+    private void scheduleNextTurn(int position, Conversation conv, int next, List<String[]> history,
+                                  ResponseTracker previous, ScheduledExecutorService timers, RunSpec spec) {
+        List<String[]> h = new ArrayList<>(history);
+        h.add(new String[] {conv.turns().get(next - 1).text(), previous.text()});
+        Conversation.Turn turn = conv.turns().get(next);
+        byte[] body = client.body(h, turn.text(), turn.maxTokens());
+        long delay = spec.thinkTime().toNanos();
+        long due = System.nanoTime() + delay;
+        outstanding.incrementAndGet();
+        timers.schedule(() -> {
+            try {
+                if (!stopped) {
+                    Pacer.waitUntil(due);
+                    dispatch(position, due, body, turn.promptTokens(), conv, next, h, timers, spec);
+                } else {
+                    releaseSlot();
+                }
+            } finally {
+                if (outstanding.decrementAndGet() == 0) {
+                    synchronized (idle) {
+                        idle.notifyAll();
+                    }
+                }
+            }
+        }, Math.max(0, delay - Pacer.SPIN_NANOS), TimeUnit.NANOSECONDS);
+    }
+
+    private void releaseSlot() {
+        if (slots != null) {
+            slots.release();
+        }
+    }
+
+    /** Relative to t0, as a record for results. */
+    private RequestRecord relative(RequestRecord r) {
+        return new RequestRecord(r.position(), r.dueNanos(), r.sendNanos() - t0,
+                r.firstTokenNanos() < 0 ? -1 : r.firstTokenNanos() - t0,
+                r.lastTokenNanos() < 0 ? -1 : r.lastTokenNanos() - t0, r.promptTokens(), r.outputTokens(),
+                r.usageReported(), r.itlNanos(), r.streamed(), r.outcome(), r.error());
+    }
+
+    private void expire(long timeoutNanos) {
+        long now = System.nanoTime();
+        for (ResponseTracker t : inFlight) {
+            if (now - t.sendNanosAbsolute() > timeoutNanos) {
+                t.fail(Outcome.TIMEOUT, "no complete response within " + timeoutNanos / 1_000_000 + " ms");
+            }
+        }
+    }
+
+    private void awaitIdle(long maxNanos) {
+        long until = System.nanoTime() + maxNanos;
+        synchronized (idle) {
+            while (outstanding.get() > 0) {
+                long left = until - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                try {
+                    idle.wait(Math.max(1, Math.min(200, left / 1_000_000)));
+                } catch (InterruptedException e) {
+                    // stop(): cancel what is left and collect it below
+                    for (ResponseTracker t : inFlight) {
+                        t.fail(Outcome.CANCELLED, "run interrupted");
+                    }
+                    until = Math.min(until, System.nanoTime() + 2_000_000_000L);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.aiwatch.tool.vllmsim;
+
+/**
+ * The simulator's deterministic tokenizer and text generator, so that token counts are exact and
+ * reproducible without a model vocabulary.
+ *
+ * <p>A token is any leading whitespace followed by one run of letters, one run of digits, or one
+ * other character; whitespace at the end of the text is one more token. Generated text is a
+ * sequence of {@code " word"} tokens, each one token under the same rule, so re-tokenizing a
+ * completion gives back {@code completion_tokens}.
+ */
+public final class SimTokenizer {
+    private static final String[] WORDS = {
+        "the", "of", "and", "to", "in", "is", "that", "for", "it", "as", "was", "with", "be", "by", "on",
+        "not", "he", "this", "are", "or", "his", "from", "at", "which", "but", "have", "an", "had", "they",
+        "you", "were", "their", "one", "all", "we", "can", "her", "has", "there", "been", "if", "more",
+        "when", "will", "would", "who", "so", "no", "model", "token", "batch", "cache", "light", "river",
+        "stone", "garden", "window", "paper", "signal", "engine", "cloud", "north", "quiet", "green",
+    };
+
+    private SimTokenizer() {
+    }
+
+    /** Number of tokens in {@code text} under the rule above. */
+    public static int count(String text) {
+        int n = 0;
+        int i = 0;
+        int len = text.length();
+        while (i < len) {
+            while (i < len && Character.isWhitespace(text.charAt(i))) {
+                i++;
+            }
+            if (i == len) {
+                n++; // trailing whitespace
+                break;
+            }
+            char c = text.charAt(i);
+            if (Character.isLetter(c)) {
+                while (i < len && Character.isLetter(text.charAt(i))) {
+                    i++;
+                }
+            } else if (Character.isDigit(c)) {
+                while (i < len && Character.isDigit(text.charAt(i))) {
+                    i++;
+                }
+            } else {
+                i += Character.charCount(text.codePointAt(i));
+            }
+            n++;
+        }
+        return n;
+    }
+
+    /** Text of output token {@code index} of a request whose text seed is {@code seed}. */
+    public static String token(long seed, int index) {
+        long h = mix(seed + 0x9E3779B97F4A7C15L * (index + 1));
+        return " " + WORDS[(int) Long.remainderUnsigned(h, WORDS.length)];
+    }
+
+    /** A well-spread 64-bit hash (SplitMix64 finaliser). */
+    public static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+}

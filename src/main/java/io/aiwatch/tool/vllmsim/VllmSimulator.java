@@ -1,0 +1,110 @@
+package io.aiwatch.tool.vllmsim;
+
+import io.aiwatch.collect.MetricFamily;
+import io.aiwatch.reader.exposition.TextFormat;
+import io.javalin.Javalin;
+import java.util.List;
+import java.util.function.DoubleSupplier;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * A vLLM-compatible simulated inference server: OpenAI completions and chat (streaming or not),
+ * {@code /v1/models}, {@code /health} and vLLM's {@code /metrics}, with latencies from a
+ * continuous-batching engine model ({@link Engine}) instead of a GPU.
+ *
+ * <p>{@code VllmSimulator.start(config)} returns a running server; its {@link #utilization()} (also
+ * the {@link DoubleSupplier}) is the load signal for simulated GPUs.
+ */
+public final class VllmSimulator implements AutoCloseable, DoubleSupplier {
+    private final SimulatorConfig config;
+    private final EngineMetrics metrics;
+    private final EngineLoop loop;
+    private final Javalin app;
+    private volatile boolean closed;
+
+    private VllmSimulator(SimulatorConfig config) {
+        this.config = config;
+        this.metrics = new EngineMetrics(config, System.currentTimeMillis() / 1000.0);
+        this.loop = new EngineLoop(new Engine(config, metrics), config.speed());
+        CompletionHandler completions = new CompletionHandler(config, loop, () -> closed);
+        long created = System.currentTimeMillis() / 1000;
+        String models = OpenAiJson.models(config.model(), created, config.maxModelLen());
+        this.app = Javalin.create(cfg -> {
+            cfg.showJavalinBanner = false;
+            cfg.startupWatcherEnabled = false;
+            cfg.http.disableCompression();
+            QueuedThreadPool pool = new QueuedThreadPool(config.httpThreads(), 16, 60_000);
+            pool.setName("vllm-sim-http");
+            cfg.jetty.threadPool = pool;
+            cfg.jetty.addConnector((server, http) -> {
+                ServerConnector c = new ServerConnector(server, 1, 1, new org.eclipse.jetty.server.HttpConnectionFactory(http));
+                c.setHost(config.host());
+                c.setPort(config.port());
+                c.setAcceptQueueSize(4096);
+                c.setIdleTimeout(300_000);
+                return c;
+            });
+        });
+        app.post("/v1/completions", ctx -> completions.handle(ctx, false));
+        app.post("/v1/chat/completions", ctx -> completions.handle(ctx, true));
+        app.get("/v1/models", ctx -> ctx.contentType("application/json").result(models));
+        app.get("/health", ctx -> ctx.status(200));
+        app.get("/metrics", ctx -> {
+            StringBuilder sb = new StringBuilder(64 * 1024);
+            for (MetricFamily f : metrics.families()) {
+                TextFormat.write(sb, f);
+            }
+            ctx.contentType(TextFormat.CONTENT_TYPE).result(sb.toString());
+        });
+    }
+
+    /** Starts the engine thread and the HTTP server; the port is bound when this returns. */
+    public static VllmSimulator start(SimulatorConfig config) {
+        VllmSimulator s = new VllmSimulator(config);
+        s.loop.start();
+        try {
+            s.app.start();
+        } catch (RuntimeException e) {
+            s.loop.close();
+            throw e;
+        }
+        return s;
+    }
+
+    /** The bound port. */
+    public int port() {
+        return app.port();
+    }
+
+    public SimulatorConfig config() {
+        return config;
+    }
+
+    /** Simulated GPU utilisation 0..1: the engine's busy fraction over the last wall-clock second. */
+    public double utilization() {
+        return loop.getAsDouble();
+    }
+
+    @Override
+    public double getAsDouble() {
+        return utilization();
+    }
+
+    /** The vLLM metric families as {@code /metrics} serves them (for in-process use by the daemon). */
+    public List<MetricFamily> families() {
+        return metrics.families();
+    }
+
+    /** Live engine statistics (finished requests, preemptions), for tests and reports. */
+    public EngineMetrics metrics() {
+        return metrics;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        app.stop();
+        loop.close();
+    }
+}
