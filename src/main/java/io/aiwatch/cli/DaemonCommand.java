@@ -17,40 +17,72 @@ import picocli.CommandLine.Option;
  * spellings ({@code -f/--collectors}, {@code -a/--address}, {@code -c/--collect-interval} in ms,
  * {@code -n/--no-hostname}) are accepted so a drop-in replacement needs no new arguments.
  */
-@Command(name = "daemon", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "daemon",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = "Collect GPU (and other) metrics and serve them for Prometheus on :9400.")
 public final class DaemonCommand implements Callable<Integer> {
 
-    @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file (see docs/CONFIGURATION.md).")
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description = "YAML configuration file (see docs/CONFIGURATION.md).")
     Path config;
 
-    @Option(names = {"--listen", "-a", "--address"}, paramLabel = "HOST:PORT", description = "Where to serve (default :9400).")
+    @Option(
+            names = {"--listen", "-a", "--address"},
+            paramLabel = "HOST:PORT",
+            description = "Where to serve (default :9400).")
     String listen;
 
-    @Option(names = {"-f", "--collectors"}, paramLabel = "CSV", description = "dcgm-exporter counters CSV choosing the GPU fields (default: default-counters.csv).")
+    @Option(
+            names = {"-f", "--collectors"},
+            paramLabel = "CSV",
+            description = "dcgm-exporter counters CSV choosing the GPU fields (default: default-counters.csv).")
     String collectorsFile;
 
-    @Option(names = {"-c", "--collect-interval"}, paramLabel = "MS", description = "GPU sampling interval in milliseconds (default 1000).")
+    @Option(
+            names = {"-c", "--collect-interval"},
+            paramLabel = "MS",
+            description = "GPU sampling interval in milliseconds (default 1000).")
     Long collectIntervalMillis;
 
-    @Option(names = "--simulate-gpus", paramLabel = "N", description = "Simulate N H100 GPUs instead of reading NVML (demo, tests).")
+    @Option(
+            names = "--simulate-gpus",
+            paramLabel = "N",
+            description = "Simulate N H100 GPUs instead of reading NVML (demo, tests).")
     Integer simulateGpus;
 
-    @Option(names = "--simulate-vllm", paramLabel = "PORT",
-            description = "Also run a vLLM-compatible simulator on PORT; the daemon scrapes it and its load drives the simulated GPUs.")
+    @Option(
+            names = "--simulate-vllm",
+            paramLabel = "PORT",
+            description =
+                    "Also run a vLLM-compatible simulator on PORT; the daemon scrapes it and its load drives the simulated GPUs.")
     Integer simulateVllmPort;
 
-    @Option(names = "--nvml-library", paramLabel = "PATH", description = "Path of libnvidia-ml.so.1 when it is not on the loader path.")
+    @Option(
+            names = "--nvml-library",
+            paramLabel = "PATH",
+            description = "Path of libnvidia-ml.so.1 when it is not on the loader path.")
     String nvmlLibrary;
 
-    @Option(names = "--hostname-label", paramLabel = "NAME", description = "Host label name: Hostname (dcgm-exporter <= 4.8.2, default) or hostname (newer).")
+    @Option(
+            names = "--hostname-label",
+            paramLabel = "NAME",
+            description = "Host label name: Hostname (dcgm-exporter <= 4.8.2, default) or hostname (newer).")
     String hostnameLabel;
 
-    @Option(names = {"-n", "--no-hostname"}, description = "Omit the host label, as dcgm-exporter's -n does.")
+    @Option(
+            names = {"-n", "--no-hostname"},
+            description = "Omit the host label, as dcgm-exporter's -n does.")
     boolean noHostname;
 
-    @Option(names = {"--web.config.file", "--web-config-file"}, paramLabel = "FILE",
-            description = "exporter-toolkit web-config file: TLS, mTLS, basic auth, response headers (docs/SECURITY.md).")
+    @Option(
+            names = {"--web.config.file", "--web-config-file"},
+            paramLabel = "FILE",
+            description =
+                    "exporter-toolkit web-config file: TLS, mTLS, basic auth, response headers (docs/SECURITY.md).")
     String webConfigFile;
 
     /** Builds the effective configuration: file, then flags. */
@@ -81,7 +113,8 @@ public final class DaemonCommand implements Callable<Integer> {
                 gpu = gpu.withHostnameLabel("none");
             }
             if (simulateVllmPort != null) {
-                var sim = cfg.simulator() != null ? cfg.simulator() : io.aiwatch.tool.vllmsim.SimulatorConfig.defaults();
+                var sim =
+                        cfg.simulator() != null ? cfg.simulator() : io.aiwatch.tool.vllmsim.SimulatorConfig.defaults();
                 cfg = cfg.withSimulator(sim.withListen("127.0.0.1", simulateVllmPort));
             }
             if (webConfigFile != null) {
@@ -103,10 +136,13 @@ public final class DaemonCommand implements Callable<Integer> {
             return 2;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            daemon.close();
-            stopped.countDown();
-        }, "shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            daemon.close();
+                            stopped.countDown();
+                        },
+                        "shutdown"));
         stopped.await();
         return 0;
     }

@@ -24,7 +24,9 @@ public final class Main implements Runnable {
 
     /** Runs a command line and returns its exit code; tests call this instead of {@link #main}. */
     public static int run(String... args) {
-        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+        return new CommandLine(new Main())
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .execute(args);
     }
 
     @Override

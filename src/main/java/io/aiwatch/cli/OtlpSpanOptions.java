@@ -13,10 +13,17 @@ import picocli.CommandLine.Option;
  * variables, as for the daemon.
  */
 final class OtlpSpanOptions {
-    @Option(names = "--otlp-endpoint", paramLabel = "URL",
-            description = "Send one GenAI span per request to this OTLP collector (http/protobuf: http://host:4318, /v1/traces is used; grpc: http://host:4317).")
+    @Option(
+            names = "--otlp-endpoint",
+            paramLabel = "URL",
+            description =
+                    "Send one GenAI span per request to this OTLP collector (http/protobuf: http://host:4318, /v1/traces is used; grpc: http://host:4317).")
     String endpoint;
-    @Option(names = "--otlp-protocol", paramLabel = "PROTOCOL", defaultValue = "http/protobuf",
+
+    @Option(
+            names = "--otlp-protocol",
+            paramLabel = "PROTOCOL",
+            defaultValue = "http/protobuf",
             description = "http/protobuf or grpc (default: ${DEFAULT-VALUE}).")
     String protocol;
 

@@ -8,7 +8,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code aiwatch simulate vllm ...}: simulated inference servers for demos, tests and benchmarks. */
-@Command(name = "simulate", mixinStandardHelpOptions = true, description = "Run a simulated inference server.",
+@Command(
+        name = "simulate",
+        mixinStandardHelpOptions = true,
+        description = "Run a simulated inference server.",
         subcommands = {SimulateCommand.Vllm.class})
 public final class SimulateCommand implements Runnable {
     @Override
@@ -17,48 +20,95 @@ public final class SimulateCommand implements Runnable {
     }
 
     /** A vLLM-compatible server with a continuous-batching latency model. */
-    @Command(name = "vllm", mixinStandardHelpOptions = true,
-            description = "OpenAI-compatible server (completions, chat, streaming) with vLLM's /metrics and a batching/KV-cache latency model.")
+    @Command(
+            name = "vllm",
+            mixinStandardHelpOptions = true,
+            description =
+                    "OpenAI-compatible server (completions, chat, streaming) with vLLM's /metrics and a batching/KV-cache latency model.")
     public static final class Vllm implements Callable<Integer> {
         private static final SimulatorConfig D = SimulatorConfig.defaults();
 
         @Option(names = "--host", description = "Listen address (default: ${DEFAULT-VALUE}).")
         String host = D.host();
+
         @Option(names = "--port", description = "Listen port, 0 = any free (default: ${DEFAULT-VALUE}).")
         int port = D.port();
+
         @Option(names = "--model", description = "Served model name (default: ${DEFAULT-VALUE}).")
         String model = D.model();
+
         @Option(names = "--max-num-seqs", description = "Most sequences in one batch (default: ${DEFAULT-VALUE}).")
         int maxNumSeqs = D.maxNumSeqs();
-        @Option(names = "--max-num-batched-tokens", description = "Token budget of one engine step (default: ${DEFAULT-VALUE}).")
+
+        @Option(
+                names = "--max-num-batched-tokens",
+                description = "Token budget of one engine step (default: ${DEFAULT-VALUE}).")
         int maxNumBatchedTokens = D.maxNumBatchedTokens();
+
         @Option(names = "--kv-capacity-tokens", description = "KV-cache size in tokens (default: ${DEFAULT-VALUE}).")
         int kvCapacityTokens = D.kvCapacityTokens();
+
         @Option(names = "--block-size", description = "KV block size in tokens (default: ${DEFAULT-VALUE}).")
         int blockSize = D.blockSize();
+
         @Option(names = "--max-model-len", description = "Longest prompt + output, tokens (default: ${DEFAULT-VALUE}).")
         int maxModelLen = D.maxModelLen();
+
         @Option(names = "--prefill-tokens-per-second", description = "Prefill throughput (default: ${DEFAULT-VALUE}).")
         double prefill = D.prefillTokensPerSecond();
-        @Option(names = "--decode-step-base-ms", description = "Fixed cost of an engine step, ms (default: ${DEFAULT-VALUE}).")
+
+        @Option(
+                names = "--decode-step-base-ms",
+                description = "Fixed cost of an engine step, ms (default: ${DEFAULT-VALUE}).")
         double baseMs = D.decodeStepBaseMs();
-        @Option(names = "--decode-step-per-seq-ms", description = "Step cost per decoding sequence, ms (default: ${DEFAULT-VALUE}).")
+
+        @Option(
+                names = "--decode-step-per-seq-ms",
+                description = "Step cost per decoding sequence, ms (default: ${DEFAULT-VALUE}).")
         double perSeqMs = D.decodeStepPerSeqMs();
-        @Option(names = "--default-min-tokens", description = "Fewest output tokens without max_tokens (default: ${DEFAULT-VALUE}).")
+
+        @Option(
+                names = "--default-min-tokens",
+                description = "Fewest output tokens without max_tokens (default: ${DEFAULT-VALUE}).")
         int minTokens = D.defaultMinTokens();
-        @Option(names = "--default-max-tokens", description = "Most output tokens without max_tokens (default: ${DEFAULT-VALUE}).")
+
+        @Option(
+                names = "--default-max-tokens",
+                description = "Most output tokens without max_tokens (default: ${DEFAULT-VALUE}).")
         int maxTokens = D.defaultMaxTokens();
-        @Option(names = "--speed", description = "Wall-clock speed-up; 100 runs 100x faster than real time (default: ${DEFAULT-VALUE}).")
+
+        @Option(
+                names = "--speed",
+                description = "Wall-clock speed-up; 100 runs 100x faster than real time (default: ${DEFAULT-VALUE}).")
         double speed = D.speed();
+
         @Option(names = "--seed", description = "Seed of output lengths and text (default: ${DEFAULT-VALUE}).")
         long seed = D.seed();
-        @Option(names = "--http-threads", description = "Most HTTP threads, one per open stream (default: ${DEFAULT-VALUE}).")
+
+        @Option(
+                names = "--http-threads",
+                description = "Most HTTP threads, one per open stream (default: ${DEFAULT-VALUE}).")
         int httpThreads = D.httpThreads();
 
         /** The configuration these options describe. */
         SimulatorConfig config() {
-            return new SimulatorConfig(model, host, port, maxNumSeqs, maxNumBatchedTokens, kvCapacityTokens, blockSize, maxModelLen,
-                    prefill, baseMs, perSeqMs, minTokens, maxTokens, speed, seed, httpThreads);
+            return new SimulatorConfig(
+                    model,
+                    host,
+                    port,
+                    maxNumSeqs,
+                    maxNumBatchedTokens,
+                    kvCapacityTokens,
+                    blockSize,
+                    maxModelLen,
+                    prefill,
+                    baseMs,
+                    perSeqMs,
+                    minTokens,
+                    maxTokens,
+                    speed,
+                    seed,
+                    httpThreads);
         }
 
         @Override
@@ -76,7 +126,8 @@ public final class SimulateCommand implements Runnable {
                 sim.close();
                 stop.countDown();
             }));
-            System.out.printf("simulated vLLM serving model %s on http://%s:%d (speed %sx, seed %d)%n",
+            System.out.printf(
+                    "simulated vLLM serving model %s on http://%s:%d (speed %sx, seed %d)%n",
                     c.model(), c.host(), sim.port(), c.speed(), c.seed());
             stop.await();
             return 0;

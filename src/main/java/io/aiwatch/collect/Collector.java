@@ -27,6 +27,5 @@ public interface Collector extends AutoCloseable {
     Snapshot collect() throws Exception;
 
     @Override
-    default void close() throws Exception {
-    }
+    default void close() throws Exception {}
 }

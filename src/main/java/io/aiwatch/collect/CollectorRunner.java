@@ -19,7 +19,8 @@ import java.util.logging.Logger;
 public final class CollectorRunner implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(CollectorRunner.class.getName());
 
-    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+    private static final java.lang.management.ThreadMXBean THREADS =
+            java.lang.management.ManagementFactory.getThreadMXBean();
 
     private final SnapshotStore store;
     private final Clock clock;
@@ -41,7 +42,8 @@ public final class CollectorRunner implements AutoCloseable {
         });
         executors.add(executor);
         collectors.add(collector);
-        executor.scheduleAtFixedRate(() -> runOnce(collector), 0, collector.interval().toNanos(), TimeUnit.NANOSECONDS);
+        executor.scheduleAtFixedRate(
+                () -> runOnce(collector), 0, collector.interval().toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /** One collection, with its outcome recorded in the store. Public for tests that drive time. */
@@ -52,12 +54,20 @@ public final class CollectorRunner implements AutoCloseable {
         store.markRunning(collector.name(), started);
         try {
             Snapshot snapshot = collector.collect();
-            store.publish(collector.name(), snapshot, clock.instant(), System.nanoTime() - t0,
+            store.publish(
+                    collector.name(),
+                    snapshot,
+                    clock.instant(),
+                    System.nanoTime() - t0,
                     THREADS.getCurrentThreadCpuTime() - cpu0);
         } catch (Throwable e) {
             // Throwable on purpose: an Error escaping a scheduled task would silently cancel the schedule.
             String message = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-            store.fail(collector.name(), message, clock.instant(), System.nanoTime() - t0,
+            store.fail(
+                    collector.name(),
+                    message,
+                    clock.instant(),
+                    System.nanoTime() - t0,
                     THREADS.getCurrentThreadCpuTime() - cpu0);
             LOG.log(Level.FINE, "collector " + collector.name() + " failed", e);
         }

@@ -74,9 +74,11 @@ public record CollectorState(
         }
         if (!isFresh(now)) {
             String running = runningSince != null
-                    ? ", collection running for " + Duration.between(runningSince, now).toMillis() + " ms"
+                    ? ", collection running for "
+                            + Duration.between(runningSince, now).toMillis() + " ms"
                     : "";
-            return "stale: last snapshot " + age(now).toMillis() + " ms old (limit " + staleAfter.toMillis() + " ms)" + running;
+            return "stale: last snapshot " + age(now).toMillis() + " ms old (limit " + staleAfter.toMillis() + " ms)"
+                    + running;
         }
         return null;
     }

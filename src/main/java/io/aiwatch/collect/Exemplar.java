@@ -25,7 +25,8 @@ public record Exemplar(Labels labels, double value, Instant timestamp) {
                     + labels.value(i).codePointCount(0, labels.value(i).length());
         }
         if (chars > MAX_LABEL_CHARS) {
-            throw new IllegalArgumentException("exemplar labels have " + chars + " characters, more than " + MAX_LABEL_CHARS);
+            throw new IllegalArgumentException(
+                    "exemplar labels have " + chars + " characters, more than " + MAX_LABEL_CHARS);
         }
     }
 

@@ -26,7 +26,8 @@ public final class Labels {
     /** {@code Labels.of("gpu", "0", "UUID", "GPU-...")}; names must be unique, values non-null. */
     public static Labels of(String... namesAndValues) {
         if (namesAndValues.length % 2 != 0) {
-            throw new IllegalArgumentException("labels need name/value pairs, got " + namesAndValues.length + " strings");
+            throw new IllegalArgumentException(
+                    "labels need name/value pairs, got " + namesAndValues.length + " strings");
         }
         int n = namesAndValues.length / 2;
         String[] names = new String[n];
@@ -99,7 +100,8 @@ public final class Labels {
     public static boolean isValidLabelName(String name) {
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (i > 0 && c >= '0' && c <= '9');
+            boolean ok =
+                    (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (i > 0 && c >= '0' && c <= '9');
             if (!ok) {
                 return false;
             }

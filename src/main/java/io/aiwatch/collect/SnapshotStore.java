@@ -41,26 +41,77 @@ public final class SnapshotStore {
     /** Records a collector that could not start at all; it stays listed, down, with the reason. */
     public void registerDisabled(String name, Duration interval, String reason) {
         register(name, interval, interval.multipliedBy(3));
-        update(name, s -> new CollectorState(s.name(), s.interval(), s.staleAfter(), false, s.last(), reason,
-                clock.instant(), s.runs(), s.failures(), s.lastDurationNanos(), s.cpuNanos(), null));
+        update(
+                name,
+                s -> new CollectorState(
+                        s.name(),
+                        s.interval(),
+                        s.staleAfter(),
+                        false,
+                        s.last(),
+                        reason,
+                        clock.instant(),
+                        s.runs(),
+                        s.failures(),
+                        s.lastDurationNanos(),
+                        s.cpuNanos(),
+                        null));
     }
 
     void markRunning(String name, Instant since) {
-        update(name, s -> new CollectorState(s.name(), s.interval(), s.staleAfter(), s.enabled(), s.last(),
-                s.lastError(), s.lastErrorAt(), s.runs(), s.failures(), s.lastDurationNanos(), s.cpuNanos(), since));
+        update(
+                name,
+                s -> new CollectorState(
+                        s.name(),
+                        s.interval(),
+                        s.staleAfter(),
+                        s.enabled(),
+                        s.last(),
+                        s.lastError(),
+                        s.lastErrorAt(),
+                        s.runs(),
+                        s.failures(),
+                        s.lastDurationNanos(),
+                        s.cpuNanos(),
+                        since));
     }
 
     /** Stores a successful run's snapshot. */
     public void publish(String name, Snapshot snapshot, Instant takenAt, long durationNanos, long cpuNanos) {
-        update(name, s -> new CollectorState(s.name(), s.interval(), s.staleAfter(), true,
-                new Snapshot.Timed(snapshot, takenAt), s.lastError(), s.lastErrorAt(), s.runs() + 1, s.failures(),
-                durationNanos, s.cpuNanos() + cpuNanos, null));
+        update(
+                name,
+                s -> new CollectorState(
+                        s.name(),
+                        s.interval(),
+                        s.staleAfter(),
+                        true,
+                        new Snapshot.Timed(snapshot, takenAt),
+                        s.lastError(),
+                        s.lastErrorAt(),
+                        s.runs() + 1,
+                        s.failures(),
+                        durationNanos,
+                        s.cpuNanos() + cpuNanos,
+                        null));
     }
 
     /** Records a failed run; the previous snapshot is kept. */
     public void fail(String name, String error, Instant at, long durationNanos, long cpuNanos) {
-        update(name, s -> new CollectorState(s.name(), s.interval(), s.staleAfter(), s.enabled(), s.last(), error, at,
-                s.runs() + 1, s.failures() + 1, durationNanos, s.cpuNanos() + cpuNanos, null));
+        update(
+                name,
+                s -> new CollectorState(
+                        s.name(),
+                        s.interval(),
+                        s.staleAfter(),
+                        s.enabled(),
+                        s.last(),
+                        error,
+                        at,
+                        s.runs() + 1,
+                        s.failures() + 1,
+                        durationNanos,
+                        s.cpuNanos() + cpuNanos,
+                        null));
     }
 
     private void update(String name, UnaryOperator<CollectorState> change) {

@@ -66,11 +66,13 @@ public final class ConfigLoader {
             if (line > 0) {
                 where = source + ":" + line;
             }
-            return where + ": unknown key '" + u.getPropertyName() + "'" + (path.contains(".") ? " in " + path.substring(0, path.lastIndexOf('.')) : "")
+            return where + ": unknown key '" + u.getPropertyName() + "'"
+                    + (path.contains(".") ? " in " + path.substring(0, path.lastIndexOf('.')) : "")
                     + "; known keys here: " + known(u.getKnownPropertyIds());
         }
         if (e instanceof InvalidFormatException f) {
-            return where + ": bad value '" + f.getValue() + "' for " + path + ": expected " + simpleName(f.getTargetType());
+            return where + ": bad value '" + f.getValue() + "' for " + path + ": expected "
+                    + simpleName(f.getTargetType());
         }
         if (e instanceof ValueInstantiationException v) {
             Throwable cause = v.getCause() != null ? v.getCause() : v;
@@ -86,7 +88,8 @@ public final class ConfigLoader {
     /** The last line at or before {@code fromLine} that defines {@code key}, or -1. */
     private static int keyLine(String text, String key, int fromLine) {
         String[] lines = text.split("\r?\n", -1);
-        java.util.regex.Pattern p = java.util.regex.Pattern.compile("^\\s*(-\\s+)?[\"']?" + java.util.regex.Pattern.quote(key) + "[\"']?\\s*:.*");
+        java.util.regex.Pattern p = java.util.regex.Pattern.compile(
+                "^\\s*(-\\s+)?[\"']?" + java.util.regex.Pattern.quote(key) + "[\"']?\\s*:.*");
         for (int i = Math.min(fromLine, lines.length) - 1; i >= 0; i--) {
             if (p.matcher(lines[i]).matches()) {
                 return i + 1;
@@ -98,7 +101,8 @@ public final class ConfigLoader {
     private static String path(JsonMappingException m) {
         return m.getPath().stream()
                 .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                .collect(Collectors.joining(".")).replace(".[", "[");
+                .collect(Collectors.joining("."))
+                .replace(".[", "[");
     }
 
     private static String known(Collection<Object> ids) {

@@ -2,11 +2,11 @@ package io.aiwatch.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.aiwatch.reader.alert.AlertingConfig;
+import io.aiwatch.reader.otlp.OtlpConfig;
 import io.aiwatch.source.inference.InferenceConfig;
 import io.aiwatch.source.storage.StorageConfig;
-import io.aiwatch.tool.vllmsim.SimulatorConfig;
 import io.aiwatch.tool.proxy.ProxyConfig;
-import io.aiwatch.reader.otlp.OtlpConfig;
+import io.aiwatch.tool.vllmsim.SimulatorConfig;
 
 /**
  * The root of the daemon's YAML configuration. Every section is optional; flags override it.

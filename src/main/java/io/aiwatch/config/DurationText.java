@@ -8,8 +8,7 @@ import java.util.regex.Pattern;
 public final class DurationText {
     private static final Pattern FORMAT = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)");
 
-    private DurationText() {
-    }
+    private DurationText() {}
 
     public static Duration parse(String text) {
         Matcher m = FORMAT.matcher(text == null ? "" : text.trim());

@@ -41,7 +41,8 @@ public record GpuConfig(
         requirePositive(DurationText.parse(interval), "interval");
         requirePositive(DurationText.parse(slowInterval), "slow_interval");
         if (!hostnameLabel.equals("Hostname") && !hostnameLabel.equals("hostname") && !hostnameLabel.equals("none")) {
-            throw new IllegalArgumentException("hostname_label must be Hostname, hostname or none, not '" + hostnameLabel + "'");
+            throw new IllegalArgumentException(
+                    "hostname_label must be Hostname, hostname or none, not '" + hostnameLabel + "'");
         }
         if (processLimit < 0 || processLimit > 1000) {
             throw new IllegalArgumentException("process_limit must be between 0 and 1000, not " + processLimit);
@@ -50,7 +51,8 @@ public record GpuConfig(
             throw new IllegalArgumentException("simulate must be between 0 and 64 GPUs, not " + simulate);
         }
         if (simulateAmbientCelsius < -20 || simulateAmbientCelsius > 80) {
-            throw new IllegalArgumentException("simulate_ambient_celsius must be between -20 and 80, not " + simulateAmbientCelsius);
+            throw new IllegalArgumentException(
+                    "simulate_ambient_celsius must be between -20 and 80, not " + simulateAmbientCelsius);
         }
     }
 
@@ -67,28 +69,73 @@ public record GpuConfig(
     }
 
     public GpuConfig withSimulate(int count) {
-        return new GpuConfig(enabled, library, collectorsFile, interval, slowInterval, hostnameLabel, processLimit,
-                count, simulateSeed, simulateAmbientCelsius);
+        return new GpuConfig(
+                enabled,
+                library,
+                collectorsFile,
+                interval,
+                slowInterval,
+                hostnameLabel,
+                processLimit,
+                count,
+                simulateSeed,
+                simulateAmbientCelsius);
     }
 
     public GpuConfig withCollectorsFile(String file) {
-        return new GpuConfig(enabled, library, file, interval, slowInterval, hostnameLabel, processLimit,
-                simulate, simulateSeed, simulateAmbientCelsius);
+        return new GpuConfig(
+                enabled,
+                library,
+                file,
+                interval,
+                slowInterval,
+                hostnameLabel,
+                processLimit,
+                simulate,
+                simulateSeed,
+                simulateAmbientCelsius);
     }
 
     public GpuConfig withLibrary(String path) {
-        return new GpuConfig(enabled, path, collectorsFile, interval, slowInterval, hostnameLabel, processLimit,
-                simulate, simulateSeed, simulateAmbientCelsius);
+        return new GpuConfig(
+                enabled,
+                path,
+                collectorsFile,
+                interval,
+                slowInterval,
+                hostnameLabel,
+                processLimit,
+                simulate,
+                simulateSeed,
+                simulateAmbientCelsius);
     }
 
     public GpuConfig withHostnameLabel(String label) {
-        return new GpuConfig(enabled, library, collectorsFile, interval, slowInterval, label, processLimit,
-                simulate, simulateSeed, simulateAmbientCelsius);
+        return new GpuConfig(
+                enabled,
+                library,
+                collectorsFile,
+                interval,
+                slowInterval,
+                label,
+                processLimit,
+                simulate,
+                simulateSeed,
+                simulateAmbientCelsius);
     }
 
     public GpuConfig withInterval(String value) {
-        return new GpuConfig(enabled, library, collectorsFile, value, slowInterval, hostnameLabel, processLimit,
-                simulate, simulateSeed, simulateAmbientCelsius);
+        return new GpuConfig(
+                enabled,
+                library,
+                collectorsFile,
+                value,
+                slowInterval,
+                hostnameLabel,
+                processLimit,
+                simulate,
+                simulateSeed,
+                simulateAmbientCelsius);
     }
 
     static void requirePositive(Duration d, String key) {

@@ -12,7 +12,8 @@ public record ListenAddress(String host, int port) {
     public static ListenAddress parse(String text) {
         int colon = text == null ? -1 : text.lastIndexOf(':');
         if (colon < 0) {
-            throw new IllegalArgumentException("listen address '" + text + "' needs a port, e.g. :9400 or 127.0.0.1:9400");
+            throw new IllegalArgumentException(
+                    "listen address '" + text + "' needs a port, e.g. :9400 or 127.0.0.1:9400");
         }
         String host = text.substring(0, colon);
         if (host.startsWith("[") && host.endsWith("]")) {
@@ -25,7 +26,8 @@ public record ListenAddress(String host, int port) {
             throw new IllegalArgumentException("listen address '" + text + "' has no numeric port");
         }
         if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("port " + port + " of listen address '" + text + "' is out of range 0-65535");
+            throw new IllegalArgumentException(
+                    "port " + port + " of listen address '" + text + "' is out of range 0-65535");
         }
         return new ListenAddress(host.isEmpty() ? "0.0.0.0" : host, port);
     }

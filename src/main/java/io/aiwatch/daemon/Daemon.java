@@ -1,33 +1,33 @@
 package io.aiwatch.daemon;
 
-import io.aiwatch.reader.alert.AlertingService;
-import io.aiwatch.reader.alert.AlertmanagerSender;
 import io.aiwatch.cli.VersionProvider;
 import io.aiwatch.collect.CollectorRunner;
+import io.aiwatch.collect.MetricFamily;
 import io.aiwatch.collect.SnapshotStore;
 import io.aiwatch.config.ConfigException;
 import io.aiwatch.config.DaemonConfig;
 import io.aiwatch.config.ListenAddress;
-import io.aiwatch.reader.otlp.GenAiSpans;
-import io.aiwatch.reader.otlp.OtlpExporter;
+import io.aiwatch.reader.alert.AlertingService;
+import io.aiwatch.reader.alert.AlertmanagerSender;
 import io.aiwatch.reader.exposition.ExpositionRenderer;
 import io.aiwatch.reader.exposition.ProcessMetrics;
-import io.aiwatch.collect.MetricFamily;
 import io.aiwatch.reader.http.DaemonServer;
 import io.aiwatch.reader.http.security.HardenedServer;
 import io.aiwatch.reader.http.security.ScrapeLimiter;
 import io.aiwatch.reader.http.security.WebConfigException;
 import io.aiwatch.reader.http.security.WebSecurity;
-import java.nio.file.Path;
-import java.util.Optional;
+import io.aiwatch.reader.otlp.GenAiSpans;
+import io.aiwatch.reader.otlp.OtlpExporter;
 import io.aiwatch.source.inference.InferenceCollectors;
 import io.aiwatch.source.inference.InferenceConfig;
+import io.aiwatch.source.storage.StorageCollectors;
 import io.aiwatch.tool.proxy.ProxyCollector;
 import io.aiwatch.tool.vllmsim.VllmSimulator;
-import io.aiwatch.source.storage.StorageCollectors;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
@@ -57,7 +57,8 @@ public final class Daemon implements AutoCloseable {
         this.processMetrics = new ProcessMetrics(clock);
         try {
             // request spans of the in-daemon proxy go to the otlp: collector
-            this.spans = config.proxy() == null ? null
+            this.spans = config.proxy() == null
+                    ? null
                     : GenAiSpans.fromConfig(config.otlp(), System.getenv(), VersionProvider.version());
         } catch (IllegalArgumentException e) {
             processMetrics.close();
@@ -66,7 +67,8 @@ public final class Daemon implements AutoCloseable {
         this.simulator = config.simulator() == null ? null : VllmSimulator.start(config.simulator());
         this.gpu = GpuSetup.create(config.gpu(), clock, store, notes, simulator);
         gpu.collectors().forEach(runner::start);
-        InferenceCollectors.create(withSimulatorTarget(config.inference()), clock).forEach(runner::start);
+        InferenceCollectors.create(withSimulatorTarget(config.inference()), clock)
+                .forEach(runner::start);
         if (config.proxy() != null) {
             runner.start(ProxyCollector.start(config.proxy(), config.gpu().intervalDuration(), spans));
         }
@@ -83,7 +85,8 @@ public final class Daemon implements AutoCloseable {
         this.alerting = rules;
         WebSecurity security;
         try {
-            security = WebSecurity.load(Optional.ofNullable(config.http().webConfigFile()).map(Path::of));
+            security = WebSecurity.load(
+                    Optional.ofNullable(config.http().webConfigFile()).map(Path::of));
         } catch (WebConfigException e) {
             abortStart();
             throw new ConfigException(e.getMessage());
@@ -99,21 +102,31 @@ public final class Daemon implements AutoCloseable {
             return extra;
         };
         try {
-            this.otlp = OtlpExporter.fromConfig(config.otlp(), System.getenv(), store, serverFamilies,
-                    VersionProvider.version(), clock);
+            this.otlp = OtlpExporter.fromConfig(
+                    config.otlp(), System.getenv(), store, serverFamilies, VersionProvider.version(), clock);
         } catch (IllegalArgumentException e) {
             abortStart();
             throw new ConfigException(e.getMessage());
         }
-        ExpositionRenderer renderer = new ExpositionRenderer(store, () -> {
-            List<MetricFamily> extra = serverFamilies.get();
-            if (otlp != null) {
-                extra.addAll(otlp.families());
-            }
-            return extra;
-        }, processMetrics::text);
-        this.server = new DaemonServer(store, renderer, VersionProvider.version(), () -> new ArrayList<>(notes),
-                ListenAddress.parse(config.listen()), security, hardened, limiter);
+        ExpositionRenderer renderer = new ExpositionRenderer(
+                store,
+                () -> {
+                    List<MetricFamily> extra = serverFamilies.get();
+                    if (otlp != null) {
+                        extra.addAll(otlp.families());
+                    }
+                    return extra;
+                },
+                processMetrics::text);
+        this.server = new DaemonServer(
+                store,
+                renderer,
+                VersionProvider.version(),
+                () -> new ArrayList<>(notes),
+                ListenAddress.parse(config.listen()),
+                security,
+                hardened,
+                limiter);
         this.port = server.start();
         if (alerting != null) {
             alerting.start();
@@ -143,7 +156,8 @@ public final class Daemon implements AutoCloseable {
             return inference;
         }
         List<InferenceConfig.Target> targets = new ArrayList<>(inference.targets());
-        targets.add(InferenceConfig.Target.of("http://127.0.0.1:" + simulator.port() + "/metrics", "simulator", "1s", "500ms"));
+        targets.add(InferenceConfig.Target.of(
+                "http://127.0.0.1:" + simulator.port() + "/metrics", "simulator", "1s", "500ms"));
         return new InferenceConfig(targets);
     }
 

@@ -42,8 +42,13 @@ public final class GpuSetup implements AutoCloseable {
      * @param simulatedLoad utilisation 0–1 that drives simulated GPUs (the in-daemon vLLM simulator's
      *                      busy fraction), or null for their built-in load pattern
      */
-    static GpuSetup create(GpuConfig config, Clock clock, SnapshotStore store, List<String> notes,
-                           java.util.function.DoubleSupplier simulatedLoad) throws ConfigException {
+    static GpuSetup create(
+            GpuConfig config,
+            Clock clock,
+            SnapshotStore store,
+            List<String> notes,
+            java.util.function.DoubleSupplier simulatedLoad)
+            throws ConfigException {
         if (!config.enabled()) {
             return new GpuSetup(null, List.of(), store);
         }
@@ -54,7 +59,8 @@ public final class GpuSetup implements AutoCloseable {
         }
         GpuBackend backend;
         if (config.simulate() > 0) {
-            backend = new SimulatedGpuBackend(config.simulate(), config.simulateSeed(), config.simulateAmbientCelsius(), clock, simulatedLoad);
+            backend = new SimulatedGpuBackend(
+                    config.simulate(), config.simulateSeed(), config.simulateAmbientCelsius(), clock, simulatedLoad);
         } else {
             try {
                 backend = NvmlBackends.load(config.library());
@@ -70,9 +76,24 @@ public final class GpuSetup implements AutoCloseable {
         var settings = new GpuCollector.Settings(hostnameLabel, hostname(), config.processLimit());
         ProcessIdentity processes = new ProcessIdentity(Path.of("/proc"));
         List<Collector> collectors = List.of(
-                new GpuCollector(GpuCollector.Role.FAST, backend, selection, config.intervalDuration(), health, settings, processes),
-                new GpuCollector(GpuCollector.Role.SLOW, backend, selection, config.slowIntervalDuration(), health, settings, processes));
-        LOG.info(backend.name() + " GPU backend: " + backend.devices().size() + " device(s), driver " + backend.driverVersion());
+                new GpuCollector(
+                        GpuCollector.Role.FAST,
+                        backend,
+                        selection,
+                        config.intervalDuration(),
+                        health,
+                        settings,
+                        processes),
+                new GpuCollector(
+                        GpuCollector.Role.SLOW,
+                        backend,
+                        selection,
+                        config.slowIntervalDuration(),
+                        health,
+                        settings,
+                        processes));
+        LOG.info(backend.name() + " GPU backend: " + backend.devices().size() + " device(s), driver "
+                + backend.driverVersion());
         return new GpuSetup(backend, collectors, store);
     }
 

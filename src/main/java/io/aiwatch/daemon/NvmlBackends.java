@@ -8,8 +8,7 @@ import java.util.Optional;
 
 /** Loads the NVML backend from the configured library path, or the loader's default name. */
 final class NvmlBackends {
-    private NvmlBackends() {
-    }
+    private NvmlBackends() {}
 
     static GpuBackend load(String library) throws NvmlUnavailableException {
         return NvmlLoader.load(Optional.ofNullable(library).map(Path::of));

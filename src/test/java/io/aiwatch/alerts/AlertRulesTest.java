@@ -24,23 +24,51 @@ import org.junit.jupiter.api.Test;
  */
 class AlertRulesTest {
     /** Functions and aggregations the daemon's evaluator supports (docs/ALERTS.md). */
-    static final Set<String> ALLOWED_CALLS = Set.of("rate", "increase", "avg_over_time", "min_over_time", "max_over_time",
-            "sum_over_time", "count_over_time", "predict_linear", "histogram_quantile", "sum", "avg", "max", "min", "count",
-            "by", "without", "and", "or", "unless", "bool");
+    static final Set<String> ALLOWED_CALLS = Set.of(
+            "rate",
+            "increase",
+            "avg_over_time",
+            "min_over_time",
+            "max_over_time",
+            "sum_over_time",
+            "count_over_time",
+            "predict_linear",
+            "histogram_quantile",
+            "sum",
+            "avg",
+            "max",
+            "min",
+            "count",
+            "by",
+            "without",
+            "and",
+            "or",
+            "unless",
+            "bool");
+
     private static final Pattern CALL = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)\\s*\\(");
-    private static final Pattern SUBQUERY_OR_OFFSET = Pattern.compile("\\[[^\\]]*:[^\\]]*\\]|\\boffset\\b|@\\s*\\d|\\bgroup_(left|right)\\b|\\bignoring\\b|\\bon\\s*\\(");
+    private static final Pattern SUBQUERY_OR_OFFSET = Pattern.compile(
+            "\\[[^\\]]*:[^\\]]*\\]|\\boffset\\b|@\\s*\\d|\\bgroup_(left|right)\\b|\\bignoring\\b|\\bon\\s*\\(");
 
     @Test
     void everyAlertHasSummaryDescriptionRunbookAndKnownSeverity() {
         List<RuleFiles.Rule> alerts = alerts();
         assertThat(alerts).hasSizeGreaterThanOrEqualTo(25);
         for (RuleFiles.Rule a : alerts) {
-            assertThat(a.labels().path("severity").asText()).as(a.alert() + " severity").isIn("critical", "warning", "info");
-            assertThat(a.annotations().path("summary").asText()).as(a.alert() + " summary").isNotBlank();
-            assertThat(a.annotations().path("description").asText()).as(a.alert() + " description").hasSizeGreaterThan(40);
-            assertThat(a.annotations().path("runbook_url").asText()).as(a.alert() + " runbook_url")
-                    .isEqualTo("docs/runbooks/" + a.file().getFileName().toString().replace(".rules.yml", ".md")
-                            + "#" + a.alert().toLowerCase(Locale.ROOT));
+            assertThat(a.labels().path("severity").asText())
+                    .as(a.alert() + " severity")
+                    .isIn("critical", "warning", "info");
+            assertThat(a.annotations().path("summary").asText())
+                    .as(a.alert() + " summary")
+                    .isNotBlank();
+            assertThat(a.annotations().path("description").asText())
+                    .as(a.alert() + " description")
+                    .hasSizeGreaterThan(40);
+            assertThat(a.annotations().path("runbook_url").asText())
+                    .as(a.alert() + " runbook_url")
+                    .isEqualTo(
+                            "docs/runbooks/" + a.file().getFileName().toString().replace(".rules.yml", ".md") + "#"
+                                    + a.alert().toLowerCase(Locale.ROOT));
         }
     }
 
@@ -65,15 +93,21 @@ class AlertRulesTest {
             while (m.find()) {
                 assertThat(m.group(1)).as(name + ": function in " + r.expr()).isIn(ALLOWED_CALLS);
             }
-            assertThat(SUBQUERY_OR_OFFSET.matcher(expr).find()).as(name + " uses a subquery, offset, @ or vector matching: " + r.expr())
+            assertThat(SUBQUERY_OR_OFFSET.matcher(expr).find())
+                    .as(name + " uses a subquery, offset, @ or vector matching: " + r.expr())
                     .isFalse();
         }
     }
 
     @Test
     void theSubsetCheckRejectsWhatTheEvaluatorLacks() {
-        for (String bad : List.of("absent(up)", "max_over_time(rate(x[5m])[1h:5m])", "x offset 5m", "topk(3, x)",
-                "label_replace(x, \"a\", \"b\", \"c\", \"d\")", "x > on(gpu) group_left y")) {
+        for (String bad : List.of(
+                "absent(up)",
+                "max_over_time(rate(x[5m])[1h:5m])",
+                "x offset 5m",
+                "topk(3, x)",
+                "label_replace(x, \"a\", \"b\", \"c\", \"d\")",
+                "x > on(gpu) group_left y")) {
             Matcher m = CALL.matcher(bad);
             boolean rejected = SUBQUERY_OR_OFFSET.matcher(bad).find();
             while (m.find()) {
@@ -89,7 +123,9 @@ class AlertRulesTest {
         Set<String> ruleFilesTested = new HashSet<>();
         for (Path t : RuleFiles.testFiles()) {
             JsonNode test = RuleFiles.read(t);
-            test.path("rule_files").forEach(f -> ruleFilesTested.add(t.getParent().resolve(f.asText()).normalize().toString()));
+            test.path("rule_files")
+                    .forEach(f -> ruleFilesTested.add(
+                            t.getParent().resolve(f.asText()).normalize().toString()));
             for (JsonNode c : test.path("tests")) {
                 for (JsonNode a : c.path("alert_rule_test")) {
                     int[] n = seen.computeIfAbsent(a.path("alertname").asText(), k -> new int[2]);
@@ -98,7 +134,8 @@ class AlertRulesTest {
             }
         }
         List<String> problems = new ArrayList<>();
-        for (String alert : alerts().stream().map(RuleFiles.Rule::alert).distinct().toList()) {
+        for (String alert :
+                alerts().stream().map(RuleFiles.Rule::alert).distinct().toList()) {
             int[] n = seen.getOrDefault(alert, new int[2]);
             if (n[0] == 0) {
                 problems.add(alert + " never expected to fire");
@@ -108,7 +145,10 @@ class AlertRulesTest {
             }
         }
         assertThat(problems).isEmpty();
-        assertThat(ruleFilesTested).containsAll(RuleFiles.ruleFiles().stream().map(p -> p.normalize().toString()).toList());
+        assertThat(ruleFilesTested)
+                .containsAll(RuleFiles.ruleFiles().stream()
+                        .map(p -> p.normalize().toString())
+                        .toList());
     }
 
     @Test
@@ -153,6 +193,10 @@ class AlertRulesTest {
 
     /** GitHub's heading anchor: lower case, punctuation dropped, spaces to hyphens. */
     static String anchor(String heading) {
-        return heading.replaceFirst("^#+\\s*", "").trim().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9 _-]", "").replace(' ', '-');
+        return heading.replaceFirst("^#+\\s*", "")
+                .trim()
+                .toLowerCase(Locale.ROOT)
+                .replaceAll("[^a-z0-9 _-]", "")
+                .replace(' ', '-');
     }
 }

@@ -68,7 +68,8 @@ class AlertingEndToEndIT {
     }
 
     @Test
-    void thermalThrottlingAndLatencyBurnReachAlertmanagerFromPrometheusAndFromTheDaemonAlike(@TempDir Path dir) throws Exception {
+    void thermalThrottlingAndLatencyBurnReachAlertmanagerFromPrometheusAndFromTheDaemonAlike(@TempDir Path dir)
+            throws Exception {
         Path prometheus = ExternalProgram.require("/usr/bin/prometheus", "prometheus");
         Path alertmanager = ExternalProgram.require("/usr/bin/prometheus-alertmanager", "prometheus-alertmanager");
         Path rules = Files.createDirectories(dir.resolve("rules"));
@@ -82,7 +83,8 @@ class AlertingEndToEndIT {
         int simPort = ExternalProgram.freePort();
         int promPort = ExternalProgram.freePort();
         Files.writeString(dir.resolve("am.yml"), "route: {receiver: sink}\nreceivers: [{name: sink}]\n");
-        Path config = Files.writeString(dir.resolve("aiwatch.yaml"), """
+        Path config = Files.writeString(
+                dir.resolve("aiwatch.yaml"), """
                 listen: 127.0.0.1:%d
                 gpu:
                   simulate: 2
@@ -106,39 +108,75 @@ class AlertingEndToEndIT {
                 scrape_configs:
                   - {job_name: aiwatch, static_configs: [{targets: ['127.0.0.1:%d']}]}
                 """.formatted(rules, amPort, daemonPort));
-        List<String> load = new ArrayList<>(ExternalProgram.java("loadgen", "--base-url", "http://127.0.0.1:" + simPort,
-                "--model", "sim-llama-3.1-8b", "--random-input-len", "512", "--random-output-len", "16",
-                "--request-rate", "6", "--duration", "150", "--request-timeout", "120", "--no-progress"));
-        try (var am = ExternalProgram.start(dir, "alertmanager", List.of(alertmanager.toString(),
-                     "--config.file=" + dir.resolve("am.yml"), "--storage.path=" + dir.resolve("am"),
-                     "--web.listen-address=127.0.0.1:" + amPort, "--cluster.listen-address="));
-             var daemon = ExternalProgram.start(dir, "daemon", ExternalProgram.java("daemon", "--config", config.toString()));
-             var prom = ExternalProgram.start(dir, "prometheus", List.of(prometheus.toString(),
-                     "--config.file=" + dir.resolve("prometheus.yml"), "--storage.tsdb.path=" + dir.resolve("data"),
-                     "--web.listen-address=127.0.0.1:" + promPort))) {
-            HttpGet.await("http://127.0.0.1:" + daemonPort + "/ready", r -> r.statusCode() == 200, Duration.ofSeconds(40));
+        List<String> load = new ArrayList<>(ExternalProgram.java(
+                "loadgen",
+                "--base-url",
+                "http://127.0.0.1:" + simPort,
+                "--model",
+                "sim-llama-3.1-8b",
+                "--random-input-len",
+                "512",
+                "--random-output-len",
+                "16",
+                "--request-rate",
+                "6",
+                "--duration",
+                "150",
+                "--request-timeout",
+                "120",
+                "--no-progress"));
+        try (var am = ExternalProgram.start(
+                        dir,
+                        "alertmanager",
+                        List.of(
+                                alertmanager.toString(),
+                                "--config.file=" + dir.resolve("am.yml"),
+                                "--storage.path=" + dir.resolve("am"),
+                                "--web.listen-address=127.0.0.1:" + amPort,
+                                "--cluster.listen-address="));
+                var daemon = ExternalProgram.start(
+                        dir, "daemon", ExternalProgram.java("daemon", "--config", config.toString()));
+                var prom = ExternalProgram.start(
+                        dir,
+                        "prometheus",
+                        List.of(
+                                prometheus.toString(),
+                                "--config.file=" + dir.resolve("prometheus.yml"),
+                                "--storage.tsdb.path=" + dir.resolve("data"),
+                                "--web.listen-address=127.0.0.1:" + promPort))) {
+            HttpGet.await(
+                    "http://127.0.0.1:" + daemonPort + "/ready", r -> r.statusCode() == 200, Duration.ofSeconds(40));
             try (var loadgen = ExternalProgram.start(dir, "loadgen", load)) {
                 String alerts = "http://127.0.0.1:" + amPort + "/api/v2/alerts";
                 try {
-                    HttpGet.await(alerts, r -> {
-                        Map<String, Map<String, TreeSet<String>>> bySource = bySource(r.body());
-                        return List.of("prometheus", "daemon").stream().allMatch(src -> bySource.getOrDefault(src, Map.of())
-                                .keySet().containsAll(List.of("GpuThermalThrottling", "InferenceLatencyBudgetBurn")));
-                    }, Duration.ofSeconds(170));
+                    HttpGet.await(
+                            alerts,
+                            r -> {
+                                Map<String, Map<String, TreeSet<String>>> bySource = bySource(r.body());
+                                return List.of("prometheus", "daemon").stream()
+                                        .allMatch(src -> bySource.getOrDefault(src, Map.of())
+                                                .keySet()
+                                                .containsAll(
+                                                        List.of("GpuThermalThrottling", "InferenceLatencyBudgetBurn")));
+                            },
+                            Duration.ofSeconds(170));
                 } catch (AssertionError e) {
                     Map<String, java.util.Set<String>> names = new TreeMap<>();
                     bySource(HttpGet.get(alerts).body()).forEach((src, m) -> names.put(src, m.keySet()));
                     throw new AssertionError("alert names by source at Alertmanager: " + names, e);
                 }
-                Map<String, Map<String, TreeSet<String>>> bySource = bySource(HttpGet.get(alerts).body());
+                Map<String, Map<String, TreeSet<String>>> bySource =
+                        bySource(HttpGet.get(alerts).body());
                 for (String alert : List.of("GpuThermalThrottling", "InferenceLatencyBudgetBurn")) {
                     TreeSet<String> fromPrometheus = bySource.get("prometheus").get(alert);
                     TreeSet<String> fromDaemon = bySource.get("daemon").get(alert);
                     // Each evaluator may have fired more instances of the alert by now; those both fired agree exactly.
                     TreeSet<String> common = new TreeSet<>(fromPrometheus);
                     common.retainAll(fromDaemon);
-                    assertThat(common).as(alert + ": alerts with identical labels from both evaluators\nprometheus: "
-                            + fromPrometheus + "\ndaemon: " + fromDaemon).isNotEmpty();
+                    assertThat(common)
+                            .as(alert + ": alerts with identical labels from both evaluators\nprometheus: "
+                                    + fromPrometheus + "\ndaemon: " + fromDaemon)
+                            .isNotEmpty();
                 }
                 assertThat(daemon.isAlive()).as(daemon.log()).isTrue();
                 assertThat(prom.isAlive()).as(prom.log()).isTrue();
@@ -153,13 +191,17 @@ class AlertingEndToEndIT {
         try {
             for (JsonNode a : JSON.readTree(body)) {
                 Map<String, String> labels = new TreeMap<>();
-                a.path("labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+                a.path("labels")
+                        .fields()
+                        .forEachRemaining(
+                                e -> labels.put(e.getKey(), e.getValue().asText()));
                 String source = labels.remove("source");
                 if (source == null) {
                     continue;
                 }
                 result.computeIfAbsent(source, k -> new TreeMap<>())
-                        .computeIfAbsent(labels.get("alertname"), k -> new TreeSet<>()).add(labels.toString());
+                        .computeIfAbsent(labels.get("alertname"), k -> new TreeSet<>())
+                        .add(labels.toString());
             }
         } catch (IOException e) {
             return Map.of();

@@ -39,9 +39,12 @@ class DashboardQueriesIT {
     static final Map<String, String> EMPTY_BY_DESIGN = Map.ofEntries(
             Map.entry("aiwatch-gpu-fleet/XIDs in the last 24 h", "no XID happens on healthy (simulated) GPUs"),
             Map.entry("aiwatch-gpu-node/XID events", "no XID happens on healthy (simulated) GPUs"),
-            Map.entry("aiwatch-gpu-node/Uncorrectable ECC errors",
+            Map.entry(
+                    "aiwatch-gpu-node/Uncorrectable ECC errors",
                     "DCGM_FI_DEV_ECC_DBE_VOL_TOTAL is commented out in dcgm-exporter's default counters, which the test uses"),
-            Map.entry("aiwatch-storage/Hours until full (at the last 6 h rate)", "no filesystem shrinks steadily during the test"),
+            Map.entry(
+                    "aiwatch-storage/Hours until full (at the last 6 h rate)",
+                    "no filesystem shrinks steadily during the test"),
             Map.entry("aiwatch-storage/ARC hit ratio", "the test machine has no ZFS"),
             Map.entry("aiwatch-storage/Pool state", "the test machine has no ZFS"));
 
@@ -53,7 +56,8 @@ class DashboardQueriesIT {
         int proxyPort = ExternalProgram.freePort();
         int loadgenPort = ExternalProgram.freePort();
         int promPort = ExternalProgram.freePort();
-        Path config = Files.writeString(dir.resolve("aiwatch.yaml"), """
+        Path config =
+                Files.writeString(dir.resolve("aiwatch.yaml"), """
                 listen: 127.0.0.1:%d
                 gpu:
                   simulate: 2
@@ -66,7 +70,9 @@ class DashboardQueriesIT {
                 storage:
                   process_patterns: ["aiwatch"]
                 """.formatted(daemonPort, simPort, simPort, proxyPort));
-        String ruleFiles = RuleFiles.ruleFiles().stream().map(p -> "'" + p.toAbsolutePath() + "'").collect(Collectors.joining(", "));
+        String ruleFiles = RuleFiles.ruleFiles().stream()
+                .map(p -> "'" + p.toAbsolutePath() + "'")
+                .collect(Collectors.joining(", "));
         Files.writeString(dir.resolve("prometheus.yml"), """
                 global: {scrape_interval: 1s, scrape_timeout: 1s, evaluation_interval: 1s}
                 rule_files: [%s]
@@ -75,20 +81,35 @@ class DashboardQueriesIT {
                   - {job_name: loadgen, static_configs: [{targets: ['127.0.0.1:%d']}]}
                 """.formatted(ruleFiles, daemonPort, loadgenPort));
         long start = System.currentTimeMillis() / 1000 - 5;
-        try (var daemon = ExternalProgram.start(dir, "daemon", ExternalProgram.java("daemon", "--config", config.toString()));
-             var prom = ExternalProgram.start(dir, "prometheus", List.of(prometheus.toString(),
-                     "--config.file=" + dir.resolve("prometheus.yml"), "--storage.tsdb.path=" + dir.resolve("data"),
-                     "--web.listen-address=127.0.0.1:" + promPort))) {
+        try (var daemon = ExternalProgram.start(
+                        dir, "daemon", ExternalProgram.java("daemon", "--config", config.toString()));
+                var prom = ExternalProgram.start(
+                        dir,
+                        "prometheus",
+                        List.of(
+                                prometheus.toString(),
+                                "--config.file=" + dir.resolve("prometheus.yml"),
+                                "--storage.tsdb.path=" + dir.resolve("data"),
+                                "--web.listen-address=127.0.0.1:" + promPort))) {
             String api = "http://127.0.0.1:" + promPort + "/api/v1/";
-            HttpGet.await("http://127.0.0.1:" + daemonPort + "/ready", r -> r.statusCode() == 200, Duration.ofSeconds(40));
-            HttpGet.await(api + "query?query=" + enc("up{job=\"aiwatch\"} == 1"), r -> r.body().contains("\"value\""), Duration.ofSeconds(30));
+            HttpGet.await(
+                    "http://127.0.0.1:" + daemonPort + "/ready", r -> r.statusCode() == 200, Duration.ofSeconds(40));
+            HttpGet.await(
+                    api + "query?query=" + enc("up{job=\"aiwatch\"} == 1"),
+                    r -> r.body().contains("\"value\""),
+                    Duration.ofSeconds(30));
 
             runLoad(dir, proxyPort, loadgenPort);
             // The SLO ratios are recording rules over recording rules: wait until they have data,
             // and until the slow GPU collector (per-process memory, 10 s) has published.
-            for (String q : List.of("aiwatch:inference_slo_errors:ratio_rate5m", "aiwatch_gpu_process_memory_bytes",
+            for (String q : List.of(
+                    "aiwatch:inference_slo_errors:ratio_rate5m",
+                    "aiwatch_gpu_process_memory_bytes",
                     "aiwatch_loadgen_requests_sent_total")) {
-                HttpGet.await(api + "query_range?" + range(q, start), r -> r.body().contains("\"values\""), Duration.ofSeconds(20));
+                HttpGet.await(
+                        api + "query_range?" + range(q, start),
+                        r -> r.body().contains("\"values\""),
+                        Duration.ofSeconds(20));
             }
 
             List<String> failures = new ArrayList<>();
@@ -98,9 +119,11 @@ class DashboardQueriesIT {
                 for (Dashboards.Query q : Dashboards.queries(f)) {
                     queries++;
                     String expr = Dashboards.substitute(q.expr());
-                    JsonNode answer = JSON.readTree(HttpGet.get(api + "query_range?" + range(expr, start)).body());
+                    JsonNode answer = JSON.readTree(HttpGet.get(api + "query_range?" + range(expr, start))
+                            .body());
                     if (!"success".equals(answer.path("status").asText())) {
-                        failures.add(q.key() + " [" + q.refId() + "] error " + answer.path("error").asText() + ": " + expr);
+                        failures.add(q.key() + " [" + q.refId() + "] error "
+                                + answer.path("error").asText() + ": " + expr);
                     } else if (answer.path("data").path("result").isEmpty()) {
                         if (EMPTY_BY_DESIGN.containsKey(q.key())) {
                             emptyAsExpected.put(q.key(), EMPTY_BY_DESIGN.get(q.key()));
@@ -111,14 +134,24 @@ class DashboardQueriesIT {
                 }
                 failures.addAll(variableProblems(api, f, start));
             }
-            System.out.printf("dashboard queries: %d run, %d empty by design: %s%n", queries, emptyAsExpected.size(), emptyAsExpected);
-            assertThat(failures).as("dashboard queries that failed or returned nothing").isEmpty();
+            System.out.printf(
+                    "dashboard queries: %d run, %d empty by design: %s%n",
+                    queries, emptyAsExpected.size(), emptyAsExpected);
+            assertThat(failures)
+                    .as("dashboard queries that failed or returned nothing")
+                    .isEmpty();
             assertThat(queries).isGreaterThanOrEqualTo(100);
-            assertThat(EMPTY_BY_DESIGN.keySet()).as("every listed panel exists")
-                    .allSatisfy(k -> assertThat(Dashboards.files().stream().flatMap(f -> Dashboards.queries(f).stream())
-                            .anyMatch(q -> q.key().equals(k))).as(k).isTrue());
+            assertThat(EMPTY_BY_DESIGN.keySet())
+                    .as("every listed panel exists")
+                    .allSatisfy(k -> assertThat(Dashboards.files().stream()
+                                    .flatMap(f -> Dashboards.queries(f).stream())
+                                    .anyMatch(q -> q.key().equals(k)))
+                            .as(k)
+                            .isTrue());
 
-            JsonNode groups = JSON.readTree(HttpGet.get(api + "rules").body()).path("data").path("groups");
+            JsonNode groups = JSON.readTree(HttpGet.get(api + "rules").body())
+                    .path("data")
+                    .path("groups");
             assertThat(groups).as("rule groups Prometheus loaded").hasSize(6);
             List<String> ruleErrors = new ArrayList<>();
             int rules = 0;
@@ -126,7 +159,9 @@ class DashboardQueriesIT {
                 for (JsonNode r : g.path("rules")) {
                     rules++;
                     if (!"ok".equals(r.path("health").asText())) {
-                        ruleErrors.add(r.path("name").asText() + ": " + r.path("health").asText() + " " + r.path("lastError").asText());
+                        ruleErrors.add(r.path("name").asText() + ": "
+                                + r.path("health").asText() + " "
+                                + r.path("lastError").asText());
                     }
                 }
             }
@@ -153,7 +188,8 @@ class DashboardQueriesIT {
                     + "&start=" + start + "&end=" + (System.currentTimeMillis() / 1000);
             JsonNode values = JSON.readTree(HttpGet.get(url).body()).path("data");
             if (values.isEmpty()) {
-                problems.add(dashboard.getFileName() + " $" + v.path("name").asText() + " has no values: " + m.group(0));
+                problems.add(
+                        dashboard.getFileName() + " $" + v.path("name").asText() + " has no values: " + m.group(0));
             }
         }
         return problems;
@@ -161,14 +197,36 @@ class DashboardQueriesIT {
 
     /** Streams requests through the proxy for 12 s at 20 req/s with live metrics on. */
     private static void runLoad(Path dir, int proxyPort, int metricsPort) throws Exception {
-        List<String> cmd = ExternalProgram.java("loadgen", "--base-url", "http://127.0.0.1:" + proxyPort,
-                "--model", "sim-llama-3.1-8b", "--dataset-name", "random", "--random-input-len", "64", "--random-output-len", "16",
-                "--request-rate", "20", "--duration", "12", "--metrics-port", Integer.toString(metricsPort),
-                "--metrics-host", "127.0.0.1", "--no-progress");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("loadgen.log").toFile()).start();
+        List<String> cmd = ExternalProgram.java(
+                "loadgen",
+                "--base-url",
+                "http://127.0.0.1:" + proxyPort,
+                "--model",
+                "sim-llama-3.1-8b",
+                "--dataset-name",
+                "random",
+                "--random-input-len",
+                "64",
+                "--random-output-len",
+                "16",
+                "--request-rate",
+                "20",
+                "--duration",
+                "12",
+                "--metrics-port",
+                Integer.toString(metricsPort),
+                "--metrics-host",
+                "127.0.0.1",
+                "--no-progress");
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("loadgen.log").toFile())
+                .start();
         try {
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("loadgen finished").isTrue();
-            assertThat(p.exitValue()).as(Files.readString(dir.resolve("loadgen.log"))).isZero();
+            assertThat(p.exitValue())
+                    .as(Files.readString(dir.resolve("loadgen.log")))
+                    .isZero();
         } finally {
             p.destroyForcibly();
         }

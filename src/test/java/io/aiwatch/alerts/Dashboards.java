@@ -18,7 +18,8 @@ import java.util.stream.Stream;
 final class Dashboards {
     static final Path DIR = Path.of("dashboards");
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern VAR = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::[a-z]+)?\\}|\\$([A-Za-z_][A-Za-z0-9_]*)");
+    private static final Pattern VAR =
+            Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::[a-z]+)?\\}|\\$([A-Za-z_][A-Za-z0-9_]*)");
     /** Grafana's built-in interval and range variables and what the tests put in their place. */
     static final Map<String, String> BUILT_INS = Map.of("__rate_interval", "1m", "__interval", "15s", "__range", "5m");
 
@@ -29,8 +30,7 @@ final class Dashboards {
         }
     }
 
-    private Dashboards() {
-    }
+    private Dashboards() {}
 
     static List<Path> files() {
         try (Stream<Path> s = Files.list(DIR)) {
@@ -66,8 +66,12 @@ final class Dashboards {
         List<Query> out = new ArrayList<>();
         for (JsonNode p : panels(d)) {
             for (JsonNode t : p.path("targets")) {
-                out.add(new Query(file.getFileName().toString(), d.path("uid").asText(), p.path("title").asText(),
-                        t.path("refId").asText(), t.path("expr").asText()));
+                out.add(new Query(
+                        file.getFileName().toString(),
+                        d.path("uid").asText(),
+                        p.path("title").asText(),
+                        t.path("refId").asText(),
+                        t.path("expr").asText()));
             }
         }
         return out;
@@ -76,7 +80,10 @@ final class Dashboards {
     /** Variable name → its definition node, in order. */
     static Map<String, JsonNode> variables(JsonNode dashboard) {
         Map<String, JsonNode> out = new LinkedHashMap<>();
-        dashboard.path("templating").path("list").forEach(v -> out.put(v.path("name").asText(), v));
+        dashboard
+                .path("templating")
+                .path("list")
+                .forEach(v -> out.put(v.path("name").asText(), v));
         return out;
     }
 

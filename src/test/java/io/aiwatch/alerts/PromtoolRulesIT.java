@@ -37,7 +37,8 @@ class PromtoolRulesIT {
         // Guards the two tests above against a promtool that passes anything.
         Path dir = java.nio.file.Files.createTempDirectory("alerts-neg");
         Path t = dir.resolve("neg.test.yml");
-        java.nio.file.Files.writeString(t, """
+        java.nio.file.Files.writeString(
+                t, """
                 rule_files: [%s]
                 tests:
                   - interval: 1m
@@ -59,8 +60,7 @@ class PromtoolRulesIT {
         return ExternalProgram.require("/usr/bin/promtool", "prometheus").toString();
     }
 
-    private record Result(int exit, String output) {
-    }
+    private record Result(int exit, String output) {}
 
     private static Result run(List<String> cmd) throws Exception {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();

@@ -17,11 +17,10 @@ final class RuleFiles {
     static final Path ALERTS = Path.of("alerts");
 
     /** One rule of a group: an alert (alert != null) or a recording rule. */
-    record Rule(Path file, String group, String alert, String record, String expr, JsonNode labels, JsonNode annotations) {
-    }
+    record Rule(
+            Path file, String group, String alert, String record, String expr, JsonNode labels, JsonNode annotations) {}
 
-    private RuleFiles() {
-    }
+    private RuleFiles() {}
 
     static List<Path> ruleFiles() {
         return list(ALERTS, ".rules.yml");
@@ -36,8 +35,14 @@ final class RuleFiles {
         for (Path f : ruleFiles()) {
             for (JsonNode g : read(f).path("groups")) {
                 for (JsonNode r : g.path("rules")) {
-                    out.add(new Rule(f, g.path("name").asText(), text(r, "alert"), text(r, "record"), r.path("expr").asText(),
-                            r.path("labels"), r.path("annotations")));
+                    out.add(new Rule(
+                            f,
+                            g.path("name").asText(),
+                            text(r, "alert"),
+                            text(r, "record"),
+                            r.path("expr").asText(),
+                            r.path("labels"),
+                            r.path("annotations")));
                 }
             }
         }
@@ -58,7 +63,9 @@ final class RuleFiles {
 
     private static List<Path> list(Path dir, String suffix) {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> p.getFileName().toString().endsWith(suffix)).sorted().toList();
+            return s.filter(p -> p.getFileName().toString().endsWith(suffix))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(dir + " (tests run from the repository root)", e);
         }

@@ -59,8 +59,10 @@ public final class GpuCycleBenchmark {
                 GpuHealth health = new GpuHealth();
                 var settings = new GpuCollector.Settings("Hostname", "bench", 16);
                 var procs = new ProcessIdentity(Path.of("/proc"));
-                var fast = new GpuCollector(GpuCollector.Role.FAST, backend, sel, Duration.ofSeconds(1), health, settings, procs);
-                var slow = new GpuCollector(GpuCollector.Role.SLOW, backend, sel, Duration.ofSeconds(10), health, settings, procs);
+                var fast = new GpuCollector(
+                        GpuCollector.Role.FAST, backend, sel, Duration.ofSeconds(1), health, settings, procs);
+                var slow = new GpuCollector(
+                        GpuCollector.Role.SLOW, backend, sel, Duration.ofSeconds(10), health, settings, procs);
                 for (int i = 0; i < 3; i++) { // warm-up; GPM needs a previous sample
                     fast.collect();
                     slow.collect();
@@ -68,8 +70,8 @@ public final class GpuCycleBenchmark {
                 }
                 timings.add(time("aiwatch fast cycle, " + label, cycles, fast::collect));
                 timings.add(time("aiwatch slow cycle, " + label, Math.max(5, cycles / 3), slow::collect));
-                System.err.println("# unsupported/errors after " + label + ": " + health.errorCounts() + " unsupported on gpu0: "
-                        + health.unsupportedOn(0));
+                System.err.println("# unsupported/errors after " + label + ": " + health.errorCounts()
+                        + " unsupported on gpu0: " + health.unsupportedOn(0));
             }
         }
         String fields = validSmiFields();
@@ -79,18 +81,32 @@ public final class GpuCycleBenchmark {
         System.out.println("| what | runs | mean ms | p50 ms | p99 ms | CPU ms per run |");
         System.out.println("|---|---|---|---|---|---|");
         for (Timing t : timings) {
-            System.out.printf(Locale.ROOT, "| %s | %d | %.2f | %.2f | %.2f | %.2f |%n", t.what(), t.runs(), t.mean(), t.p(0.5),
-                    t.p(0.99), t.cpuMsPerRun());
+            System.out.printf(
+                    Locale.ROOT,
+                    "| %s | %d | %.2f | %.2f | %.2f | %.2f |%n",
+                    t.what(),
+                    t.runs(),
+                    t.mean(),
+                    t.p(0.5),
+                    t.p(0.99),
+                    t.cpuMsPerRun());
         }
         Timing smi = timings.get(timings.size() - 1);
         Timing fastDefault = timings.get(0);
-        System.out.printf(Locale.ROOT, "%nratio nvidia-smi / aiwatch fast cycle (default fields): wall p50 %.1fx, CPU %.1fx%n",
-                smi.p(0.5) / fastDefault.p(0.5), smi.cpuMsPerRun() / fastDefault.cpuMsPerRun());
+        System.out.printf(
+                Locale.ROOT,
+                "%nratio nvidia-smi / aiwatch fast cycle (default fields): wall p50 %.1fx, CPU %.1fx%n",
+                smi.p(0.5) / fastDefault.p(0.5),
+                smi.cpuMsPerRun() / fastDefault.cpuMsPerRun());
     }
 
     private static CountersFile.Selection everyProvidedField() throws Exception {
-        String csv = Arrays.stream(DcgmField.values()).filter(DcgmField::isProvided)
-                .map(f -> f.name() + ", " + (f.kind() == DcgmField.Kind.LABEL ? "label" : f.kind().name().toLowerCase(Locale.ROOT)) + ", x")
+        String csv = Arrays.stream(DcgmField.values())
+                .filter(DcgmField::isProvided)
+                .map(f -> f.name() + ", "
+                        + (f.kind() == DcgmField.Kind.LABEL
+                                ? "label"
+                                : f.kind().name().toLowerCase(Locale.ROOT)) + ", x")
                 .collect(Collectors.joining("\n"));
         return CountersFile.parse("all", csv);
     }
@@ -116,8 +132,10 @@ public final class GpuCycleBenchmark {
         List<String> fields = new ArrayList<>(List.of(SMI_FIELDS.split(",")));
         Pattern invalid = Pattern.compile("Field \"([^\"]+)\" is not a valid field to query");
         for (int i = 0; i < fields.size(); i++) {
-            Process p = new ProcessBuilder("nvidia-smi", "--query-gpu=" + String.join(",", fields), "--format=csv,noheader,nounits")
-                    .redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(
+                            "nvidia-smi", "--query-gpu=" + String.join(",", fields), "--format=csv,noheader,nounits")
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             p.waitFor();
             Matcher m = invalid.matcher(out);
@@ -135,14 +153,16 @@ public final class GpuCycleBenchmark {
         for (int i = 0; i < runs; i++) {
             long t0 = System.nanoTime();
             Process p = new ProcessBuilder("nvidia-smi", "--query-gpu=" + fields, "--format=csv,noheader,nounits")
-                    .redirectErrorStream(true).start();
+                    .redirectErrorStream(true)
+                    .start();
             p.getInputStream().readAllBytes();
             p.waitFor();
             wall[i] = (System.nanoTime() - t0) / 1e6;
             Thread.sleep(100);
         }
         double ticks = childrenCpuTicks() - children0;
-        return new Timing("nvidia-smi --query-gpu (" + fields.split(",").length + " fields)", runs, wall, ticks * 10.0 / runs);
+        return new Timing(
+                "nvidia-smi --query-gpu (" + fields.split(",").length + " fields)", runs, wall, ticks * 10.0 / runs);
     }
 
     /** cutime + cstime of this process from /proc/self/stat, in clock ticks (10 ms on Linux). */

@@ -51,6 +51,12 @@ public final class NvmlCallCost {
             Thread.sleep(20);
         }
         Arrays.sort(t);
-        System.out.printf(Locale.ROOT, "| %s | %.1f | %.1f | %s |%n", name, t[rounds / 2] / 1e3, t[rounds * 9 / 10] / 1e3, result);
+        System.out.printf(
+                Locale.ROOT,
+                "| %s | %.1f | %.1f | %s |%n",
+                name,
+                t[rounds / 2] / 1e3,
+                t[rounds * 9 / 10] / 1e3,
+                result);
     }
 }

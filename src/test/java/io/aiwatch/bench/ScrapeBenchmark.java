@@ -23,12 +23,14 @@ import org.HdrHistogram.Recorder;
  */
 public final class ScrapeBenchmark {
 
-    record Result(String target, int concurrency, long count, double seconds, Histogram latency, long bytes, long errors) {
-    }
+    record Result(
+            String target, int concurrency, long count, double seconds, Histogram latency, long bytes, long errors) {}
 
     public static void main(String[] args) throws Exception {
         double seconds = Double.parseDouble(args[0]);
-        int[] concurrencies = java.util.Arrays.stream(args[1].split(",")).mapToInt(Integer::parseInt).toArray();
+        int[] concurrencies = java.util.Arrays.stream(args[1].split(","))
+                .mapToInt(Integer::parseInt)
+                .toArray();
         Map<String, String> targets = new LinkedHashMap<>();
         for (int i = 2; i < args.length; i++) {
             String[] kv = args[i].split("=", 2);
@@ -48,9 +50,17 @@ public final class ScrapeBenchmark {
         System.out.println("|---|---|---|---|---|---|---|---|");
         for (Result r : results) {
             Histogram h = r.latency();
-            System.out.printf(Locale.ROOT, "| %s | %d | %.0f | %.3f | %.3f | %.3f | %.1f | %d |%n", r.target(), r.concurrency(),
-                    r.count() / r.seconds(), h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(99) / 1e6,
-                    h.getMaxValue() / 1e6, r.count() == 0 ? 0 : r.bytes() / (double) r.count() / 1024, r.errors());
+            System.out.printf(
+                    Locale.ROOT,
+                    "| %s | %d | %.0f | %.3f | %.3f | %.3f | %.1f | %d |%n",
+                    r.target(),
+                    r.concurrency(),
+                    r.count() / r.seconds(),
+                    h.getValueAtPercentile(50) / 1e6,
+                    h.getValueAtPercentile(99) / 1e6,
+                    h.getMaxValue() / 1e6,
+                    r.count() == 0 ? 0 : r.bytes() / (double) r.count() / 1024,
+                    r.errors());
         }
     }
 
@@ -67,7 +77,8 @@ public final class ScrapeBenchmark {
                     while (System.nanoTime() < end) {
                         long t0 = System.nanoTime();
                         try {
-                            HttpURLConnection conn = (HttpURLConnection) URI.create(url).toURL().openConnection();
+                            HttpURLConnection conn =
+                                    (HttpURLConnection) URI.create(url).toURL().openConnection();
                             conn.setRequestProperty("Accept-Encoding", "identity");
                             long n = 0;
                             try (InputStream in = conn.getInputStream()) {

@@ -13,8 +13,20 @@ class SimulateAndProxyCommandTest {
     @Test
     void simulateVllmOptionsBuildTheConfig() {
         SimulateCommand.Vllm cmd = new SimulateCommand.Vllm();
-        new CommandLine(cmd).parseArgs("--port", "8123", "--model", "llama", "--speed", "100", "--seed", "7",
-                "--max-num-seqs", "64", "--kv-capacity-tokens", "32768");
+        new CommandLine(cmd)
+                .parseArgs(
+                        "--port",
+                        "8123",
+                        "--model",
+                        "llama",
+                        "--speed",
+                        "100",
+                        "--seed",
+                        "7",
+                        "--max-num-seqs",
+                        "64",
+                        "--kv-capacity-tokens",
+                        "32768");
         SimulatorConfig c = cmd.config();
         assertThat(c.port()).isEqualTo(8123);
         assertThat(c.model()).isEqualTo("llama");
@@ -22,7 +34,8 @@ class SimulateAndProxyCommandTest {
         assertThat(c.seed()).isEqualTo(7);
         assertThat(c.maxNumSeqs()).isEqualTo(64);
         assertThat(c.kvBlocks()).isEqualTo(2048);
-        assertThat(c.prefillTokensPerSecond()).isEqualTo(SimulatorConfig.defaults().prefillTokensPerSecond());
+        assertThat(c.prefillTokensPerSecond())
+                .isEqualTo(SimulatorConfig.defaults().prefillTokensPerSecond());
     }
 
     @Test
@@ -68,16 +81,30 @@ class SimulateAndProxyCommandTest {
         ProxyCommand cmd = new ProxyCommand();
         new CommandLine(cmd).parseArgs("--upstream", "http://h:1");
         assertThat(cmd.otlp.start(java.util.Map.of())).isNull();
-        new CommandLine(cmd).parseArgs("--upstream", "http://h:1", "--otlp-endpoint", "http://127.0.0.1:1", "--otlp-protocol", "grpc");
+        new CommandLine(cmd)
+                .parseArgs(
+                        "--upstream", "http://h:1", "--otlp-endpoint", "http://127.0.0.1:1", "--otlp-protocol", "grpc");
         try (var spans = cmd.otlp.start(java.util.Map.of())) {
             assertThat(spans).isNotNull();
         }
-        assertThat(cmd.otlp.start(java.util.Map.of("OTEL_SDK_DISABLED", "true"))).isNull();
-        new CommandLine(cmd).parseArgs("--upstream", "http://h:1", "--otlp-endpoint", "http://c:4318", "--otlp-protocol", "http/json");
-        assertThatThrownBy(() -> cmd.otlp.start(java.util.Map.of())).hasMessageContaining("--otlp-endpoint/--otlp-protocol")
+        assertThat(cmd.otlp.start(java.util.Map.of("OTEL_SDK_DISABLED", "true")))
+                .isNull();
+        new CommandLine(cmd)
+                .parseArgs(
+                        "--upstream", "http://h:1", "--otlp-endpoint", "http://c:4318", "--otlp-protocol", "http/json");
+        assertThatThrownBy(() -> cmd.otlp.start(java.util.Map.of()))
+                .hasMessageContaining("--otlp-endpoint/--otlp-protocol")
                 .hasMessageContaining("http/json");
-        assertThat(Main.run("proxy", "--upstream", "http://127.0.0.1:1", "--otlp-endpoint", "ftp://c")).isEqualTo(2);
-        assertThat(Main.run("loadgen", "--base-url", "http://127.0.0.1:1", "--model", "m", "--otlp-endpoint", "http://u:p@c:4318"))
+        assertThat(Main.run("proxy", "--upstream", "http://127.0.0.1:1", "--otlp-endpoint", "ftp://c"))
+                .isEqualTo(2);
+        assertThat(Main.run(
+                        "loadgen",
+                        "--base-url",
+                        "http://127.0.0.1:1",
+                        "--model",
+                        "m",
+                        "--otlp-endpoint",
+                        "http://u:p@c:4318"))
                 .isEqualTo(2);
     }
 }

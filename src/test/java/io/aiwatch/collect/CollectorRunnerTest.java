@@ -41,7 +41,8 @@ class CollectorRunnerTest {
                 release.await();
             }
             return Snapshot.of(List.of(MetricFamily.builder("hangs_value", MetricType.GAUGE, "v")
-                    .add(Labels.EMPTY, 7).build()));
+                    .add(Labels.EMPTY, 7)
+                    .build()));
         }
     }
 
@@ -52,17 +53,20 @@ class CollectorRunnerTest {
         try (CollectorRunner runner = new CollectorRunner(store)) {
             runner.start(c);
             assertThat(c.hanging.await(5, TimeUnit.SECONDS)).isTrue();
-            String fresh = assertTimeoutPreemptively(Duration.ofSeconds(2),
-                    () -> new String(renderer.render(), StandardCharsets.UTF_8));
+            String fresh = assertTimeoutPreemptively(
+                    Duration.ofSeconds(2), () -> new String(renderer.render(), StandardCharsets.UTF_8));
             assertThat(fresh).contains("hangs_value 7").contains("aiwatch_collector_up{collector=\"hangs\"} 1");
 
             clock.advance(Duration.ofSeconds(30));
-            String stale = assertTimeoutPreemptively(Duration.ofSeconds(2),
-                    () -> new String(renderer.render(), StandardCharsets.UTF_8));
-            assertThat(stale).doesNotContain("hangs_value")
+            String stale = assertTimeoutPreemptively(
+                    Duration.ofSeconds(2), () -> new String(renderer.render(), StandardCharsets.UTF_8));
+            assertThat(stale)
+                    .doesNotContain("hangs_value")
                     .contains("aiwatch_collector_up{collector=\"hangs\"} 0")
                     .contains("aiwatch_collector_snapshot_age_seconds{collector=\"hangs\"} 30");
-            assertThat(store.state("hangs").problem(clock.instant())).contains("stale").contains("collection running for");
+            assertThat(store.state("hangs").problem(clock.instant()))
+                    .contains("stale")
+                    .contains("collection running for");
             c.release.countDown();
         }
     }

@@ -38,8 +38,10 @@ class ConfigLoaderTest {
             assertThat(t.name()).isEqualTo("llama");
             assertThat(t.url().getPort()).isEqualTo(8000);
         });
-        assertThatThrownBy(() -> loader.parse("a.yaml", "inference:\n  targets:\n    - url: 'ht!tp:/x'\n", DaemonConfig.class))
-                .isInstanceOf(ConfigException.class).hasMessageStartingWith("a.yaml:");
+        assertThatThrownBy(() ->
+                        loader.parse("a.yaml", "inference:\n  targets:\n    - url: 'ht!tp:/x'\n", DaemonConfig.class))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("a.yaml:");
     }
 
     @Test

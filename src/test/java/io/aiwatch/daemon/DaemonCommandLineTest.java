@@ -12,8 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class DaemonCommandLineTest {
 
-    private record Result(int code, String err) {
-    }
+    private record Result(int code, String err) {}
 
     private static Result run(String... args) {
         PrintStream oldErr = System.err;
@@ -29,15 +28,18 @@ class DaemonCommandLineTest {
 
     @Test
     void unknownConfigKeyStopsStartUpNamingFileAndLine(@TempDir Path dir) throws Exception {
-        Path cfg = Files.writeString(dir.resolve("aiwatch.yaml"), "listen: 127.0.0.1:0\ngpu:\n  simulate: 1\n  colectors_file: x.csv\n");
+        Path cfg = Files.writeString(
+                dir.resolve("aiwatch.yaml"), "listen: 127.0.0.1:0\ngpu:\n  simulate: 1\n  colectors_file: x.csv\n");
         Result r = run("daemon", "--config", cfg.toString());
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).contains("aiwatch: configuration error: " + cfg + ":4: unknown key 'colectors_file' in gpu");
+        assertThat(r.err())
+                .contains("aiwatch: configuration error: " + cfg + ":4: unknown key 'colectors_file' in gpu");
     }
 
     @Test
     void invalidCountersCsvStopsStartUpNamingFileAndLine(@TempDir Path dir) throws Exception {
-        Path csv = Files.writeString(dir.resolve("c.csv"), "DCGM_FI_DEV_GPU_TEMP, gauge, t\nDCGM_FI_DEV_SM_CLOCK, guage, c\n");
+        Path csv = Files.writeString(
+                dir.resolve("c.csv"), "DCGM_FI_DEV_GPU_TEMP, gauge, t\nDCGM_FI_DEV_SM_CLOCK, guage, c\n");
         Result r = run("daemon", "--listen", "127.0.0.1:0", "--simulate-gpus", "1", "-f", csv.toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains(csv + ":2: type 'guage' of DCGM_FI_DEV_SM_CLOCK");
@@ -46,7 +48,8 @@ class DaemonCommandLineTest {
     @Test
     void brokenWebConfigStopsStartUp(@TempDir Path dir) throws Exception {
         Path web = Files.writeString(dir.resolve("web.yml"), "basic_auth_users:\n  u: notahash\n");
-        Result r = run("daemon", "--listen", "127.0.0.1:0", "--simulate-gpus", "1", "--web.config.file", web.toString());
+        Result r =
+                run("daemon", "--listen", "127.0.0.1:0", "--simulate-gpus", "1", "--web.config.file", web.toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("aiwatch: configuration error: ").contains(web.toString());
     }

@@ -6,10 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.aiwatch.reader.otlp.GenAiSpans;
 import io.aiwatch.reader.otlp.OtlpConfig;
-import io.aiwatch.tool.proxy.MeasuringProxy;
-import io.aiwatch.tool.proxy.ProxyConfig;
-import io.aiwatch.tool.vllmsim.SimulatorConfig;
-import io.aiwatch.tool.vllmsim.VllmSimulator;
 import io.aiwatch.tool.loadgen.ArrivalSchedule;
 import io.aiwatch.tool.loadgen.Conversation;
 import io.aiwatch.tool.loadgen.LiveMetrics;
@@ -17,6 +13,10 @@ import io.aiwatch.tool.loadgen.LoadRunner;
 import io.aiwatch.tool.loadgen.MetricsServer;
 import io.aiwatch.tool.loadgen.OpenAiClient;
 import io.aiwatch.tool.loadgen.RunSpec;
+import io.aiwatch.tool.proxy.MeasuringProxy;
+import io.aiwatch.tool.proxy.ProxyConfig;
+import io.aiwatch.tool.vllmsim.SimulatorConfig;
+import io.aiwatch.tool.vllmsim.VllmSimulator;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -52,8 +52,12 @@ class ExemplarPrometheusIT {
     Path dir;
 
     private String openMetrics(int port) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
-                .header("Accept", "application/openmetrics-text; version=1.0.0").build(), HttpResponse.BodyHandlers.ofString()).body();
+        return http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                                .header("Accept", "application/openmetrics-text; version=1.0.0")
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 
     private static Set<String> traceIds(String om) {
@@ -67,20 +71,32 @@ class ExemplarPrometheusIT {
 
     /** Prometheus' OpenMetrics parser via backfill; each sample gets a timestamp before its exemplar, as backfill requires. */
     private void assertPrometheusParses(Path promtool, String om, String name) throws Exception {
-        String stamped = om.lines().map(l -> {
-            if (l.startsWith("#")) {
-                return l;
-            }
-            int ex = l.indexOf(" # {");
-            return ex < 0 ? l + " 1700000000" : l.substring(0, ex) + " 1700000000" + l.substring(ex);
-        }).collect(Collectors.joining("\n", "", "\n"));
+        String stamped = om.lines()
+                .map(l -> {
+                    if (l.startsWith("#")) {
+                        return l;
+                    }
+                    int ex = l.indexOf(" # {");
+                    return ex < 0 ? l + " 1700000000" : l.substring(0, ex) + " 1700000000" + l.substring(ex);
+                })
+                .collect(Collectors.joining("\n", "", "\n"));
         Path in = dir.resolve(name + ".om");
         Files.writeString(in, stamped);
         Path log = dir.resolve(name + ".promtool.log");
-        Process p = new ProcessBuilder(promtool.toString(), "tsdb", "create-blocks-from", "openmetrics", in.toString(),
-                dir.resolve(name + "-blocks").toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(
+                        promtool.toString(),
+                        "tsdb",
+                        "create-blocks-from",
+                        "openmetrics",
+                        in.toString(),
+                        dir.resolve(name + "-blocks").toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as("promtool on %s:\n%s", name, Files.readString(log)).isZero();
+        assertThat(p.exitValue())
+                .as("promtool on %s:\n%s", name, Files.readString(log))
+                .isZero();
     }
 
     @Test
@@ -88,14 +104,27 @@ class ExemplarPrometheusIT {
         Path prometheus = ExternalProgram.require("/usr/bin/prometheus", "prometheus");
         Path promtool = ExternalProgram.require("/usr/bin/promtool", "prometheus");
         int deadCollector = ExternalProgram.freePort(); // spans are dropped; their ids still become exemplars
-        OtlpConfig otlp = new OtlpConfig(true, "http://127.0.0.1:" + deadCollector, "http/protobuf", Map.of(), null, "1s", null, Map.of());
+        OtlpConfig otlp = new OtlpConfig(
+                true, "http://127.0.0.1:" + deadCollector, "http/protobuf", Map.of(), null, "1s", null, Map.of());
         LiveMetrics live = new LiveMetrics(0);
-        try (VllmSimulator sim = VllmSimulator.start(SimulatorConfig.defaults().withModel("sim").withListen("127.0.0.1", 0).withSpeed(20));
+        try (VllmSimulator sim = VllmSimulator.start(SimulatorConfig.defaults()
+                        .withModel("sim")
+                        .withListen("127.0.0.1", 0)
+                        .withSpeed(20));
                 GenAiSpans spans = GenAiSpans.fromConfig(otlp, Map.of(), "it");
-                MeasuringProxy proxy = MeasuringProxy.start(ProxyConfig.defaults("http://127.0.0.1:" + sim.port())
-                        .withListen("127.0.0.1", 0), spans);
-                OpenAiClient client = new OpenAiClient("http://127.0.0.1:" + proxy.port(), "/v1/completions", "sim", true, true, null, 2,
-                        System::nanoTime, "nio").tracing(spans);
+                MeasuringProxy proxy = MeasuringProxy.start(
+                        ProxyConfig.defaults("http://127.0.0.1:" + sim.port()).withListen("127.0.0.1", 0), spans);
+                OpenAiClient client = new OpenAiClient(
+                                "http://127.0.0.1:" + proxy.port(),
+                                "/v1/completions",
+                                "sim",
+                                true,
+                                true,
+                                null,
+                                2,
+                                System::nanoTime,
+                                "nio")
+                        .tracing(spans);
                 MetricsServer loadgenMetrics = new MetricsServer("127.0.0.1", 0, live)) {
             new LoadRunner(client, List.of(Conversation.single("hello", 1, 8)), live)
                     .run(RunSpec.of(50, 10).withTimeout(Duration.ofSeconds(20)), ArrivalSchedule.of(10, 50, 1, 1));
@@ -121,11 +150,19 @@ class ExemplarPrometheusIT {
                         static_configs:
                           - targets: ['127.0.0.1:%d']
                     """.formatted(proxy.port(), loadgenMetrics.port()));
-            try (var prom = ExternalProgram.start(dir, "prometheus", List.of(prometheus.toString(),
-                    "--config.file=" + dir.resolve("prometheus.yml"), "--storage.tsdb.path=" + dir.resolve("data"),
-                    "--web.listen-address=127.0.0.1:" + promPort, "--enable-feature=exemplar-storage"))) {
+            try (var prom = ExternalProgram.start(
+                    dir,
+                    "prometheus",
+                    List.of(
+                            prometheus.toString(),
+                            "--config.file=" + dir.resolve("prometheus.yml"),
+                            "--storage.tsdb.path=" + dir.resolve("data"),
+                            "--web.listen-address=127.0.0.1:" + promPort,
+                            "--enable-feature=exemplar-storage"))) {
                 String api = "http://127.0.0.1:" + promPort + "/api/v1/";
-                HttpGet.await(api + "query?query=" + enc("count(up == 1) == 2"), r -> r.body().contains("\"value\""),
+                HttpGet.await(
+                        api + "query?query=" + enc("count(up == 1) == 2"),
+                        r -> r.body().contains("\"value\""),
                         Duration.ofSeconds(60));
                 assertStored(api, "aiwatch_client_e2e_request_latency_seconds_bucket", proxyIds, prom);
                 assertStored(api, "aiwatch_client_time_to_first_token_seconds_bucket", proxyIds, prom);
@@ -149,7 +186,9 @@ class ExemplarPrometheusIT {
                 Thread.sleep(500);
             }
         }
-        assertThat(stored).as("exemplars of %s stored by Prometheus; log:\n%s", series, prom.log()).isNotEmpty();
+        assertThat(stored)
+                .as("exemplars of %s stored by Prometheus; log:\n%s", series, prom.log())
+                .isNotEmpty();
         assertThat(ids).containsAll(stored);
     }
 

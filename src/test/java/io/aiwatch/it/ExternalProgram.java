@@ -34,7 +34,10 @@ public final class ExternalProgram implements AutoCloseable {
     /** Starts {@code command} with output to a log file in {@code dir}. */
     public static ExternalProgram start(Path dir, String name, List<String> command) throws IOException {
         Path log = dir.resolve(name + ".log");
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         return new ExternalProgram(p, log);
     }
 

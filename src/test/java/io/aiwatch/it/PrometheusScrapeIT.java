@@ -51,35 +51,59 @@ class PrometheusScrapeIT {
                     static_configs:
                       - targets: ['127.0.0.1:%d']
                 """.formatted(daemonPort));
-        try (var daemon = ExternalProgram.start(dir, "daemon", ExternalProgram.java("daemon", "--simulate-gpus", "8",
-                "--listen", "127.0.0.1:" + daemonPort));
-             var prom = ExternalProgram.start(dir, "prometheus", List.of(prometheus.toString(),
-                     "--config.file=" + dir.resolve("prometheus.yml"), "--storage.tsdb.path=" + dir.resolve("data"),
-                     "--web.listen-address=127.0.0.1:" + promPort))) {
+        try (var daemon = ExternalProgram.start(
+                        dir,
+                        "daemon",
+                        ExternalProgram.java("daemon", "--simulate-gpus", "8", "--listen", "127.0.0.1:" + daemonPort));
+                var prom = ExternalProgram.start(
+                        dir,
+                        "prometheus",
+                        List.of(
+                                prometheus.toString(),
+                                "--config.file=" + dir.resolve("prometheus.yml"),
+                                "--storage.tsdb.path=" + dir.resolve("data"),
+                                "--web.listen-address=127.0.0.1:" + promPort))) {
             String base = "http://127.0.0.1:" + daemonPort;
             HttpGet.await(base + "/ready", r -> r.statusCode() == 200, Duration.ofSeconds(30));
             String exposition = HttpGet.get(base + "/metrics").body();
             Map<String, String> families = families(exposition);
-            assertThat(families).containsKeys("DCGM_FI_DEV_GPU_TEMP", "DCGM_FI_PROF_PIPE_TENSOR_ACTIVE",
-                    "aiwatch_gpu_up", "aiwatch_collector_up", "jvm_memory_used_bytes");
+            assertThat(families)
+                    .containsKeys(
+                            "DCGM_FI_DEV_GPU_TEMP",
+                            "DCGM_FI_PROF_PIPE_TENSOR_ACTIVE",
+                            "aiwatch_gpu_up",
+                            "aiwatch_collector_up",
+                            "jvm_memory_used_bytes");
 
             String api = "http://127.0.0.1:" + promPort + "/api/v1/query?query=";
-            HttpGet.await(api + enc("up{job=\"aiwatch\"} == 1"), r -> r.body().contains("\"value\""), Duration.ofSeconds(60));
+            HttpGet.await(
+                    api + enc("up{job=\"aiwatch\"} == 1"), r -> r.body().contains("\"value\""), Duration.ofSeconds(60));
             List<String> missing = new ArrayList<>();
             for (var f : families.entrySet()) {
-                String name = f.getValue().equals("summary") || f.getValue().equals("histogram") ? f.getKey() + "_count" : f.getKey();
-                JsonNode result = JSON.readTree(HttpGet.get(api + enc("count(" + name + ")")).body()).path("data").path("result");
+                String name = f.getValue().equals("summary") || f.getValue().equals("histogram")
+                        ? f.getKey() + "_count"
+                        : f.getKey();
+                JsonNode result = JSON.readTree(
+                                HttpGet.get(api + enc("count(" + name + ")")).body())
+                        .path("data")
+                        .path("result");
                 if (result.isEmpty()) {
                     missing.add(name);
                     continue;
                 }
                 if (name.startsWith("DCGM_") || name.equals("aiwatch_gpu_up")) {
-                    assertThat(result.get(0).path("value").get(1).asText()).as(name + " series").isEqualTo("8");
+                    assertThat(result.get(0).path("value").get(1).asText())
+                            .as(name + " series")
+                            .isEqualTo("8");
                 }
             }
-            assertThat(missing).as("families exposed by the daemon but not queryable in Prometheus").isEmpty();
+            assertThat(missing)
+                    .as("families exposed by the daemon but not queryable in Prometheus")
+                    .isEmpty();
 
-            Process lint = new ProcessBuilder(promtool.toString(), "check", "metrics").redirectErrorStream(true).start();
+            Process lint = new ProcessBuilder(promtool.toString(), "check", "metrics")
+                    .redirectErrorStream(true)
+                    .start();
             lint.getOutputStream().write(exposition.getBytes(StandardCharsets.UTF_8));
             lint.getOutputStream().close();
             String lintOutput = new String(lint.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -90,7 +114,9 @@ class PrometheusScrapeIT {
                     unexpected.add(line);
                 }
             }
-            assertThat(unexpected).as("promtool problems not inherited from dcgm-exporter's names").isEmpty();
+            assertThat(unexpected)
+                    .as("promtool problems not inherited from dcgm-exporter's names")
+                    .isEmpty();
             assertThat(daemon.isAlive()).isTrue();
             assertThat(prom.isAlive()).as(prom.log()).isTrue();
         }
@@ -104,7 +130,8 @@ class PrometheusScrapeIT {
     static boolean inheritedFromDcgmExporter(String line) {
         String camel = "label names should be written in 'snake_case' not 'camelCase'";
         if (line.startsWith("DCGM_")) {
-            return line.endsWith(camel) || line.endsWith("counter metrics should have \"_total\" suffix")
+            return line.endsWith(camel)
+                    || line.endsWith("counter metrics should have \"_total\" suffix")
                     || line.equals("DCGM_FI_DEV_PCIE_REPLAY_COUNTER metric name should not include type 'counter'");
         }
         return line.startsWith("aiwatch_gpu_") && line.endsWith(camel);

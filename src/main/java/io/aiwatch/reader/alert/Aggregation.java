@@ -8,8 +8,7 @@ import java.util.TreeMap;
 
 /** sum/avg/min/max/count by/without, with Prometheus 2.x arithmetic (incremental mean for avg, NaN-replacing min/max). */
 final class Aggregation {
-    private Aggregation() {
-    }
+    private Aggregation() {}
 
     private static final class Group {
         final TreeMap<String, String> labels;

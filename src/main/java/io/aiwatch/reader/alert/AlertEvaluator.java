@@ -34,12 +34,14 @@ public final class AlertEvaluator {
      * @param alerts per alerting rule (keyed by the rule's index in the group), its alerts by labels
      * @param errors rule source and message for each rule that failed; its previous alerts are kept
      */
-    public record Result(Map<Integer, Map<SortedMap<String, String>, AlertState>> alerts, List<String> errors) {
-    }
+    public record Result(Map<Integer, Map<SortedMap<String, String>, AlertState>> alerts, List<String> errors) {}
 
     /** Evaluates {@code group} at {@code now}, starting from {@code previous} (empty map on the first run). */
-    public Result evaluate(Rule.Group group, Map<Integer, Map<SortedMap<String, String>, AlertState>> previous,
-                           SampleHistory history, Instant now) {
+    public Result evaluate(
+            Rule.Group group,
+            Map<Integer, Map<SortedMap<String, String>, AlertState>> previous,
+            SampleHistory history,
+            Instant now) {
         Engine engine = new Engine(history, lookback);
         long t = now.toEpochMilli();
         Map<Integer, Map<SortedMap<String, String>, AlertState>> out = new LinkedHashMap<>();
@@ -86,8 +88,11 @@ public final class AlertEvaluator {
     }
 
     /** One alerting rule's step: Prometheus' {@code AlertingRule.Eval}. */
-    Map<SortedMap<String, String>, AlertState> alert(Rule.Alerting rule, Map<SortedMap<String, String>, AlertState> previous,
-                                                     List<Element> result, Instant now) {
+    Map<SortedMap<String, String>, AlertState> alert(
+            Rule.Alerting rule,
+            Map<SortedMap<String, String>, AlertState> previous,
+            List<Element> result,
+            Instant now) {
         Map<SortedMap<String, String>, AlertState> fresh = new LinkedHashMap<>();
         for (Element el : result) {
             Map<String, String> tmplLabels = el.labels();
@@ -102,18 +107,23 @@ public final class AlertEvaluator {
                 }
             });
             Map<String, String> annotations = new LinkedHashMap<>();
-            rule.annotations().forEach((k, tmpl) -> annotations.put(k, tmpl.expand(tmplLabels, el.value(), externalLabels)));
+            rule.annotations()
+                    .forEach((k, tmpl) -> annotations.put(k, tmpl.expand(tmplLabels, el.value(), externalLabels)));
             labels.put("alertname", rule.name());
             if (fresh.containsKey(labels)) {
                 throw new EvalException("vector contains metrics with the same labelset after applying alert labels");
             }
-            fresh.put(labels, new AlertState(labels, annotations, State.PENDING, el.value(), now, null, null, null, null, null));
+            fresh.put(
+                    labels,
+                    new AlertState(labels, annotations, State.PENDING, el.value(), now, null, null, null, null, null));
         }
         Map<SortedMap<String, String>, AlertState> active = new LinkedHashMap<>(previous);
         for (Map.Entry<SortedMap<String, String>, AlertState> e : fresh.entrySet()) {
             AlertState existing = active.get(e.getKey());
             if (existing != null && existing.state() != State.INACTIVE) {
-                active.put(e.getKey(), existing.withValue(e.getValue().value(), e.getValue().annotations()));
+                active.put(
+                        e.getKey(),
+                        existing.withValue(e.getValue().value(), e.getValue().annotations()));
             } else {
                 active.put(e.getKey(), e.getValue());
             }
@@ -131,19 +141,22 @@ public final class AlertEvaluator {
                     keepFiring = Duration.between(keepSince, now).compareTo(rule.keepFiringFor()) < 0;
                 }
                 boolean delete = a.state() == State.PENDING
-                        || (a.resolvedAt() != null && Duration.between(a.resolvedAt(), now).compareTo(RESOLVED_RETENTION) > 0);
+                        || (a.resolvedAt() != null
+                                && Duration.between(a.resolvedAt(), now).compareTo(RESOLVED_RETENTION) > 0);
                 if (keepFiring) {
                     next.put(e.getKey(), a.with(a.state(), a.firedAt(), a.resolvedAt(), keepSince));
                     continue;
                 }
                 if (!delete) {
-                    next.put(e.getKey(), a.state() != State.INACTIVE
-                            ? a.with(State.INACTIVE, a.firedAt(), now, keepSince) : a);
+                    next.put(
+                            e.getKey(),
+                            a.state() != State.INACTIVE ? a.with(State.INACTIVE, a.firedAt(), now, keepSince) : a);
                 }
                 continue;
             }
             a = a.with(a.state(), a.firedAt(), a.resolvedAt(), null);
-            if (a.state() == State.PENDING && Duration.between(a.activeAt(), now).compareTo(rule.hold()) >= 0) {
+            if (a.state() == State.PENDING
+                    && Duration.between(a.activeAt(), now).compareTo(rule.hold()) >= 0) {
                 a = a.with(State.FIRING, now, a.resolvedAt(), null);
             }
             next.put(e.getKey(), a);

@@ -18,13 +18,23 @@ import java.util.SortedMap;
  * @param lastSentAt      when it was last handed to the notifier, or null
  * @param validUntil      the endsAt sent with the last firing notification, or null
  */
-public record AlertState(SortedMap<String, String> labels, Map<String, String> annotations, State state, double value,
-                         Instant activeAt, Instant firedAt, Instant resolvedAt, Instant keepFiringSince,
-                         Instant lastSentAt, Instant validUntil) {
+public record AlertState(
+        SortedMap<String, String> labels,
+        Map<String, String> annotations,
+        State state,
+        double value,
+        Instant activeAt,
+        Instant firedAt,
+        Instant resolvedAt,
+        Instant keepFiringSince,
+        Instant lastSentAt,
+        Instant validUntil) {
 
     /** Alert states, as Prometheus' {@code alertstate} label writes them. */
     public enum State {
-        INACTIVE, PENDING, FIRING;
+        INACTIVE,
+        PENDING,
+        FIRING;
 
         public String label() {
             return name().toLowerCase(java.util.Locale.ROOT);
@@ -37,14 +47,26 @@ public record AlertState(SortedMap<String, String> labels, Map<String, String> a
     }
 
     AlertState with(State s, Instant firedAt, Instant resolvedAt, Instant keepFiringSince) {
-        return new AlertState(labels, annotations, s, value, activeAt, firedAt, resolvedAt, keepFiringSince, lastSentAt, validUntil);
+        return new AlertState(
+                labels, annotations, s, value, activeAt, firedAt, resolvedAt, keepFiringSince, lastSentAt, validUntil);
     }
 
     AlertState withValue(double v, Map<String, String> newAnnotations) {
-        return new AlertState(labels, newAnnotations, state, v, activeAt, firedAt, resolvedAt, keepFiringSince, lastSentAt, validUntil);
+        return new AlertState(
+                labels,
+                newAnnotations,
+                state,
+                v,
+                activeAt,
+                firedAt,
+                resolvedAt,
+                keepFiringSince,
+                lastSentAt,
+                validUntil);
     }
 
     AlertState sent(Instant at, Instant until) {
-        return new AlertState(labels, annotations, state, value, activeAt, firedAt, resolvedAt, keepFiringSince, at, until);
+        return new AlertState(
+                labels, annotations, state, value, activeAt, firedAt, resolvedAt, keepFiringSince, at, until);
     }
 }

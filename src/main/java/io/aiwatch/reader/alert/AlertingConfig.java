@@ -30,9 +30,17 @@ import java.util.Map;
  *                                             # daemon's alerts carry the same labels as Prometheus'
  * </pre>
  */
-public record AlertingConfig(List<String> ruleFiles, Duration evaluationInterval, Duration lookbackDelta,
-                             List<URI> alertmanagers, Duration resendDelay, int queueCapacity, int maxSeries,
-                             Map<String, String> externalLabels, String externalUrl, Map<String, String> targetLabels) {
+public record AlertingConfig(
+        List<String> ruleFiles,
+        Duration evaluationInterval,
+        Duration lookbackDelta,
+        List<URI> alertmanagers,
+        Duration resendDelay,
+        int queueCapacity,
+        int maxSeries,
+        Map<String, String> externalLabels,
+        String externalUrl,
+        Map<String, String> targetLabels) {
 
     public AlertingConfig {
         ruleFiles = List.copyOf(ruleFiles);
@@ -42,16 +50,17 @@ public record AlertingConfig(List<String> ruleFiles, Duration evaluationInterval
     }
 
     @JsonCreator
-    public static AlertingConfig of(@JsonProperty("rule_files") List<String> ruleFiles,
-                                    @JsonProperty("evaluation_interval") String evaluationInterval,
-                                    @JsonProperty("lookback_delta") String lookbackDelta,
-                                    @JsonProperty("alertmanagers") List<Target> alertmanagers,
-                                    @JsonProperty("resend_delay") String resendDelay,
-                                    @JsonProperty("queue_capacity") Integer queueCapacity,
-                                    @JsonProperty("max_series") Integer maxSeries,
-                                    @JsonProperty("external_labels") Map<String, String> externalLabels,
-                                    @JsonProperty("external_url") String externalUrl,
-                                    @JsonProperty("target_labels") Map<String, String> targetLabels) {
+    public static AlertingConfig of(
+            @JsonProperty("rule_files") List<String> ruleFiles,
+            @JsonProperty("evaluation_interval") String evaluationInterval,
+            @JsonProperty("lookback_delta") String lookbackDelta,
+            @JsonProperty("alertmanagers") List<Target> alertmanagers,
+            @JsonProperty("resend_delay") String resendDelay,
+            @JsonProperty("queue_capacity") Integer queueCapacity,
+            @JsonProperty("max_series") Integer maxSeries,
+            @JsonProperty("external_labels") Map<String, String> externalLabels,
+            @JsonProperty("external_url") String externalUrl,
+            @JsonProperty("target_labels") Map<String, String> targetLabels) {
         Duration every = evaluationInterval == null ? Duration.ofSeconds(1) : DurationText.parse(evaluationInterval);
         if (every.compareTo(Duration.ofMillis(100)) < 0) {
             throw new IllegalArgumentException("alerting.evaluation_interval must be at least 100ms");
@@ -66,7 +75,9 @@ public record AlertingConfig(List<String> ruleFiles, Duration evaluationInterval
         checkLabels("external_labels", ext);
         Map<String, String> target = targetLabels == null ? Map.of() : targetLabels;
         checkLabels("target_labels", target);
-        List<URI> urls = alertmanagers == null ? List.of() : alertmanagers.stream().map(Target::url).toList();
+        List<URI> urls = alertmanagers == null
+                ? List.of()
+                : alertmanagers.stream().map(Target::url).toList();
         java.util.Set<String> hosts = new java.util.HashSet<>();
         for (URI u : urls) {
             if (!hosts.add(u.getHost() + ":" + u.getPort())) {
@@ -74,14 +85,24 @@ public record AlertingConfig(List<String> ruleFiles, Duration evaluationInterval
                         + " is listed twice (the alertmanager label is host:port)");
             }
         }
-        return new AlertingConfig(ruleFiles == null ? List.of() : ruleFiles, every,
-                lookbackDelta == null ? Duration.ofMinutes(5) : DurationText.parse(lookbackDelta), urls, resend,
-                capacity, series, ext, externalUrl, target);
+        return new AlertingConfig(
+                ruleFiles == null ? List.of() : ruleFiles,
+                every,
+                lookbackDelta == null ? Duration.ofMinutes(5) : DurationText.parse(lookbackDelta),
+                urls,
+                resend,
+                capacity,
+                series,
+                ext,
+                externalUrl,
+                target);
     }
 
     private static void checkLabels(String key, Map<String, String> labels) {
         for (Map.Entry<String, String> e : labels.entrySet()) {
-            if (!Labels.isValidLabelName(e.getKey()) || e.getValue() == null || e.getValue().isEmpty()) {
+            if (!Labels.isValidLabelName(e.getKey())
+                    || e.getValue() == null
+                    || e.getValue().isEmpty()) {
                 throw new IllegalArgumentException("alerting." + key + ": '" + e.getKey()
                         + "' needs a name matching [a-zA-Z_][a-zA-Z0-9_]* and a non-empty value");
             }

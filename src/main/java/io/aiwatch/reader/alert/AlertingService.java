@@ -43,14 +43,19 @@ public final class AlertingService implements AutoCloseable {
     private ScheduledExecutorService scheduler;
 
     /** Loads the rule files (refusing any rule outside the subset with file:line) and builds the senders; nothing runs yet. */
-    public static AlertingService create(AlertingConfig config, SnapshotStore store, Clock clock,
-                                         AlertmanagerSender.Settings delivery) throws ConfigException {
+    public static AlertingService create(
+            AlertingConfig config, SnapshotStore store, Clock clock, AlertmanagerSender.Settings delivery)
+            throws ConfigException {
         List<Rule.Group> groups = RuleLoader.load(config.ruleFiles(), config.evaluationInterval());
         return new AlertingService(config, groups, store, clock, delivery);
     }
 
-    AlertingService(AlertingConfig config, List<Rule.Group> groups, SnapshotStore store, Clock clock,
-                    AlertmanagerSender.Settings delivery) {
+    AlertingService(
+            AlertingConfig config,
+            List<Rule.Group> groups,
+            SnapshotStore store,
+            Clock clock,
+            AlertmanagerSender.Settings delivery) {
         this.groups = List.copyOf(groups);
         this.store = store;
         this.clock = clock;
@@ -61,8 +66,14 @@ public final class AlertingService implements AutoCloseable {
         this.evaluator = new AlertEvaluator(config.lookbackDelta(), config.externalLabels());
         this.notifications = new Notifications(config.resendDelay(), config.externalLabels(), config.externalUrl());
         for (var url : config.alertmanagers()) {
-            senders.add(new AlertmanagerSender(url, new AlertmanagerSender.Settings(config.queueCapacity(),
-                    delivery.batchSize(), delivery.timeout(), delivery.initialBackoff(), delivery.maxBackoff())));
+            senders.add(new AlertmanagerSender(
+                    url,
+                    new AlertmanagerSender.Settings(
+                            config.queueCapacity(),
+                            delivery.batchSize(),
+                            delivery.timeout(),
+                            delivery.initialBackoff(),
+                            delivery.maxBackoff())));
         }
         this.nextDue = new Instant[groups.size()];
         groups.forEach(g -> states.add(new HashMap<>()));
@@ -73,19 +84,24 @@ public final class AlertingService implements AutoCloseable {
         if (groups.isEmpty()) {
             return;
         }
-        long tickMs = groups.stream().mapToLong(g -> g.interval().toMillis()).min().orElse(1000);
+        long tickMs =
+                groups.stream().mapToLong(g -> g.interval().toMillis()).min().orElse(1000);
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "alert-evaluator");
             t.setDaemon(true);
             return t;
         });
-        scheduler.scheduleAtFixedRate(() -> {
-            try {
-                tick(clock.instant());
-            } catch (Throwable t) {
-                LOG.warning("alert evaluation round failed: " + t);
-            }
-        }, tickMs, tickMs, TimeUnit.MILLISECONDS);
+        scheduler.scheduleAtFixedRate(
+                () -> {
+                    try {
+                        tick(clock.instant());
+                    } catch (Throwable t) {
+                        LOG.warning("alert evaluation round failed: " + t);
+                    }
+                },
+                tickMs,
+                tickMs,
+                TimeUnit.MILLISECONDS);
         LOG.info("alerting: " + groups.size() + " rule group(s), " + senders.size() + " Alertmanager(s)");
     }
 
@@ -141,21 +157,48 @@ public final class AlertingService implements AutoCloseable {
     public List<MetricFamily> families() {
         List<MetricFamily> out = new ArrayList<>();
         long[] counts = stateCounts;
-        out.add(MetricFamily.builder("aiwatch_alerts", MetricType.GAUGE, "Alerts by state (firing, pending) across all rules.")
+        out.add(MetricFamily.builder(
+                        "aiwatch_alerts", MetricType.GAUGE, "Alerts by state (firing, pending) across all rules.")
                 .add(Labels.of("alertstate", "firing"), counts[AlertState.State.FIRING.ordinal()])
-                .add(Labels.of("alertstate", "pending"), counts[AlertState.State.PENDING.ordinal()]).build());
-        out.add(gauge("aiwatch_alert_rule_group_evaluations_total", MetricType.COUNTER, "Rule group evaluations.", evaluations.get()));
-        out.add(gauge("aiwatch_alert_rule_evaluation_failures_total", MetricType.COUNTER,
-                "Rule evaluations that failed (for example many-to-many matching); the rule keeps its previous alerts.", failures.get()));
-        out.add(gauge("aiwatch_alert_evaluation_duration_seconds", MetricType.GAUGE, "Duration of the last evaluation round.", lastDurationSeconds));
-        out.add(gauge("aiwatch_alert_history_series", MetricType.GAUGE, "Series kept for rule evaluation.", history.seriesCount()));
-        out.add(gauge("aiwatch_alert_history_dropped_series_total", MetricType.COUNTER,
-                "Samples of new series refused because alerting.max_series series were already kept.", history.droppedSeries()));
-        MetricFamily.Builder sent = MetricFamily.builder("aiwatch_alertmanager_sent_total", MetricType.COUNTER, "Alerts delivered (2xx).");
-        MetricFamily.Builder errors = MetricFamily.builder("aiwatch_alertmanager_errors_total", MetricType.COUNTER, "Alerts in failed POSTs (each retry counts).");
-        MetricFamily.Builder dropped = MetricFamily.builder("aiwatch_alertmanager_dropped_total", MetricType.COUNTER, "Alerts dropped: queue full (oldest first) or rejected as invalid (4xx).");
-        MetricFamily.Builder length = MetricFamily.builder("aiwatch_alertmanager_queue_length", MetricType.GAUGE, "Alerts waiting to be delivered.");
-        MetricFamily.Builder capacity = MetricFamily.builder("aiwatch_alertmanager_queue_capacity", MetricType.GAUGE, "Queue capacity.");
+                .add(Labels.of("alertstate", "pending"), counts[AlertState.State.PENDING.ordinal()])
+                .build());
+        out.add(gauge(
+                "aiwatch_alert_rule_group_evaluations_total",
+                MetricType.COUNTER,
+                "Rule group evaluations.",
+                evaluations.get()));
+        out.add(gauge(
+                "aiwatch_alert_rule_evaluation_failures_total",
+                MetricType.COUNTER,
+                "Rule evaluations that failed (for example many-to-many matching); the rule keeps its previous alerts.",
+                failures.get()));
+        out.add(gauge(
+                "aiwatch_alert_evaluation_duration_seconds",
+                MetricType.GAUGE,
+                "Duration of the last evaluation round.",
+                lastDurationSeconds));
+        out.add(gauge(
+                "aiwatch_alert_history_series",
+                MetricType.GAUGE,
+                "Series kept for rule evaluation.",
+                history.seriesCount()));
+        out.add(gauge(
+                "aiwatch_alert_history_dropped_series_total",
+                MetricType.COUNTER,
+                "Samples of new series refused because alerting.max_series series were already kept.",
+                history.droppedSeries()));
+        MetricFamily.Builder sent =
+                MetricFamily.builder("aiwatch_alertmanager_sent_total", MetricType.COUNTER, "Alerts delivered (2xx).");
+        MetricFamily.Builder errors = MetricFamily.builder(
+                "aiwatch_alertmanager_errors_total", MetricType.COUNTER, "Alerts in failed POSTs (each retry counts).");
+        MetricFamily.Builder dropped = MetricFamily.builder(
+                "aiwatch_alertmanager_dropped_total",
+                MetricType.COUNTER,
+                "Alerts dropped: queue full (oldest first) or rejected as invalid (4xx).");
+        MetricFamily.Builder length = MetricFamily.builder(
+                "aiwatch_alertmanager_queue_length", MetricType.GAUGE, "Alerts waiting to be delivered.");
+        MetricFamily.Builder capacity =
+                MetricFamily.builder("aiwatch_alertmanager_queue_capacity", MetricType.GAUGE, "Queue capacity.");
         for (AlertmanagerSender s : senders) {
             Labels l = Labels.of("alertmanager", s.name());
             sent.add(l, s.sent());
@@ -186,5 +229,4 @@ public final class AlertingService implements AutoCloseable {
         }
         senders.forEach(AlertmanagerSender::close);
     }
-
 }

@@ -39,7 +39,8 @@ public final class AlertmanagerSender implements AutoCloseable {
      * @param initialBackoff wait after the first failure; doubled per further failure
      * @param maxBackoff     longest wait between retries
      */
-    public record Settings(int capacity, int batchSize, Duration timeout, Duration initialBackoff, Duration maxBackoff) {
+    public record Settings(
+            int capacity, int batchSize, Duration timeout, Duration initialBackoff, Duration maxBackoff) {
         public static Settings defaults() {
             return new Settings(10_000, 64, Duration.ofSeconds(10), Duration.ofMillis(500), Duration.ofSeconds(30));
         }
@@ -61,7 +62,8 @@ public final class AlertmanagerSender implements AutoCloseable {
     public AlertmanagerSender(URI baseUrl, Settings settings) {
         String base = baseUrl.toString().replaceAll("/+$", "");
         this.endpoint = URI.create(base + "/api/v2/alerts");
-        this.name = baseUrl.getHost() + ":" + (baseUrl.getPort() >= 0 ? baseUrl.getPort() : "https".equals(baseUrl.getScheme()) ? 443 : 80);
+        this.name = baseUrl.getHost() + ":"
+                + (baseUrl.getPort() >= 0 ? baseUrl.getPort() : "https".equals(baseUrl.getScheme()) ? 443 : 80);
         this.settings = settings;
         this.http = HttpClient.newBuilder().connectTimeout(settings.timeout()).build();
         this.thread = new Thread(this::loop, "alertmanager-" + name);
@@ -181,9 +183,11 @@ public final class AlertmanagerSender implements AutoCloseable {
         try {
             List<Map<String, Object>> body = new ArrayList<>(batch.size());
             batch.forEach(a -> body.add(a.json()));
-            HttpRequest req = HttpRequest.newBuilder(endpoint).timeout(settings.timeout())
+            HttpRequest req = HttpRequest.newBuilder(endpoint)
+                    .timeout(settings.timeout())
                     .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build();
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)))
+                    .build();
             HttpResponse<String> resp = http.send(req, HttpResponse.BodyHandlers.ofString());
             if (resp.statusCode() / 100 != 2) {
                 String text = resp.body() == null ? "" : resp.body();

@@ -167,8 +167,8 @@ public final class Engine {
         };
     }
 
-    private static List<Element> scalarVector(BinaryOp op, List<Element> vector, double scalar, boolean scalarLeft,
-                                              boolean returnBool) {
+    private static List<Element> scalarVector(
+            BinaryOp op, List<Element> vector, double scalar, boolean scalarLeft, boolean returnBool) {
         List<Element> out = new ArrayList<>();
         for (Element el : vector) {
             double lv = scalarLeft ? scalar : el.value();
@@ -233,7 +233,8 @@ public final class Engine {
             Set<Map<String, String>> inserted = matched.get(sig);
             if (m.card() == VectorMatching.Card.ONE_TO_ONE) {
                 if (inserted != null) {
-                    throw new EvalException("multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)");
+                    throw new EvalException(
+                            "multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)");
                 }
                 matched.put(sig, Set.of());
             } else {
@@ -250,8 +251,8 @@ public final class Engine {
         return out;
     }
 
-    private static TreeMap<String, String> resultMetric(Map<String, String> lhs, Map<String, String> rhs, BinaryOp op,
-                                                        VectorMatching m) {
+    private static TreeMap<String, String> resultMetric(
+            Map<String, String> lhs, Map<String, String> rhs, BinaryOp op, VectorMatching m) {
         TreeMap<String, String> out = new TreeMap<>(lhs);
         if (!op.isComparison()) {
             out.remove("__name__");

@@ -10,7 +10,12 @@ import java.util.List;
 public sealed interface Expr {
 
     /** The type an expression evaluates to, as PromQL's type checker sees it. */
-    enum Type { SCALAR, VECTOR, MATRIX, STRING }
+    enum Type {
+        SCALAR,
+        VECTOR,
+        MATRIX,
+        STRING
+    }
 
     Type type();
 
@@ -105,14 +110,20 @@ public sealed interface Expr {
             include = List.copyOf(include);
         }
 
-        public enum Card { ONE_TO_ONE, MANY_TO_ONE, ONE_TO_MANY, MANY_TO_MANY }
+        public enum Card {
+            ONE_TO_ONE,
+            MANY_TO_ONE,
+            ONE_TO_MANY,
+            MANY_TO_MANY
+        }
     }
 
     /** A label matcher: {@code =}, {@code !=}, {@code =~} (fully anchored) or {@code !~}. */
     record Matcher(String label, MatchType type, String value, java.util.regex.Pattern pattern) {
         public static Matcher of(String label, MatchType type, String value) {
             java.util.regex.Pattern p = type == MatchType.RE || type == MatchType.NRE
-                    ? java.util.regex.Pattern.compile("^(?:" + value + ")$", java.util.regex.Pattern.DOTALL) : null;
+                    ? java.util.regex.Pattern.compile("^(?:" + value + ")$", java.util.regex.Pattern.DOTALL)
+                    : null;
             return new Matcher(label, type, value, p);
         }
 
@@ -128,16 +139,37 @@ public sealed interface Expr {
         }
     }
 
-    enum MatchType { EQ, NEQ, RE, NRE }
+    enum MatchType {
+        EQ,
+        NEQ,
+        RE,
+        NRE
+    }
 
-    enum AggregateOp { SUM, AVG, MIN, MAX, COUNT }
+    enum AggregateOp {
+        SUM,
+        AVG,
+        MIN,
+        MAX,
+        COUNT
+    }
 
     /** Binary operators with PromQL's precedence (higher binds tighter) and associativity. */
     enum BinaryOp {
-        OR(1), AND(2), UNLESS(2),
-        EQL(3), NEQ(3), GTR(3), LSS(3), GTE(3), LTE(3),
-        ADD(4), SUB(4),
-        MUL(5), DIV(5), MOD(5),
+        OR(1),
+        AND(2),
+        UNLESS(2),
+        EQL(3),
+        NEQ(3),
+        GTR(3),
+        LSS(3),
+        GTE(3),
+        LTE(3),
+        ADD(4),
+        SUB(4),
+        MUL(5),
+        DIV(5),
+        MOD(5),
         POW(6);
 
         final int precedence;

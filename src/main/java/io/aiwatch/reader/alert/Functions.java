@@ -9,8 +9,7 @@ import java.util.TreeMap;
 
 /** The functions of the subset, following Prometheus 2.42's {@code promql/functions.go} arithmetic. */
 final class Functions {
-    private Functions() {
-    }
+    private Functions() {}
 
     static Object call(Engine engine, Expr.Call c, long t) {
         Function f = c.function();
@@ -43,7 +42,8 @@ final class Functions {
                 return out;
             }
             case HISTOGRAM_QUANTILE:
-                return histogramQuantile((Double) engine.eval(args.get(0), t), Engine.asVector(engine.eval(args.get(1), t)));
+                return histogramQuantile(
+                        (Double) engine.eval(args.get(0), t), Engine.asVector(engine.eval(args.get(1), t)));
             default:
                 break;
         }
@@ -247,8 +247,7 @@ final class Functions {
         return List.of(new Element(labels, 1));
     }
 
-    private record Bucket(double upperBound, double count) {
-    }
+    private record Bucket(double upperBound, double count) {}
 
     /** histogram_quantile over classic buckets, as Prometheus' {@code bucketQuantile}. */
     static List<Element> histogramQuantile(double q, List<Element> v) {

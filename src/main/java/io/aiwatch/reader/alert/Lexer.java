@@ -5,10 +5,23 @@ import java.util.List;
 
 /** Splits PromQL text into tokens; comments ({@code #} to end of line) and blanks are skipped. */
 final class Lexer {
-    enum Kind { IDENT, NUMBER, DURATION, STRING, OP, LPAREN, RPAREN, LBRACE, RBRACE, LBRACKET, RBRACKET, COMMA, EOF }
-
-    record Token(Kind kind, String text, int pos) {
+    enum Kind {
+        IDENT,
+        NUMBER,
+        DURATION,
+        STRING,
+        OP,
+        LPAREN,
+        RPAREN,
+        LBRACE,
+        RBRACE,
+        LBRACKET,
+        RBRACKET,
+        COMMA,
+        EOF
     }
+
+    record Token(Kind kind, String text, int pos) {}
 
     private final String s;
     private int i;
@@ -63,7 +76,8 @@ final class Lexer {
             return number(start);
         }
         if (Character.isLetter(c) || c == '_' || c == ':') {
-            while (i < s.length() && (Character.isLetterOrDigit(s.charAt(i)) || s.charAt(i) == '_' || s.charAt(i) == ':')) {
+            while (i < s.length()
+                    && (Character.isLetterOrDigit(s.charAt(i)) || s.charAt(i) == '_' || s.charAt(i) == ':')) {
                 i++;
             }
             return new Token(Kind.IDENT, s.substring(start, i), start);
@@ -73,14 +87,28 @@ final class Lexer {
         }
         i++;
         switch (c) {
-            case '(': return new Token(Kind.LPAREN, "(", start);
-            case ')': return new Token(Kind.RPAREN, ")", start);
-            case '{': return new Token(Kind.LBRACE, "{", start);
-            case '}': return new Token(Kind.RBRACE, "}", start);
-            case '[': return new Token(Kind.LBRACKET, "[", start);
-            case ']': return new Token(Kind.RBRACKET, "]", start);
-            case ',': return new Token(Kind.COMMA, ",", start);
-            case '+': case '-': case '*': case '/': case '%': case '^': case ':': case '@':
+            case '(':
+                return new Token(Kind.LPAREN, "(", start);
+            case ')':
+                return new Token(Kind.RPAREN, ")", start);
+            case '{':
+                return new Token(Kind.LBRACE, "{", start);
+            case '}':
+                return new Token(Kind.RBRACE, "}", start);
+            case '[':
+                return new Token(Kind.LBRACKET, "[", start);
+            case ']':
+                return new Token(Kind.RBRACKET, "]", start);
+            case ',':
+                return new Token(Kind.COMMA, ",", start);
+            case '+':
+            case '-':
+            case '*':
+            case '/':
+            case '%':
+            case '^':
+            case ':':
+            case '@':
                 return new Token(Kind.OP, String.valueOf(c), start);
             case '=':
                 if (peek('=') || peek('~')) {
@@ -92,7 +120,8 @@ final class Lexer {
                     return new Token(Kind.OP, "!" + s.charAt(i++), start);
                 }
                 break;
-            case '<': case '>':
+            case '<':
+            case '>':
                 if (peek('=')) {
                     i++;
                     return new Token(Kind.OP, c + "=", start);

@@ -32,8 +32,7 @@ public final class Notifications {
     }
 
     /** The alerts to send and the states with {@code lastSentAt}/{@code validUntil} updated. */
-    public record Due(Map<Integer, Map<SortedMap<String, String>, AlertState>> states, List<PostableAlert> alerts) {
-    }
+    public record Due(Map<Integer, Map<SortedMap<String, String>, AlertState>> states, List<PostableAlert> alerts) {}
 
     public Due due(Rule.Group group, Map<Integer, Map<SortedMap<String, String>, AlertState>> states, Instant now) {
         Duration delta = group.interval().compareTo(resendDelay) > 0 ? group.interval() : resendDelay;
@@ -41,7 +40,8 @@ public final class Notifications {
         List<PostableAlert> out = new ArrayList<>();
         for (Map.Entry<Integer, Map<SortedMap<String, String>, AlertState>> rule : states.entrySet()) {
             Map<SortedMap<String, String>, AlertState> alerts = new LinkedHashMap<>();
-            for (Map.Entry<SortedMap<String, String>, AlertState> e : rule.getValue().entrySet()) {
+            for (Map.Entry<SortedMap<String, String>, AlertState> e :
+                    rule.getValue().entrySet()) {
                 AlertState a = e.getValue();
                 if (needsSending(a, now)) {
                     Instant validUntil = now.plus(delta.multipliedBy(4));
@@ -81,8 +81,10 @@ public final class Notifications {
         });
         Instant ends = a.state() == State.INACTIVE && a.resolvedAt() != null ? a.resolvedAt() : a.validUntil();
         Instant starts = a.firedAt() != null ? a.firedAt() : a.activeAt();
-        String url = externalUrl == null ? null : externalUrl.replaceAll("/+$", "") + "/graph?g0.expr="
-                + URLEncoder.encode(rule.exprText().strip(), StandardCharsets.UTF_8) + "&g0.tab=1";
+        String url = externalUrl == null
+                ? null
+                : externalUrl.replaceAll("/+$", "") + "/graph?g0.expr="
+                        + URLEncoder.encode(rule.exprText().strip(), StandardCharsets.UTF_8) + "&g0.tab=1";
         return new PostableAlert(labels, annotations, starts, ends, url);
     }
 }

@@ -21,13 +21,23 @@ import java.util.regex.PatternSyntaxException;
  */
 public final class Parser {
     private static final Map<String, BinaryOp> OPS = Map.ofEntries(
-            Map.entry("or", BinaryOp.OR), Map.entry("and", BinaryOp.AND), Map.entry("unless", BinaryOp.UNLESS),
-            Map.entry("==", BinaryOp.EQL), Map.entry("!=", BinaryOp.NEQ), Map.entry(">", BinaryOp.GTR),
-            Map.entry("<", BinaryOp.LSS), Map.entry(">=", BinaryOp.GTE), Map.entry("<=", BinaryOp.LTE),
-            Map.entry("+", BinaryOp.ADD), Map.entry("-", BinaryOp.SUB), Map.entry("*", BinaryOp.MUL),
-            Map.entry("/", BinaryOp.DIV), Map.entry("%", BinaryOp.MOD), Map.entry("^", BinaryOp.POW));
-    private static final List<String> UNSUPPORTED_AGGREGATIONS = List.of(
-            "stddev", "stdvar", "topk", "bottomk", "quantile", "count_values", "group");
+            Map.entry("or", BinaryOp.OR),
+            Map.entry("and", BinaryOp.AND),
+            Map.entry("unless", BinaryOp.UNLESS),
+            Map.entry("==", BinaryOp.EQL),
+            Map.entry("!=", BinaryOp.NEQ),
+            Map.entry(">", BinaryOp.GTR),
+            Map.entry("<", BinaryOp.LSS),
+            Map.entry(">=", BinaryOp.GTE),
+            Map.entry("<=", BinaryOp.LTE),
+            Map.entry("+", BinaryOp.ADD),
+            Map.entry("-", BinaryOp.SUB),
+            Map.entry("*", BinaryOp.MUL),
+            Map.entry("/", BinaryOp.DIV),
+            Map.entry("%", BinaryOp.MOD),
+            Map.entry("^", BinaryOp.POW));
+    private static final List<String> UNSUPPORTED_AGGREGATIONS =
+            List.of("stddev", "stdvar", "topk", "bottomk", "quantile", "count_values", "group");
 
     private final List<Token> tokens;
     private int p;
@@ -48,7 +58,10 @@ public final class Parser {
             throw new PromqlException("unexpected '" + t.text() + "'", t.pos());
         }
         if (e.type() != Type.SCALAR && e.type() != Type.VECTOR) {
-            throw new PromqlException("expression must be a scalar or instant vector, not a " + e.type().name().toLowerCase(Locale.ROOT), 0);
+            throw new PromqlException(
+                    "expression must be a scalar or instant vector, not a "
+                            + e.type().name().toLowerCase(Locale.ROOT),
+                    0);
         }
         return e;
     }
@@ -100,7 +113,8 @@ public final class Parser {
     }
 
     private VectorMatching matching(BinaryOp op) throws PromqlException {
-        VectorMatching.Card card = op.isSetOperator() ? VectorMatching.Card.MANY_TO_MANY : VectorMatching.Card.ONE_TO_ONE;
+        VectorMatching.Card card =
+                op.isSetOperator() ? VectorMatching.Card.MANY_TO_MANY : VectorMatching.Card.ONE_TO_ONE;
         boolean on = false;
         List<String> labels = List.of();
         List<String> include = List.of();
@@ -110,9 +124,12 @@ public final class Parser {
             if (isKeyword("group_left") || isKeyword("group_right")) {
                 Token g = take();
                 if (op.isSetOperator()) {
-                    throw new PromqlException("no grouping allowed for set operator " + op.name().toLowerCase(Locale.ROOT), g.pos());
+                    throw new PromqlException(
+                            "no grouping allowed for set operator " + op.name().toLowerCase(Locale.ROOT), g.pos());
                 }
-                card = g.text().equalsIgnoreCase("group_left") ? VectorMatching.Card.MANY_TO_ONE : VectorMatching.Card.ONE_TO_MANY;
+                card = g.text().equalsIgnoreCase("group_left")
+                        ? VectorMatching.Card.MANY_TO_ONE
+                        : VectorMatching.Card.ONE_TO_MANY;
                 include = peek().kind() == Kind.LPAREN ? labelList() : List.of();
             }
         }
@@ -129,7 +146,10 @@ public final class Parser {
             throw new PromqlException("comparisons between scalars must use BOOL modifier", pos);
         }
         if (b.op().isSetOperator() && (lt != Type.VECTOR || rt != Type.VECTOR)) {
-            throw new PromqlException("set operator " + b.op().name().toLowerCase(Locale.ROOT) + " not allowed in binary scalar expression", pos);
+            throw new PromqlException(
+                    "set operator " + b.op().name().toLowerCase(Locale.ROOT)
+                            + " not allowed in binary scalar expression",
+                    pos);
         }
         boolean bothVectors = lt == Type.VECTOR && rt == Type.VECTOR;
         VectorMatching m = b.matching();
@@ -145,7 +165,8 @@ public final class Parser {
             take();
             Expr operand = binary(BinaryOp.POW.precedence);
             if (operand.type() != Type.SCALAR && operand.type() != Type.VECTOR) {
-                throw new PromqlException("unary expression only allowed on expressions of type scalar or instant vector", t.pos());
+                throw new PromqlException(
+                        "unary expression only allowed on expressions of type scalar or instant vector", t.pos());
             }
             if (t.text().equals("+")) {
                 return operand;
@@ -180,7 +201,8 @@ public final class Parser {
             e = new Expr.RangeSelector(s, range);
         }
         Token n = peek();
-        if (n.kind() == Kind.IDENT && n.text().equals("offset") || n.kind() == Kind.OP && n.text().equals("@")) {
+        if (n.kind() == Kind.IDENT && n.text().equals("offset")
+                || n.kind() == Kind.OP && n.text().equals("@")) {
             throw new PromqlException("'" + n.text() + "' modifiers are not supported", n.pos());
         }
         return e;
@@ -218,7 +240,8 @@ public final class Parser {
         if (agg != null && (peek().kind() == Kind.LPAREN || isKeyword("by") || isKeyword("without"))) {
             return aggregate(agg, t);
         }
-        if (UNSUPPORTED_AGGREGATIONS.contains(lower) && (peek().kind() == Kind.LPAREN || isKeyword("by") || isKeyword("without"))) {
+        if (UNSUPPORTED_AGGREGATIONS.contains(lower)
+                && (peek().kind() == Kind.LPAREN || isKeyword("by") || isKeyword("without"))) {
             throw new PromqlException("aggregation '" + word + "' is not supported", t.pos());
         }
         if (peek().kind() == Kind.LPAREN) {
@@ -241,14 +264,23 @@ public final class Parser {
         }
         expect(Kind.RPAREN, "')'");
         if (args.size() != f.argTypes().size()) {
-            throw new PromqlException("function '" + f.promqlName() + "' takes " + f.argTypes().size()
-                    + " argument(s), got " + args.size(), name.pos());
+            throw new PromqlException(
+                    "function '" + f.promqlName() + "' takes " + f.argTypes().size() + " argument(s), got "
+                            + args.size(),
+                    name.pos());
         }
         for (int i = 0; i < args.size(); i++) {
             if (args.get(i).type() != f.argTypes().get(i)) {
-                throw new PromqlException("argument " + (i + 1) + " of '" + f.promqlName() + "' must be a "
-                        + f.argTypes().get(i).name().toLowerCase(Locale.ROOT).replace("matrix", "range vector")
-                        .replace("vector", "instant vector").replace("range instant", "range"), name.pos());
+                throw new PromqlException(
+                        "argument " + (i + 1) + " of '" + f.promqlName() + "' must be a "
+                                + f.argTypes()
+                                        .get(i)
+                                        .name()
+                                        .toLowerCase(Locale.ROOT)
+                                        .replace("matrix", "range vector")
+                                        .replace("vector", "instant vector")
+                                        .replace("range instant", "range"),
+                        name.pos());
             }
         }
         return new Expr.Call(f, args);
@@ -313,8 +345,11 @@ public final class Parser {
         if (matchers.stream().noneMatch(m -> !m.matches(""))) {
             throw new PromqlException("vector selector must contain at least one non-empty matcher", pos);
         }
-        String metric = matchers.stream().filter(m -> m.label().equals("__name__") && m.type() == MatchType.EQ)
-                .map(Expr.Matcher::value).findFirst().orElse(null);
+        String metric = matchers.stream()
+                .filter(m -> m.label().equals("__name__") && m.type() == MatchType.EQ)
+                .map(Expr.Matcher::value)
+                .findFirst()
+                .orElse(null);
         return new Expr.Selector(metric, matchers);
     }
 
@@ -363,20 +398,22 @@ public final class Parser {
 
     /** PromQL durations: one or more of {@code <n>y|w|d|h|m|s|ms}, largest unit first. */
     static Duration duration(Token t) throws PromqlException {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(ms|y|w|d|h|m|s)").matcher(t.text());
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("(\\d+)(ms|y|w|d|h|m|s)").matcher(t.text());
         long ms = 0;
         int end = 0;
         while (m.find() && m.start() == end) {
             long n = Long.parseLong(m.group(1));
-            ms += n * switch (m.group(2)) {
-                case "y" -> 365L * 86_400_000;
-                case "w" -> 7L * 86_400_000;
-                case "d" -> 86_400_000L;
-                case "h" -> 3_600_000L;
-                case "m" -> 60_000L;
-                case "s" -> 1000L;
-                default -> 1L;
-            };
+            ms += n
+                    * switch (m.group(2)) {
+                        case "y" -> 365L * 86_400_000;
+                        case "w" -> 7L * 86_400_000;
+                        case "d" -> 86_400_000L;
+                        case "h" -> 3_600_000L;
+                        case "m" -> 60_000L;
+                        case "s" -> 1000L;
+                        default -> 1L;
+                    };
             end = m.end();
         }
         if (end != t.text().length()) {

@@ -11,8 +11,12 @@ import java.util.SortedMap;
  * annotations, startsAt (when it went firing), endsAt (validity while firing, the resolution
  * time once resolved) and an optional generatorURL.
  */
-public record PostableAlert(SortedMap<String, String> labels, Map<String, String> annotations, Instant startsAt,
-                           Instant endsAt, String generatorUrl) {
+public record PostableAlert(
+        SortedMap<String, String> labels,
+        Map<String, String> annotations,
+        Instant startsAt,
+        Instant endsAt,
+        String generatorUrl) {
     public PostableAlert {
         labels = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(labels));
         annotations = Map.copyOf(annotations);

@@ -11,22 +11,25 @@ import java.util.Map;
  * metric, plus the group's interval as slack. A selector without a metric name keeps everything.
  */
 final class RetentionPlan {
-    private RetentionPlan() {
-    }
+    private RetentionPlan() {}
 
     static SampleHistory.Retention of(List<Rule.Group> groups, Duration lookback) {
         Map<String, Duration> byName = new HashMap<>();
         Duration[] others = {null};
         for (Rule.Group g : groups) {
             for (Rule r : g.rules()) {
-                walk(r.expr(), null, (name, need) -> {
-                    Duration d = need.plus(g.interval()).plusSeconds(1);
-                    if (name == null) {
-                        others[0] = others[0] == null || d.compareTo(others[0]) > 0 ? d : others[0];
-                    } else {
-                        byName.merge(name, d, (a, b) -> a.compareTo(b) >= 0 ? a : b);
-                    }
-                }, lookback);
+                walk(
+                        r.expr(),
+                        null,
+                        (name, need) -> {
+                            Duration d = need.plus(g.interval()).plusSeconds(1);
+                            if (name == null) {
+                                others[0] = others[0] == null || d.compareTo(others[0]) > 0 ? d : others[0];
+                            } else {
+                                byName.merge(name, d, (a, b) -> a.compareTo(b) >= 0 ? a : b);
+                            }
+                        },
+                        lookback);
             }
         }
         return new SampleHistory.Retention(byName, others[0]);

@@ -21,8 +21,16 @@ public sealed interface Rule {
      * @param labels        label templates added to each alert
      * @param annotations   annotation templates
      */
-    record Alerting(String name, Expr expr, String exprText, Duration hold, Duration keepFiringFor,
-                    Map<String, Template> labels, Map<String, Template> annotations, String source) implements Rule {
+    record Alerting(
+            String name,
+            Expr expr,
+            String exprText,
+            Duration hold,
+            Duration keepFiringFor,
+            Map<String, Template> labels,
+            Map<String, Template> annotations,
+            String source)
+            implements Rule {
         public Alerting {
             labels = Map.copyOf(labels);
             annotations = Map.copyOf(annotations);
@@ -30,7 +38,8 @@ public sealed interface Rule {
     }
 
     /** A recording rule: its result is written back to the history under {@code name}. */
-    record Recording(String name, Expr expr, String exprText, Map<String, String> labels, String source) implements Rule {
+    record Recording(String name, Expr expr, String exprText, Map<String, String> labels, String source)
+            implements Rule {
         public Recording {
             labels = Map.copyOf(labels);
         }

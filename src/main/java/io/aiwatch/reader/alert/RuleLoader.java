@@ -29,11 +29,12 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * stops start-up with {@code file:line} of its expression and the reason.
  */
 public final class RuleLoader {
-    private static final Set<String> GROUP_KEYS = Set.of("name", "interval", "rules", "limit", "query_offset", "labels");
-    private static final Set<String> RULE_KEYS = Set.of("alert", "record", "expr", "for", "keep_firing_for", "labels", "annotations");
+    private static final Set<String> GROUP_KEYS =
+            Set.of("name", "interval", "rules", "limit", "query_offset", "labels");
+    private static final Set<String> RULE_KEYS =
+            Set.of("alert", "record", "expr", "for", "keep_firing_for", "labels", "annotations");
 
-    private RuleLoader() {
-    }
+    private RuleLoader() {}
 
     /** Expands {@code patterns} (paths or globs such as {@code /etc/aiwatch/rules/*.yml}) and loads every file, in order. */
     public static List<Rule.Group> load(List<String> patterns, Duration defaultInterval) throws ConfigException {
@@ -59,7 +60,9 @@ public final class RuleLoader {
             Path dir = glob.getParent() == null ? Path.of(".") : glob.getParent();
             PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + glob.getFileName());
             try (Stream<Path> s = Files.list(dir)) {
-                s.filter(p -> m.matches(p.getFileName()) && Files.isRegularFile(p)).sorted().forEach(files::add);
+                s.filter(p -> m.matches(p.getFileName()) && Files.isRegularFile(p))
+                        .sorted()
+                        .forEach(files::add);
             } catch (IOException e) {
                 throw new ConfigException(pattern + ": cannot list " + dir + ": " + e.getMessage());
             }
@@ -104,7 +107,8 @@ public final class RuleLoader {
             Duration interval = gm.containsKey("interval") ? duration(source, gm.get("interval")) : defaultInterval;
             for (String unsupported : List.of("limit", "query_offset", "labels")) {
                 if (gm.containsKey(unsupported)) {
-                    throw new ConfigException(at(source, gm.get(unsupported)) + ": group key '" + unsupported + "' is not supported");
+                    throw new ConfigException(
+                            at(source, gm.get(unsupported)) + ": group key '" + unsupported + "' is not supported");
                 }
             }
             List<Rule> rules = new ArrayList<>();
@@ -130,8 +134,9 @@ public final class RuleLoader {
         try {
             expr = Parser.parse(exprText);
         } catch (PromqlException e) {
-            throw new ConfigException(lineOf(source, exprNode, exprText, e.position()) + ": expression outside the supported PromQL subset: "
-                    + e.getMessage() + " in: " + exprText.strip());
+            throw new ConfigException(lineOf(source, exprNode, exprText, e.position())
+                    + ": expression outside the supported PromQL subset: " + e.getMessage() + " in: "
+                    + exprText.strip());
         }
         if (m.containsKey("record")) {
             String name = scalar(source, m.get("record"), "record", node);
@@ -145,7 +150,8 @@ public final class RuleLoader {
             }
             Map<String, String> labels = new LinkedHashMap<>();
             if (m.containsKey("labels")) {
-                for (Map.Entry<String, Node> e : stringMap(source, m.get("labels")).entrySet()) {
+                for (Map.Entry<String, Node> e :
+                        stringMap(source, m.get("labels")).entrySet()) {
                     labels.put(e.getKey(), scalar(source, e.getValue(), e.getKey(), node));
                 }
             }
@@ -157,8 +163,15 @@ public final class RuleLoader {
         }
         Duration hold = m.containsKey("for") ? duration(source, m.get("for")) : Duration.ZERO;
         Duration keep = m.containsKey("keep_firing_for") ? duration(source, m.get("keep_firing_for")) : Duration.ZERO;
-        return new Rule.Alerting(name, expr, exprText, hold, keep, templates(source, m.get("labels")),
-                templates(source, m.get("annotations")), where);
+        return new Rule.Alerting(
+                name,
+                expr,
+                exprText,
+                hold,
+                keep,
+                templates(source, m.get("labels")),
+                templates(source, m.get("annotations")),
+                where);
     }
 
     private static Map<String, Template> templates(String source, Node node) throws ConfigException {
@@ -168,7 +181,8 @@ public final class RuleLoader {
         }
         for (Map.Entry<String, Node> e : stringMap(source, node).entrySet()) {
             if (!io.aiwatch.collect.Labels.isValidLabelName(e.getKey())) {
-                throw new ConfigException(at(source, e.getValue()) + ": invalid label or annotation name '" + e.getKey() + "'");
+                throw new ConfigException(
+                        at(source, e.getValue()) + ": invalid label or annotation name '" + e.getKey() + "'");
             }
             String text = scalar(source, e.getValue(), e.getKey(), node);
             try {
@@ -198,8 +212,9 @@ public final class RuleLoader {
         Map<String, Node> m = stringMap(source, node);
         for (Map.Entry<String, Node> e : m.entrySet()) {
             if (!known.contains(e.getKey())) {
-                throw new ConfigException(at(source, e.getValue()) + ": unknown key '" + e.getKey() + "'; known keys here: "
-                        + String.join(", ", known.stream().sorted().toList()));
+                throw new ConfigException(
+                        at(source, e.getValue()) + ": unknown key '" + e.getKey() + "'; known keys here: "
+                                + String.join(", ", known.stream().sorted().toList()));
             }
         }
         return m;
@@ -248,9 +263,10 @@ public final class RuleLoader {
     /** The line of character {@code pos} of a possibly multi-line expression (block scalars start on the next line). */
     private static String lineOf(String source, Node node, String text, int pos) {
         int line = node.getStartMark().getLine() + 1;
-        if (node instanceof ScalarNode s && s.getScalarStyle() != null
+        if (node instanceof ScalarNode s
+                && s.getScalarStyle() != null
                 && (s.getScalarStyle() == org.yaml.snakeyaml.DumperOptions.ScalarStyle.LITERAL
-                || s.getScalarStyle() == org.yaml.snakeyaml.DumperOptions.ScalarStyle.FOLDED)) {
+                        || s.getScalarStyle() == org.yaml.snakeyaml.DumperOptions.ScalarStyle.FOLDED)) {
             line++;
             if (s.getScalarStyle() == org.yaml.snakeyaml.DumperOptions.ScalarStyle.LITERAL) {
                 for (int i = 0; i < Math.min(pos, text.length()); i++) {

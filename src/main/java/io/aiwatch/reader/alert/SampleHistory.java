@@ -103,7 +103,8 @@ public final class SampleHistory {
             }
             s = new Series(labels, maxSamplesPerSeries);
             series.put(s.labels(), s);
-            byName.computeIfAbsent(labels.getOrDefault("__name__", ""), k -> new ArrayList<>()).add(s);
+            byName.computeIfAbsent(labels.getOrDefault("__name__", ""), k -> new ArrayList<>())
+                    .add(s);
             seriesCount = series.size();
         }
         s.append(timeMillis, value);
@@ -190,8 +191,7 @@ public final class SampleHistory {
         return out;
     }
 
-    private record Collection(java.util.Collection<Series> list) {
-    }
+    private record Collection(java.util.Collection<Series> list) {}
 
     private Collection candidates(List<Expr.Matcher> matchers) {
         for (Expr.Matcher m : matchers) {

@@ -15,8 +15,8 @@ import java.util.regex.Pattern;
  */
 public final class Template {
     private static final Pattern ACTION = Pattern.compile("\\{\\{(-?)(.*?)(-?)}}", Pattern.DOTALL);
-    private static final List<String> FUNCTIONS = List.of("humanize", "humanizePercentage", "humanizeDuration",
-            "printf", "toUpper", "toLower");
+    private static final List<String> FUNCTIONS =
+            List.of("humanize", "humanizePercentage", "humanizeDuration", "printf", "toUpper", "toLower");
 
     private final String text;
     private final List<Object> parts;
@@ -67,7 +67,8 @@ public final class Template {
             String head = words.get(0);
             if (!FUNCTIONS.contains(head) && !isOperand(head)) {
                 throw new IllegalArgumentException("template action '{{" + body + "}}' uses '" + head
-                        + "', which is not supported (supported: $labels.x, $value, " + String.join(", ", FUNCTIONS) + ")");
+                        + "', which is not supported (supported: $labels.x, $value, " + String.join(", ", FUNCTIONS)
+                        + ")");
             }
             for (String w : words.subList(1, words.size())) {
                 if (!isOperand(w)) {
@@ -80,8 +81,12 @@ public final class Template {
     }
 
     private static boolean isOperand(String w) {
-        return w.equals("$value") || w.equals(".Value") || w.matches("(\\$labels|\\.Labels|\\$externalLabels)\\.[a-zA-Z_][a-zA-Z0-9_]*")
-                || w.startsWith("\"") || w.startsWith("`") || w.matches("-?[0-9.]+([eE][-+]?[0-9]+)?");
+        return w.equals("$value")
+                || w.equals(".Value")
+                || w.matches("(\\$labels|\\.Labels|\\$externalLabels)\\.[a-zA-Z_][a-zA-Z0-9_]*")
+                || w.startsWith("\"")
+                || w.startsWith("`")
+                || w.matches("-?[0-9.]+([eE][-+]?[0-9]+)?");
     }
 
     private static List<String> splitOutsideQuotes(String s, char sep) {

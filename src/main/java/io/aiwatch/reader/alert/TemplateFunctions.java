@@ -6,8 +6,7 @@ import java.util.Locale;
 
 /** Template functions and Go-compatible number printing ({@code %v} and {@code %.4g} of a float64). */
 final class TemplateFunctions {
-    private TemplateFunctions() {
-    }
+    private TemplateFunctions() {}
 
     static Object apply(String fn, List<Object> args) {
         switch (fn) {
@@ -121,8 +120,12 @@ final class TemplateFunctions {
             switch (verb) {
                 case 'f' -> sb.append(goFixed(num(arg), flags));
                 case 'e' -> sb.append(String.format(Locale.ROOT, "%" + flags + verb, num(arg)));
-                case 'd' -> sb.append(arg instanceof Double d ? "%!d(float64=" + goFloat(d) + ")" : String.valueOf(arg));
-                case 'g' -> sb.append(goG(num(arg), flags.contains(".") ? Integer.parseInt(flags.substring(flags.indexOf('.') + 1)) : -1));
+                case 'd' ->
+                    sb.append(arg instanceof Double d ? "%!d(float64=" + goFloat(d) + ")" : String.valueOf(arg));
+                case 'g' ->
+                    sb.append(goG(
+                            num(arg),
+                            flags.contains(".") ? Integer.parseInt(flags.substring(flags.indexOf('.') + 1)) : -1));
                 default -> sb.append(print(arg));
             }
         }
@@ -136,9 +139,15 @@ final class TemplateFunctions {
         }
         int dot = flags.indexOf('.');
         int scale = dot < 0 ? 6 : Integer.parseInt(flags.substring(dot + 1).isEmpty() ? "0" : flags.substring(dot + 1));
-        String text = new BigDecimal(v).setScale(scale, java.math.RoundingMode.HALF_EVEN).toPlainString();
-        int width = dot <= 0 ? 0 : Integer.parseInt(flags.substring(0, dot).replaceAll("[^0-9]", "").isEmpty() ? "0"
-                : flags.substring(0, dot).replaceAll("[^0-9]", ""));
+        String text = new BigDecimal(v)
+                .setScale(scale, java.math.RoundingMode.HALF_EVEN)
+                .toPlainString();
+        int width = dot <= 0
+                ? 0
+                : Integer.parseInt(
+                        flags.substring(0, dot).replaceAll("[^0-9]", "").isEmpty()
+                                ? "0"
+                                : flags.substring(0, dot).replaceAll("[^0-9]", ""));
         return text.length() >= width ? text : " ".repeat(width - text.length()) + text;
     }
 

@@ -14,23 +14,32 @@ import java.util.List;
  * growing {@code aiwatch_collector_snapshot_age_seconds} and {@code aiwatch_collector_up 0}.
  */
 public final class CollectorSelfMetrics {
-    private CollectorSelfMetrics() {
-    }
+    private CollectorSelfMetrics() {}
 
     public static List<MetricFamily> families(List<CollectorState> states, Instant now) {
-        var up = MetricFamily.builder("aiwatch_collector_up", MetricType.GAUGE,
+        var up = MetricFamily.builder(
+                "aiwatch_collector_up",
+                MetricType.GAUGE,
                 "1 when the collector's last run succeeded and its snapshot is fresh, else 0.");
-        var age = MetricFamily.builder("aiwatch_collector_snapshot_age_seconds", MetricType.GAUGE,
+        var age = MetricFamily.builder(
+                "aiwatch_collector_snapshot_age_seconds",
+                MetricType.GAUGE,
                 "Age of the collector's last good snapshot, in seconds.");
-        var duration = MetricFamily.builder("aiwatch_collector_duration_seconds", MetricType.GAUGE,
+        var duration = MetricFamily.builder(
+                "aiwatch_collector_duration_seconds",
+                MetricType.GAUGE,
                 "Wall time of the collector's last completed run, in seconds.");
-        var runs = MetricFamily.builder("aiwatch_collector_runs_total", MetricType.COUNTER,
-                "Collection runs completed, successful or not.");
-        var failures = MetricFamily.builder("aiwatch_collector_failures_total", MetricType.COUNTER,
-                "Collection runs that failed.");
-        var cpu = MetricFamily.builder("aiwatch_collector_cpu_seconds_total", MetricType.COUNTER,
+        var runs = MetricFamily.builder(
+                "aiwatch_collector_runs_total", MetricType.COUNTER, "Collection runs completed, successful or not.");
+        var failures = MetricFamily.builder(
+                "aiwatch_collector_failures_total", MetricType.COUNTER, "Collection runs that failed.");
+        var cpu = MetricFamily.builder(
+                "aiwatch_collector_cpu_seconds_total",
+                MetricType.COUNTER,
                 "CPU time the collector's thread spent collecting, in seconds.");
-        var lastSuccess = MetricFamily.builder("aiwatch_collector_last_success_timestamp_seconds", MetricType.GAUGE,
+        var lastSuccess = MetricFamily.builder(
+                "aiwatch_collector_last_success_timestamp_seconds",
+                MetricType.GAUGE,
                 "Unix time of the collector's last good snapshot.");
         for (CollectorState s : states) {
             Labels l = Labels.of("collector", s.name());
@@ -45,6 +54,13 @@ public final class CollectorSelfMetrics {
             failures.add(l, s.failures());
             cpu.add(l, s.cpuNanos() / 1e9);
         }
-        return List.of(up.build(), age.build(), duration.build(), runs.build(), failures.build(), cpu.build(), lastSuccess.build());
+        return List.of(
+                up.build(),
+                age.build(),
+                duration.build(),
+                runs.build(),
+                failures.build(),
+                cpu.build(),
+                lastSuccess.build());
     }
 }

@@ -22,6 +22,7 @@ import java.util.zip.GZIPOutputStream;
 public final class ContentNegotiation {
     /** Headers longer than this are only read up to here; a scraper's Accept is ~250 bytes. */
     private static final int MAX_HEADER_CHARS = 4096;
+
     private static final int MAX_ENTRIES = 64;
 
     /** A supported exposition format and its response Content-Type. */
@@ -41,11 +42,9 @@ public final class ContentNegotiation {
     }
 
     /** What to send: the format and whether to gzip the body. */
-    public record Choice(Format format, boolean gzip) {
-    }
+    public record Choice(Format format, boolean gzip) {}
 
-    private ContentNegotiation() {
-    }
+    private ContentNegotiation() {}
 
     /** Both decisions at once; either header may be null. */
     public static Choice negotiate(String accept, String acceptEncoding) {

@@ -4,13 +4,13 @@ import io.aiwatch.collect.CollectorState;
 import io.aiwatch.collect.MetricFamily;
 import io.aiwatch.collect.Snapshot;
 import io.aiwatch.collect.SnapshotStore;
+import io.aiwatch.reader.exposition.ContentNegotiation.Format;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import io.aiwatch.reader.exposition.ContentNegotiation.Format;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -27,8 +27,7 @@ public final class ExpositionRenderer {
     private final Map<String, Rendered> cache = new ConcurrentHashMap<>();
     private static final byte[] EOF = "# EOF\n".getBytes(StandardCharsets.UTF_8);
 
-    private record Rendered(Snapshot snapshot, byte[] bytes) {
-    }
+    private record Rendered(Snapshot snapshot, byte[] bytes) {}
 
     /**
      * @param extraFamilies families computed at scrape time besides the store's (process and
@@ -36,8 +35,8 @@ public final class ExpositionRenderer {
      * @param trailingText  ready-made exposition in the given format appended at the end (JVM
      *                      metrics), without an OpenMetrics {@code # EOF}
      */
-    public ExpositionRenderer(SnapshotStore store, Supplier<List<MetricFamily>> extraFamilies,
-                              Function<Format, byte[]> trailingText) {
+    public ExpositionRenderer(
+            SnapshotStore store, Supplier<List<MetricFamily>> extraFamilies, Function<Format, byte[]> trailingText) {
         this.store = store;
         this.extraFamilies = extraFamilies;
         this.trailingText = trailingText;

@@ -37,8 +37,7 @@ public final class OpenMetricsFormat {
     public static final String CONTENT_TYPE = "application/openmetrics-text; version=1.0.0; charset=utf-8";
     private static final String TOTAL = "_total";
 
-    private OpenMetricsFormat() {
-    }
+    private OpenMetricsFormat() {}
 
     /** Writes one family (TYPE, HELP, samples); nothing for a family without samples. */
     public static void write(StringBuilder out, MetricFamily family) {
@@ -142,7 +141,9 @@ public final class OpenMetricsFormat {
             long ms = e.timestamp().toEpochMilli();
             out.append(' ').append(Math.floorDiv(ms, 1000)).append('.');
             long frac = Math.floorMod(ms, 1000);
-            out.append((char) ('0' + frac / 100)).append((char) ('0' + frac / 10 % 10)).append((char) ('0' + frac % 10));
+            out.append((char) ('0' + frac / 100))
+                    .append((char) ('0' + frac / 10 % 10))
+                    .append((char) ('0' + frac % 10));
         }
     }
 

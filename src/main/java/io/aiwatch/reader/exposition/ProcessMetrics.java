@@ -1,13 +1,13 @@
 package io.aiwatch.reader.exposition;
 
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
-import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
-import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -29,8 +29,9 @@ public final class ProcessMetrics implements AutoCloseable {
         this.clock = clock;
         // Two of Micrometer's process meters break Prometheus naming rules as promtool lints them
         // (an abbreviated unit, a _count gauge); process_cpu_usage and the JVM meters cover the same ground.
-        registry.config().meterFilter(MeterFilter.deny(id ->
-                id.getName().equals("process.cpu.time") || id.getName().equals("system.cpu.count")));
+        registry.config()
+                .meterFilter(MeterFilter.deny(id ->
+                        id.getName().equals("process.cpu.time") || id.getName().equals("system.cpu.count")));
         new JvmMemoryMetrics().bindTo(registry);
         gcMetrics.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);

@@ -13,8 +13,7 @@ import io.aiwatch.collect.Sample;
 public final class TextFormat {
     public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
-    private TextFormat() {
-    }
+    private TextFormat() {}
 
     public static void write(StringBuilder out, MetricFamily family) {
         if (family.samples().isEmpty()) {
@@ -23,7 +22,11 @@ public final class TextFormat {
         out.append("# HELP ").append(family.name()).append(' ');
         escapeHelp(out, family.help());
         out.append('\n');
-        out.append("# TYPE ").append(family.name()).append(' ').append(family.type().textName()).append('\n');
+        out.append("# TYPE ")
+                .append(family.name())
+                .append(' ')
+                .append(family.type().textName())
+                .append('\n');
         for (Sample s : family.samples()) {
             writeSample(out, s);
         }

@@ -18,8 +18,15 @@ import java.util.function.Supplier;
 public final class DaemonServer implements AutoCloseable {
     private final Javalin app;
 
-    public DaemonServer(SnapshotStore store, ExpositionRenderer renderer, String version, Supplier<List<String>> notes,
-                        ListenAddress address, WebSecurity security, HardenedServer hardened, ScrapeLimiter limiter) {
+    public DaemonServer(
+            SnapshotStore store,
+            ExpositionRenderer renderer,
+            String version,
+            Supplier<List<String>> notes,
+            ListenAddress address,
+            WebSecurity security,
+            HardenedServer hardened,
+            ScrapeLimiter limiter) {
         HealthHandlers health = new HealthHandlers(store);
         StatusPage status = new StatusPage(store, version, notes);
         this.app = Javalin.create(cfg -> {

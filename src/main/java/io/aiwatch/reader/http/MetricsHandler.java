@@ -25,7 +25,8 @@ final class MetricsHandler implements Handler {
     public void handle(Context ctx) throws IOException {
         var choice = ContentNegotiation.negotiate(ctx.header("Accept"), ctx.header("Accept-Encoding"));
         List<byte[]> parts = renderer.renderParts(choice.format());
-        ctx.header("Vary", "Accept, Accept-Encoding").contentType(choice.format().contentType());
+        ctx.header("Vary", "Accept, Accept-Encoding")
+                .contentType(choice.format().contentType());
         if (choice.gzip()) {
             ctx.header("Content-Encoding", "gzip");
             try (OutputStream out = new GZIPOutputStream(ctx.res().getOutputStream(), 16 * 1024)) {

@@ -30,18 +30,33 @@ final class StatusPage {
         h.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>aiwatch</title><style>")
                 .append("body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}")
                 .append("td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}.down{color:#b00}.up{color:#070}")
-                .append("</style></head><body><h1>aiwatch ").append(esc(version)).append("</h1>")
-                .append("<p><a href=\"metrics\">metrics</a> · <a href=\"ready\">ready</a> · <a href=\"health\">health</a></p>");
+                .append("</style></head><body><h1>aiwatch ")
+                .append(esc(version))
+                .append("</h1>")
+                .append(
+                        "<p><a href=\"metrics\">metrics</a> · <a href=\"ready\">ready</a> · <a href=\"health\">health</a></p>");
 
-        h.append("<h2>Collectors</h2><table><tr><th>collector</th><th>state</th><th>age</th><th>runs</th><th>failures</th><th>last error</th></tr>");
+        h.append(
+                "<h2>Collectors</h2><table><tr><th>collector</th><th>state</th><th>age</th><th>runs</th><th>failures</th><th>last error</th></tr>");
         GpuStatus gpus = null;
         for (CollectorState s : store.states()) {
             boolean up = s.isUp(now);
             Duration age = s.age(now);
-            h.append("<tr><td>").append(esc(s.name())).append("</td><td class=\"").append(up ? "up\">up" : "down\">down")
-                    .append("</td><td>").append(age == null ? "-" : age.toMillis() + " ms")
-                    .append("</td><td>").append(s.runs()).append("</td><td>").append(s.failures())
-                    .append("</td><td>").append(s.problem(now) != null ? esc(s.problem(now)) : esc(s.lastError() == null ? "" : s.lastError()))
+            h.append("<tr><td>")
+                    .append(esc(s.name()))
+                    .append("</td><td class=\"")
+                    .append(up ? "up\">up" : "down\">down")
+                    .append("</td><td>")
+                    .append(age == null ? "-" : age.toMillis() + " ms")
+                    .append("</td><td>")
+                    .append(s.runs())
+                    .append("</td><td>")
+                    .append(s.failures())
+                    .append("</td><td>")
+                    .append(
+                            s.problem(now) != null
+                                    ? esc(s.problem(now))
+                                    : esc(s.lastError() == null ? "" : s.lastError()))
                     .append("</td></tr>");
             if (s.name().equals("gpu") && s.last() != null) {
                 gpus = s.last().snapshot().detail(GpuStatus.class);
@@ -53,13 +68,26 @@ final class StatusPage {
         if (gpus == null) {
             h.append("<p>No GPU data.</p>");
         } else {
-            h.append("<p>backend ").append(esc(gpus.backend())).append(", driver ").append(esc(gpus.driverVersion())).append("</p>");
-            h.append("<table><tr><th>gpu</th><th>UUID</th><th>PCI bus id</th><th>model</th><th>state</th><th>unsupported</th></tr>");
+            h.append("<p>backend ")
+                    .append(esc(gpus.backend()))
+                    .append(", driver ")
+                    .append(esc(gpus.driverVersion()))
+                    .append("</p>");
+            h.append(
+                    "<table><tr><th>gpu</th><th>UUID</th><th>PCI bus id</th><th>model</th><th>state</th><th>unsupported</th></tr>");
             for (GpuStatus.Device d : gpus.devices()) {
-                h.append("<tr><td>").append(d.info().index()).append("</td><td>").append(esc(d.info().uuid()))
-                        .append("</td><td>").append(esc(d.info().pciBusId())).append("</td><td>").append(esc(d.info().modelName()))
-                        .append("</td><td class=\"").append(d.up() ? "up\">up" : "down\">lost: " + esc(d.problem()))
-                        .append("</td><td>").append(esc(String.join(", ", new java.util.TreeSet<>(d.unsupported()))))
+                h.append("<tr><td>")
+                        .append(d.info().index())
+                        .append("</td><td>")
+                        .append(esc(d.info().uuid()))
+                        .append("</td><td>")
+                        .append(esc(d.info().pciBusId()))
+                        .append("</td><td>")
+                        .append(esc(d.info().modelName()))
+                        .append("</td><td class=\"")
+                        .append(d.up() ? "up\">up" : "down\">lost: " + esc(d.problem()))
+                        .append("</td><td>")
+                        .append(esc(String.join(", ", new java.util.TreeSet<>(d.unsupported()))))
                         .append("</td></tr>");
             }
             h.append("</table>");

@@ -18,17 +18,20 @@ import java.util.Map;
  */
 final class DerivedMetrics {
     private static final double MIB = 1024.0 * 1024.0;
-    static final Rule GPU_MEMORY_LIMIT = new Rule("hw.gpu.memory.limit", "By", Kind.UP_DOWN, true, MIB, Domain.GPU, Map.of(), "");
-    static final Rule GPU_MEMORY_UTILIZATION = new Rule("hw.gpu.memory.utilization", "1", Kind.GAUGE, false, 1, Domain.GPU, Map.of(), "");
-    static final Rule GPU_STATUS_OK = new Rule("hw.status", "1", Kind.UP_DOWN, true, 1, Domain.GPU, Map.of("hw.state", "ok"), "");
-    static final Rule GPU_STATUS_FAILED = new Rule("hw.status", "1", Kind.UP_DOWN, true, 1, Domain.GPU, Map.of("hw.state", "failed"), "");
+    static final Rule GPU_MEMORY_LIMIT =
+            new Rule("hw.gpu.memory.limit", "By", Kind.UP_DOWN, true, MIB, Domain.GPU, Map.of(), "");
+    static final Rule GPU_MEMORY_UTILIZATION =
+            new Rule("hw.gpu.memory.utilization", "1", Kind.GAUGE, false, 1, Domain.GPU, Map.of(), "");
+    static final Rule GPU_STATUS_OK =
+            new Rule("hw.status", "1", Kind.UP_DOWN, true, 1, Domain.GPU, Map.of("hw.state", "ok"), "");
+    static final Rule GPU_STATUS_FAILED =
+            new Rule("hw.status", "1", Kind.UP_DOWN, true, 1, Domain.GPU, Map.of("hw.state", "failed"), "");
     static final Rule FS_USED = fsRule("system.filesystem.usage", "By", Kind.UP_DOWN, true, "used");
     static final Rule FS_FREE = fsRule("system.filesystem.usage", "By", Kind.UP_DOWN, true, "free");
     static final Rule FS_RESERVED = fsRule("system.filesystem.usage", "By", Kind.UP_DOWN, true, "reserved");
     static final Rule FS_UTILIZATION = fsRule("system.filesystem.utilization", "1", Kind.GAUGE, false, "used");
 
-    private DerivedMetrics() {
-    }
+    private DerivedMetrics() {}
 
     private static Rule fsRule(String name, String unit, Kind kind, boolean integer, String state) {
         return new Rule(name, unit, kind, integer, 1, Domain.STORAGE, Map.of("system.filesystem.state", state), "");

@@ -6,19 +6,19 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanId;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.TraceFlags;
 import io.opentelemetry.api.trace.TraceId;
 import io.opentelemetry.api.trace.TraceState;
-import io.opentelemetry.context.Context;
-import io.opentelemetry.sdk.trace.IdGenerator;
-import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.common.export.RetryPolicy;
 import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.IdGenerator;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
@@ -66,10 +66,19 @@ public final class GenAiSpans implements AutoCloseable {
      * @param finishReasons finish reasons of the choices, possibly empty
      * @param errorType     null on success, else the HTTP status or failure kind ({@code 429}, {@code stream_error})
      */
-    public record Request(String operation, String provider, String requestModel, String responseModel, URI server,
-                          long startNanos, long firstTokenNanos, long endNanos, int inputTokens, int outputTokens,
-                          List<String> finishReasons, String errorType) {
-    }
+    public record Request(
+            String operation,
+            String provider,
+            String requestModel,
+            String responseModel,
+            URI server,
+            long startNanos,
+            long firstTokenNanos,
+            long endNanos,
+            int inputTokens,
+            int outputTokens,
+            List<String> finishReasons,
+            String errorType) {}
 
     /**
      * The ids of a span chosen before the request is sent, so the request can carry them in a W3C
@@ -115,11 +124,17 @@ public final class GenAiSpans implements AutoCloseable {
         if (incomingTraceparent != null) {
             String t = incomingTraceparent.strip();
             // version "00": 00-<32 hex>-<16 hex>-<2 hex>; other versions keep at least these fields
-            if (t.length() >= 55 && t.charAt(2) == '-' && t.charAt(35) == '-' && t.charAt(52) == '-'
-                    && !t.startsWith("ff") && (t.length() == 55 || !t.startsWith("00"))) {
+            if (t.length() >= 55
+                    && t.charAt(2) == '-'
+                    && t.charAt(35) == '-'
+                    && t.charAt(52) == '-'
+                    && !t.startsWith("ff")
+                    && (t.length() == 55 || !t.startsWith("00"))) {
                 String tid = t.substring(3, 35);
                 String sid = t.substring(36, 52);
-                if (TraceId.isValid(tid) && SpanId.isValid(sid) && isLowerHex(t.substring(0, 2))
+                if (TraceId.isValid(tid)
+                        && SpanId.isValid(sid)
+                        && isLowerHex(t.substring(0, 2))
                         && isLowerHex(t.substring(53, 55))) {
                     trace = tid;
                     parent = sid;
@@ -165,11 +180,18 @@ public final class GenAiSpans implements AutoCloseable {
                 return exporter.shutdown();
             }
         };
-        this.provider = SdkTracerProvider.builder().setResource(resource).setIdGenerator(IDS)
-                .addSpanProcessor(BatchSpanProcessor.builder(counting).setMaxQueueSize(MAX_QUEUE).setMaxExportBatchSize(512)
-                        .setScheduleDelay(scheduleDelay).build())
+        this.provider = SdkTracerProvider.builder()
+                .setResource(resource)
+                .setIdGenerator(IDS)
+                .addSpanProcessor(BatchSpanProcessor.builder(counting)
+                        .setMaxQueueSize(MAX_QUEUE)
+                        .setMaxExportBatchSize(512)
+                        .setScheduleDelay(scheduleDelay)
+                        .build())
                 .build();
-        this.tracer = provider.tracerBuilder("io.aiwatch").setSchemaUrl(StoreMetricProducer.SCHEMA_URL).build();
+        this.tracer = provider.tracerBuilder("io.aiwatch")
+                .setSchemaUrl(StoreMetricProducer.SCHEMA_URL)
+                .build();
     }
 
     /** Spans to the collector {@code settings} names (metrics endpoint's {@code /v1/metrics} becomes {@code /v1/traces}). */
@@ -184,23 +206,33 @@ public final class GenAiSpans implements AutoCloseable {
      * @throws IllegalArgumentException when an environment value is invalid
      */
     public static GenAiSpans fromConfig(OtlpConfig config, Map<String, String> env, String version) {
-        if (!config.isEnabled() || "true".equalsIgnoreCase(env.getOrDefault("OTEL_SDK_DISABLED", "").trim())) {
+        if (!config.isEnabled()
+                || "true"
+                        .equalsIgnoreCase(
+                                env.getOrDefault("OTEL_SDK_DISABLED", "").trim())) {
             return null;
         }
         OtlpSettings settings = OtlpSettings.resolve(config, env);
-        return start(settings, OtlpResource.build(version, OtlpExporter.hostName(env), env, config.resourceAttributes()));
+        return start(
+                settings, OtlpResource.build(version, OtlpExporter.hostName(env), env, config.resourceAttributes()));
     }
 
     static SpanExporter spanExporter(OtlpSettings s, RetryPolicy retry) {
         String compression = s.gzip() ? "gzip" : "none";
         if (s.protocol() == OtlpSettings.Protocol.GRPC) {
-            var b = OtlpGrpcSpanExporter.builder().setEndpoint(s.endpoint().toString()).setTimeout(s.timeout())
-                    .setCompression(compression).setRetryPolicy(retry);
+            var b = OtlpGrpcSpanExporter.builder()
+                    .setEndpoint(s.endpoint().toString())
+                    .setTimeout(s.timeout())
+                    .setCompression(compression)
+                    .setRetryPolicy(retry);
             s.headers().forEach(b::addHeader);
             return b.build();
         }
-        var b = OtlpHttpSpanExporter.builder().setEndpoint(tracesUrl(s.endpoint())).setTimeout(s.timeout())
-                .setCompression(compression).setRetryPolicy(retry);
+        var b = OtlpHttpSpanExporter.builder()
+                .setEndpoint(tracesUrl(s.endpoint()))
+                .setTimeout(s.timeout())
+                .setCompression(compression)
+                .setRetryPolicy(retry);
         s.headers().forEach(b::addHeader);
         return b.build();
     }
@@ -236,8 +268,9 @@ public final class GenAiSpans implements AutoCloseable {
         String model = r.requestModel() == null || r.requestModel().isEmpty() ? "unknown" : r.requestModel();
         SpanBuilder b = tracer.spanBuilder(r.operation() + " " + model).setSpanKind(SpanKind.CLIENT);
         if (ids.parentSpanId() != null) {
-            b.setParent(Context.root().with(Span.wrap(SpanContext.createFromRemoteParent(ids.traceId(), ids.parentSpanId(),
-                    TraceFlags.getSampled(), TraceState.getDefault()))));
+            b.setParent(Context.root()
+                    .with(Span.wrap(SpanContext.createFromRemoteParent(
+                            ids.traceId(), ids.parentSpanId(), TraceFlags.getSampled(), TraceState.getDefault()))));
         } else {
             b.setNoParent();
         }
@@ -252,7 +285,9 @@ public final class GenAiSpans implements AutoCloseable {
         }
         if (r.server() != null && r.server().getHost() != null) {
             b.setAttribute("server.address", r.server().getHost());
-            int port = r.server().getPort() >= 0 ? r.server().getPort() : "https".equals(r.server().getScheme()) ? 443 : 80;
+            int port = r.server().getPort() >= 0
+                    ? r.server().getPort()
+                    : "https".equals(r.server().getScheme()) ? 443 : 80;
             b.setAttribute(AttributeKey.longKey("server.port"), (long) port);
         }
         if (r.inputTokens() >= 0) {
@@ -266,8 +301,13 @@ public final class GenAiSpans implements AutoCloseable {
         }
         Span span = b.startSpan();
         if (r.firstTokenNanos() >= 0) {
-            span.addEvent(FIRST_TOKEN_EVENT, Attributes.of(AttributeKey.doubleKey("gen_ai.server.time_to_first_token"),
-                    (r.firstTokenNanos() - r.startNanos()) / 1e9), r.firstTokenNanos(), TimeUnit.NANOSECONDS);
+            span.addEvent(
+                    FIRST_TOKEN_EVENT,
+                    Attributes.of(
+                            AttributeKey.doubleKey("gen_ai.server.time_to_first_token"),
+                            (r.firstTokenNanos() - r.startNanos()) / 1e9),
+                    r.firstTokenNanos(),
+                    TimeUnit.NANOSECONDS);
         }
         if (r.errorType() != null) {
             span.setAttribute("error.type", r.errorType());

@@ -7,8 +7,15 @@ import io.opentelemetry.sdk.metrics.data.MetricDataType;
 import io.opentelemetry.sdk.resources.Resource;
 
 /** One exported metric, built from the store (the SDK's own implementation is internal API). */
-record MappedMetric(Resource resource, InstrumentationScopeInfo scope, String name, String description, String unit,
-                    MetricDataType type, Data<?> data) implements MetricData {
+record MappedMetric(
+        Resource resource,
+        InstrumentationScopeInfo scope,
+        String name,
+        String description,
+        String unit,
+        MetricDataType type,
+        Data<?> data)
+        implements MetricData {
     @Override
     public Resource getResource() {
         return resource;

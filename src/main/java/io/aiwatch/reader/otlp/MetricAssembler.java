@@ -65,9 +65,10 @@ final class MetricAssembler {
         double scaled = value * rule.scale();
         double cumulative = rule.kind() == Kind.COUNTER ? scaled : Double.NaN;
         long start = starts.start(rule.name(), attrs, time, cumulative);
-        s.points.add(rule.integer()
-                ? LongPointData.create(start, time, attrs, Math.round(scaled))
-                : DoublePointData.create(start, time, attrs, scaled, List.of()));
+        s.points.add(
+                rule.integer()
+                        ? LongPointData.create(start, time, attrs, Math.round(scaled))
+                        : DoublePointData.create(start, time, attrs, scaled, List.of()));
     }
 
     /**
@@ -76,16 +77,23 @@ final class MetricAssembler {
      * @param bounds finite upper bounds, ascending
      * @param counts per-bucket (not cumulative) counts, one more than bounds (the +Inf bucket)
      */
-    void addHistogram(Rule rule, String help, Labels labels, long time, double sum, long count,
-                      List<Double> bounds, List<Long> counts) {
+    void addHistogram(
+            Rule rule,
+            String help,
+            Labels labels,
+            long time,
+            double sum,
+            long count,
+            List<Double> bounds,
+            List<Long> counts) {
         Attributes attrs = rule.attributes(labels);
         Stream s = stream(rule, help, attrs);
         if (s == null) {
             return;
         }
         long start = starts.start(rule.name(), attrs, time, count);
-        s.points.add(HistogramPointData.create(start, time, attrs, sum * rule.scale(), false, 0, false, 0,
-                scaled(bounds, rule.scale()), counts));
+        s.points.add(HistogramPointData.create(
+                start, time, attrs, sum * rule.scale(), false, 0, false, 0, scaled(bounds, rule.scale()), counts));
     }
 
     private static List<Double> scaled(List<Double> bounds, double scale) {
@@ -100,7 +108,9 @@ final class MetricAssembler {
     /** The stream for rule's metric, or null (counted) when the point would clash with one already added. */
     private Stream stream(Rule rule, String help, Attributes attrs) {
         Stream s = streams.computeIfAbsent(rule.name(), n -> new Stream(rule, SemanticMapping.description(rule, help)));
-        boolean sameShape = s.rule.kind() == rule.kind() && s.rule.integer() == rule.integer() && s.rule.unit().equals(rule.unit());
+        boolean sameShape = s.rule.kind() == rule.kind()
+                && s.rule.integer() == rule.integer()
+                && s.rule.unit().equals(rule.unit());
         if (!sameShape || !s.seen.add(attrs)) {
             dropped++;
             return null;
@@ -126,23 +136,31 @@ final class MetricAssembler {
             switch (r.kind()) {
                 case GAUGE -> {
                     type = r.integer() ? MetricDataType.LONG_GAUGE : MetricDataType.DOUBLE_GAUGE;
-                    data = r.integer() ? GaugeData.createLongGaugeData((List<LongPointData>) (List<?>) s.points)
+                    data = r.integer()
+                            ? GaugeData.createLongGaugeData((List<LongPointData>) (List<?>) s.points)
                             : GaugeData.createDoubleGaugeData((List<DoublePointData>) (List<?>) s.points);
                 }
                 case COUNTER, UP_DOWN -> {
                     boolean monotonic = r.kind() == Kind.COUNTER;
                     type = r.integer() ? MetricDataType.LONG_SUM : MetricDataType.DOUBLE_SUM;
                     data = r.integer()
-                            ? SumData.createLongSumData(monotonic, AggregationTemporality.CUMULATIVE, (List<LongPointData>) (List<?>) s.points)
-                            : SumData.createDoubleSumData(monotonic, AggregationTemporality.CUMULATIVE, (List<DoublePointData>) (List<?>) s.points);
+                            ? SumData.createLongSumData(
+                                    monotonic, AggregationTemporality.CUMULATIVE, (List<LongPointData>)
+                                            (List<?>) s.points)
+                            : SumData.createDoubleSumData(
+                                    monotonic, AggregationTemporality.CUMULATIVE, (List<DoublePointData>)
+                                            (List<?>) s.points);
                 }
                 default -> {
                     type = MetricDataType.HISTOGRAM;
-                    data = HistogramData.create(AggregationTemporality.CUMULATIVE, (List<HistogramPointData>) (List<?>) s.points);
+                    data = HistogramData.create(
+                            AggregationTemporality.CUMULATIVE, (List<HistogramPointData>) (List<?>) s.points);
                 }
             }
-            out.add(new MappedMetric(resource, scope, r.name(), s.description, r.unit(), type,
-                    (io.opentelemetry.sdk.metrics.data.Data<?>) data));
+            out.add(new MappedMetric(
+                    resource, scope, r.name(), s.description, r.unit(), type, (io.opentelemetry.sdk.metrics.data.Data<
+                                    ?>)
+                            data));
         }
         return out;
     }

@@ -43,7 +43,8 @@ public record OtlpConfig(
 
     public OtlpConfig {
         headers = headers == null ? Map.of() : copy(headers, "otlp.headers");
-        resourceAttributes = resourceAttributes == null ? Map.of() : copy(resourceAttributes, "otlp.resource_attributes");
+        resourceAttributes =
+                resourceAttributes == null ? Map.of() : copy(resourceAttributes, "otlp.resource_attributes");
         // The file's own values are checked when it is loaded (file:line); environment values at start.
         OtlpSettings.check(endpoint, protocol, headers, interval, timeout, compression);
     }
@@ -62,7 +63,8 @@ public record OtlpConfig(
     }
 
     public OtlpConfig withEndpoint(String value, String protocolName) {
-        return new OtlpConfig(enabled, value, protocolName, headers, interval, timeout, compression, resourceAttributes);
+        return new OtlpConfig(
+                enabled, value, protocolName, headers, interval, timeout, compression, resourceAttributes);
     }
 
     public OtlpConfig withInterval(String value) {

@@ -3,6 +3,7 @@ package io.aiwatch.reader.otlp;
 import io.aiwatch.collect.Labels;
 import io.aiwatch.collect.MetricFamily;
 import io.aiwatch.collect.MetricType;
+import io.aiwatch.collect.SnapshotStore;
 import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter;
 import io.opentelemetry.exporter.otlp.metrics.OtlpGrpcMetricExporter;
 import io.opentelemetry.sdk.common.CompletableResultCode;
@@ -11,21 +12,20 @@ import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.metrics.export.AggregationTemporalitySelector;
 import io.opentelemetry.sdk.metrics.export.MetricExporter;
 import io.opentelemetry.sdk.resources.Resource;
-import io.aiwatch.collect.SnapshotStore;
 import java.net.InetAddress;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -70,7 +70,8 @@ public final class OtlpExporter implements AutoCloseable {
     }
 
     /** Builds the SDK exporter for {@code settings} and starts pushing every interval. */
-    public static OtlpExporter start(OtlpSettings settings, StoreMetricProducer producer, Resource resource, Clock clock) {
+    public static OtlpExporter start(
+            OtlpSettings settings, StoreMetricProducer producer, Resource resource, Clock clock) {
         OtlpExporter e = new OtlpExporter(producer, resource, sdkExporter(settings, RetryPolicy.getDefault()), clock);
         long every = settings.interval().toNanos();
         e.scheduler.scheduleAtFixedRate(e::tick, every, every, TimeUnit.NANOSECONDS);
@@ -85,22 +86,33 @@ public final class OtlpExporter implements AutoCloseable {
      *
      * @throws IllegalArgumentException when a setting is invalid, naming the key or variable
      */
-    public static OtlpExporter fromConfig(OtlpConfig config, Map<String, String> env, SnapshotStore store,
-                                          Supplier<List<MetricFamily>> extraFamilies, String version, Clock clock) {
-        if (!config.isEnabled() || "true".equalsIgnoreCase(env.getOrDefault("OTEL_SDK_DISABLED", "").trim())) {
+    public static OtlpExporter fromConfig(
+            OtlpConfig config,
+            Map<String, String> env,
+            SnapshotStore store,
+            Supplier<List<MetricFamily>> extraFamilies,
+            String version,
+            Clock clock) {
+        if (!config.isEnabled()
+                || "true"
+                        .equalsIgnoreCase(
+                                env.getOrDefault("OTEL_SDK_DISABLED", "").trim())) {
             return null;
         }
         OtlpSettings settings = OtlpSettings.resolve(config, env);
         Resource resource = OtlpResource.build(version, hostName(env), env, config.resourceAttributes());
         AtomicReference<OtlpExporter> self = new AtomicReference<>();
-        StoreMetricProducer producer = new StoreMetricProducer(store, () -> {
-            List<MetricFamily> all = new ArrayList<>(extraFamilies.get());
-            OtlpExporter e = self.get();
-            if (e != null) {
-                all.addAll(e.families());
-            }
-            return all;
-        }, version);
+        StoreMetricProducer producer = new StoreMetricProducer(
+                store,
+                () -> {
+                    List<MetricFamily> all = new ArrayList<>(extraFamilies.get());
+                    OtlpExporter e = self.get();
+                    if (e != null) {
+                        all.addAll(e.families());
+                    }
+                    return all;
+                },
+                version);
         OtlpExporter exporter = start(settings, producer, resource, clock);
         self.set(exporter);
         return exporter;
@@ -119,14 +131,22 @@ public final class OtlpExporter implements AutoCloseable {
         String compression = s.gzip() ? "gzip" : "none";
         AggregationTemporalitySelector cumulative = AggregationTemporalitySelector.alwaysCumulative();
         if (s.protocol() == OtlpSettings.Protocol.GRPC) {
-            var b = OtlpGrpcMetricExporter.builder().setEndpoint(s.endpoint().toString()).setTimeout(s.timeout())
-                    .setConnectTimeout(s.timeout()).setCompression(compression).setRetryPolicy(retry)
+            var b = OtlpGrpcMetricExporter.builder()
+                    .setEndpoint(s.endpoint().toString())
+                    .setTimeout(s.timeout())
+                    .setConnectTimeout(s.timeout())
+                    .setCompression(compression)
+                    .setRetryPolicy(retry)
                     .setAggregationTemporalitySelector(cumulative);
             s.headers().forEach(b::addHeader);
             return b.build();
         }
-        var b = OtlpHttpMetricExporter.builder().setEndpoint(s.endpoint().toString()).setTimeout(s.timeout())
-                .setConnectTimeout(s.timeout()).setCompression(compression).setRetryPolicy(retry)
+        var b = OtlpHttpMetricExporter.builder()
+                .setEndpoint(s.endpoint().toString())
+                .setTimeout(s.timeout())
+                .setConnectTimeout(s.timeout())
+                .setCompression(compression)
+                .setRetryPolicy(retry)
                 .setAggregationTemporalitySelector(cumulative);
         s.headers().forEach(b::addHeader);
         return b.build();
@@ -208,25 +228,49 @@ public final class OtlpExporter implements AutoCloseable {
     /** The exporter's own health, for /metrics. */
     public List<MetricFamily> families() {
         Labels none = Labels.EMPTY;
-        var exports = MetricFamily.builder("aiwatch_otlp_exports_total", MetricType.COUNTER,
+        var exports = MetricFamily.builder(
+                "aiwatch_otlp_exports_total",
+                MetricType.COUNTER,
                 "OTLP exports finished, by result (failure: after the SDK's retries).");
         exports.add(Labels.of("result", "success"), successes.get());
         exports.add(Labels.of("result", "failure"), failures.get());
         var out = new java.util.ArrayList<MetricFamily>();
         out.add(exports.build());
-        out.add(MetricFamily.builder("aiwatch_otlp_exports_skipped_total", MetricType.COUNTER,
-                "Export ticks skipped because the previous export was still running.").add(none, skipped.get()).build());
-        out.add(MetricFamily.builder("aiwatch_otlp_points_exported_total", MetricType.COUNTER,
-                "Data points in successful OTLP exports.").add(none, points.get()).build());
-        out.add(MetricFamily.builder("aiwatch_otlp_export_in_flight", MetricType.GAUGE,
-                "1 while an OTLP export (with its retries) is running.").add(none, inFlight()).build());
-        out.add(MetricFamily.builder("aiwatch_otlp_last_export_duration_seconds", MetricType.GAUGE,
-                "Wall time of the last finished OTLP export including retries, seconds.").add(none, lastDurationNanos / 1e9).build());
-        out.add(MetricFamily.builder("aiwatch_otlp_series", MetricType.GAUGE,
-                "Series the OTLP bridge keeps a start time for.").add(none, producer.trackedSeries()).build());
+        out.add(MetricFamily.builder(
+                        "aiwatch_otlp_exports_skipped_total",
+                        MetricType.COUNTER,
+                        "Export ticks skipped because the previous export was still running.")
+                .add(none, skipped.get())
+                .build());
+        out.add(MetricFamily.builder(
+                        "aiwatch_otlp_points_exported_total",
+                        MetricType.COUNTER,
+                        "Data points in successful OTLP exports.")
+                .add(none, points.get())
+                .build());
+        out.add(MetricFamily.builder(
+                        "aiwatch_otlp_export_in_flight",
+                        MetricType.GAUGE,
+                        "1 while an OTLP export (with its retries) is running.")
+                .add(none, inFlight())
+                .build());
+        out.add(MetricFamily.builder(
+                        "aiwatch_otlp_last_export_duration_seconds",
+                        MetricType.GAUGE,
+                        "Wall time of the last finished OTLP export including retries, seconds.")
+                .add(none, lastDurationNanos / 1e9)
+                .build());
+        out.add(MetricFamily.builder(
+                        "aiwatch_otlp_series", MetricType.GAUGE, "Series the OTLP bridge keeps a start time for.")
+                .add(none, producer.trackedSeries())
+                .build());
         if (lastSuccessMillis > 0) {
-            out.add(MetricFamily.builder("aiwatch_otlp_last_success_timestamp_seconds", MetricType.GAUGE,
-                    "Unix time of the last successful OTLP export.").add(none, lastSuccessMillis / 1e3).build());
+            out.add(MetricFamily.builder(
+                            "aiwatch_otlp_last_success_timestamp_seconds",
+                            MetricType.GAUGE,
+                            "Unix time of the last successful OTLP export.")
+                    .add(none, lastSuccessMillis / 1e3)
+                    .build());
         }
         return out;
     }

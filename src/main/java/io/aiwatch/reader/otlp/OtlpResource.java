@@ -23,8 +23,7 @@ import java.util.Map;
 public final class OtlpResource {
     static final String NAMESPACE_FILE = "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
 
-    private OtlpResource() {
-    }
+    private OtlpResource() {}
 
     /**
      * @param version  aiwatch's version (service.version)
@@ -66,7 +65,9 @@ public final class OtlpResource {
                 continue;
             }
             try {
-                out.put(entry.substring(0, eq).trim(), URLDecoder.decode(entry.substring(eq + 1).trim(), StandardCharsets.UTF_8));
+                out.put(
+                        entry.substring(0, eq).trim(),
+                        URLDecoder.decode(entry.substring(eq + 1).trim(), StandardCharsets.UTF_8));
             } catch (IllegalArgumentException e) {
                 // not URL-encoded: skip this entry only
             }

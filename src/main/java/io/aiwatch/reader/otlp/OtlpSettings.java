@@ -23,8 +23,13 @@ import java.util.Map;
  * @param timeout     limit for one export attempt (the SDK retries up to 5 attempts with backoff)
  * @param gzip        compress request bodies
  */
-public record OtlpSettings(Protocol protocol, URI endpoint, Map<String, String> headers, Duration interval,
-                           Duration timeout, boolean gzip) {
+public record OtlpSettings(
+        Protocol protocol,
+        URI endpoint,
+        Map<String, String> headers,
+        Duration interval,
+        Duration timeout,
+        boolean gzip) {
     /** The default push interval; the OTel spec's is 60 s, GPU dashboards usually want finer. */
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(15);
     /** The OTel exporter default (OTEL_EXPORTER_OTLP_TIMEOUT = 10000 ms). */
@@ -53,7 +58,8 @@ public record OtlpSettings(Protocol protocol, URI endpoint, Map<String, String> 
                     return p;
                 }
             }
-            throw new IllegalArgumentException(source + ": protocol '" + value + "' is not supported; use http/protobuf or grpc");
+            throw new IllegalArgumentException(
+                    source + ": protocol '" + value + "' is not supported; use http/protobuf or grpc");
         }
     }
 
@@ -67,29 +73,54 @@ public record OtlpSettings(Protocol protocol, URI endpoint, Map<String, String> 
      * @throws IllegalArgumentException naming the key or variable whose value is wrong (never a header value)
      */
     public static OtlpSettings resolve(OtlpConfig config, Map<String, String> env) {
-        return resolve(config.endpoint(), config.protocol(), config.headers(), config.interval(), config.timeout(),
-                config.compression(), env);
+        return resolve(
+                config.endpoint(),
+                config.protocol(),
+                config.headers(),
+                config.interval(),
+                config.timeout(),
+                config.compression(),
+                env);
     }
 
     /** Validates a config section's own values (no environment); used when the file is loaded. */
-    static void check(String endpoint, String protocol, Map<String, String> headers, String interval, String timeout,
-                      String compression) {
+    static void check(
+            String endpoint,
+            String protocol,
+            Map<String, String> headers,
+            String interval,
+            String timeout,
+            String compression) {
         resolve(endpoint, protocol, headers, interval, timeout, compression, Map.of());
     }
 
-    private static OtlpSettings resolve(String configEndpoint, String configProtocol, Map<String, String> configHeaders,
-                                        String configInterval, String configTimeout, String configCompression,
-                                        Map<String, String> env) {
-        Source protocolText = pick(configProtocol, "otlp.protocol", env,
-                "OTEL_EXPORTER_OTLP_METRICS_PROTOCOL", "OTEL_EXPORTER_OTLP_PROTOCOL");
-        Protocol protocol = protocolText == null ? Protocol.HTTP_PROTOBUF : Protocol.parse(protocolText.value, protocolText.name);
+    private static OtlpSettings resolve(
+            String configEndpoint,
+            String configProtocol,
+            Map<String, String> configHeaders,
+            String configInterval,
+            String configTimeout,
+            String configCompression,
+            Map<String, String> env) {
+        Source protocolText = pick(
+                configProtocol,
+                "otlp.protocol",
+                env,
+                "OTEL_EXPORTER_OTLP_METRICS_PROTOCOL",
+                "OTEL_EXPORTER_OTLP_PROTOCOL");
+        Protocol protocol =
+                protocolText == null ? Protocol.HTTP_PROTOBUF : Protocol.parse(protocolText.value, protocolText.name);
 
         URI endpoint;
         if (configEndpoint != null) {
             endpoint = endpoint(configEndpoint, "otlp.endpoint", protocol, true);
         } else if (present(env, "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT")) {
             // The signal-specific variable is used as-is (spec).
-            endpoint = endpoint(env.get("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT"), "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", protocol, false);
+            endpoint = endpoint(
+                    env.get("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT"),
+                    "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT",
+                    protocol,
+                    false);
         } else if (present(env, "OTEL_EXPORTER_OTLP_ENDPOINT")) {
             // The generic one is a base URL: http/protobuf appends the signal path (spec).
             String base = env.get("OTEL_EXPORTER_OTLP_ENDPOINT");
@@ -101,27 +132,36 @@ public record OtlpSettings(Protocol protocol, URI endpoint, Map<String, String> 
 
         Map<String, String> headers = new LinkedHashMap<>();
         headers.putAll(parseHeaders(env.get("OTEL_EXPORTER_OTLP_HEADERS"), "OTEL_EXPORTER_OTLP_HEADERS"));
-        headers.putAll(parseHeaders(env.get("OTEL_EXPORTER_OTLP_METRICS_HEADERS"), "OTEL_EXPORTER_OTLP_METRICS_HEADERS"));
+        headers.putAll(
+                parseHeaders(env.get("OTEL_EXPORTER_OTLP_METRICS_HEADERS"), "OTEL_EXPORTER_OTLP_METRICS_HEADERS"));
         headers.putAll(configHeaders);
 
-        Duration interval = configInterval != null ? duration(configInterval, "otlp.interval")
-                : present(env, "OTEL_METRIC_EXPORT_INTERVAL") ? millis(env, "OTEL_METRIC_EXPORT_INTERVAL")
-                : DEFAULT_INTERVAL;
+        Duration interval = configInterval != null
+                ? duration(configInterval, "otlp.interval")
+                : present(env, "OTEL_METRIC_EXPORT_INTERVAL")
+                        ? millis(env, "OTEL_METRIC_EXPORT_INTERVAL")
+                        : DEFAULT_INTERVAL;
         within(interval, Duration.ofMillis(100), Duration.ofHours(1), "interval");
         Source timeoutMs = pick(null, null, env, "OTEL_EXPORTER_OTLP_METRICS_TIMEOUT", "OTEL_EXPORTER_OTLP_TIMEOUT");
-        Duration timeout = configTimeout != null ? duration(configTimeout, "otlp.timeout")
+        Duration timeout = configTimeout != null
+                ? duration(configTimeout, "otlp.timeout")
                 : timeoutMs != null ? millis(env, timeoutMs.name) : DEFAULT_TIMEOUT;
         within(timeout, Duration.ofMillis(100), Duration.ofMinutes(1), "timeout");
 
-        Source compression = pick(configCompression, "otlp.compression", env,
-                "OTEL_EXPORTER_OTLP_METRICS_COMPRESSION", "OTEL_EXPORTER_OTLP_COMPRESSION");
+        Source compression = pick(
+                configCompression,
+                "otlp.compression",
+                env,
+                "OTEL_EXPORTER_OTLP_METRICS_COMPRESSION",
+                "OTEL_EXPORTER_OTLP_COMPRESSION");
         boolean gzip = false;
         if (compression != null) {
             gzip = switch (compression.value.trim().toLowerCase(Locale.ROOT)) {
                 case "gzip" -> true;
                 case "none" -> false;
-                default -> throw new IllegalArgumentException(compression.name + ": compression '" + compression.value
-                        + "' is not supported; use gzip or none");
+                default ->
+                    throw new IllegalArgumentException(compression.name + ": compression '" + compression.value
+                            + "' is not supported; use gzip or none");
             };
         }
         return new OtlpSettings(protocol, endpoint, headers, interval, timeout, gzip);
@@ -134,8 +174,7 @@ public record OtlpSettings(Protocol protocol, URI endpoint, Map<String, String> 
                 + DurationText.format(timeout) + (gzip ? ", gzip" : "") + ", headers " + headers.keySet();
     }
 
-    private record Source(String value, String name) {
-    }
+    private record Source(String value, String name) {}
 
     private static Source pick(String configValue, String configName, Map<String, String> env, String... vars) {
         if (configValue != null) {
@@ -163,7 +202,8 @@ public record OtlpSettings(Protocol protocol, URI endpoint, Map<String, String> 
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
-            throw new IllegalArgumentException(source + ": '" + text + "' must be an http:// or https:// URL with a host");
+            throw new IllegalArgumentException(
+                    source + ": '" + text + "' must be an http:// or https:// URL with a host");
         }
         if (uri.getUserInfo() != null) {
             throw new IllegalArgumentException(source + ": put credentials in otlp.headers, not in the URL");
@@ -214,7 +254,8 @@ public record OtlpSettings(Protocol protocol, URI endpoint, Map<String, String> 
         try {
             return Duration.ofMillis(Long.parseLong(env.get(name).trim()));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + ": '" + env.get(name) + "' is not a whole number of milliseconds");
+            throw new IllegalArgumentException(
+                    name + ": '" + env.get(name) + "' is not a whole number of milliseconds");
         }
     }
 

@@ -17,34 +17,80 @@ import java.util.Map;
  * @param fixed       attributes added to every point (hw.type, the sensor location, the token type...)
  * @param description the OTel description
  */
-record Rule(String name, String unit, Kind kind, boolean integer, double scale, Domain domain,
-            Map<String, String> fixed, String description) {
+record Rule(
+        String name,
+        String unit,
+        Kind kind,
+        boolean integer,
+        double scale,
+        Domain domain,
+        Map<String, String> fixed,
+        String description) {
 
     /** The wire shape: gauge, monotonic sum, non-monotonic sum, or explicit-bucket histogram; all cumulative. */
-    enum Kind { GAUGE, COUNTER, UP_DOWN, HISTOGRAM }
+    enum Kind {
+        GAUGE,
+        COUNTER,
+        UP_DOWN,
+        HISTOGRAM
+    }
 
     /**
      * Label renames by family group. A label not listed keeps its name; one mapped to null is
      * dropped (it is on the resource, or redundant with {@code hw.id}).
      */
     enum Domain {
-        GPU(Map.ofEntries(Map.entry("UUID", "hw.id"), Map.entry("device", "hw.name"), Map.entry("modelName", "hw.model"),
-                Map.entry("DCGM_FI_DRIVER_VERSION", "hw.driver_version"), Map.entry("gpu", "aiwatch.gpu.index"),
-                Map.entry("pci_bus_id", "aiwatch.gpu.pci_bus_id"), Map.entry("Hostname", ""),
-                Map.entry("reason", "aiwatch.gpu.clock_event.reason"), Map.entry("xid", "aiwatch.gpu.xid"),
-                Map.entry("pid", "process.pid"), Map.entry("command", "process.command"),
-                Map.entry("container_id", "container.id"), Map.entry("function", "aiwatch.nvml.function"),
-                Map.entry("code", "aiwatch.nvml.return_code")),
+        GPU(
+                Map.ofEntries(
+                        Map.entry("UUID", "hw.id"),
+                        Map.entry("device", "hw.name"),
+                        Map.entry("modelName", "hw.model"),
+                        Map.entry("DCGM_FI_DRIVER_VERSION", "hw.driver_version"),
+                        Map.entry("gpu", "aiwatch.gpu.index"),
+                        Map.entry("pci_bus_id", "aiwatch.gpu.pci_bus_id"),
+                        Map.entry("Hostname", ""),
+                        Map.entry("reason", "aiwatch.gpu.clock_event.reason"),
+                        Map.entry("xid", "aiwatch.gpu.xid"),
+                        Map.entry("pid", "process.pid"),
+                        Map.entry("command", "process.command"),
+                        Map.entry("container_id", "container.id"),
+                        Map.entry("function", "aiwatch.nvml.function"),
+                        Map.entry("code", "aiwatch.nvml.return_code")),
                 Map.of("hw.type", "gpu", "hw.vendor", "NVIDIA")),
-        STORAGE(Map.of("device", "system.device", "mountpoint", "system.filesystem.mountpoint",
-                "fstype", "system.filesystem.type", "pid", "process.pid", "comm", "process.executable.name",
-                "match", "aiwatch.process.match", "pool", "aiwatch.zfs.pool", "state", "aiwatch.zfs.pool.state"),
+        STORAGE(
+                Map.of(
+                        "device",
+                        "system.device",
+                        "mountpoint",
+                        "system.filesystem.mountpoint",
+                        "fstype",
+                        "system.filesystem.type",
+                        "pid",
+                        "process.pid",
+                        "comm",
+                        "process.executable.name",
+                        "match",
+                        "aiwatch.process.match",
+                        "pool",
+                        "aiwatch.zfs.pool",
+                        "state",
+                        "aiwatch.zfs.pool.state"),
                 Map.of()),
-        INFERENCE(Map.of("target", "aiwatch.inference.target", "model", "gen_ai.request.model",
-                "engine", "aiwatch.inference.engine", "finished_reason", "aiwatch.inference.finish_reason"),
+        INFERENCE(
+                Map.of(
+                        "target",
+                        "aiwatch.inference.target",
+                        "model",
+                        "gen_ai.request.model",
+                        "engine",
+                        "aiwatch.inference.engine",
+                        "finished_reason",
+                        "aiwatch.inference.finish_reason"),
                 Map.of("gen_ai.provider.name", "vllm")),
         /** The measuring proxy's client-side view; a status other than 200 is also the error.type. */
-        CLIENT(Map.of("model", "gen_ai.request.model", "status", "aiwatch.client.status", "reason", "error.type"), Map.of()),
+        CLIENT(
+                Map.of("model", "gen_ai.request.model", "status", "aiwatch.client.status", "reason", "error.type"),
+                Map.of()),
         SELF(Map.of("collector", "aiwatch.collector.name"), Map.of());
 
         private final Map<String, String> renames;

@@ -29,7 +29,8 @@ final class SemanticMapping {
      * Families read only by {@link DerivedMetrics}: filesystem free/avail become system.filesystem.usage
      * states, aiwatch_gpu_up becomes hw.status.
      */
-    static final Set<String> FOLDED = Set.of("aiwatch_filesystem_free_bytes", "aiwatch_filesystem_avail_bytes", "aiwatch_gpu_up");
+    static final Set<String> FOLDED =
+            Set.of("aiwatch_filesystem_free_bytes", "aiwatch_filesystem_avail_bytes", "aiwatch_gpu_up");
 
     static {
         // GPU: OpenTelemetry hardware conventions; hw.id = UUID, hw.type = gpu.
@@ -44,29 +45,126 @@ final class SemanticMapping {
         gpu("DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION", "hw.energy", "J", Kind.COUNTER, false, 0.001);
         gpu("DCGM_FI_DEV_GPU_TEMP", "hw.temperature", "Cel", Kind.GAUGE, false, 1, "hw.sensor_location", "gpu");
         gpu("DCGM_FI_DEV_MEMORY_TEMP", "hw.temperature", "Cel", Kind.GAUGE, false, 1, "hw.sensor_location", "memory");
-        gpu("aiwatch_gpu_slowdown_temperature_celsius", "hw.temperature.limit", "Cel", Kind.GAUGE, false, 1,
-                "hw.sensor_location", "gpu", "hw.limit_type", "high.degraded");
-        gpu("aiwatch_gpu_shutdown_temperature_celsius", "hw.temperature.limit", "Cel", Kind.GAUGE, false, 1,
-                "hw.sensor_location", "gpu", "hw.limit_type", "high.critical");
-        gpu("aiwatch_gpu_memory_max_temperature_celsius", "hw.temperature.limit", "Cel", Kind.GAUGE, false, 1,
-                "hw.sensor_location", "memory", "hw.limit_type", "high.degraded");
+        gpu(
+                "aiwatch_gpu_slowdown_temperature_celsius",
+                "hw.temperature.limit",
+                "Cel",
+                Kind.GAUGE,
+                false,
+                1,
+                "hw.sensor_location",
+                "gpu",
+                "hw.limit_type",
+                "high.degraded");
+        gpu(
+                "aiwatch_gpu_shutdown_temperature_celsius",
+                "hw.temperature.limit",
+                "Cel",
+                Kind.GAUGE,
+                false,
+                1,
+                "hw.sensor_location",
+                "gpu",
+                "hw.limit_type",
+                "high.critical");
+        gpu(
+                "aiwatch_gpu_memory_max_temperature_celsius",
+                "hw.temperature.limit",
+                "Cel",
+                Kind.GAUGE,
+                false,
+                1,
+                "hw.sensor_location",
+                "memory",
+                "hw.limit_type",
+                "high.degraded");
         gpu("aiwatch_gpu_power_limit_watts", "aiwatch.gpu.power.limit", "W", Kind.GAUGE, false, 1);
-        gpu("DCGM_FI_DEV_SM_CLOCK", "aiwatch.gpu.clock.frequency", "Hz", Kind.GAUGE, false, 1e6, "aiwatch.gpu.clock.domain", "sm");
-        gpu("DCGM_FI_DEV_MEM_CLOCK", "aiwatch.gpu.clock.frequency", "Hz", Kind.GAUGE, false, 1e6, "aiwatch.gpu.clock.domain", "memory");
+        gpu(
+                "DCGM_FI_DEV_SM_CLOCK",
+                "aiwatch.gpu.clock.frequency",
+                "Hz",
+                Kind.GAUGE,
+                false,
+                1e6,
+                "aiwatch.gpu.clock.domain",
+                "sm");
+        gpu(
+                "DCGM_FI_DEV_MEM_CLOCK",
+                "aiwatch.gpu.clock.frequency",
+                "Hz",
+                Kind.GAUGE,
+                false,
+                1e6,
+                "aiwatch.gpu.clock.domain",
+                "memory");
         gpu("DCGM_FI_DEV_PCIE_REPLAY_COUNTER", "aiwatch.gpu.pcie.replays", "{replay}", Kind.COUNTER, true, 1);
         gpu("DCGM_FI_DEV_XID_ERRORS", "aiwatch.gpu.xid.last", "1", Kind.GAUGE, true, 1);
         gpu("aiwatch_gpu_xid_errors_total", "aiwatch.gpu.xid.errors", "{error}", Kind.COUNTER, true, 1);
         gpu("DCGM_FI_DEV_NVLINK_BANDWIDTH_TOTAL", "aiwatch.gpu.nvlink.io", "By", Kind.COUNTER, true, 1024);
-        gpu("DCGM_FI_DEV_UNCORRECTABLE_REMAPPED_ROWS", "aiwatch.gpu.memory.remapped_rows", "{row}", Kind.COUNTER, true, 1,
-                "error.type", "uncorrected");
-        gpu("DCGM_FI_DEV_CORRECTABLE_REMAPPED_ROWS", "aiwatch.gpu.memory.remapped_rows", "{row}", Kind.COUNTER, true, 1,
-                "error.type", "corrected");
+        gpu(
+                "DCGM_FI_DEV_UNCORRECTABLE_REMAPPED_ROWS",
+                "aiwatch.gpu.memory.remapped_rows",
+                "{row}",
+                Kind.COUNTER,
+                true,
+                1,
+                "error.type",
+                "uncorrected");
+        gpu(
+                "DCGM_FI_DEV_CORRECTABLE_REMAPPED_ROWS",
+                "aiwatch.gpu.memory.remapped_rows",
+                "{row}",
+                Kind.COUNTER,
+                true,
+                1,
+                "error.type",
+                "corrected");
         gpu("DCGM_FI_DEV_ROW_REMAP_FAILURE", "aiwatch.gpu.memory.row_remap.failed", "1", Kind.GAUGE, true, 1);
-        gpu("DCGM_FI_PROF_GR_ENGINE_ACTIVE", "aiwatch.gpu.engine.activity", "1", Kind.GAUGE, false, 1, "aiwatch.gpu.engine", "graphics");
-        gpu("DCGM_FI_PROF_PIPE_TENSOR_ACTIVE", "aiwatch.gpu.engine.activity", "1", Kind.GAUGE, false, 1, "aiwatch.gpu.engine", "tensor");
-        gpu("DCGM_FI_PROF_DRAM_ACTIVE", "aiwatch.gpu.engine.activity", "1", Kind.GAUGE, false, 1, "aiwatch.gpu.engine", "dram");
-        gpu("DCGM_FI_PROF_PCIE_TX_BYTES", "aiwatch.gpu.pcie.io.rate", "By/s", Kind.GAUGE, false, 1, "network.io.direction", "transmit");
-        gpu("DCGM_FI_PROF_PCIE_RX_BYTES", "aiwatch.gpu.pcie.io.rate", "By/s", Kind.GAUGE, false, 1, "network.io.direction", "receive");
+        gpu(
+                "DCGM_FI_PROF_GR_ENGINE_ACTIVE",
+                "aiwatch.gpu.engine.activity",
+                "1",
+                Kind.GAUGE,
+                false,
+                1,
+                "aiwatch.gpu.engine",
+                "graphics");
+        gpu(
+                "DCGM_FI_PROF_PIPE_TENSOR_ACTIVE",
+                "aiwatch.gpu.engine.activity",
+                "1",
+                Kind.GAUGE,
+                false,
+                1,
+                "aiwatch.gpu.engine",
+                "tensor");
+        gpu(
+                "DCGM_FI_PROF_DRAM_ACTIVE",
+                "aiwatch.gpu.engine.activity",
+                "1",
+                Kind.GAUGE,
+                false,
+                1,
+                "aiwatch.gpu.engine",
+                "dram");
+        gpu(
+                "DCGM_FI_PROF_PCIE_TX_BYTES",
+                "aiwatch.gpu.pcie.io.rate",
+                "By/s",
+                Kind.GAUGE,
+                false,
+                1,
+                "network.io.direction",
+                "transmit");
+        gpu(
+                "DCGM_FI_PROF_PCIE_RX_BYTES",
+                "aiwatch.gpu.pcie.io.rate",
+                "By/s",
+                Kind.GAUGE,
+                false,
+                1,
+                "network.io.direction",
+                "receive");
         gpu("aiwatch_gpu_clock_event_active", "aiwatch.gpu.clock_event.active", "1", Kind.GAUGE, true, 1);
         gpu("aiwatch_gpu_process_memory_bytes", "aiwatch.gpu.process.memory.usage", "By", Kind.UP_DOWN, true, 1);
         gpu("aiwatch_gpu_library_errors_total", "aiwatch.gpu.library.errors", "{error}", Kind.COUNTER, true, 1);
@@ -96,45 +194,188 @@ final class SemanticMapping {
         storage("aiwatch_filesystem_readonly", "aiwatch.filesystem.readonly", "1", Kind.GAUGE, true);
         storage("aiwatch_filesystem_device_error", "aiwatch.filesystem.device_error", "1", Kind.GAUGE, true);
         storage("aiwatch_filesystem_stat_timeout", "aiwatch.filesystem.stat_timeout", "1", Kind.GAUGE, true);
-        storage("aiwatch_filesystem_stat_timeouts_total", "aiwatch.filesystem.stat_timeouts", "{timeout}", Kind.COUNTER, true);
-        storage("aiwatch_process_storage_read_bytes_total", "process.disk.io", "By", Kind.COUNTER, true, "disk.io.direction", "read");
-        storage("aiwatch_process_storage_written_bytes_total", "process.disk.io", "By", Kind.COUNTER, true, "disk.io.direction", "write");
-        storage("aiwatch_process_read_syscall_bytes_total", "aiwatch.process.io.syscall", "By", Kind.COUNTER, true, "disk.io.direction", "read");
-        storage("aiwatch_process_write_syscall_bytes_total", "aiwatch.process.io.syscall", "By", Kind.COUNTER, true, "disk.io.direction", "write");
-        storage("aiwatch_process_cancelled_write_bytes_total", "aiwatch.process.disk.cancelled_write", "By", Kind.COUNTER, true);
+        storage(
+                "aiwatch_filesystem_stat_timeouts_total",
+                "aiwatch.filesystem.stat_timeouts",
+                "{timeout}",
+                Kind.COUNTER,
+                true);
+        storage(
+                "aiwatch_process_storage_read_bytes_total",
+                "process.disk.io",
+                "By",
+                Kind.COUNTER,
+                true,
+                "disk.io.direction",
+                "read");
+        storage(
+                "aiwatch_process_storage_written_bytes_total",
+                "process.disk.io",
+                "By",
+                Kind.COUNTER,
+                true,
+                "disk.io.direction",
+                "write");
+        storage(
+                "aiwatch_process_read_syscall_bytes_total",
+                "aiwatch.process.io.syscall",
+                "By",
+                Kind.COUNTER,
+                true,
+                "disk.io.direction",
+                "read");
+        storage(
+                "aiwatch_process_write_syscall_bytes_total",
+                "aiwatch.process.io.syscall",
+                "By",
+                Kind.COUNTER,
+                true,
+                "disk.io.direction",
+                "write");
+        storage(
+                "aiwatch_process_cancelled_write_bytes_total",
+                "aiwatch.process.disk.cancelled_write",
+                "By",
+                Kind.COUNTER,
+                true);
         storage("aiwatch_process_io_candidates", "aiwatch.process.io.candidates", "{process}", Kind.UP_DOWN, true);
 
         // Inference: GenAI server conventions for vLLM's latency histograms (vLLM's own buckets).
-        inference("aiwatch_inference_time_to_first_token_seconds", "gen_ai.server.time_to_first_token", "s", Kind.HISTOGRAM, false);
-        inference("aiwatch_inference_inter_token_latency_seconds", "gen_ai.server.time_per_output_token", "s", Kind.HISTOGRAM, false);
-        inference("aiwatch_inference_e2e_request_latency_seconds", "gen_ai.server.request.duration", "s", Kind.HISTOGRAM, false);
-        inference("aiwatch_inference_queue_time_seconds", "aiwatch.inference.queue.duration", "s", Kind.HISTOGRAM, false);
-        inference("aiwatch_inference_requests_running", "aiwatch.inference.requests.running", "{request}", Kind.UP_DOWN, true);
-        inference("aiwatch_inference_requests_waiting", "aiwatch.inference.requests.waiting", "{request}", Kind.UP_DOWN, true);
-        inference("aiwatch_inference_kv_cache_usage_ratio", "aiwatch.inference.kv_cache.utilization", "1", Kind.GAUGE, false);
-        inference("aiwatch_inference_prompt_tokens_total", "aiwatch.inference.tokens", "{token}", Kind.COUNTER, true,
-                "gen_ai.token.type", "input");
-        inference("aiwatch_inference_generation_tokens_total", "aiwatch.inference.tokens", "{token}", Kind.COUNTER, true,
-                "gen_ai.token.type", "output");
-        inference("aiwatch_inference_preemptions_total", "aiwatch.inference.preemptions", "{preemption}", Kind.COUNTER, true);
-        inference("aiwatch_inference_requests_finished_total", "aiwatch.inference.requests.finished", "{request}", Kind.COUNTER, true);
-        inference("aiwatch_inference_prefix_cache_queries_total", "aiwatch.inference.prefix_cache.queries", "{token}", Kind.COUNTER, true);
-        inference("aiwatch_inference_prefix_cache_hits_total", "aiwatch.inference.prefix_cache.hits", "{token}", Kind.COUNTER, true);
+        inference(
+                "aiwatch_inference_time_to_first_token_seconds",
+                "gen_ai.server.time_to_first_token",
+                "s",
+                Kind.HISTOGRAM,
+                false);
+        inference(
+                "aiwatch_inference_inter_token_latency_seconds",
+                "gen_ai.server.time_per_output_token",
+                "s",
+                Kind.HISTOGRAM,
+                false);
+        inference(
+                "aiwatch_inference_e2e_request_latency_seconds",
+                "gen_ai.server.request.duration",
+                "s",
+                Kind.HISTOGRAM,
+                false);
+        inference(
+                "aiwatch_inference_queue_time_seconds", "aiwatch.inference.queue.duration", "s", Kind.HISTOGRAM, false);
+        inference(
+                "aiwatch_inference_requests_running",
+                "aiwatch.inference.requests.running",
+                "{request}",
+                Kind.UP_DOWN,
+                true);
+        inference(
+                "aiwatch_inference_requests_waiting",
+                "aiwatch.inference.requests.waiting",
+                "{request}",
+                Kind.UP_DOWN,
+                true);
+        inference(
+                "aiwatch_inference_kv_cache_usage_ratio",
+                "aiwatch.inference.kv_cache.utilization",
+                "1",
+                Kind.GAUGE,
+                false);
+        inference(
+                "aiwatch_inference_prompt_tokens_total",
+                "aiwatch.inference.tokens",
+                "{token}",
+                Kind.COUNTER,
+                true,
+                "gen_ai.token.type",
+                "input");
+        inference(
+                "aiwatch_inference_generation_tokens_total",
+                "aiwatch.inference.tokens",
+                "{token}",
+                Kind.COUNTER,
+                true,
+                "gen_ai.token.type",
+                "output");
+        inference(
+                "aiwatch_inference_preemptions_total",
+                "aiwatch.inference.preemptions",
+                "{preemption}",
+                Kind.COUNTER,
+                true);
+        inference(
+                "aiwatch_inference_requests_finished_total",
+                "aiwatch.inference.requests.finished",
+                "{request}",
+                Kind.COUNTER,
+                true);
+        inference(
+                "aiwatch_inference_prefix_cache_queries_total",
+                "aiwatch.inference.prefix_cache.queries",
+                "{token}",
+                Kind.COUNTER,
+                true);
+        inference(
+                "aiwatch_inference_prefix_cache_hits_total",
+                "aiwatch.inference.prefix_cache.hits",
+                "{token}",
+                Kind.COUNTER,
+                true);
 
         // The measuring proxy (client side of the same requests): GenAI client conventions.
-        client("aiwatch_client_e2e_request_latency_seconds", "gen_ai.client.operation.duration", "s", Kind.HISTOGRAM, false);
-        client("aiwatch_client_time_to_first_token_seconds", "gen_ai.client.operation.time_to_first_chunk", "s", Kind.HISTOGRAM, false);
-        client("aiwatch_client_inter_token_latency_seconds", "gen_ai.client.operation.time_per_output_chunk", "s", Kind.HISTOGRAM, false);
-        client("aiwatch_client_time_per_output_token_seconds", "aiwatch.client.time_per_output_token", "s", Kind.HISTOGRAM, false);
-        client("aiwatch_client_prompt_tokens", "gen_ai.client.token.usage", "{token}", Kind.HISTOGRAM, false,
-                "gen_ai.token.type", "input");
-        client("aiwatch_client_generation_tokens", "gen_ai.client.token.usage", "{token}", Kind.HISTOGRAM, false,
-                "gen_ai.token.type", "output");
+        client(
+                "aiwatch_client_e2e_request_latency_seconds",
+                "gen_ai.client.operation.duration",
+                "s",
+                Kind.HISTOGRAM,
+                false);
+        client(
+                "aiwatch_client_time_to_first_token_seconds",
+                "gen_ai.client.operation.time_to_first_chunk",
+                "s",
+                Kind.HISTOGRAM,
+                false);
+        client(
+                "aiwatch_client_inter_token_latency_seconds",
+                "gen_ai.client.operation.time_per_output_chunk",
+                "s",
+                Kind.HISTOGRAM,
+                false);
+        client(
+                "aiwatch_client_time_per_output_token_seconds",
+                "aiwatch.client.time_per_output_token",
+                "s",
+                Kind.HISTOGRAM,
+                false);
+        client(
+                "aiwatch_client_prompt_tokens",
+                "gen_ai.client.token.usage",
+                "{token}",
+                Kind.HISTOGRAM,
+                false,
+                "gen_ai.token.type",
+                "input");
+        client(
+                "aiwatch_client_generation_tokens",
+                "gen_ai.client.token.usage",
+                "{token}",
+                Kind.HISTOGRAM,
+                false,
+                "gen_ai.token.type",
+                "output");
         client("aiwatch_client_requests_total", "aiwatch.client.requests", "{request}", Kind.COUNTER, true);
-        client("aiwatch_client_in_flight_requests", "aiwatch.client.requests.in_flight", "{request}", Kind.UP_DOWN, true);
+        client(
+                "aiwatch_client_in_flight_requests",
+                "aiwatch.client.requests.in_flight",
+                "{request}",
+                Kind.UP_DOWN,
+                true);
         client("aiwatch_client_upstream_errors_total", "aiwatch.client.upstream.errors", "{error}", Kind.COUNTER, true);
         client("aiwatch_proxy_forward_seconds", "aiwatch.proxy.forward.duration", "s", Kind.HISTOGRAM, false);
-        client("aiwatch_proxy_request_forward_seconds", "aiwatch.proxy.request_forward.duration", "s", Kind.HISTOGRAM, false);
+        client(
+                "aiwatch_proxy_request_forward_seconds",
+                "aiwatch.proxy.request_forward.duration",
+                "s",
+                Kind.HISTOGRAM,
+                false);
 
         // The daemon's own collectors.
         self("aiwatch_collector_up", "aiwatch.collector.up", "1", Kind.GAUGE, true);
@@ -143,7 +384,12 @@ final class SemanticMapping {
         self("aiwatch_collector_runs_total", "aiwatch.collector.runs", "{run}", Kind.COUNTER, true);
         self("aiwatch_collector_failures_total", "aiwatch.collector.failures", "{run}", Kind.COUNTER, true);
         self("aiwatch_collector_cpu_seconds_total", "aiwatch.collector.cpu.time", "s", Kind.COUNTER, false);
-        self("aiwatch_collector_last_success_timestamp_seconds", "aiwatch.collector.last_success.timestamp", "s", Kind.GAUGE, false);
+        self(
+                "aiwatch_collector_last_success_timestamp_seconds",
+                "aiwatch.collector.last_success.timestamp",
+                "s",
+                Kind.GAUGE,
+                false);
     }
 
     /** Descriptions of the convention metrics, as the conventions word them; other metrics use the family's help. */
@@ -167,15 +413,22 @@ final class SemanticMapping {
             Map.entry("system.filesystem.utilization", "Fraction of the filesystem's space used."),
             Map.entry("process.disk.io", "Disk bytes transferred."),
             Map.entry("gen_ai.server.time_to_first_token", "Time to generate first token for successful responses."),
-            Map.entry("gen_ai.server.time_per_output_token", "Time per output token generated after the first token for successful responses."),
-            Map.entry("gen_ai.server.request.duration", "Generative AI server request duration such as time-to-last byte or last output token."),
+            Map.entry(
+                    "gen_ai.server.time_per_output_token",
+                    "Time per output token generated after the first token for successful responses."),
+            Map.entry(
+                    "gen_ai.server.request.duration",
+                    "Generative AI server request duration such as time-to-last byte or last output token."),
             Map.entry("gen_ai.client.operation.duration", "GenAI operation duration."),
             Map.entry("gen_ai.client.token.usage", "Number of input and output tokens used."),
-            Map.entry("gen_ai.client.operation.time_to_first_chunk", "Time to receive the first chunk of a streamed response."),
-            Map.entry("gen_ai.client.operation.time_per_output_chunk", "Time between consecutive chunks of a streamed response."));
+            Map.entry(
+                    "gen_ai.client.operation.time_to_first_chunk",
+                    "Time to receive the first chunk of a streamed response."),
+            Map.entry(
+                    "gen_ai.client.operation.time_per_output_chunk",
+                    "Time between consecutive chunks of a streamed response."));
 
-    private SemanticMapping() {
-    }
+    private SemanticMapping() {}
 
     /** The OTel description for a rule's metric; the family's help when no convention text applies. */
     static String description(Rule rule, String help) {
@@ -195,7 +448,8 @@ final class SemanticMapping {
             return r;
         }
         String name = family.name();
-        if (family.type() == MetricType.SUMMARY || FOLDED.contains(name)
+        if (family.type() == MetricType.SUMMARY
+                || FOLDED.contains(name)
                 || name.startsWith("aiwatch_inference_") && name.endsWith("_window_seconds")) {
             return null;
         }
@@ -205,8 +459,15 @@ final class SemanticMapping {
             default -> Kind.GAUGE;
         };
         if (name.startsWith("DCGM_FI_")) {
-            return new Rule("aiwatch.dcgm." + name.substring(8).toLowerCase(java.util.Locale.ROOT), "1", kind, false, 1,
-                    Domain.GPU, Map.of(), family.help());
+            return new Rule(
+                    "aiwatch.dcgm." + name.substring(8).toLowerCase(java.util.Locale.ROOT),
+                    "1",
+                    kind,
+                    false,
+                    1,
+                    Domain.GPU,
+                    Map.of(),
+                    family.help());
         }
         return generic(name, kind, family.help());
     }
@@ -215,8 +476,9 @@ final class SemanticMapping {
     static Rule generic(String name, Kind kind, String help) {
         String base = name.endsWith("_total") ? name.substring(0, name.length() - 6) : name;
         String unit = "1";
-        for (String[] suffix : new String[][] {{"_seconds", "s"}, {"_bytes", "By"}, {"_ratio", "1"}, {"_celsius", "Cel"},
-                {"_watts", "W"}}) {
+        for (String[] suffix : new String[][] {
+            {"_seconds", "s"}, {"_bytes", "By"}, {"_ratio", "1"}, {"_celsius", "Cel"}, {"_watts", "W"}
+        }) {
             if (base.endsWith(suffix[0])) {
                 base = base.substring(0, base.length() - suffix[0].length());
                 unit = suffix[1];
@@ -226,17 +488,26 @@ final class SemanticMapping {
         Domain domain = Domain.SELF;
         if (base.startsWith("aiwatch_")) {
             String rest = base.substring(8);
-            domain = rest.startsWith("gpu_") ? Domain.GPU
-                    : rest.startsWith("client_") || rest.startsWith("proxy_") ? Domain.CLIENT
-                    : rest.startsWith("inference_") ? Domain.INFERENCE
-                    : rest.startsWith("disk_") || rest.startsWith("filesystem_") || rest.startsWith("process_")
-                    || rest.startsWith("zfs_") || rest.startsWith("storage_") ? Domain.STORAGE : Domain.SELF;
+            domain = rest.startsWith("gpu_")
+                    ? Domain.GPU
+                    : rest.startsWith("client_") || rest.startsWith("proxy_")
+                            ? Domain.CLIENT
+                            : rest.startsWith("inference_")
+                                    ? Domain.INFERENCE
+                                    : rest.startsWith("disk_")
+                                                    || rest.startsWith("filesystem_")
+                                                    || rest.startsWith("process_")
+                                                    || rest.startsWith("zfs_")
+                                                    || rest.startsWith("storage_")
+                                            ? Domain.STORAGE
+                                            : Domain.SELF;
             base = "aiwatch." + rest.replaceFirst("_", ".");
         }
         return new Rule(base, unit, kind, false, 1, domain, Map.of(), help);
     }
 
-    private static void gpu(String family, String name, String unit, Kind kind, boolean integer, double scale, String... fixed) {
+    private static void gpu(
+            String family, String name, String unit, Kind kind, boolean integer, double scale, String... fixed) {
         put(family, new Rule(name, unit, kind, integer, scale, Domain.GPU, pairs(fixed), ""));
     }
 
@@ -250,7 +521,8 @@ final class SemanticMapping {
         put(family, new Rule(name, unit, kind, integer, 1, Domain.STORAGE, pairs(fixed), ""));
     }
 
-    private static void inference(String family, String name, String unit, Kind kind, boolean integer, String... fixed) {
+    private static void inference(
+            String family, String name, String unit, Kind kind, boolean integer, String... fixed) {
         put(family, new Rule(name, unit, kind, integer, 1, Domain.INFERENCE, pairs(fixed), ""));
     }
 

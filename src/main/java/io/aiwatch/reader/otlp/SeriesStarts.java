@@ -12,8 +12,7 @@ import java.util.Map;
  * only the current series: memory follows what the store holds now, not history.
  */
 final class SeriesStarts {
-    private record Key(String metric, Attributes attributes) {
-    }
+    private record Key(String metric, Attributes attributes) {}
 
     private static final class Entry {
         long start;

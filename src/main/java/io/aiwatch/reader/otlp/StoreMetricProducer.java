@@ -5,8 +5,8 @@ import io.aiwatch.collect.Labels;
 import io.aiwatch.collect.MetricFamily;
 import io.aiwatch.collect.Sample;
 import io.aiwatch.collect.SnapshotStore;
-import io.aiwatch.reader.otlp.Rule.Kind;
 import io.aiwatch.reader.exposition.CollectorSelfMetrics;
+import io.aiwatch.reader.otlp.Rule.Kind;
 import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.metrics.export.MetricProducer;
@@ -48,7 +48,10 @@ public final class StoreMetricProducer implements MetricProducer {
     public StoreMetricProducer(SnapshotStore store, Supplier<List<MetricFamily>> extraFamilies, String version) {
         this.store = store;
         this.extraFamilies = extraFamilies;
-        this.scope = InstrumentationScopeInfo.builder("io.aiwatch").setVersion(version).setSchemaUrl(SCHEMA_URL).build();
+        this.scope = InstrumentationScopeInfo.builder("io.aiwatch")
+                .setVersion(version)
+                .setSchemaUrl(SCHEMA_URL)
+                .build();
     }
 
     @Override
@@ -120,19 +123,19 @@ public final class StoreMetricProducer implements MetricProducer {
                 case "_bucket" -> {
                     String le = s.labels().get("le");
                     if (le != null) {
-                        h.cumulative.put(le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le), s.value());
+                        h.cumulative.put(
+                                le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le), s.value());
                     }
                 }
                 case "_sum" -> h.sum = s.value();
                 case "_count" -> h.count = s.value();
-                default -> {
-                }
+                default -> {}
             }
         }
         for (Map.Entry<Labels, Hist> e : series.entrySet()) {
             Hist h = e.getValue();
-            double count = !Double.isNaN(h.count) ? h.count
-                    : h.cumulative.getOrDefault(Double.POSITIVE_INFINITY, Double.NaN);
+            double count =
+                    !Double.isNaN(h.count) ? h.count : h.cumulative.getOrDefault(Double.POSITIVE_INFINITY, Double.NaN);
             if (Double.isNaN(count)) {
                 continue;
             }
@@ -148,8 +151,15 @@ public final class StoreMetricProducer implements MetricProducer {
                 previous = Math.max(previous, b.getValue());
             }
             counts.add(Math.max(0, Math.round(count - previous)));
-            out.addHistogram(rule, family.help(), e.getKey(), time, Double.isNaN(h.sum) ? 0 : h.sum,
-                    Math.round(count), bounds, counts);
+            out.addHistogram(
+                    rule,
+                    family.help(),
+                    e.getKey(),
+                    time,
+                    Double.isNaN(h.sum) ? 0 : h.sum,
+                    Math.round(count),
+                    bounds,
+                    counts);
         }
     }
 

@@ -22,8 +22,7 @@ public final class CountersFile {
     private static final Set<String> TYPES = Set.of("gauge", "counter", "histogram", "summary", "label");
 
     /** One accepted line. */
-    public record Entry(DcgmField field, String type, String help, int line) {
-    }
+    public record Entry(DcgmField field, String type, String help, int line) {}
 
     /** The fields chosen, and the names that were skipped with why. */
     public record Selection(String source, List<Entry> entries, List<String> skipped) {
@@ -40,8 +39,7 @@ public final class CountersFile {
         }
     }
 
-    private CountersFile() {
-    }
+    private CountersFile() {}
 
     public static Selection load(Path path) throws IOException, InvalidCountersFileException {
         return parse(path.toString(), Files.readString(path, StandardCharsets.UTF_8));
@@ -79,22 +77,26 @@ public final class CountersFile {
                         + "' is not a DCGM field name (expected DCGM_FI_... or DCGM_EXP_...)");
             }
             if (!TYPES.contains(type)) {
-                throw new InvalidCountersFileException(source + ":" + lineNo + ": type '" + parts[1].trim()
-                        + "' of " + name + " must be one of gauge, counter, histogram, summary, label");
+                throw new InvalidCountersFileException(source + ":" + lineNo + ": type '" + parts[1].trim() + "' of "
+                        + name + " must be one of gauge, counter, histogram, summary, label");
             }
             var field = DcgmField.byName(name);
             if (field.isEmpty()) {
                 skipped.add(name + " (" + source + ":" + lineNo + "): not a field aiwatch knows");
             } else if (!field.get().isProvided()) {
-                skipped.add(name + " (" + source + ":" + lineNo + "): " + field.get().notProvided());
+                skipped.add(name + " (" + source + ":" + lineNo + "): "
+                        + field.get().notProvided());
             } else if (type.equals("label") != (field.get().kind() == DcgmField.Kind.LABEL)) {
                 throw new InvalidCountersFileException(source + ":" + lineNo + ": " + name + " is "
-                        + (field.get().kind() == DcgmField.Kind.LABEL ? "a string field; use type 'label'" : "numeric; it cannot be a label"));
+                        + (field.get().kind() == DcgmField.Kind.LABEL
+                                ? "a string field; use type 'label'"
+                                : "numeric; it cannot be a label"));
             } else if (type.equals("histogram") || type.equals("summary")) {
-                throw new InvalidCountersFileException(source + ":" + lineNo + ": " + name
-                        + " is a single value; use gauge or counter");
+                throw new InvalidCountersFileException(
+                        source + ":" + lineNo + ": " + name + " is a single value; use gauge or counter");
             } else {
-                entries.add(new Entry(field.get(), type, help.isEmpty() ? field.get().help() : help, lineNo));
+                entries.add(new Entry(
+                        field.get(), type, help.isEmpty() ? field.get().help() : help, lineNo));
             }
         }
         return new Selection(source, entries, skipped);

@@ -30,7 +30,8 @@ import java.util.TreeMap;
 public final class GpuCollector implements Collector {
     /** Collector roles. */
     public enum Role {
-        FAST, SLOW
+        FAST,
+        SLOW
     }
 
     /**
@@ -38,8 +39,7 @@ public final class GpuCollector implements Collector {
      * @param hostname      value of that label
      * @param processLimit  most per-process series per GPU; the rest are summed under {@code pid="other"}
      */
-    public record Settings(String hostnameLabel, String hostname, int processLimit) {
-    }
+    public record Settings(String hostnameLabel, String hostname, int processLimit) {}
 
     private final String name;
     private final Role role;
@@ -56,11 +56,18 @@ public final class GpuCollector implements Collector {
      * of a series that appears with value 1) and an event-like XID resolves once it stops recurring.
      */
     static final long[] ALERTED_XIDS = {48, 62, 63, 64, 74, 79, 92, 94, 95, 119, 120};
+
     private final Map<Integer, Map<Long, Long>> xidCounts = new HashMap<>();
     private final Map<Integer, Long> lastXid = new HashMap<>();
 
-    public GpuCollector(Role role, GpuBackend backend, CountersFile.Selection selection, Duration interval,
-                        GpuHealth health, Settings settings, ProcessIdentity processIdentity) {
+    public GpuCollector(
+            Role role,
+            GpuBackend backend,
+            CountersFile.Selection selection,
+            Duration interval,
+            GpuHealth health,
+            Settings settings,
+            ProcessIdentity processIdentity) {
         this.role = role;
         this.name = role == Role.FAST ? "gpu" : "gpu_slow";
         this.backend = backend;
@@ -128,22 +135,36 @@ public final class GpuCollector implements Collector {
             MetricType type = e.type().equals("counter") ? MetricType.COUNTER : MetricType.GAUGE;
             fieldFamilies.put(e.field(), MetricFamily.builder(e.field().name(), type, e.help()));
         }
-        var up = MetricFamily.builder("aiwatch_gpu_up", MetricType.GAUGE,
+        var up = MetricFamily.builder(
+                "aiwatch_gpu_up",
+                MetricType.GAUGE,
                 "1 while the GPU answers, 0 once the library reported it lost (GPU_IS_LOST).");
-        var clockEvents = MetricFamily.builder("aiwatch_gpu_clock_event_active", MetricType.GAUGE,
+        var clockEvents = MetricFamily.builder(
+                "aiwatch_gpu_clock_event_active",
+                MetricType.GAUGE,
                 "1 while the clock event (throttle) reason is active, else 0; one series per reason.");
-        var xids = MetricFamily.builder("aiwatch_gpu_xid_errors_total", MetricType.COUNTER,
+        var xids = MetricFamily.builder(
+                "aiwatch_gpu_xid_errors_total",
+                MetricType.COUNTER,
                 "XID errors reported by the driver since the daemon started, by XID.");
-        var processMemory = MetricFamily.builder("aiwatch_gpu_process_memory_bytes", MetricType.GAUGE,
+        var processMemory = MetricFamily.builder(
+                "aiwatch_gpu_process_memory_bytes",
+                MetricType.GAUGE,
                 "GPU memory used by a process, bytes; the smallest beyond the per-GPU limit are summed under pid=\"other\".");
-        var slowdown = MetricFamily.builder("aiwatch_gpu_slowdown_temperature_celsius", MetricType.GAUGE,
+        var slowdown = MetricFamily.builder(
+                "aiwatch_gpu_slowdown_temperature_celsius",
+                MetricType.GAUGE,
                 "GPU temperature at which the device slows itself down (NVML threshold), °C.");
-        var shutdown = MetricFamily.builder("aiwatch_gpu_shutdown_temperature_celsius", MetricType.GAUGE,
+        var shutdown = MetricFamily.builder(
+                "aiwatch_gpu_shutdown_temperature_celsius",
+                MetricType.GAUGE,
                 "GPU temperature at which the device shuts down (NVML threshold), °C.");
-        var memoryMax = MetricFamily.builder("aiwatch_gpu_memory_max_temperature_celsius", MetricType.GAUGE,
+        var memoryMax = MetricFamily.builder(
+                "aiwatch_gpu_memory_max_temperature_celsius",
+                MetricType.GAUGE,
                 "Maximum operating temperature of the GPU memory (HBM) (NVML threshold), °C.");
-        var powerLimit = MetricFamily.builder("aiwatch_gpu_power_limit_watts", MetricType.GAUGE,
-                "Enforced power limit of the device, watts.");
+        var powerLimit = MetricFamily.builder(
+                "aiwatch_gpu_power_limit_watts", MetricType.GAUGE, "Enforced power limit of the device, watts.");
         List<GpuStatus.Device> devices = new ArrayList<>();
 
         for (GpuDeviceInfo d : backend.devices()) {
@@ -197,8 +218,8 @@ public final class GpuCollector implements Collector {
         }
     }
 
-    private void readFields(int idx, GpuBackend.DeviceReader reader, Labels labels,
-                            Map<DcgmField, MetricFamily.Builder> families) {
+    private void readFields(
+            int idx, GpuBackend.DeviceReader reader, Labels labels, Map<DcgmField, MetricFamily.Builder> families) {
         for (CountersFile.Entry e : numericFields) {
             DcgmField f = e.field();
             if (f == DcgmField.DCGM_FI_DEV_XID_ERRORS || health.isUnsupported(idx, f.name())) {
@@ -228,8 +249,12 @@ public final class GpuCollector implements Collector {
         }
     }
 
-    private void readXids(int idx, GpuBackend.DeviceReader reader, Labels labels, MetricFamily.Builder counter,
-                          MetricFamily.Builder lastValue) {
+    private void readXids(
+            int idx,
+            GpuBackend.DeviceReader reader,
+            Labels labels,
+            MetricFamily.Builder counter,
+            MetricFamily.Builder lastValue) {
         Map<Long, Long> counts = xidCounts.computeIfAbsent(idx, k -> new TreeMap<>());
         if (!health.isUnsupported(idx, "xid_events")) {
             try {
@@ -251,8 +276,8 @@ public final class GpuCollector implements Collector {
         }
     }
 
-    private void readProcesses(int idx, GpuBackend.DeviceReader reader, Labels labels, MetricFamily.Builder out,
-                               Set<Long> pids) {
+    private void readProcesses(
+            int idx, GpuBackend.DeviceReader reader, Labels labels, MetricFamily.Builder out, Set<Long> pids) {
         if (health.isUnsupported(idx, "processes")) {
             return;
         }
@@ -270,14 +295,18 @@ public final class GpuCollector implements Collector {
             byPid.merge(p.pid(), Math.max(0, p.usedMemoryBytes()), Long::sum);
         }
         List<Map.Entry<Long, Long>> sorted = new ArrayList<>(byPid.entrySet());
-        sorted.sort(Map.Entry.<Long, Long>comparingByValue(Comparator.reverseOrder()).thenComparing(Map.Entry.comparingByKey()));
+        sorted.sort(Map.Entry.<Long, Long>comparingByValue(Comparator.reverseOrder())
+                .thenComparing(Map.Entry.comparingByKey()));
         long other = 0;
         for (int i = 0; i < sorted.size(); i++) {
             var e = sorted.get(i);
             if (i < settings.processLimit()) {
                 long pid = e.getKey();
-                out.add(labels.and("pid", Long.toString(pid)).and("command", processIdentity.command(pid))
-                        .and("container_id", processIdentity.containerId(pid)), e.getValue());
+                out.add(
+                        labels.and("pid", Long.toString(pid))
+                                .and("command", processIdentity.command(pid))
+                                .and("container_id", processIdentity.containerId(pid)),
+                        e.getValue());
             } else {
                 other += e.getValue();
             }
@@ -288,7 +317,9 @@ public final class GpuCollector implements Collector {
     }
 
     private MetricFamily errorFamily() {
-        var b = MetricFamily.builder("aiwatch_gpu_library_errors_total", MetricType.COUNTER,
+        var b = MetricFamily.builder(
+                "aiwatch_gpu_library_errors_total",
+                MetricType.COUNTER,
                 "Failed GPU library (NVML) calls by function and return code.");
         health.errorCounts().forEach((k, n) -> b.add(Labels.of("function", k.function(), "code", k.code()), n));
         return b.build();

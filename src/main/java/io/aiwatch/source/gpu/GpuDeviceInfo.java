@@ -32,5 +32,4 @@ public record GpuDeviceInfo(
         double slowdownTempCelsius,
         double shutdownTempCelsius,
         double memoryMaxTempCelsius,
-        boolean gpmSupported) {
-}
+        boolean gpmSupported) {}

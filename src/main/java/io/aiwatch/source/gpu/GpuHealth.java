@@ -15,8 +15,7 @@ public final class GpuHealth {
     private static final Logger LOG = Logger.getLogger(GpuHealth.class.getName());
 
     /** Key of the error counter. */
-    public record ErrorKey(String function, String code) {
-    }
+    public record ErrorKey(String function, String code) {}
 
     private final Set<String> unsupported = ConcurrentHashMap.newKeySet();
     private final Map<Integer, String> lost = new ConcurrentHashMap<>();
@@ -33,7 +32,8 @@ public final class GpuHealth {
         switch (e.code()) {
             case NOT_SUPPORTED -> {
                 if (unsupported.add(device + "/" + what)) {
-                    LOG.info("GPU " + device + ": " + what + " not supported (" + e.function() + "); left out from now on");
+                    LOG.info("GPU " + device + ": " + what + " not supported (" + e.function()
+                            + "); left out from now on");
                 }
                 return false;
             }

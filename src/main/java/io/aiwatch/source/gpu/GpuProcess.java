@@ -8,5 +8,4 @@ package io.aiwatch.source.gpu;
  *                        (NVML_VALUE_NOT_AVAILABLE, e.g. without permission)
  * @param type            {@code compute} or {@code graphics}
  */
-public record GpuProcess(long pid, long usedMemoryBytes, String type) {
-}
+public record GpuProcess(long pid, long usedMemoryBytes, String type) {}

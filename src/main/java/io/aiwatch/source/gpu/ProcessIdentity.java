@@ -24,7 +24,8 @@ public final class ProcessIdentity {
     /** Command name (at most 15 characters, as the kernel keeps it), or {@code unknown}. */
     public String command(long pid) {
         try {
-            String comm = Files.readString(procRoot.resolve(Long.toString(pid)).resolve("comm"), StandardCharsets.UTF_8).trim();
+            String comm = Files.readString(procRoot.resolve(Long.toString(pid)).resolve("comm"), StandardCharsets.UTF_8)
+                    .trim();
             return comm.isEmpty() ? "unknown" : comm;
         } catch (IOException | RuntimeException e) {
             return "unknown";
@@ -34,7 +35,8 @@ public final class ProcessIdentity {
     /** The first 12 hex digits of the container id (as {@code docker ps} shows), or empty. */
     public String containerId(long pid) {
         try {
-            String cgroup = Files.readString(procRoot.resolve(Long.toString(pid)).resolve("cgroup"), StandardCharsets.UTF_8);
+            String cgroup =
+                    Files.readString(procRoot.resolve(Long.toString(pid)).resolve("cgroup"), StandardCharsets.UTF_8);
             Matcher m = CONTAINER_ID.matcher(cgroup);
             return m.find() ? m.group(1).substring(0, 12) : "";
         } catch (IOException | RuntimeException e) {

@@ -5,5 +5,4 @@ package io.aiwatch.source.gpu;
  *
  * @param xid the XID number (e.g. 79: GPU fell off the bus)
  */
-public record XidEvent(long xid) {
-}
+public record XidEvent(long xid) {}

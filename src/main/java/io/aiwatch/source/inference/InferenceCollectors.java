@@ -7,8 +7,7 @@ import java.util.List;
 
 /** Builds the inference collectors from the config: one {@link VllmCollector} per target. */
 public final class InferenceCollectors {
-    private InferenceCollectors() {
-    }
+    private InferenceCollectors() {}
 
     public static List<Collector> create(InferenceConfig config, Clock clock) {
         List<Collector> collectors = new ArrayList<>();

@@ -60,20 +60,29 @@ public record InferenceConfig(List<Target> targets) {
         private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
 
         @JsonCreator
-        public static Target of(@JsonProperty("url") String url, @JsonProperty("name") String name,
-                                @JsonProperty("interval") String interval, @JsonProperty("timeout") String timeout) {
+        public static Target of(
+                @JsonProperty("url") String url,
+                @JsonProperty("name") String name,
+                @JsonProperty("interval") String interval,
+                @JsonProperty("timeout") String timeout) {
             URI uri = parseUrl(url);
-            String label = name != null ? name : uri.getHost() + ":" + (uri.getPort() >= 0 ? uri.getPort()
-                    : uri.getScheme().equals("https") ? 443 : 80);
+            String label = name != null
+                    ? name
+                    : uri.getHost() + ":"
+                            + (uri.getPort() >= 0
+                                    ? uri.getPort()
+                                    : uri.getScheme().equals("https") ? 443 : 80);
             if (!NAME.matcher(label).matches()) {
-                throw new IllegalArgumentException("inference target name '" + label
-                        + "' must be 1-64 characters of A-Z a-z 0-9 _ . : -");
+                throw new IllegalArgumentException(
+                        "inference target name '" + label + "' must be 1-64 characters of A-Z a-z 0-9 _ . : -");
             }
             Duration every = interval == null ? DEFAULT_INTERVAL : parseDuration("interval", interval);
             if (every.compareTo(Duration.ofMillis(100)) < 0 || every.compareTo(Duration.ofHours(1)) > 0) {
-                throw new IllegalArgumentException("inference target " + label + ": interval " + interval + " must be between 100ms and 1h");
+                throw new IllegalArgumentException(
+                        "inference target " + label + ": interval " + interval + " must be between 100ms and 1h");
             }
-            Duration limit = timeout == null ? (every.compareTo(DEFAULT_TIMEOUT) < 0 ? every : DEFAULT_TIMEOUT)
+            Duration limit = timeout == null
+                    ? (every.compareTo(DEFAULT_TIMEOUT) < 0 ? every : DEFAULT_TIMEOUT)
                     : parseDuration("timeout", timeout);
             if (limit.isZero() || limit.compareTo(every) > 0) {
                 throw new IllegalArgumentException("inference target " + label + ": timeout " + timeout
@@ -84,17 +93,20 @@ public record InferenceConfig(List<Target> targets) {
 
         static URI parseUrl(String url) {
             if (url == null || url.isBlank()) {
-                throw new IllegalArgumentException("inference target: url is required, e.g. http://127.0.0.1:8000/metrics");
+                throw new IllegalArgumentException(
+                        "inference target: url is required, e.g. http://127.0.0.1:8000/metrics");
             }
             URI uri;
             try {
                 uri = new URI(url.strip());
             } catch (URISyntaxException e) {
-                throw new IllegalArgumentException("inference target url '" + url + "' is not a valid URL: " + e.getReason());
+                throw new IllegalArgumentException(
+                        "inference target url '" + url + "' is not a valid URL: " + e.getReason());
             }
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
             if (!scheme.equals("http") && !scheme.equals("https")) {
-                throw new IllegalArgumentException("inference target url '" + url + "' must start with http:// or https://");
+                throw new IllegalArgumentException(
+                        "inference target url '" + url + "' must start with http:// or https://");
             }
             if (uri.getHost() == null || uri.getHost().isEmpty()) {
                 throw new IllegalArgumentException("inference target url '" + url + "' has no host");
@@ -115,7 +127,8 @@ public record InferenceConfig(List<Target> targets) {
             try {
                 return io.aiwatch.config.DurationText.parse(text);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("inference target " + key + " '" + text + "' must look like 500ms, 5s or 1m");
+                throw new IllegalArgumentException(
+                        "inference target " + key + " '" + text + "' must look like 500ms, 5s or 1m");
             }
         }
     }

@@ -27,11 +27,9 @@ final class LatencyWindows {
     private static final Duration LONGEST = Duration.ofMinutes(5);
     private static final int MAX_POINTS = 4096;
 
-    private record Key(String family, Labels labels) {
-    }
+    private record Key(String family, Labels labels) {}
 
-    private record Point(Instant at, double[] cumulative) {
-    }
+    private record Point(Instant at, double[] cumulative) {}
 
     private static final class Ring {
         final double[] bounds;
@@ -98,9 +96,13 @@ final class LatencyWindows {
         for (Map.Entry<Key, Ring> e : rings.entrySet()) {
             String family = e.getKey().family();
             String name = family.replaceFirst("_seconds$", "") + "_window_seconds";
-            MetricFamily.Builder b = out.computeIfAbsent(name, n -> MetricFamily.builder(n, MetricType.GAUGE,
-                    "Quantile of " + helpByFamily.getOrDefault(family, family) + " over the trailing window, "
-                            + "from bucket increases (linear interpolation); absent without observations in the window."));
+            MetricFamily.Builder b = out.computeIfAbsent(
+                    name,
+                    n -> MetricFamily.builder(
+                            n,
+                            MetricType.GAUGE,
+                            "Quantile of " + helpByFamily.getOrDefault(family, family) + " over the trailing window, "
+                                    + "from bucket increases (linear interpolation); absent without observations in the window."));
             for (Map.Entry<String, Duration> w : WINDOWS.entrySet()) {
                 double[] increase = increase(e.getValue(), now.minus(w.getValue()));
                 if (increase == null || increase[increase.length - 1] <= 0) {
@@ -109,7 +111,12 @@ final class LatencyWindows {
                 for (double q : QUANTILES) {
                     double v = quantile(q, e.getValue().bounds, increase);
                     if (!Double.isNaN(v)) {
-                        b.add(e.getKey().labels().and("quantile", Double.toString(q)).and("window", w.getKey()), v);
+                        b.add(
+                                e.getKey()
+                                        .labels()
+                                        .and("quantile", Double.toString(q))
+                                        .and("window", w.getKey()),
+                                v);
                     }
                 }
             }

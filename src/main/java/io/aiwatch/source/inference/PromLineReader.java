@@ -47,7 +47,8 @@ final class PromLineReader {
         }
         long millis = PromNumbers.parseMillis(text, start, stop, ok);
         if (!ok[0]) {
-            throw error("invalid timestamp '" + shorten(text.substring(start, stop)) + "' (int64 milliseconds expected)");
+            throw error(
+                    "invalid timestamp '" + shorten(text.substring(start, stop)) + "' (int64 milliseconds expected)");
         }
         pos = stop;
         return millis;
@@ -191,7 +192,7 @@ final class PromLineReader {
                 if (labelValue || om) {
                     return '"';
                 }
-                // fall through
+            // fall through
             default:
                 throw error("invalid escape sequence '\\" + c + "'");
         }
@@ -201,7 +202,10 @@ final class PromLineReader {
         int start = pos;
         while (pos < end) {
             char c = text.charAt(pos);
-            boolean valid = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':'
+            boolean valid = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || c == '_'
+                    || c == ':'
                     || (pos > start && c >= '0' && c <= '9');
             if (!valid) {
                 break;

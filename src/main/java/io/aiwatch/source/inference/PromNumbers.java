@@ -21,8 +21,7 @@ final class PromNumbers {
         }
     }
 
-    private PromNumbers() {
-    }
+    private PromNumbers() {}
 
     /** The float in {@code s[from, to)}, or NaN with {@code ok[0] = false} when it is not a number. */
     static double parseFloat(CharSequence s, int from, int to, boolean[] ok) {

@@ -22,16 +22,21 @@ import java.util.Map;
 public final class PromTextParser {
     /** Which exposition grammar to apply. */
     public enum Format {
-        TEXT_0_0_4, OPENMETRICS_1_0;
+        TEXT_0_0_4,
+        OPENMETRICS_1_0;
 
         /** OpenMetrics for {@code application/openmetrics-text}, otherwise 0.0.4 (the negotiation fallback). */
         public static Format fromContentType(String contentType) {
-            return contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("application/openmetrics-text")
-                    ? OPENMETRICS_1_0 : TEXT_0_0_4;
+            return contentType != null
+                            && contentType.toLowerCase(Locale.ROOT).startsWith("application/openmetrics-text")
+                    ? OPENMETRICS_1_0
+                    : TEXT_0_0_4;
         }
     }
 
-    private static final String[] SUFFIXES = {"_bucket", "_count", "_sum", "_total", "_created", "_gcount", "_gsum", "_info"};
+    private static final String[] SUFFIXES = {
+        "_bucket", "_count", "_sum", "_total", "_created", "_gcount", "_gsum", "_info"
+    };
 
     private final Format format;
     private final boolean om;

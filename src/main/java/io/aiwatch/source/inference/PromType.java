@@ -4,7 +4,13 @@ import java.util.Locale;
 
 /** Metric family types of the Prometheus text format 0.0.4 and OpenMetrics 1.0. */
 public enum PromType {
-    COUNTER, GAUGE, HISTOGRAM, GAUGEHISTOGRAM, SUMMARY, INFO, STATESET,
+    COUNTER,
+    GAUGE,
+    HISTOGRAM,
+    GAUGEHISTOGRAM,
+    SUMMARY,
+    INFO,
+    STATESET,
     /** {@code untyped} in 0.0.4, {@code unknown} in OpenMetrics, or no TYPE line at all. */
     UNTYPED;
 
@@ -40,8 +46,11 @@ public enum PromType {
         String suffix = sample.substring(family.length());
         return switch (this) {
             case COUNTER -> suffix.equals("_total") || suffix.equals("_created");
-            case HISTOGRAM -> suffix.equals("_bucket") || suffix.equals("_sum") || suffix.equals("_count")
-                    || suffix.equals("_created");
+            case HISTOGRAM ->
+                suffix.equals("_bucket")
+                        || suffix.equals("_sum")
+                        || suffix.equals("_count")
+                        || suffix.equals("_created");
             case GAUGEHISTOGRAM -> suffix.equals("_bucket") || suffix.equals("_gsum") || suffix.equals("_gcount");
             case SUMMARY -> suffix.equals("_sum") || suffix.equals("_count") || suffix.equals("_created");
             case INFO -> suffix.equals("_info");

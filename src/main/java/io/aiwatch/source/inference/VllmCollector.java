@@ -28,8 +28,7 @@ public final class VllmCollector implements Collector {
     private static final Logger LOG = Logger.getLogger(VllmCollector.class.getName());
 
     /** What the status page needs about this target; immutable. */
-    public record Status(String target, String url, boolean up, boolean stale, String lastError, Instant lastSuccess) {
-    }
+    public record Status(String target, String url, boolean up, boolean stale, String lastError, Instant lastSuccess) {}
 
     private final InferenceConfig.Target config;
     private final Clock clock;
@@ -53,7 +52,8 @@ public final class VllmCollector implements Collector {
             errors.put(reason, 0L);
         }
         for (VllmNames.Target t : VllmNames.TARGETS) {
-            helpByFamily.put(t.family(), t.family().replace("aiwatch_inference_", "").replace('_', ' '));
+            helpByFamily.put(
+                    t.family(), t.family().replace("aiwatch_inference_", "").replace('_', ' '));
         }
     }
 
@@ -74,8 +74,10 @@ public final class VllmCollector implements Collector {
         String error = null;
         try {
             VllmScraper.Body body = scraper.fetch();
-            PromTextParser parser = PromTextParser.Format.fromContentType(body.contentType())
-                    == PromTextParser.Format.OPENMETRICS_1_0 ? omParser : textParser;
+            PromTextParser parser =
+                    PromTextParser.Format.fromContentType(body.contentType()) == PromTextParser.Format.OPENMETRICS_1_0
+                            ? omParser
+                            : textParser;
             List<PromFamily> parsed;
             try {
                 parsed = parser.parse(body.text());
@@ -103,28 +105,45 @@ public final class VllmCollector implements Collector {
         double seconds = (System.nanoTime() - t0) / 1e9;
         List<MetricFamily> out = new ArrayList<>(lastGood == null ? List.of() : lastGood);
         out.addAll(statusFamilies(up, seconds));
-        Status status = new Status(config.name(), config.url().toString(), up, !up && lastGood != null, error, lastSuccess);
+        Status status =
+                new Status(config.name(), config.url().toString(), up, !up && lastGood != null, error, lastSuccess);
         return new Snapshot(out, status);
     }
 
     private List<MetricFamily> statusFamilies(boolean up, double seconds) {
         Labels target = Labels.of("target", config.name());
         List<MetricFamily> out = new ArrayList<>();
-        out.add(MetricFamily.builder("aiwatch_inference_target_up", MetricType.GAUGE,
-                "1 when the last scrape of the vLLM target succeeded, else 0.").add(target, up ? 1 : 0).build());
-        out.add(MetricFamily.builder("aiwatch_inference_target_stale", MetricType.GAUGE,
-                "1 when the inference values shown for this target are from an earlier, last good scrape.")
-                .add(target, !up && lastGood != null ? 1 : 0).build());
-        var errorFamily = MetricFamily.builder("aiwatch_inference_scrape_errors_total", MetricType.COUNTER,
+        out.add(MetricFamily.builder(
+                        "aiwatch_inference_target_up",
+                        MetricType.GAUGE,
+                        "1 when the last scrape of the vLLM target succeeded, else 0.")
+                .add(target, up ? 1 : 0)
+                .build());
+        out.add(MetricFamily.builder(
+                        "aiwatch_inference_target_stale",
+                        MetricType.GAUGE,
+                        "1 when the inference values shown for this target are from an earlier, last good scrape.")
+                .add(target, !up && lastGood != null ? 1 : 0)
+                .build());
+        var errorFamily = MetricFamily.builder(
+                "aiwatch_inference_scrape_errors_total",
+                MetricType.COUNTER,
                 "Failed scrapes of the vLLM target, by reason (connect, timeout, http_status, too_large, io, parse).");
         errors.forEach((reason, n) -> errorFamily.add(target.and("reason", reason), n));
         out.add(errorFamily.build());
-        out.add(MetricFamily.builder("aiwatch_inference_scrape_duration_seconds", MetricType.GAUGE,
-                "Wall time of the last scrape of the vLLM target, including parsing, seconds.").add(target, seconds).build());
+        out.add(MetricFamily.builder(
+                        "aiwatch_inference_scrape_duration_seconds",
+                        MetricType.GAUGE,
+                        "Wall time of the last scrape of the vLLM target, including parsing, seconds.")
+                .add(target, seconds)
+                .build());
         if (lastSuccess != null) {
-            out.add(MetricFamily.builder("aiwatch_inference_last_success_timestamp_seconds", MetricType.GAUGE,
-                    "Unix time of the last successful scrape of the vLLM target, seconds.")
-                    .add(target, lastSuccess.toEpochMilli() / 1e3).build());
+            out.add(MetricFamily.builder(
+                            "aiwatch_inference_last_success_timestamp_seconds",
+                            MetricType.GAUGE,
+                            "Unix time of the last successful scrape of the vLLM target, seconds.")
+                    .add(target, lastSuccess.toEpochMilli() / 1e3)
+                    .build());
         }
         return out;
     }

@@ -20,6 +20,7 @@ import java.util.TreeMap;
 final class VllmNormalizer {
     /** Distinct model/engine series kept per family and target; more are dropped (label bound). */
     static final int MAX_SERIES_PER_FAMILY = 64;
+
     private static final int MAX_LABEL_CHARS = 128;
 
     private final String target;
@@ -57,8 +58,8 @@ final class VllmNormalizer {
             if (source == null) {
                 continue;
             }
-            MetricFamily family = t.type() == MetricType.HISTOGRAM
-                    ? histogram(t, source, windows, at) : scalar(t, source);
+            MetricFamily family =
+                    t.type() == MetricType.HISTOGRAM ? histogram(t, source, windows, at) : scalar(t, source);
             if (family != null && !family.samples().isEmpty()) {
                 out.add(family);
             }
@@ -131,8 +132,7 @@ final class VllmNormalizer {
                 }
                 case "_sum" -> h.sum += s.value();
                 case "_count" -> h.count = Double.isNaN(h.count) ? s.value() : h.count + s.value();
-                default -> {
-                }
+                default -> {}
             }
         }
         MetricFamily.Builder b = MetricFamily.builder(t.family(), MetricType.HISTOGRAM, t.help());

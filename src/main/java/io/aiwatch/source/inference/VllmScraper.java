@@ -26,11 +26,11 @@ import java.util.concurrent.TimeoutException;
  */
 final class VllmScraper implements AutoCloseable {
     static final int MAX_BODY_BYTES = 16 << 20;
-    static final String ACCEPT = "application/openmetrics-text;version=1.0.0;q=0.9,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
+    static final String ACCEPT =
+            "application/openmetrics-text;version=1.0.0;q=0.9,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
 
     /** A fetched body with the Content-Type it came with (possibly null). */
-    record Body(String text, String contentType) {
-    }
+    record Body(String text, String contentType) {}
 
     private final URI url;
     private final Duration timeout;
@@ -39,11 +39,18 @@ final class VllmScraper implements AutoCloseable {
     VllmScraper(URI url, Duration timeout) {
         this.url = url;
         this.timeout = timeout;
-        this.client = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.client = HttpClient.newBuilder()
+                .connectTimeout(timeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
     }
 
     Body fetch() throws ScrapeFailure, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(url).timeout(timeout).header("Accept", ACCEPT).GET().build();
+        HttpRequest request = HttpRequest.newBuilder(url)
+                .timeout(timeout)
+                .header("Accept", ACCEPT)
+                .GET()
+                .build();
         CompletableFuture<HttpResponse<byte[]>> future = client.sendAsync(request, info -> new LimitedBody());
         HttpResponse<byte[]> response;
         try {

@@ -17,8 +17,7 @@ final class DeviceClass {
     private static final Pattern NETWORK = Pattern.compile("^(nbd|rbd|drbd)\\d+.*");
     private static final Pattern VIRTUAL = Pattern.compile("^(dm-|md|loop|vd[a-z]|xvd[a-z]).*");
 
-    private DeviceClass() {
-    }
+    private DeviceClass() {}
 
     /**
      * @param name       kernel name

@@ -11,6 +11,11 @@ package io.aiwatch.source.storage;
  * @param scheduler        the active I/O scheduler ({@code mq-deadline}, {@code none}), or ""
  * @param logicalBlockSize logical block size in bytes, or "" when unknown
  */
-public record DiskInfo(String device, boolean partition, String model, String deviceClass, String rotational,
-        String scheduler, String logicalBlockSize) {
-}
+public record DiskInfo(
+        String device,
+        boolean partition,
+        String model,
+        String deviceClass,
+        String rotational,
+        String scheduler,
+        String logicalBlockSize) {}

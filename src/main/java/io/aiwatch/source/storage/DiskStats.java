@@ -26,12 +26,27 @@ package io.aiwatch.source.storage;
  * @param flushTimeMs       milliseconds spent flushing (-1 before 5.5)
  */
 public record DiskStats(
-        int major, int minor, String device, int fieldCount,
-        long readsCompleted, long readsMerged, long sectorsRead, long readTimeMs,
-        long writesCompleted, long writesMerged, long sectorsWritten, long writeTimeMs,
-        long ioInProgress, long ioTimeMs, long weightedIoTimeMs,
-        long discardsCompleted, long discardsMerged, long sectorsDiscarded, long discardTimeMs,
-        long flushesCompleted, long flushTimeMs) {
+        int major,
+        int minor,
+        String device,
+        int fieldCount,
+        long readsCompleted,
+        long readsMerged,
+        long sectorsRead,
+        long readTimeMs,
+        long writesCompleted,
+        long writesMerged,
+        long sectorsWritten,
+        long writeTimeMs,
+        long ioInProgress,
+        long ioTimeMs,
+        long weightedIoTimeMs,
+        long discardsCompleted,
+        long discardsMerged,
+        long sectorsDiscarded,
+        long discardTimeMs,
+        long flushesCompleted,
+        long flushTimeMs) {
 
     public boolean hasDiscards() {
         return fieldCount >= 18;

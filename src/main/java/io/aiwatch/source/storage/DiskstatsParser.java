@@ -12,8 +12,7 @@ import java.util.List;
 public final class DiskstatsParser {
     static final String FILE = "diskstats";
 
-    private DiskstatsParser() {
-    }
+    private DiskstatsParser() {}
 
     public static List<DiskStats> parse(String text, ParseErrors errors) {
         List<DiskStats> result = new ArrayList<>();
@@ -35,9 +34,28 @@ public final class DiskstatsParser {
                 for (int i = 0; i < 17; i++) {
                     v[i] = i + 3 < n ? Long.parseUnsignedLong(f[i + 3]) : -1;
                 }
-                result.add(new DiskStats(Integer.parseInt(f[0]), Integer.parseInt(f[1]), f[2], n,
-                        v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10],
-                        v[11], v[12], v[13], v[14], v[15], v[16]));
+                result.add(new DiskStats(
+                        Integer.parseInt(f[0]),
+                        Integer.parseInt(f[1]),
+                        f[2],
+                        n,
+                        v[0],
+                        v[1],
+                        v[2],
+                        v[3],
+                        v[4],
+                        v[5],
+                        v[6],
+                        v[7],
+                        v[8],
+                        v[9],
+                        v[10],
+                        v[11],
+                        v[12],
+                        v[13],
+                        v[14],
+                        v[15],
+                        v[16]));
             } catch (NumberFormatException e) {
                 errors.record(FILE, "line " + lineNo + ": not a number: " + e.getMessage());
             }

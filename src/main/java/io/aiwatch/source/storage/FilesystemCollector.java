@@ -48,6 +48,7 @@ public final class FilesystemCollector implements Collector {
     private final AtomicInteger liveCalls = new AtomicInteger();
     /** Mount point → the statvfs call that overran its deadline and has not returned yet. */
     private final Map<String, Future<FsStat>> stuck = new HashMap<>();
+
     private long timeouts;
 
     public FilesystemCollector(StorageConfig config, ParseErrors errors, FsStatter statter) {
@@ -83,7 +84,8 @@ public final class FilesystemCollector implements Collector {
     public Snapshot collect() throws IOException, InterruptedException {
         Map<List<String>, Mount> mounts = new LinkedHashMap<>();
         for (Mount m : MountinfoParser.parse(readMountinfo(), errors)) {
-            if (fsTypesExclude.matcher(m.fsType()).find() || mountPointsExclude.matcher(m.mountPoint()).find()) {
+            if (fsTypesExclude.matcher(m.fsType()).find()
+                    || mountPointsExclude.matcher(m.mountPoint()).find()) {
                 continue;
             }
             // node_exporter emits a repeated label set once (the first mount wins).
@@ -96,7 +98,8 @@ public final class FilesystemCollector implements Collector {
         var filesFree = gauge("aiwatch_filesystem_files_free", "Free inodes.");
         var readOnly = gauge("aiwatch_filesystem_readonly", "1 when mounted read-only.");
         var deviceError = gauge("aiwatch_filesystem_device_error", "1 when statvfs failed or is stuck.");
-        var timedOut = gauge("aiwatch_filesystem_stat_timeout",
+        var timedOut = gauge(
+                "aiwatch_filesystem_stat_timeout",
                 "1 while a statvfs call on this mount has overrun mount_timeout and not returned; the mount is skipped.");
         List<MountStat> stats = new ArrayList<>();
         Map<String, Outcome> outcomes = statAll(mounts.values());
@@ -120,16 +123,27 @@ public final class FilesystemCollector implements Collector {
             filesFree.add(l, DiskCollector.unsigned(s.filesFree()));
             stats.add(new MountStat(m, s));
         }
-        var timeoutsTotal = MetricFamily.builder("aiwatch_filesystem_stat_timeouts_total", MetricType.COUNTER,
+        var timeoutsTotal = MetricFamily.builder(
+                "aiwatch_filesystem_stat_timeouts_total",
+                MetricType.COUNTER,
                 "statvfs calls that overran mount_timeout.");
         timeoutsTotal.add(Labels.EMPTY, timeouts);
-        return new Snapshot(List.of(size.build(), free.build(), avail.build(), files.build(), filesFree.build(),
-                readOnly.build(), deviceError.build(), timedOut.build(), timeoutsTotal.build()), List.copyOf(stats));
+        return new Snapshot(
+                List.of(
+                        size.build(),
+                        free.build(),
+                        avail.build(),
+                        files.build(),
+                        filesFree.build(),
+                        readOnly.build(),
+                        deviceError.build(),
+                        timedOut.build(),
+                        timeoutsTotal.build()),
+                List.copyOf(stats));
     }
 
     /** A mount and its statvfs result, the snapshot's detail. */
-    public record MountStat(Mount mount, FsStat stat) {
-    }
+    public record MountStat(Mount mount, FsStat stat) {}
 
     /** This cycle's statvfs result of one mount point: a value, a failure, or {@link #STUCK}. */
     private record Outcome(FsStat stat, IOException error) {
@@ -186,7 +200,9 @@ public final class FilesystemCollector implements Collector {
 
     private String statPath(String mountPoint) {
         Path root = config.rootfs();
-        return root.toString().equals("/") ? mountPoint : root.resolve(mountPoint.substring(1)).toString();
+        return root.toString().equals("/")
+                ? mountPoint
+                : root.resolve(mountPoint.substring(1)).toString();
     }
 
     /** PID 1's view as node_exporter reads it, or our own where PID 1 is hidden (hidepid). */

@@ -10,5 +10,4 @@ package io.aiwatch.source.storage;
  * @param files        {@code f_files}: inodes
  * @param filesFree    {@code f_ffree}: free inodes
  */
-public record FsStat(long fragmentSize, long blocks, long blocksFree, long blocksAvail, long files, long filesFree) {
-}
+public record FsStat(long fragmentSize, long blocks, long blocksFree, long blocksAvail, long files, long filesFree) {}

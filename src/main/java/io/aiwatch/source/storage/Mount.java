@@ -10,5 +10,4 @@ package io.aiwatch.source.storage;
  * @param readOnly     true when the mount or superblock options contain {@code ro} or the superblock
  *                     options {@code emergency_ro} (node_exporter's rule)
  */
-public record Mount(String majorMinor, String mountPoint, String fsType, String source, boolean readOnly) {
-}
+public record Mount(String majorMinor, String mountPoint, String fsType, String source, boolean readOnly) {}

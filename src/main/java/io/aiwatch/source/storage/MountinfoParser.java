@@ -11,8 +11,7 @@ import java.util.List;
 public final class MountinfoParser {
     static final String FILE = "mountinfo";
 
-    private MountinfoParser() {
-    }
+    private MountinfoParser() {}
 
     public static List<Mount> parse(String text, ParseErrors errors) {
         List<Mount> result = new ArrayList<>();
@@ -31,13 +30,16 @@ public final class MountinfoParser {
                 }
             }
             if (f.length < 10 || sep < 0 || f.length < sep + 4 || !f[2].contains(":")) {
-                errors.record(FILE, "line " + lineNo + ": expected 'ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS ... - "
-                        + "FSTYPE SOURCE SUPEROPTIONS', got " + f.length + " fields");
+                errors.record(
+                        FILE,
+                        "line " + lineNo + ": expected 'ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS ... - "
+                                + "FSTYPE SOURCE SUPEROPTIONS', got " + f.length + " fields");
                 continue;
             }
             String options = f[5];
             String superOptions = f[sep + 3];
-            boolean readOnly = hasOption(options, "ro") || hasOption(superOptions, "ro")
+            boolean readOnly = hasOption(options, "ro")
+                    || hasOption(superOptions, "ro")
                     || hasOption(superOptions, "emergency_ro");
             result.add(new Mount(f[2], unescape(f[4]), unescape(f[sep + 1]), unescape(f[sep + 2]), readOnly));
         }

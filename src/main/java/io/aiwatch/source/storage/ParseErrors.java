@@ -37,7 +37,9 @@ public final class ParseErrors {
 
     /** {@code aiwatch_storage_parse_errors_total{file}}, sorted by file; empty before the first error. */
     public MetricFamily family() {
-        var b = MetricFamily.builder("aiwatch_storage_parse_errors_total", MetricType.COUNTER,
+        var b = MetricFamily.builder(
+                "aiwatch_storage_parse_errors_total",
+                MetricType.COUNTER,
                 "Lines or files of procfs/sysfs the storage collectors could not parse and skipped, by file.");
         new TreeMap<>(counts).forEach((file, n) -> b.add(Labels.of("file", file), n.get()));
         return b.build();

@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
  */
 public final class ProcessIoCollector implements Collector {
     static final String FILE = "pid/io";
-    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(ProcessIoCollector.class.getName());
+    private static final java.util.logging.Logger LOG =
+            java.util.logging.Logger.getLogger(ProcessIoCollector.class.getName());
 
     private final StorageConfig config;
     private final ParseErrors errors;
@@ -41,16 +42,23 @@ public final class ProcessIoCollector implements Collector {
     private Map<Long, Boolean> matchCache = new HashMap<>();
 
     /** One tracked process's counters, the snapshot's detail. */
-    public record ProcessIo(long pid, String comm, String match, long readBytes, long writeBytes, long rchar,
-            long wchar, long cancelledWriteBytes) {
-    }
+    public record ProcessIo(
+            long pid,
+            String comm,
+            String match,
+            long readBytes,
+            long writeBytes,
+            long rchar,
+            long wchar,
+            long cancelledWriteBytes) {}
 
     public ProcessIoCollector(StorageConfig config, ParseErrors errors, Supplier<Set<Long>> gpuPids) {
         this.config = config;
         this.errors = errors;
         this.gpuPids = gpuPids;
         this.patterns = config.processPatterns().stream()
-                .map(p -> Pattern.compile(p, Pattern.CASE_INSENSITIVE)).toList();
+                .map(p -> Pattern.compile(p, Pattern.CASE_INSENSITIVE))
+                .toList();
         this.proc = config.procRoot();
     }
 
@@ -75,7 +83,8 @@ public final class ProcessIoCollector implements Collector {
         }
         TreeSet<Long> matched = new TreeSet<>();
         Map<Long, Boolean> cache = new HashMap<>();
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(proc, p -> isNumber(p.getFileName().toString()))) {
+        try (DirectoryStream<Path> dirs =
+                Files.newDirectoryStream(proc, p -> isNumber(p.getFileName().toString()))) {
             for (Path dir : dirs) {
                 long pid = Long.parseLong(dir.getFileName().toString());
                 Boolean m = matchCache.get(pid);
@@ -139,7 +148,9 @@ public final class ProcessIoCollector implements Collector {
                 continue;
             }
             try {
-                v.put(line.substring(0, colon).strip(), Long.parseUnsignedLong(line.substring(colon + 1).strip()));
+                v.put(
+                        line.substring(0, colon).strip(),
+                        Long.parseUnsignedLong(line.substring(colon + 1).strip()));
             } catch (RuntimeException e) {
                 errors.record(FILE, "pid " + pid + ": bad line: " + line);
             }
@@ -148,19 +159,31 @@ public final class ProcessIoCollector implements Collector {
             errors.record(FILE, "pid " + pid + ": no read_bytes/write_bytes");
             return;
         }
-        out.add(new ProcessIo(pid, comm, match, v.get("read_bytes"), v.get("write_bytes"),
-                v.getOrDefault("rchar", 0L), v.getOrDefault("wchar", 0L), v.getOrDefault("cancelled_write_bytes", 0L)));
+        out.add(new ProcessIo(
+                pid,
+                comm,
+                match,
+                v.get("read_bytes"),
+                v.get("write_bytes"),
+                v.getOrDefault("rchar", 0L),
+                v.getOrDefault("wchar", 0L),
+                v.getOrDefault("cancelled_write_bytes", 0L)));
     }
 
     private static List<MetricFamily> families(List<ProcessIo> tracked, int candidates) {
-        var read = counter("aiwatch_process_storage_read_bytes_total",
+        var read = counter(
+                "aiwatch_process_storage_read_bytes_total",
                 "Bytes this process caused to be read from storage (/proc/PID/io read_bytes; mmap faults included).");
-        var written = counter("aiwatch_process_storage_written_bytes_total",
+        var written = counter(
+                "aiwatch_process_storage_written_bytes_total",
                 "Bytes this process caused to be written to storage (write_bytes).");
-        var rchar = counter("aiwatch_process_read_syscall_bytes_total",
+        var rchar = counter(
+                "aiwatch_process_read_syscall_bytes_total",
                 "Bytes returned by read-like syscalls, page-cache hits included (rchar).");
-        var wchar = counter("aiwatch_process_write_syscall_bytes_total", "Bytes passed to write-like syscalls (wchar).");
-        var cancelled = counter("aiwatch_process_cancelled_write_bytes_total",
+        var wchar =
+                counter("aiwatch_process_write_syscall_bytes_total", "Bytes passed to write-like syscalls (wchar).");
+        var cancelled = counter(
+                "aiwatch_process_cancelled_write_bytes_total",
                 "Bytes of dirty page cache this process truncated before writeback (cancelled_write_bytes).");
         for (ProcessIo p : tracked) {
             Labels l = Labels.of("pid", Long.toString(p.pid()), "comm", p.comm(), "match", p.match());
@@ -170,10 +193,17 @@ public final class ProcessIoCollector implements Collector {
             wchar.add(l, DiskCollector.unsigned(p.wchar()));
             cancelled.add(l, DiskCollector.unsigned(p.cancelledWriteBytes()));
         }
-        var candidatesFamily = MetricFamily.builder("aiwatch_process_io_candidates", MetricType.GAUGE,
+        var candidatesFamily = MetricFamily.builder(
+                "aiwatch_process_io_candidates",
+                MetricType.GAUGE,
                 "Processes that use a GPU or match process_patterns; more than max_processes are not reported.");
         candidatesFamily.add(Labels.EMPTY, candidates);
-        return List.of(read.build(), written.build(), rchar.build(), wchar.build(), cancelled.build(),
+        return List.of(
+                read.build(),
+                written.build(),
+                rchar.build(),
+                wchar.build(),
+                cancelled.build(),
                 candidatesFamily.build());
     }
 

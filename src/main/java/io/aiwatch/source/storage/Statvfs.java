@@ -15,20 +15,32 @@ public final class Statvfs implements FsStatter {
     private static final LibC LIBC = Native.load("c", LibC.class);
 
     /** {@code struct statvfs}; comments give the C type. */
-    @Structure.FieldOrder({"f_bsize", "f_frsize", "f_blocks", "f_bfree", "f_bavail", "f_files", "f_ffree",
-            "f_favail", "f_fsid", "f_flag", "f_namemax", "f_spare"})
+    @Structure.FieldOrder({
+        "f_bsize",
+        "f_frsize",
+        "f_blocks",
+        "f_bfree",
+        "f_bavail",
+        "f_files",
+        "f_ffree",
+        "f_favail",
+        "f_fsid",
+        "f_flag",
+        "f_namemax",
+        "f_spare"
+    })
     public static final class Struct extends Structure {
-        public long f_bsize;    // unsigned long: preferred I/O size, bytes
-        public long f_frsize;   // unsigned long: fragment size, the unit of f_blocks/f_bfree/f_bavail
-        public long f_blocks;   // fsblkcnt_t (uint64)
-        public long f_bfree;    // fsblkcnt_t
-        public long f_bavail;   // fsblkcnt_t
-        public long f_files;    // fsfilcnt_t (uint64)
-        public long f_ffree;    // fsfilcnt_t
-        public long f_favail;   // fsfilcnt_t
-        public long f_fsid;     // unsigned long
-        public long f_flag;     // unsigned long: ST_RDONLY = 1, ...
-        public long f_namemax;  // unsigned long
+        public long f_bsize; // unsigned long: preferred I/O size, bytes
+        public long f_frsize; // unsigned long: fragment size, the unit of f_blocks/f_bfree/f_bavail
+        public long f_blocks; // fsblkcnt_t (uint64)
+        public long f_bfree; // fsblkcnt_t
+        public long f_bavail; // fsblkcnt_t
+        public long f_files; // fsfilcnt_t (uint64)
+        public long f_ffree; // fsfilcnt_t
+        public long f_favail; // fsfilcnt_t
+        public long f_fsid; // unsigned long
+        public long f_flag; // unsigned long: ST_RDONLY = 1, ...
+        public long f_namemax; // unsigned long
         public int[] f_spare = new int[6]; // int __f_spare[6]
 
         /** Byte offset of a field, for the layout test. */

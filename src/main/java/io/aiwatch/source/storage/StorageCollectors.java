@@ -12,8 +12,7 @@ import java.util.function.Supplier;
  * {@code storage_disk}, {@code storage_filesystem}, {@code storage_zfs}, {@code storage_process}.
  */
 public final class StorageCollectors {
-    private StorageCollectors() {
-    }
+    private StorageCollectors() {}
 
     /**
      * @param gpuPids pids that use a GPU now (from the GPU collector's last snapshot); called once per
@@ -25,8 +24,8 @@ public final class StorageCollectors {
     }
 
     /** As {@link #create(StorageConfig, Clock, Supplier)} with another statvfs (tests). */
-    public static List<Collector> create(StorageConfig config, Clock clock, Supplier<Set<Long>> gpuPids,
-            FsStatter statter) {
+    public static List<Collector> create(
+            StorageConfig config, Clock clock, Supplier<Set<Long>> gpuPids, FsStatter statter) {
         if (!config.enabled()) {
             return List.of();
         }

@@ -103,15 +103,36 @@ public record StorageConfig(
     }
 
     public static StorageConfig defaults() {
-        return new StorageConfig(true, Duration.ofSeconds(5), false, DEFAULT_DISK_EXCLUDE, Path.of("/proc"),
-                Path.of("/sys"), Path.of("/"), Duration.ofSeconds(5), DEFAULT_FS_TYPES_EXCLUDE,
-                DEFAULT_MOUNT_POINTS_EXCLUDE, List.of("vllm"), 32);
+        return new StorageConfig(
+                true,
+                Duration.ofSeconds(5),
+                false,
+                DEFAULT_DISK_EXCLUDE,
+                Path.of("/proc"),
+                Path.of("/sys"),
+                Path.of("/"),
+                Duration.ofSeconds(5),
+                DEFAULT_FS_TYPES_EXCLUDE,
+                DEFAULT_MOUNT_POINTS_EXCLUDE,
+                List.of("vllm"),
+                32);
     }
 
     /** A copy reading procfs and sysfs under other roots (fixture trees in tests). */
     public StorageConfig withRoots(Path proc, Path sys) {
-        return new StorageConfig(enabled, interval, includePartitions, diskExclude, proc, sys, rootfs, mountTimeout,
-                fsTypesExclude, mountPointsExclude, processPatterns, maxProcesses);
+        return new StorageConfig(
+                enabled,
+                interval,
+                includePartitions,
+                diskExclude,
+                proc,
+                sys,
+                rootfs,
+                mountTimeout,
+                fsTypesExclude,
+                mountPointsExclude,
+                processPatterns,
+                maxProcesses);
     }
 
     private static void check(String key, String regex) {
@@ -119,7 +140,8 @@ public record StorageConfig(
         try {
             Pattern.compile(regex);
         } catch (PatternSyntaxException e) {
-            throw new IllegalArgumentException("storage." + key + ": invalid regex " + regex + ": " + e.getDescription());
+            throw new IllegalArgumentException(
+                    "storage." + key + ": invalid regex " + regex + ": " + e.getDescription());
         }
     }
 }

@@ -37,13 +37,16 @@ final class SysBlock {
         Path dir = sys.resolve("block").resolve(device);
         if (partition) {
             // The partition's queue is its disk's: <sys>/class/block/sda1 -> .../block/sda/sda1.
-            Path parent = realPath(sys.resolve("class").resolve("block").resolve(device)).getParent();
+            Path parent = realPath(sys.resolve("class").resolve("block").resolve(device))
+                    .getParent();
             dir = parent != null ? parent : dir;
         }
         String rotational = read(dir.resolve("queue/rotational"));
         String sysPath = realPath(dir).toString();
         String diskName = dir.getFileName() == null ? device : dir.getFileName().toString();
-        return new DiskInfo(device, partition,
+        return new DiskInfo(
+                device,
+                partition,
                 read(dir.resolve("device/model")),
                 DeviceClass.of(diskName, sysPath, rotational),
                 rotational,

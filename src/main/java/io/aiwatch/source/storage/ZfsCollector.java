@@ -29,21 +29,44 @@ public final class ZfsCollector implements Collector {
             List.of("online", "degraded", "faulted", "offline", "removed", "unavail", "suspended");
 
     /** kstat row → (family, type, help). */
-    private record Named(String family, MetricType type, String help) {
-    }
+    private record Named(String family, MetricType type, String help) {}
 
     private static final Map<String, Named> NAMED = Map.ofEntries(
             Map.entry("hits", new Named("aiwatch_zfs_arc_hits_total", MetricType.COUNTER, "ARC hits.")),
             Map.entry("misses", new Named("aiwatch_zfs_arc_misses_total", MetricType.COUNTER, "ARC misses.")),
-            Map.entry("demand_data_hits", new Named("aiwatch_zfs_arc_demand_data_hits_total", MetricType.COUNTER, "ARC demand data hits.")),
-            Map.entry("demand_data_misses", new Named("aiwatch_zfs_arc_demand_data_misses_total", MetricType.COUNTER, "ARC demand data misses.")),
-            Map.entry("prefetch_data_hits", new Named("aiwatch_zfs_arc_prefetch_data_hits_total", MetricType.COUNTER, "ARC prefetch data hits.")),
-            Map.entry("prefetch_data_misses", new Named("aiwatch_zfs_arc_prefetch_data_misses_total", MetricType.COUNTER, "ARC prefetch data misses.")),
+            Map.entry(
+                    "demand_data_hits",
+                    new Named("aiwatch_zfs_arc_demand_data_hits_total", MetricType.COUNTER, "ARC demand data hits.")),
+            Map.entry(
+                    "demand_data_misses",
+                    new Named(
+                            "aiwatch_zfs_arc_demand_data_misses_total", MetricType.COUNTER, "ARC demand data misses.")),
+            Map.entry(
+                    "prefetch_data_hits",
+                    new Named(
+                            "aiwatch_zfs_arc_prefetch_data_hits_total", MetricType.COUNTER, "ARC prefetch data hits.")),
+            Map.entry(
+                    "prefetch_data_misses",
+                    new Named(
+                            "aiwatch_zfs_arc_prefetch_data_misses_total",
+                            MetricType.COUNTER,
+                            "ARC prefetch data misses.")),
             Map.entry("size", new Named("aiwatch_zfs_arc_size_bytes", MetricType.GAUGE, "ARC size in bytes.")),
-            Map.entry("c", new Named("aiwatch_zfs_arc_target_size_bytes", MetricType.GAUGE, "ARC target size (c) in bytes.")),
-            Map.entry("c_min", new Named("aiwatch_zfs_arc_min_size_bytes", MetricType.GAUGE, "ARC minimum target size in bytes.")),
-            Map.entry("c_max", new Named("aiwatch_zfs_arc_max_size_bytes", MetricType.GAUGE, "ARC maximum target size in bytes.")),
-            Map.entry("memory_throttle_count", new Named("aiwatch_zfs_arc_memory_throttles_total", MetricType.COUNTER, "Writes throttled for lack of ARC memory.")),
+            Map.entry(
+                    "c",
+                    new Named("aiwatch_zfs_arc_target_size_bytes", MetricType.GAUGE, "ARC target size (c) in bytes.")),
+            Map.entry(
+                    "c_min",
+                    new Named("aiwatch_zfs_arc_min_size_bytes", MetricType.GAUGE, "ARC minimum target size in bytes.")),
+            Map.entry(
+                    "c_max",
+                    new Named("aiwatch_zfs_arc_max_size_bytes", MetricType.GAUGE, "ARC maximum target size in bytes.")),
+            Map.entry(
+                    "memory_throttle_count",
+                    new Named(
+                            "aiwatch_zfs_arc_memory_throttles_total",
+                            MetricType.COUNTER,
+                            "Writes throttled for lack of ARC memory.")),
             Map.entry("l2_hits", new Named("aiwatch_zfs_l2arc_hits_total", MetricType.COUNTER, "L2ARC hits.")),
             Map.entry("l2_misses", new Named("aiwatch_zfs_l2arc_misses_total", MetricType.COUNTER, "L2ARC misses.")),
             Map.entry("l2_size", new Named("aiwatch_zfs_l2arc_size_bytes", MetricType.GAUGE, "L2ARC size in bytes.")));
@@ -75,13 +98,16 @@ public final class ZfsCollector implements Collector {
         }
         List<MetricFamily> out = new ArrayList<>();
         Map<String, Double> arc = readArcstats();
-        var raw = MetricFamily.builder("aiwatch_zfs_arcstat", MetricType.UNKNOWN,
+        var raw = MetricFamily.builder(
+                "aiwatch_zfs_arcstat",
+                MetricType.UNKNOWN,
                 "Every numeric row of /proc/spl/kstat/zfs/arcstats, raw, by row name.");
         for (Map.Entry<String, Double> e : arc.entrySet()) {
             Named n = NAMED.get(e.getKey());
             if (n != null) {
                 out.add(MetricFamily.builder(n.family(), n.type(), n.help())
-                        .add(Labels.EMPTY, e.getValue()).build());
+                        .add(Labels.EMPTY, e.getValue())
+                        .build());
             }
             raw.add(Labels.of("stat", e.getKey()), e.getValue());
         }
@@ -129,7 +155,9 @@ public final class ZfsCollector implements Collector {
     }
 
     private MetricFamily poolStates() throws IOException {
-        var b = MetricFamily.builder("aiwatch_zfs_pool_state", MetricType.GAUGE,
+        var b = MetricFamily.builder(
+                "aiwatch_zfs_pool_state",
+                MetricType.GAUGE,
                 "1 for the pool's current state (online, degraded, faulted, offline, removed, unavail, suspended).");
         try (DirectoryStream<Path> pools = Files.newDirectoryStream(zfs, Files::isDirectory)) {
             List<Path> sorted = new ArrayList<>();

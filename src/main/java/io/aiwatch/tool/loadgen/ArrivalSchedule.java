@@ -47,7 +47,8 @@ public record ArrivalSchedule(long[] dueNanos, int[] positions, double requestRa
         SplittableRandom random = new SplittableRandom(seed);
         double sum = 0;
         for (int i = 0; i < n; i++) {
-            double gap = Double.isInfinite(burstiness) ? 1.0 / rate : gamma(random, burstiness, 1.0 / (rate * burstiness));
+            double gap =
+                    Double.isInfinite(burstiness) ? 1.0 / rate : gamma(random, burstiness, 1.0 / (rate * burstiness));
             sum += gap;
             cumulative[i] = sum;
         }
@@ -134,8 +135,10 @@ public record ArrivalSchedule(long[] dueNanos, int[] positions, double requestRa
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ArrivalSchedule s && Arrays.equals(dueNanos, s.dueNanos)
-                && Arrays.equals(positions, s.positions) && Double.compare(requestRate, s.requestRate) == 0;
+        return o instanceof ArrivalSchedule s
+                && Arrays.equals(dueNanos, s.dueNanos)
+                && Arrays.equals(positions, s.positions)
+                && Double.compare(requestRate, s.requestRate) == 0;
     }
 
     @Override

@@ -11,8 +11,8 @@ package io.aiwatch.tool.loadgen;
  * @param threads  HTTP client executor threads (JDK client)
  * @param transport auto, nio or jdk (see OpenAiClient)
  */
-public record ClientConfig(String baseUrl, String endpoint, String model, String apiKey, boolean stream, int threads,
-                           String transport) {
+public record ClientConfig(
+        String baseUrl, String endpoint, String model, String apiKey, boolean stream, int threads, String transport) {
     @Override
     public String toString() {
         return "ClientConfig[baseUrl=" + baseUrl + ", endpoint=" + endpoint + ", model=" + model + ", stream=" + stream

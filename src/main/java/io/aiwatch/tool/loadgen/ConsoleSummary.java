@@ -6,8 +6,7 @@ import java.util.Map;
 
 /** The console summary, laid out like vllm bench serve's, plus schedule lag and warnings. */
 public final class ConsoleSummary {
-    private ConsoleSummary() {
-    }
+    private ConsoleSummary() {}
 
     public static String render(Map<String, Object> r, StatsOptions o) {
         StringBuilder sb = new StringBuilder();
@@ -35,9 +34,15 @@ public final class ConsoleSummary {
             line(sb, "Schedule lag p99 (ms):", r.get("p99_schedule_lag_ms"));
             line(sb, "Schedule lag max (ms):", r.get("max_schedule_lag_ms"));
         }
-        String[][] names = {{"ttft", "Time to First Token"}, {"tpot", "Time per Output Token (excl. 1st token)"},
-            {"itl", "Inter-token Latency"}, {"e2el", "End-to-end Latency"}, {"schedule_lag", "Schedule Lag"},
-            {"client_queue_time", "Client Queue Time"}, {"e2el_including_client_queue", "E2EL incl. Client Queue"}};
+        String[][] names = {
+            {"ttft", "Time to First Token"},
+            {"tpot", "Time per Output Token (excl. 1st token)"},
+            {"itl", "Inter-token Latency"},
+            {"e2el", "End-to-end Latency"},
+            {"schedule_lag", "Schedule Lag"},
+            {"client_queue_time", "Client Queue Time"},
+            {"e2el_including_client_queue", "E2EL incl. Client Queue"}
+        };
         for (String[] n : names) {
             if (!o.percentileMetrics().contains(n[0]) || !r.containsKey("mean_" + n[0] + "_ms")) {
                 continue;
@@ -47,7 +52,10 @@ public final class ConsoleSummary {
             line(sb, "Median " + n[0].toUpperCase(Locale.ROOT) + " (ms):", r.get("median_" + n[0] + "_ms"));
             for (double p : o.percentiles()) {
                 String k = Percentiles.key(p);
-                line(sb, "P" + k.substring(1) + " " + n[0].toUpperCase(Locale.ROOT) + " (ms):", r.get(k + "_" + n[0] + "_ms"));
+                line(
+                        sb,
+                        "P" + k.substring(1) + " " + n[0].toUpperCase(Locale.ROOT) + " (ms):",
+                        r.get(k + "_" + n[0] + "_ms"));
             }
         }
         sb.append("==================================================\n");

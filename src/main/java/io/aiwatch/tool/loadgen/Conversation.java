@@ -28,6 +28,5 @@ public record Conversation(List<Turn> turns) {
      *                     usage replaces it in results
      * @param maxTokens    output tokens requested (max_tokens / max_completion_tokens)
      */
-    public record Turn(String text, int promptTokens, int maxTokens) {
-    }
+    public record Turn(String text, int promptTokens, int maxTokens) {}
 }

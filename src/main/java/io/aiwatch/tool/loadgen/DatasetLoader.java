@@ -15,8 +15,7 @@ import java.util.SplittableRandom;
 public final class DatasetLoader {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private DatasetLoader() {
-    }
+    private DatasetLoader() {}
 
     public static List<Conversation> load(WorkloadSpec spec, PromptText text) {
         return switch (spec.datasetName()) {
@@ -25,8 +24,9 @@ public final class DatasetLoader {
             case "multi-turn" -> multiTurn(spec, text);
             case "custom", "jsonl" -> jsonl(requirePath(spec), spec, text);
             case "sharegpt" -> shareGpt(requirePath(spec), spec, text);
-            default -> throw new LoadgenException("unknown --dataset-name '" + spec.datasetName()
-                    + "' (expected random, custom, sharegpt, shared-prefix, multi-turn)");
+            default ->
+                throw new LoadgenException("unknown --dataset-name '" + spec.datasetName()
+                        + "' (expected random, custom, sharegpt, shared-prefix, multi-turn)");
         };
     }
 

@@ -19,15 +19,16 @@ public final class HtmlReport {
     private static final int H = 300;
     private static final String[] COLORS = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e"};
 
-    private HtmlReport() {
-    }
+    private HtmlReport() {}
 
     public static void write(Path file, Map<String, Object> result, List<RequestRecord> records) {
         StringBuilder sb = new StringBuilder();
         sb.append("<!doctype html><html><head><meta charset=\"utf-8\"><title>aiwatch loadgen report</title>")
                 .append("<style>body{font-family:sans-serif;margin:2em}td{padding:2px 10px}svg{border:1px solid #ccc}"
                         + ".warn{color:#b00;font-weight:bold}</style></head><body>");
-        sb.append("<h1>aiwatch loadgen: ").append(esc(String.valueOf(result.get("model_id")))).append("</h1>");
+        sb.append("<h1>aiwatch loadgen: ")
+                .append(esc(String.valueOf(result.get("model_id"))))
+                .append("</h1>");
         if (result.get("warnings") instanceof List<?> w) {
             for (Object x : w) {
                 sb.append("<p class=\"warn\">").append(esc(String.valueOf(x))).append("</p>");
@@ -69,10 +70,14 @@ public final class HtmlReport {
         lines(sb, cdfs, names);
         sb.append("<h2>Summary</h2><table>");
         for (var e : result.entrySet()) {
-            if (e.getValue() instanceof List || e.getValue() instanceof Map && !e.getKey().equals("errors_by_reason")) {
+            if (e.getValue() instanceof List
+                    || e.getValue() instanceof Map && !e.getKey().equals("errors_by_reason")) {
                 continue;
             }
-            sb.append("<tr><td>").append(esc(e.getKey())).append("</td><td>").append(esc(String.valueOf(e.getValue())))
+            sb.append("<tr><td>")
+                    .append(esc(e.getKey()))
+                    .append("</td><td>")
+                    .append(esc(String.valueOf(e.getValue())))
                     .append("</td></tr>");
         }
         sb.append("</table></body></html>\n");
@@ -83,13 +88,18 @@ public final class HtmlReport {
         }
     }
 
-    private static void scatter(StringBuilder sb, List<List<double[]>> series, List<String> names, String xl, String yl) {
+    private static void scatter(
+            StringBuilder sb, List<List<double[]>> series, List<String> names, String xl, String yl) {
         double[] b = bounds(series);
         svgOpen(sb, b, xl, yl);
         for (int s = 0; s < series.size(); s++) {
             for (double[] p : series.get(s)) {
-                sb.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"1.5\" fill=\"%s\"/>",
-                        x(p[0], b), y(p[1], b), COLORS[s]));
+                sb.append(String.format(
+                        Locale.ROOT,
+                        "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"1.5\" fill=\"%s\"/>",
+                        x(p[0], b),
+                        y(p[1], b),
+                        COLORS[s]));
             }
         }
         legend(sb, names);
@@ -134,26 +144,58 @@ public final class HtmlReport {
     }
 
     private static void svgOpen(StringBuilder sb, double[] b, String xl, String yl) {
-        sb.append("<svg width=\"").append(W + 80).append("\" height=\"").append(H + 60).append("\">");
-        sb.append("<line x1=\"60\" y1=\"").append(H + 10).append("\" x2=\"").append(W + 60).append("\" y2=\"")
-                .append(H + 10).append("\" stroke=\"#000\"/><line x1=\"60\" y1=\"10\" x2=\"60\" y2=\"").append(H + 10)
+        sb.append("<svg width=\"")
+                .append(W + 80)
+                .append("\" height=\"")
+                .append(H + 60)
+                .append("\">");
+        sb.append("<line x1=\"60\" y1=\"")
+                .append(H + 10)
+                .append("\" x2=\"")
+                .append(W + 60)
+                .append("\" y2=\"")
+                .append(H + 10)
+                .append("\" stroke=\"#000\"/><line x1=\"60\" y1=\"10\" x2=\"60\" y2=\"")
+                .append(H + 10)
                 .append("\" stroke=\"#000\"/>");
         sb.append(String.format(Locale.ROOT, "<text x=\"60\" y=\"%d\" font-size=\"11\">%.3g</text>", H + 25, b[0]));
-        sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"end\">%.3g</text>",
-                W + 60, H + 25, b[1]));
-        sb.append(String.format(Locale.ROOT, "<text x=\"55\" y=\"15\" font-size=\"11\" text-anchor=\"end\">%.3g</text>", b[3]));
-        sb.append(String.format(Locale.ROOT, "<text x=\"55\" y=\"%d\" font-size=\"11\" text-anchor=\"end\">%.3g</text>",
-                H + 10, b[2]));
-        sb.append("<text x=\"").append(W / 2 + 60).append("\" y=\"").append(H + 45)
-                .append("\" font-size=\"12\" text-anchor=\"middle\">").append(esc(xl)).append("</text>");
-        sb.append("<text x=\"12\" y=\"").append(H / 2).append("\" font-size=\"12\" transform=\"rotate(-90 12 ")
-                .append(H / 2).append(")\" text-anchor=\"middle\">").append(esc(yl)).append("</text>");
+        sb.append(String.format(
+                Locale.ROOT,
+                "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"end\">%.3g</text>",
+                W + 60,
+                H + 25,
+                b[1]));
+        sb.append(String.format(
+                Locale.ROOT, "<text x=\"55\" y=\"15\" font-size=\"11\" text-anchor=\"end\">%.3g</text>", b[3]));
+        sb.append(String.format(
+                Locale.ROOT, "<text x=\"55\" y=\"%d\" font-size=\"11\" text-anchor=\"end\">%.3g</text>", H + 10, b[2]));
+        sb.append("<text x=\"")
+                .append(W / 2 + 60)
+                .append("\" y=\"")
+                .append(H + 45)
+                .append("\" font-size=\"12\" text-anchor=\"middle\">")
+                .append(esc(xl))
+                .append("</text>");
+        sb.append("<text x=\"12\" y=\"")
+                .append(H / 2)
+                .append("\" font-size=\"12\" transform=\"rotate(-90 12 ")
+                .append(H / 2)
+                .append(")\" text-anchor=\"middle\">")
+                .append(esc(yl))
+                .append("</text>");
     }
 
     private static void legend(StringBuilder sb, List<String> names) {
         for (int i = 0; i < names.size(); i++) {
-            sb.append("<text x=\"").append(W - 40).append("\" y=\"").append(25 + 15 * i).append("\" fill=\"")
-                    .append(COLORS[i]).append("\" font-size=\"12\">").append(esc(names.get(i))).append("</text>");
+            sb.append("<text x=\"")
+                    .append(W - 40)
+                    .append("\" y=\"")
+                    .append(25 + 15 * i)
+                    .append("\" fill=\"")
+                    .append(COLORS[i])
+                    .append("\" font-size=\"12\">")
+                    .append(esc(names.get(i)))
+                    .append("</text>");
         }
     }
 

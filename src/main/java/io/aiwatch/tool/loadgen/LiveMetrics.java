@@ -9,8 +9,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
@@ -21,12 +21,15 @@ import org.HdrHistogram.Recorder;
  * LongAdder increments (no locks on the request path).
  */
 public final class LiveMetrics {
-    private static final double[] LATENCY_BOUNDS = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
-        2.5, 5, 10, 20, 40, 80, 160};
-    private static final double[] TOKEN_BOUNDS = {0.001, 0.0025, 0.005, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15,
-        0.2, 0.3, 0.5, 1, 2.5};
-    private static final double[] LAG_BOUNDS = {0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
-        0.025, 0.05, 0.1, 0.25, 1};
+    private static final double[] LATENCY_BOUNDS = {
+        0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 40, 80, 160
+    };
+    private static final double[] TOKEN_BOUNDS = {
+        0.001, 0.0025, 0.005, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 1, 2.5
+    };
+    private static final double[] LAG_BOUNDS = {
+        0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1
+    };
 
     private final Labels base;
     private final LongAdder sent = new LongAdder();
@@ -120,28 +123,50 @@ public final class LiveMetrics {
     /** The families, rendered fresh (a scrape never blocks the run). */
     public List<MetricFamily> families() {
         List<MetricFamily> out = new ArrayList<>();
-        MetricFamily.Builder req = MetricFamily.builder("aiwatch_loadgen_requests_total", MetricType.COUNTER,
+        MetricFamily.Builder req = MetricFamily.builder(
+                "aiwatch_loadgen_requests_total",
+                MetricType.COUNTER,
                 "Requests finished, by outcome (ok, http_5xx, timeout, broken_stream, ...).");
         for (Outcome o : Outcome.values()) {
             req.add(base.and("outcome", o.label()), byOutcome[o.ordinal()].sum());
         }
         out.add(req.build());
-        out.add(MetricFamily.builder("aiwatch_loadgen_requests_sent_total", MetricType.COUNTER,
-                "Requests handed to the HTTP client.").add(base, sent.sum()).build());
-        out.add(MetricFamily.builder("aiwatch_loadgen_requests_in_flight", MetricType.GAUGE,
-                "Requests sent and not finished.").add(base, inFlight.get()).build());
-        out.add(MetricFamily.builder("aiwatch_loadgen_target_request_rate", MetricType.GAUGE,
-                "Requested arrival rate of this worker's schedule in requests per second (+Inf: as fast as allowed).")
-                .add(base, targetRate).build());
-        out.add(MetricFamily.builder("aiwatch_loadgen_prompt_tokens_total", MetricType.COUNTER,
-                "Prompt tokens of successful requests (server usage when reported).").add(base, inputTokens.sum()).build());
-        out.add(MetricFamily.builder("aiwatch_loadgen_output_tokens_total", MetricType.COUNTER,
-                "Output tokens of successful requests (server usage when reported).").add(base, outputTokens.sum()).build());
+        out.add(MetricFamily.builder(
+                        "aiwatch_loadgen_requests_sent_total",
+                        MetricType.COUNTER,
+                        "Requests handed to the HTTP client.")
+                .add(base, sent.sum())
+                .build());
+        out.add(MetricFamily.builder(
+                        "aiwatch_loadgen_requests_in_flight", MetricType.GAUGE, "Requests sent and not finished.")
+                .add(base, inFlight.get())
+                .build());
+        out.add(MetricFamily.builder(
+                        "aiwatch_loadgen_target_request_rate",
+                        MetricType.GAUGE,
+                        "Requested arrival rate of this worker's schedule in requests per second (+Inf: as fast as allowed).")
+                .add(base, targetRate)
+                .build());
+        out.add(MetricFamily.builder(
+                        "aiwatch_loadgen_prompt_tokens_total",
+                        MetricType.COUNTER,
+                        "Prompt tokens of successful requests (server usage when reported).")
+                .add(base, inputTokens.sum())
+                .build());
+        out.add(MetricFamily.builder(
+                        "aiwatch_loadgen_output_tokens_total",
+                        MetricType.COUNTER,
+                        "Output tokens of successful requests (server usage when reported).")
+                .add(base, outputTokens.sum())
+                .build());
         out.add(ttft.family("aiwatch_loadgen_ttft_seconds", "Client time to first token (send to first chunk).", base));
-        out.add(e2el.family("aiwatch_loadgen_e2e_latency_seconds", "Client end-to-end latency (send to last token).", base));
-        out.add(tpot.family("aiwatch_loadgen_tpot_seconds", "Time per output token, excluding the first (vLLM TPOT).", base));
+        out.add(e2el.family(
+                "aiwatch_loadgen_e2e_latency_seconds", "Client end-to-end latency (send to last token).", base));
+        out.add(tpot.family(
+                "aiwatch_loadgen_tpot_seconds", "Time per output token, excluding the first (vLLM TPOT).", base));
         out.add(itl.family("aiwatch_loadgen_itl_seconds", "Gaps between streamed token chunks (vLLM ITL).", base));
-        out.add(lag.family("aiwatch_loadgen_schedule_lag_seconds", "Send time minus due time of open-loop requests.", base));
+        out.add(lag.family(
+                "aiwatch_loadgen_schedule_lag_seconds", "Send time minus due time of open-loop requests.", base));
         return out;
     }
 

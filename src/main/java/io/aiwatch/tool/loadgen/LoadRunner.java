@@ -79,10 +79,12 @@ public final class LoadRunner {
         long startEpoch = System.currentTimeMillis();
         t0 = System.nanoTime();
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(() -> {
-                TimingPriority.raiseCurrentThread(); // later turns are paced from here
-                r.run();
-            }, "loadgen-timers");
+            Thread t = new Thread(
+                    () -> {
+                        TimingPriority.raiseCurrentThread(); // later turns are paced from here
+                        r.run();
+                    },
+                    "loadgen-timers");
             t.setDaemon(true);
             return t;
         });
@@ -114,8 +116,8 @@ public final class LoadRunner {
         }
         measured.sort((a, b) -> Long.compare(a.sendNanos(), b.sendNanos()));
         long window = Math.max(1, end - Math.min(warmupNanos, end));
-        return new RunResult(measured, spec.requestRate(), spec, startEpoch + warmupNanos / 1_000_000, window,
-                excluded, stopped);
+        return new RunResult(
+                measured, spec.requestRate(), spec, startEpoch + warmupNanos / 1_000_000, window, excluded, stopped);
     }
 
     /** vllm's --num-warmups: copies of the first prompt, sent together and awaited, never measured. */
@@ -164,13 +166,29 @@ public final class LoadRunner {
             }
             Conversation conv = workload.get(position % workload.size());
             Conversation.Turn turn = conv.turns().get(0);
-            dispatch(position, due, firstBodies[position % workload.size()], turn.promptTokens(), conv, 0, List.of(), timers,
+            dispatch(
+                    position,
+                    due,
+                    firstBodies[position % workload.size()],
+                    turn.promptTokens(),
+                    conv,
+                    0,
+                    List.of(),
+                    timers,
                     spec);
         }
     }
 
-    private void dispatch(int position, long due, byte[] body, int promptTokens, Conversation conv, int turnIndex,
-                          List<String[]> history, ScheduledExecutorService timers, RunSpec spec) {
+    private void dispatch(
+            int position,
+            long due,
+            byte[] body,
+            int promptTokens,
+            Conversation conv,
+            int turnIndex,
+            List<String[]> history,
+            ScheduledExecutorService timers,
+            RunSpec spec) {
         boolean more = turnIndex + 1 < conv.turns().size();
         outstanding.incrementAndGet();
         long now = System.nanoTime();
@@ -198,8 +216,14 @@ public final class LoadRunner {
         }
     }
 
-    private void scheduleNextTurn(int position, Conversation conv, int next, List<String[]> history,
-                                  ResponseTracker previous, ScheduledExecutorService timers, RunSpec spec) {
+    private void scheduleNextTurn(
+            int position,
+            Conversation conv,
+            int next,
+            List<String[]> history,
+            ResponseTracker previous,
+            ScheduledExecutorService timers,
+            RunSpec spec) {
         List<String[]> h = new ArrayList<>(history);
         h.add(new String[] {conv.turns().get(next - 1).text(), previous.text()});
         Conversation.Turn turn = conv.turns().get(next);
@@ -207,22 +231,25 @@ public final class LoadRunner {
         long delay = spec.thinkTime().toNanos();
         long due = System.nanoTime() + delay;
         outstanding.incrementAndGet();
-        timers.schedule(() -> {
-            try {
-                if (!stopped) {
-                    Pacer.waitUntil(due);
-                    dispatch(position, due, body, turn.promptTokens(), conv, next, h, timers, spec);
-                } else {
-                    releaseSlot();
-                }
-            } finally {
-                if (outstanding.decrementAndGet() == 0) {
-                    synchronized (idle) {
-                        idle.notifyAll();
+        timers.schedule(
+                () -> {
+                    try {
+                        if (!stopped) {
+                            Pacer.waitUntil(due);
+                            dispatch(position, due, body, turn.promptTokens(), conv, next, h, timers, spec);
+                        } else {
+                            releaseSlot();
+                        }
+                    } finally {
+                        if (outstanding.decrementAndGet() == 0) {
+                            synchronized (idle) {
+                                idle.notifyAll();
+                            }
+                        }
                     }
-                }
-            }
-        }, Math.max(0, delay - Pacer.SPIN_NANOS), TimeUnit.NANOSECONDS);
+                },
+                Math.max(0, delay - Pacer.SPIN_NANOS),
+                TimeUnit.NANOSECONDS);
     }
 
     private void releaseSlot() {
@@ -233,10 +260,19 @@ public final class LoadRunner {
 
     /** Relative to t0, as a record for results. */
     private RequestRecord relative(RequestRecord r) {
-        return new RequestRecord(r.position(), r.dueNanos(), r.sendNanos() - t0,
+        return new RequestRecord(
+                r.position(),
+                r.dueNanos(),
+                r.sendNanos() - t0,
                 r.firstTokenNanos() < 0 ? -1 : r.firstTokenNanos() - t0,
-                r.lastTokenNanos() < 0 ? -1 : r.lastTokenNanos() - t0, r.promptTokens(), r.outputTokens(),
-                r.usageReported(), r.itlNanos(), r.streamed(), r.outcome(), r.error());
+                r.lastTokenNanos() < 0 ? -1 : r.lastTokenNanos() - t0,
+                r.promptTokens(),
+                r.outputTokens(),
+                r.usageReported(),
+                r.itlNanos(),
+                r.streamed(),
+                r.outcome(),
+                r.error());
     }
 
     private void expire(long timeoutNanos) {

@@ -40,9 +40,16 @@ public final class LoadgenSession {
 
     private volatile GenAiSpans spans;
 
-    public LoadgenSession(ClientConfig clientConfig, WorkloadSpec workload, Path tokenizerPath, RunSpec runSpec,
-                          StatsOptions statsOptions, OutputConfig output, SweepConfig sweep, PrintStream out,
-                          PrintStream err) {
+    public LoadgenSession(
+            ClientConfig clientConfig,
+            WorkloadSpec workload,
+            Path tokenizerPath,
+            RunSpec runSpec,
+            StatsOptions statsOptions,
+            OutputConfig output,
+            SweepConfig sweep,
+            PrintStream out,
+            PrintStream err) {
         this.clientConfig = clientConfig;
         this.workload = workload;
         this.tokenizerPath = tokenizerPath;
@@ -97,22 +104,37 @@ public final class LoadgenSession {
 
     private List<Map<String, Object>> executeSteps() throws InterruptedException {
         String model = clientConfig.model() != null ? clientConfig.model() : discoverModel();
-        StatsOptions stats = new StatsOptions(statsOptions.percentileMetrics(), statsOptions.percentiles(),
-                statsOptions.goodputSlosMs(), clientConfig.endpoint().contains("chat") ? "openai-chat" : "openai",
-                statsOptions.label() != null ? statsOptions.label()
+        StatsOptions stats = new StatsOptions(
+                statsOptions.percentileMetrics(),
+                statsOptions.percentiles(),
+                statsOptions.goodputSlosMs(),
+                clientConfig.endpoint().contains("chat") ? "openai-chat" : "openai",
+                statsOptions.label() != null
+                        ? statsOptions.label()
                         : (clientConfig.endpoint().contains("chat") ? "openai-chat" : "openai"),
-                model, statsOptions.tokenizerId(), statsOptions.lagWarnMs());
+                model,
+                statsOptions.tokenizerId(),
+                statsOptions.lagWarnMs());
         List<Conversation> items;
         try (PromptTokenizer tok = tokenizerPath == null ? null : HfTokenizer.load(tokenizerPath)) {
             items = DatasetLoader.load(workload, new PromptText(tok));
         }
         LiveMetrics live = new LiveMetrics(runSpec.workerIndex());
         List<Map<String, Object>> results = new ArrayList<>();
-        try (OpenAiClient client = new OpenAiClient(clientConfig.baseUrl(), clientConfig.endpoint(), model,
-                clientConfig.stream(), workload.ignoreEos(), clientConfig.apiKey(), clientConfig.threads(), System::nanoTime,
-                clientConfig.transport()).tracing(spans);
-             MetricsServer server = output.metricsPort() >= 0
-                     ? new MetricsServer(output.metricsHost(), output.metricsPort(), live) : null) {
+        try (OpenAiClient client = new OpenAiClient(
+                                clientConfig.baseUrl(),
+                                clientConfig.endpoint(),
+                                model,
+                                clientConfig.stream(),
+                                workload.ignoreEos(),
+                                clientConfig.apiKey(),
+                                clientConfig.threads(),
+                                System::nanoTime,
+                                clientConfig.transport())
+                        .tracing(spans);
+                MetricsServer server = output.metricsPort() >= 0
+                        ? new MetricsServer(output.metricsHost(), output.metricsPort(), live)
+                        : null) {
             if (server != null) {
                 metricsPort = server.port();
                 err.println("live metrics on http://" + output.metricsHost() + ":" + server.port() + "/metrics");
@@ -133,7 +155,12 @@ public final class LoadgenSession {
             List<Sweep.Step> steps = new ArrayList<>();
             try {
                 steps = sweep.search()
-                        ? Sweep.search(sweep.minRate(), sweep.maxRate(), sweep.tolerance(), sweep.maxSteps(), sweep.slos(),
+                        ? Sweep.search(
+                                sweep.minRate(),
+                                sweep.maxRate(),
+                                sweep.tolerance(),
+                                sweep.maxSteps(),
+                                sweep.slos(),
                                 r -> record(results, step.apply(r)))
                         : Sweep.list(sweep.rates(), sweep.slos(), r -> record(results, step.apply(r)));
             } catch (StepInterrupted e) {
@@ -154,15 +181,19 @@ public final class LoadgenSession {
         return r;
     }
 
-    private Map<String, Object> runStep(LoadRunner runner, LiveMetrics live, double rate, StatsOptions stats,
-                                        boolean multi) throws InterruptedException {
+    private Map<String, Object> runStep(
+            LoadRunner runner, LiveMetrics live, double rate, StatsOptions stats, boolean multi)
+            throws InterruptedException {
         RunSpec spec = runSpec.withRate(rate);
         int n = spec.scheduledRequests();
         boolean unbounded = !spec.openLoop() && spec.durationSeconds() > 0;
-        ArrivalSchedule schedule = unbounded ? new ArrivalSchedule(new long[0], new int[0], rate)
-                : ArrivalSchedule.of(n, rate, spec.burstiness(), spec.seed()).forWorker(spec.workerIndex(), spec.workerCount());
-        err.println("loadgen: " + (unbounded ? "closed loop for " + spec.durationSeconds() + " s"
-                : schedule.size() + " requests") + " at " + (spec.openLoop() ? rate + " req/s" : "max rate")
+        ArrivalSchedule schedule = unbounded
+                ? new ArrivalSchedule(new long[0], new int[0], rate)
+                : ArrivalSchedule.of(n, rate, spec.burstiness(), spec.seed())
+                        .forWorker(spec.workerIndex(), spec.workerCount());
+        err.println("loadgen: "
+                + (unbounded ? "closed loop for " + spec.durationSeconds() + " s" : schedule.size() + " requests")
+                + " at " + (spec.openLoop() ? rate + " req/s" : "max rate")
                 + (spec.maxConcurrency() > 0 ? ", max concurrency " + spec.maxConcurrency() : "")
                 + (spec.workerCount() > 1 ? ", worker " + spec.workerIndex() + "/" + spec.workerCount() : ""));
         current = runner;
@@ -175,9 +206,12 @@ public final class LoadgenSession {
         Map<String, Object> fields = ResultFields.compute(result, stats, output.saveDetailed());
         TimingPriority.Outcome pacer = runner.pacerPriority();
         fields.put("timing_thread_nice", pacer.nice());
-        if (!pacer.raised() && spec.openLoop() && TimingPriority.requestedNice() != 0
+        if (!pacer.raised()
+                && spec.openLoop()
+                && TimingPriority.requestedNice() != 0
                 && fields.get("warnings") instanceof List<?> w) {
-            @SuppressWarnings("unchecked") List<String> warnings = (List<String>) w;
+            @SuppressWarnings("unchecked")
+            List<String> warnings = (List<String>) w;
             warnings.add("pacer ran at normal CPU priority (" + pacer.problem() + "): schedule lag grows when the"
                     + " server or other work keeps this host's CPUs busy");
         }
@@ -211,15 +245,25 @@ public final class LoadgenSession {
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("model_id", stats.modelId());
         summary.put("search", sweep.search());
-        summary.put("slos", sweep.slos().stream().map(s -> s.key() + (s.atMost() ? "<=" : ">=") + s.limit()).toList());
+        summary.put(
+                "slos",
+                sweep.slos().stream()
+                        .map(s -> s.key() + (s.atMost() ? "<=" : ">=") + s.limit())
+                        .toList());
         summary.put("best_request_rate", steps.isEmpty() || Double.isNaN(Sweep.best(steps)) ? null : Sweep.best(steps));
         List<Map<String, Object>> rows = new ArrayList<>();
         for (Sweep.Step s : steps) {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("request_rate", Double.isInfinite(s.rate()) ? "inf" : s.rate());
             row.put("meets_slo", s.meetsSlo());
-            for (String k : List.of("request_throughput", "achieved_request_rate", "p99_ttft_ms", "p99_tpot_ms",
-                    "p99_e2el_ms", "p99_schedule_lag_ms", "failed")) {
+            for (String k : List.of(
+                    "request_throughput",
+                    "achieved_request_rate",
+                    "p99_ttft_ms",
+                    "p99_tpot_ms",
+                    "p99_e2el_ms",
+                    "p99_schedule_lag_ms",
+                    "failed")) {
                 row.put(k, s.result().get(k));
             }
             rows.add(row);
@@ -227,7 +271,9 @@ public final class LoadgenSession {
         summary.put("steps", rows);
         if (sweep.search()) {
             out.println("sweep: highest rate meeting " + summary.get("slos") + ": "
-                    + (summary.get("best_request_rate") == null ? "none" : summary.get("best_request_rate") + " req/s"));
+                    + (summary.get("best_request_rate") == null
+                            ? "none"
+                            : summary.get("best_request_rate") + " req/s"));
         }
         if (output.saveResult()) {
             Path f = output.resolve(stats.label() + "-sweep.json", null);
@@ -246,14 +292,18 @@ public final class LoadgenSession {
     private String discoverModel() {
         String url = clientConfig.baseUrl().replaceAll("/$", "") + "/v1/models";
         try {
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET();
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
+                    .timeout(Duration.ofSeconds(10))
+                    .GET();
             if (clientConfig.apiKey() != null) {
                 b.header("Authorization", "Bearer " + clientConfig.apiKey());
             }
             HttpResponse<String> r = HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
-            JsonNode id = new ObjectMapper().readTree(r.body()).path("data").path(0).path("id");
+            JsonNode id =
+                    new ObjectMapper().readTree(r.body()).path("data").path(0).path("id");
             if (r.statusCode() != 200 || !id.isTextual()) {
-                throw new LoadgenException("no --model given and GET " + url + " gave no model (HTTP " + r.statusCode() + ")");
+                throw new LoadgenException(
+                        "no --model given and GET " + url + " gave no model (HTTP " + r.statusCode() + ")");
             }
             return id.asText();
         } catch (java.io.IOException | IllegalArgumentException e) {

@@ -15,8 +15,7 @@ import org.HdrHistogram.Histogram;
  * bounds, since peaks of different workers need not coincide.
  */
 public final class Merge {
-    private Merge() {
-    }
+    private Merge() {}
 
     public static Map<String, Object> merge(List<Map<String, Object>> results, List<String> sources) {
         if (results.isEmpty()) {

@@ -35,7 +35,12 @@ final class NioHttpClient implements AutoCloseable {
     NioHttpClient(String host, int port, String path, String apiKey) {
         this.address = new InetSocketAddress(host, port);
         StringBuilder h = new StringBuilder();
-        h.append("POST ").append(path).append(" HTTP/1.1\r\nHost: ").append(host).append(':').append(port)
+        h.append("POST ")
+                .append(path)
+                .append(" HTTP/1.1\r\nHost: ")
+                .append(host)
+                .append(':')
+                .append(port)
                 .append("\r\nContent-Type: application/json\r\nAccept: */*\r\nUser-Agent: aiwatch-loadgen\r\n");
         if (apiKey != null && !apiKey.isEmpty()) {
             h.append("Authorization: Bearer ").append(apiKey).append("\r\n");
@@ -198,7 +203,9 @@ final class NioHttpClient implements AutoCloseable {
                 ResponseTracker t = tracker;
                 close();
                 if (t != null) {
-                    t.fail(e instanceof ConnectException ? Outcome.CONNECT_ERROR : Outcome.IO_ERROR, ResponseTracker.describe(e));
+                    t.fail(
+                            e instanceof ConnectException ? Outcome.CONNECT_ERROR : Outcome.IO_ERROR,
+                            ResponseTracker.describe(e));
                 }
             }
         }
@@ -206,14 +213,15 @@ final class NioHttpClient implements AutoCloseable {
         void write() {
             try {
                 ch.write(out);
-                key.interestOps(out.hasRemaining() ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ);
+                key.interestOps(
+                        out.hasRemaining() ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ);
             } catch (IOException e) {
                 failAndClose(e);
             }
         }
 
         void read() {
-            for (;;) {
+            for (; ; ) {
                 readBuf.clear();
                 int n;
                 try {
@@ -232,7 +240,8 @@ final class NioHttpClient implements AutoCloseable {
                         close();
                         t.end(System.nanoTime());
                     } else {
-                        failAndClose(new IOException(gotBytes ? "connection closed mid-response" : "connection closed"));
+                        failAndClose(
+                                new IOException(gotBytes ? "connection closed mid-response" : "connection closed"));
                     }
                     return;
                 }
@@ -348,7 +357,8 @@ final class NioHttpClient implements AutoCloseable {
                             if (name.equalsIgnoreCase("content-length")) {
                                 contentLength = Long.parseLong(value);
                             } else if (name.equalsIgnoreCase("transfer-encoding")) {
-                                chunked = value.toLowerCase(java.util.Locale.ROOT).contains("chunked");
+                                chunked =
+                                        value.toLowerCase(java.util.Locale.ROOT).contains("chunked");
                             } else if (name.equalsIgnoreCase("connection")) {
                                 keepAlive = !value.equalsIgnoreCase("close");
                             }
@@ -381,7 +391,7 @@ final class NioHttpClient implements AutoCloseable {
                         complete(now);
                     }
                 }
-                default -> { }
+                default -> {}
             }
         }
 

@@ -44,8 +44,15 @@ public final class OpenAiClient implements AutoCloseable {
      * @param endpoint  /v1/completions or /v1/chat/completions
      * @param threads   executor threads for response handling (JDK client)
      */
-    public OpenAiClient(String baseUrl, String endpoint, String model, boolean stream, boolean ignoreEos,
-                        String apiKey, int threads, LongSupplier clock) {
+    public OpenAiClient(
+            String baseUrl,
+            String endpoint,
+            String model,
+            boolean stream,
+            boolean ignoreEos,
+            String apiKey,
+            int threads,
+            LongSupplier clock) {
         this(baseUrl, endpoint, model, stream, ignoreEos, apiKey, threads, clock, "auto");
     }
 
@@ -53,14 +60,23 @@ public final class OpenAiClient implements AutoCloseable {
      * @param transport nio (own HTTP/1.1 client, plain http only), jdk (java.net.http, needed for
      *                  https) or auto (nio for http, jdk for https)
      */
-    public OpenAiClient(String baseUrl, String endpoint, String model, boolean stream, boolean ignoreEos,
-                        String apiKey, int threads, LongSupplier clock, String transport) {
+    public OpenAiClient(
+            String baseUrl,
+            String endpoint,
+            String model,
+            boolean stream,
+            boolean ignoreEos,
+            String apiKey,
+            int threads,
+            LongSupplier clock,
+            String transport) {
         try {
             this.uri = URI.create(stripSlash(baseUrl) + endpoint);
         } catch (IllegalArgumentException e) {
             throw new LoadgenException("bad --base-url/--endpoint '" + baseUrl + endpoint + "': " + e.getMessage());
         }
-        if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
+        if (uri.getScheme() == null
+                || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
             throw new LoadgenException("--base-url must start with http:// or https://, got '" + baseUrl + "'");
         }
         this.chat = endpoint.contains("chat");
@@ -87,7 +103,8 @@ public final class OpenAiClient implements AutoCloseable {
             throw new LoadgenException("--http-client nio speaks plain http only; use jdk (or auto) for https");
         }
         this.nio = !https && !transport.equals("jdk")
-                ? new NioHttpClient(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : 80, uri.getRawPath(), apiKey) : null;
+                ? new NioHttpClient(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : 80, uri.getRawPath(), apiKey)
+                : null;
     }
 
     /**
@@ -148,8 +165,13 @@ public final class OpenAiClient implements AutoCloseable {
      *
      * @return the tracker, which calls {@code done} exactly once (success, failure or {@link ResponseTracker#fail})
      */
-    ResponseTracker send(int position, long dueNanos, byte[] body, int promptTokens, boolean keepText,
-                         BiConsumer<ResponseTracker, RequestRecord> done) {
+    ResponseTracker send(
+            int position,
+            long dueNanos,
+            byte[] body,
+            int promptTokens,
+            boolean keepText,
+            BiConsumer<ResponseTracker, RequestRecord> done) {
         GenAiSpans sp = spans;
         GenAiSpans.TraceIds ids = sp == null ? null : GenAiSpans.newIds(null);
         if (sp != null) {
@@ -162,7 +184,8 @@ public final class OpenAiClient implements AutoCloseable {
         }
         if (nio != null) {
             long send = clock.getAsLong();
-            ResponseTracker tracker = new ResponseTracker(position, dueNanos, send, stream, keepText, promptTokens, clock, done);
+            ResponseTracker tracker =
+                    new ResponseTracker(position, dueNanos, send, stream, keepText, promptTokens, clock, done);
             if (ids != null) {
                 tracker.trace(ids);
             }
@@ -180,7 +203,8 @@ public final class OpenAiClient implements AutoCloseable {
         }
         HttpRequest request = rb.build();
         long send = clock.getAsLong();
-        ResponseTracker tracker = new ResponseTracker(position, dueNanos, send, stream, keepText, promptTokens, clock, done);
+        ResponseTracker tracker =
+                new ResponseTracker(position, dueNanos, send, stream, keepText, promptTokens, clock, done);
         if (ids != null) {
             tracker.trace(ids);
         }
@@ -200,13 +224,25 @@ public final class OpenAiClient implements AutoCloseable {
             if (!rec.ok()) {
                 int code = tr.httpStatus();
                 error = (rec.outcome() == Outcome.HTTP_4XX || rec.outcome() == Outcome.HTTP_5XX) && code > 0
-                        ? Integer.toString(code) : rec.outcome().label();
+                        ? Integer.toString(code)
+                        : rec.outcome().label();
             }
             TracedFields f = tr.traced();
-            sp.record(new GenAiSpans.Request(chat ? "chat" : "text_completion", null, model, f.responseModel(), uri,
-                    rec.sendNanos() + epochOffset, rec.firstTokenNanos() >= 0 ? rec.firstTokenNanos() + epochOffset : -1,
-                    end + epochOffset, rec.ok() ? rec.promptTokens() : -1, rec.ok() ? rec.outputTokens() : -1,
-                    f.finishReasons(), error), f.ids());
+            sp.record(
+                    new GenAiSpans.Request(
+                            chat ? "chat" : "text_completion",
+                            null,
+                            model,
+                            f.responseModel(),
+                            uri,
+                            rec.sendNanos() + epochOffset,
+                            rec.firstTokenNanos() >= 0 ? rec.firstTokenNanos() + epochOffset : -1,
+                            end + epochOffset,
+                            rec.ok() ? rec.promptTokens() : -1,
+                            rec.ok() ? rec.outputTokens() : -1,
+                            f.finishReasons(),
+                            error),
+                    f.ids());
         } catch (RuntimeException e) {
             // a span must never fail the request's accounting
         }

@@ -11,12 +11,11 @@ final class Pacer {
     /** Spin for the last 100 µs. */
     static final long SPIN_NANOS = 100_000;
 
-    private Pacer() {
-    }
+    private Pacer() {}
 
     /** Returns at or just after {@code deadline}, or early when the thread is interrupted. */
     static void waitUntil(long deadline) {
-        for (;;) {
+        for (; ; ) {
             long remaining = deadline - System.nanoTime();
             if (remaining <= 0 || Thread.currentThread().isInterrupted()) {
                 return;

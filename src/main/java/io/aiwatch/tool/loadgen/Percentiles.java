@@ -4,8 +4,7 @@ import java.util.Arrays;
 
 /** numpy-compatible statistics over exact values (vllm bench serve uses numpy). */
 final class Percentiles {
-    private Percentiles() {
-    }
+    private Percentiles() {}
 
     /** numpy.percentile(values, p) with linear interpolation; values must be sorted; 0 when empty. */
     static double percentile(double[] sorted, double p) {

@@ -54,11 +54,20 @@ public final class Progress implements AutoCloseable {
         int width = 30;
         boolean bounded = total > 0 && total < Integer.MAX_VALUE - 8;
         int filled = bounded ? (int) Math.min(width, width * sent / total) : 0;
-        String bar = bounded ? "[" + "=".repeat(filled) + " ".repeat(width - filled) + "] " + sent + "/" + total : "sent " + sent;
+        String bar = bounded
+                ? "[" + "=".repeat(filled) + " ".repeat(width - filled) + "] " + sent + "/" + total
+                : "sent " + sent;
         String lagText = lag.getTotalCount() > 0
-                ? String.format(Locale.ROOT, " lag p99 %.2fms", lag.getValueAtPercentile(99) / 1000.0) : "";
-        return String.format(Locale.ROOT, "%s %.1f req/s in-flight %d errors %d%s", bar, rate, live.inFlight(),
-                live.errors(), lagText);
+                ? String.format(Locale.ROOT, " lag p99 %.2fms", lag.getValueAtPercentile(99) / 1000.0)
+                : "";
+        return String.format(
+                Locale.ROOT,
+                "%s %.1f req/s in-flight %d errors %d%s",
+                bar,
+                rate,
+                live.inFlight(),
+                live.errors(),
+                lagText);
     }
 
     @Override

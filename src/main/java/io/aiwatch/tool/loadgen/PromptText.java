@@ -10,13 +10,14 @@ import java.util.SplittableRandom;
  */
 public final class PromptText {
     private static final String[] WORDS = ("the of and to in is was for on that with as by at from his it an were are "
-            + "which this be or has had not but first one their its new after who they have her she two been other when "
-            + "there all during into school time may years more most only over city some world would where later up such "
-            + "used many can state about national out known university united then made year during people under each "
-            + "team part them both well house long south north west east high family film season group while early game "
-            + "work music water river line name day life best back home show until found since second three small large "
-            + "old great war power light field road book song left right place open love war king land sea star moon tree "
-            + "stone fire wind rain snow cloud bird fish horse dog cat rose gold blue red green white black").split(" ");
+                    + "which this be or has had not but first one their its new after who they have her she two been other when "
+                    + "there all during into school time may years more most only over city some world would where later up such "
+                    + "used many can state about national out known university united then made year during people under each "
+                    + "team part them both well house long south north west east high family film season group while early game "
+                    + "work music water river line name day life best back home show until found since second three small large "
+                    + "old great war power light field road book song left right place open love war king land sea star moon tree "
+                    + "stone fire wind rain snow cloud bird fish horse dog cat rose gold blue red green white black")
+            .split(" ");
 
     private final PromptTokenizer tokenizer;
 

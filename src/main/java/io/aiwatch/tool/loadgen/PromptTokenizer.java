@@ -7,6 +7,5 @@ public interface PromptTokenizer extends AutoCloseable {
     String decode(int[] ids);
 
     @Override
-    default void close() {
-    }
+    default void close() {}
 }

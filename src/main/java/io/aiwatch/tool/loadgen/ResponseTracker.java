@@ -42,6 +42,7 @@ final class ResponseTracker implements HttpResponse.BodySubscriber<Void> {
     private int status = -1;
     /** Non-null only when request spans are on (set before the send). */
     private TracedFields traced;
+
     private byte[] event = new byte[512];
     private int eventLen;
     private long firstToken = -1;
@@ -55,8 +56,15 @@ final class ResponseTracker implements HttpResponse.BodySubscriber<Void> {
     private String streamError;
     private final StringBuilder text;
 
-    ResponseTracker(int position, long dueNanos, long sendNanos, boolean streamed, boolean keepText,
-                    int promptTokensEstimate, LongSupplier clock, BiConsumer<ResponseTracker, RequestRecord> done) {
+    ResponseTracker(
+            int position,
+            long dueNanos,
+            long sendNanos,
+            boolean streamed,
+            boolean keepText,
+            int promptTokensEstimate,
+            LongSupplier clock,
+            BiConsumer<ResponseTracker, RequestRecord> done) {
         this.position = position;
         this.dueNanos = dueNanos;
         this.sendNanos = sendNanos;
@@ -138,8 +146,10 @@ final class ResponseTracker implements HttpResponse.BodySubscriber<Void> {
                 continue;
             }
             append(c);
-            if (c == '\n' && eventLen >= 2 && (event[eventLen - 2] == '\n'
-                    || (eventLen >= 4 && event[eventLen - 2] == '\r' && event[eventLen - 3] == '\n'))) {
+            if (c == '\n'
+                    && eventLen >= 2
+                    && (event[eventLen - 2] == '\n'
+                            || (eventLen >= 4 && event[eventLen - 2] == '\r' && event[eventLen - 3] == '\n'))) {
                 processEvent(now);
                 eventLen = 0;
             }
@@ -228,8 +238,8 @@ final class ResponseTracker implements HttpResponse.BodySubscriber<Void> {
         int out = usage ? outputTokens : (outcome == Outcome.OK ? tokenChunks : 0);
         int in = promptTokens >= 0 ? promptTokens : promptTokensEstimate;
         long[] gaps = java.util.Arrays.copyOf(itl, itlCount);
-        return new RequestRecord(position, dueNanos, sendNanos, firstToken, lastToken, in, out, usage, gaps,
-                streamed, outcome, error);
+        return new RequestRecord(
+                position, dueNanos, sendNanos, firstToken, lastToken, in, out, usage, gaps, streamed, outcome, error);
     }
 
     private void append(byte c) {
@@ -264,10 +274,12 @@ final class ResponseTracker implements HttpResponse.BodySubscriber<Void> {
             return;
         }
         boolean tokenChunk = hasNonEmptyArray(from, to, "\"choices\"");
-        boolean parse = keepText || indexOf(from, to, "\"usage\"") >= 0 && !isNullAfter(from, to, "\"usage\"")
+        boolean parse = keepText
+                || indexOf(from, to, "\"usage\"") >= 0 && !isNullAfter(from, to, "\"usage\"")
                 || indexOf(from, to, "\"error\"") >= 0
-                || traced != null && indexOf(from, to, "\"finish_reason\"") >= 0
-                && !isNullAfter(from, to, "\"finish_reason\"");
+                || traced != null
+                        && indexOf(from, to, "\"finish_reason\"") >= 0
+                        && !isNullAfter(from, to, "\"finish_reason\"");
         if (tokenChunk) {
             if (firstToken < 0) {
                 firstToken = now;
@@ -293,7 +305,9 @@ final class ResponseTracker implements HttpResponse.BodySubscriber<Void> {
         try {
             JsonNode root = JSON.readTree(event, 0, eventLen);
             readJson(root);
-            if (root == null || !root.path("choices").isArray() || root.path("choices").isEmpty()) {
+            if (root == null
+                    || !root.path("choices").isArray()
+                    || root.path("choices").isEmpty()) {
                 finish(Outcome.NO_TOKENS, "response without choices");
             } else {
                 finish(Outcome.OK, null);
@@ -396,8 +410,9 @@ final class ResponseTracker implements HttpResponse.BodySubscriber<Void> {
 
     static String describe(Throwable t) {
         Throwable c = t;
-        while (c.getCause() != null && c.getCause() != c && (c instanceof java.util.concurrent.CompletionException
-                || c.getMessage() == null)) {
+        while (c.getCause() != null
+                && c.getCause() != c
+                && (c instanceof java.util.concurrent.CompletionException || c.getMessage() == null)) {
             c = c.getCause();
         }
         String m = c.getClass().getSimpleName() + (c.getMessage() == null ? "" : ": " + c.getMessage());

@@ -14,8 +14,7 @@ import java.util.TreeMap;
  * achieved rate, errors by reason, and the histograms needed for an exact merge.
  */
 public final class ResultFields {
-    private ResultFields() {
-    }
+    private ResultFields() {}
 
     public static Map<String, Object> compute(RunResult run, StatsOptions o, boolean detailed) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -47,7 +46,9 @@ public final class ResultFields {
             in += r.promptTokens();
             out += r.outputTokens();
         }
-        long good = o.goodputSlosMs().isEmpty() ? -1 : ok.stream().filter(r -> good(r, o)).count();
+        long good = o.goodputSlosMs().isEmpty()
+                ? -1
+                : ok.stream().filter(r -> good(r, o)).count();
         m.put("duration", dur);
         m.put("completed", ok.size());
         m.put("failed", run.records().size() - ok.size());
@@ -69,7 +70,8 @@ public final class ResultFields {
         boolean queued = spec.maxConcurrency() > 0 && spec.openLoop();
         for (String metric : o.percentileMetrics()) {
             if (metric.equals("schedule_lag") && !spec.openLoop()
-                    || (metric.equals("client_queue_time") || metric.equals("e2el_including_client_queue")) && !queued) {
+                    || (metric.equals("client_queue_time") || metric.equals("e2el_including_client_queue"))
+                            && !queued) {
                 continue;
             }
             double[] v = Percentiles.sorted(values.get(metric));
@@ -82,19 +84,43 @@ public final class ResultFields {
         }
         if (detailed) {
             m.put("input_lens", ok.stream().map(RequestRecord::promptTokens).toList());
-            m.put("output_lens", run.records().stream().map(r -> r.ok() ? r.outputTokens() : 0).toList());
-            m.put("ttfts", run.records().stream().map(r -> r.ttftNanos() < 0 ? 0.0 : r.ttftNanos() / 1e9).toList());
-            m.put("itls", run.records().stream().map(r -> java.util.Arrays.stream(r.itlNanos())
-                    .mapToObj(g -> g / 1e9).toList()).toList());
-            m.put("start_times", run.records().stream().map(r -> r.sendNanos() / 1e9).toList());
-            m.put("errors", run.records().stream().map(r -> r.error() == null ? "" : r.error()).toList());
+            m.put(
+                    "output_lens",
+                    run.records().stream()
+                            .map(r -> r.ok() ? r.outputTokens() : 0)
+                            .toList());
+            m.put(
+                    "ttfts",
+                    run.records().stream()
+                            .map(r -> r.ttftNanos() < 0 ? 0.0 : r.ttftNanos() / 1e9)
+                            .toList());
+            m.put(
+                    "itls",
+                    run.records().stream()
+                            .map(r -> java.util.Arrays.stream(r.itlNanos())
+                                    .mapToObj(g -> g / 1e9)
+                                    .toList())
+                            .toList());
+            m.put(
+                    "start_times",
+                    run.records().stream().map(r -> r.sendNanos() / 1e9).toList());
+            m.put(
+                    "errors",
+                    run.records().stream()
+                            .map(r -> r.error() == null ? "" : r.error())
+                            .toList());
         }
         addOwnFields(m, run, o, values, errors, good);
         return m;
     }
 
-    private static void addOwnFields(Map<String, Object> m, RunResult run, StatsOptions o, Map<String, double[]> values,
-                                     Map<String, Long> errors, long good) {
+    private static void addOwnFields(
+            Map<String, Object> m,
+            RunResult run,
+            StatsOptions o,
+            Map<String, double[]> values,
+            Map<String, Long> errors,
+            long good) {
         RunSpec spec = run.spec();
         List<String> warnings = new ArrayList<>();
         m.put("errors_by_reason", errors);
@@ -128,11 +154,14 @@ public final class ResultFields {
             m.put("p99_schedule_lag_ms", Percentiles.percentile(lag, 99));
             m.put("max_schedule_lag_ms", lag.length == 0 ? 0 : lag[lag.length - 1]);
             if (Percentiles.percentile(lag, 99) > o.lagWarnMs()) {
-                warnings.add(String.format("CLIENT FELL BEHIND: schedule lag p99 %.2f ms > %.2f ms; the offered load"
-                        + " was lower and burstier than requested", Percentiles.percentile(lag, 99), o.lagWarnMs()));
+                warnings.add(String.format(
+                        "CLIENT FELL BEHIND: schedule lag p99 %.2f ms > %.2f ms; the offered load"
+                                + " was lower and burstier than requested",
+                        Percentiles.percentile(lag, 99), o.lagWarnMs()));
             }
             if (achieved < 0.99 * scheduled && spec.maxConcurrency() == 0) {
-                warnings.add(String.format("ACHIEVED RATE %.1f req/s is %.1f%% below the scheduled %.1f req/s",
+                warnings.add(String.format(
+                        "ACHIEVED RATE %.1f req/s is %.1f%% below the scheduled %.1f req/s",
                         achieved, 100 * (1 - achieved / scheduled), scheduled));
             }
         }

@@ -17,8 +17,7 @@ import org.HdrHistogram.HistogramLogWriter;
 public final class ResultFiles {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private ResultFiles() {
-    }
+    private ResultFiles() {}
 
     /** vLLM's naming: {label}-{rate}qps[-concurrency{N}]-{model}-{date}.json, model path-safe. */
     public static String defaultName(Map<String, Object> result) {
@@ -60,10 +59,21 @@ public final class ResultFiles {
             }
             for (RequestRecord r : records) {
                 if (csv) {
-                    w.write(String.format(java.util.Locale.ROOT, "%d,%s,%.6f,%.6f,%.4f,%s,%s,%s,%d,%d,%b,%d,%s%n",
-                            r.position(), r.outcome().label(), r.dueNanos() / 1e9, r.sendNanos() / 1e9,
-                            r.lagNanos() / 1e6, ms(r.ttftNanos()), ms(r.tpotNanos()), ms(r.e2elNanos()),
-                            r.promptTokens(), r.outputTokens(), r.usageReported(), r.itlNanos().length + (r.firstTokenNanos() >= 0 ? 1 : 0),
+                    w.write(String.format(
+                            java.util.Locale.ROOT,
+                            "%d,%s,%.6f,%.6f,%.4f,%s,%s,%s,%d,%d,%b,%d,%s%n",
+                            r.position(),
+                            r.outcome().label(),
+                            r.dueNanos() / 1e9,
+                            r.sendNanos() / 1e9,
+                            r.lagNanos() / 1e6,
+                            ms(r.ttftNanos()),
+                            ms(r.tpotNanos()),
+                            ms(r.e2elNanos()),
+                            r.promptTokens(),
+                            r.outputTokens(),
+                            r.usageReported(),
+                            r.itlNanos().length + (r.firstTokenNanos() >= 0 ? 1 : 0),
                             r.error() == null ? "" : '"' + r.error().replace("\"", "'") + '"'));
                 } else {
                     Map<String, Object> o = new java.util.LinkedHashMap<>();
@@ -78,7 +88,11 @@ public final class ResultFiles {
                     o.put("prompt_tokens", r.promptTokens());
                     o.put("output_tokens", r.outputTokens());
                     o.put("usage_reported", r.usageReported());
-                    o.put("itl_ms", java.util.Arrays.stream(r.itlNanos()).mapToDouble(g -> g / 1e6).toArray());
+                    o.put(
+                            "itl_ms",
+                            java.util.Arrays.stream(r.itlNanos())
+                                    .mapToDouble(g -> g / 1e6)
+                                    .toArray());
                     o.put("error", r.error());
                     w.write(new ObjectMapper().writeValueAsString(o));
                     w.write('\n');
@@ -101,7 +115,8 @@ public final class ResultFiles {
         java.util.TreeMap<Long, MetricHistograms> perSecond = new java.util.TreeMap<>();
         for (RequestRecord r : records) {
             long end = r.lastTokenNanos() >= 0 ? r.lastTokenNanos() : r.sendNanos();
-            perSecond.computeIfAbsent(end / 1_000_000_000L, k -> new MetricHistograms())
+            perSecond
+                    .computeIfAbsent(end / 1_000_000_000L, k -> new MetricHistograms())
                     .add(MetricHistograms.of(List.of(r), true));
         }
         try (PrintStream ps = new PrintStream(Files.newOutputStream(file), false, StandardCharsets.UTF_8)) {

@@ -40,18 +40,54 @@ public record RunSpec(
     }
 
     public RunSpec withRate(double rate) {
-        return new RunSpec(rate, burstiness, maxConcurrency, numPrompts, durationSeconds, warmupSeconds, numWarmups,
-                seed, workerIndex, workerCount, startAtEpochMs, requestTimeout, thinkTime);
+        return new RunSpec(
+                rate,
+                burstiness,
+                maxConcurrency,
+                numPrompts,
+                durationSeconds,
+                warmupSeconds,
+                numWarmups,
+                seed,
+                workerIndex,
+                workerCount,
+                startAtEpochMs,
+                requestTimeout,
+                thinkTime);
     }
 
     public RunSpec withConcurrency(int concurrency) {
-        return new RunSpec(requestRate, burstiness, concurrency, numPrompts, durationSeconds, warmupSeconds, numWarmups,
-                seed, workerIndex, workerCount, startAtEpochMs, requestTimeout, thinkTime);
+        return new RunSpec(
+                requestRate,
+                burstiness,
+                concurrency,
+                numPrompts,
+                durationSeconds,
+                warmupSeconds,
+                numWarmups,
+                seed,
+                workerIndex,
+                workerCount,
+                startAtEpochMs,
+                requestTimeout,
+                thinkTime);
     }
 
     public RunSpec withTimeout(Duration timeout) {
-        return new RunSpec(requestRate, burstiness, maxConcurrency, numPrompts, durationSeconds, warmupSeconds,
-                numWarmups, seed, workerIndex, workerCount, startAtEpochMs, timeout, thinkTime);
+        return new RunSpec(
+                requestRate,
+                burstiness,
+                maxConcurrency,
+                numPrompts,
+                durationSeconds,
+                warmupSeconds,
+                numWarmups,
+                seed,
+                workerIndex,
+                workerCount,
+                startAtEpochMs,
+                timeout,
+                thinkTime);
     }
 
     /** Open loop: a finite rate decides when requests are due. */

@@ -27,8 +27,15 @@ public record StatsOptions(
         double lagWarnMs) {
 
     public static StatsOptions defaults(String model) {
-        return new StatsOptions(List.of("ttft", "tpot", "itl", "e2el"), List.of(50.0, 90.0, 95.0, 99.0), Map.of(),
-                "openai", "openai", model, null, 10.0);
+        return new StatsOptions(
+                List.of("ttft", "tpot", "itl", "e2el"),
+                List.of(50.0, 90.0, 95.0, 99.0),
+                Map.of(),
+                "openai",
+                "openai",
+                model,
+                null,
+                10.0);
     }
 
     public StatsOptions {
@@ -36,8 +43,15 @@ public record StatsOptions(
         percentiles = List.copyOf(percentiles);
         goodputSlosMs = Map.copyOf(goodputSlosMs);
         for (String m : percentileMetrics) {
-            if (!List.of("ttft", "tpot", "itl", "e2el", "schedule_lag", "client_queue_time",
-                    "e2el_including_client_queue").contains(m)) {
+            if (!List.of(
+                            "ttft",
+                            "tpot",
+                            "itl",
+                            "e2el",
+                            "schedule_lag",
+                            "client_queue_time",
+                            "e2el_including_client_queue")
+                    .contains(m)) {
                 throw new LoadgenException("unknown metric '" + m + "' in --percentile-metrics (ttft, tpot, itl, e2el,"
                         + " schedule_lag, client_queue_time, e2el_including_client_queue)");
             }

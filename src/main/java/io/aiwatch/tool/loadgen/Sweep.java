@@ -25,7 +25,10 @@ public final class Sweep {
                     throw new LoadgenException("bad SLO '" + p + "': expected FIELD<=VALUE, e.g. p99_e2el_ms<=500");
                 }
                 try {
-                    out.add(new Slo(p.substring(0, at).trim(), le >= 0, Double.parseDouble(p.substring(at + 2).trim())));
+                    out.add(new Slo(
+                            p.substring(0, at).trim(),
+                            le >= 0,
+                            Double.parseDouble(p.substring(at + 2).trim())));
                 } catch (NumberFormatException e) {
                     throw new LoadgenException("bad SLO '" + p + "': value is not a number");
                 }
@@ -43,11 +46,9 @@ public final class Sweep {
     }
 
     /** A finished step. */
-    public record Step(double rate, Map<String, Object> result, boolean meetsSlo) {
-    }
+    public record Step(double rate, Map<String, Object> result, boolean meetsSlo) {}
 
-    private Sweep() {
-    }
+    private Sweep() {}
 
     /** Whether every SLO holds and no request failed. */
     public static boolean meets(Map<String, Object> result, List<Slo> slos) {
@@ -73,8 +74,13 @@ public final class Sweep {
      * Searches [minRate, maxRate] for the highest rate meeting the SLOs, within relative tolerance
      * {@code tolerance}, in at most {@code maxSteps} runs.
      */
-    public static List<Step> search(double minRate, double maxRate, double tolerance, int maxSteps, List<Slo> slos,
-                                    DoubleFunction<Map<String, Object>> runStep) {
+    public static List<Step> search(
+            double minRate,
+            double maxRate,
+            double tolerance,
+            int maxSteps,
+            List<Slo> slos,
+            DoubleFunction<Map<String, Object>> runStep) {
         if (!(minRate > 0) || !(maxRate > minRate)) {
             throw new LoadgenException("search needs 0 < --search-min-rate < --search-max-rate");
         }
@@ -105,10 +111,15 @@ public final class Sweep {
 
     /** The highest passing rate, or NaN when none passed. */
     public static double best(List<Step> steps) {
-        return steps.stream().filter(Step::meetsSlo).mapToDouble(Step::rate).max().orElse(Double.NaN);
+        return steps.stream()
+                .filter(Step::meetsSlo)
+                .mapToDouble(Step::rate)
+                .max()
+                .orElse(Double.NaN);
     }
 
-    private static Step run(double rate, List<Slo> slos, DoubleFunction<Map<String, Object>> runStep, List<Step> steps) {
+    private static Step run(
+            double rate, List<Slo> slos, DoubleFunction<Map<String, Object>> runStep, List<Step> steps) {
         Map<String, Object> res = runStep.apply(rate);
         Step s = new Step(rate, res, meets(res, slos));
         steps.add(s);

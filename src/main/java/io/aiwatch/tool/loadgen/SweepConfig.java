@@ -13,8 +13,14 @@ import java.util.List;
  * @param tolerance   search: stop when (bad - good) / good is below this
  * @param maxSteps    search: at most this many runs
  */
-public record SweepConfig(List<Double> rates, boolean search, List<Sweep.Slo> slos, double minRate, double maxRate,
-                          double tolerance, int maxSteps) {
+public record SweepConfig(
+        List<Double> rates,
+        boolean search,
+        List<Sweep.Slo> slos,
+        double minRate,
+        double maxRate,
+        double tolerance,
+        int maxSteps) {
     public SweepConfig {
         rates = List.copyOf(rates);
         slos = List.copyOf(slos);

@@ -23,6 +23,7 @@ import java.nio.file.Path;
 public final class TimingPriority {
     /** Nice value asked for by default: well above normal (0) yet below the kernel's own -20 band. */
     static final int DEFAULT_NICE = -10;
+
     private static final int PRIO_PROCESS = 0;
     private static final int EPERM = 1;
     private static final int EACCES = 13;
@@ -46,13 +47,13 @@ public final class TimingPriority {
         static final LibC LIBC = Native.load("c", LibC.class);
     }
 
-    private TimingPriority() {
-    }
+    private TimingPriority() {}
 
     /** Sets the nice value later calls ask for; 0 turns raising off. Must be in -20..0. */
     public static void configure(int nice) {
         if (nice < -20 || nice > 0) {
-            throw new LoadgenException("--timing-nice must be between -20 and 0 (0 = leave priorities alone), got " + nice);
+            throw new LoadgenException(
+                    "--timing-nice must be between -20 and 0 (0 = leave priorities alone), got " + nice);
         }
         requestedNice = nice;
     }
@@ -89,7 +90,9 @@ public final class TimingPriority {
     }
 
     private static Outcome raise(int nice) {
-        if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
+        if (!System.getProperty("os.name", "")
+                .toLowerCase(java.util.Locale.ROOT)
+                .contains("linux")) {
             return new Outcome(0, "per-thread nice is Linux only");
         }
         long tid;

@@ -27,7 +27,6 @@ final class AsyncExchange implements WriteListener, ResponseDecoder.Sink, Forwar
      */
     static final int PAUSE_BYTES = 64 * 1024;
 
-
     private final ProxyHandler.Call call;
     private final AsyncContext async;
     private final HttpServletResponse res;
@@ -51,6 +50,7 @@ final class AsyncExchange implements WriteListener, ResponseDecoder.Sink, Forwar
     private boolean finished;
     /** Pieces passed on but not yet measured, with their arrival times; see {@link #meterPending}. */
     private byte[][] unmetered = new byte[4][];
+
     private long[] unmeteredNanos = new long[4];
     private int unmeteredCount;
     /** The loop that serves this exchange; its open-stream count includes this one until it ends. */
@@ -58,8 +58,13 @@ final class AsyncExchange implements WriteListener, ResponseDecoder.Sink, Forwar
     /** The loop running {@link #ready}, while it runs. */
     private ForwardLoop currentLoop;
 
-    AsyncExchange(ProxyHandler.Call call, AsyncContext async, HttpServletResponse res, byte[] request, NioUpstream upstream,
-                  boolean headRequest) {
+    AsyncExchange(
+            ProxyHandler.Call call,
+            AsyncContext async,
+            HttpServletResponse res,
+            byte[] request,
+            NioUpstream upstream,
+            boolean headRequest) {
         this.call = call;
         this.async = async;
         this.res = res;
@@ -322,7 +327,8 @@ final class AsyncExchange implements WriteListener, ResponseDecoder.Sink, Forwar
         }
         call.streamBroke(e);
         try {
-            drain(); // pass on what did arrive (what the client's socket takes now); upstreamDone is not set, so this does not complete
+            drain(); // pass on what did arrive (what the client's socket takes now); upstreamDone is not set, so this
+            // does not complete
             upstreamDone = true;
         } catch (ClientGone g) {
             clientGone();
@@ -347,9 +353,13 @@ final class AsyncExchange implements WriteListener, ResponseDecoder.Sink, Forwar
         if (decoder == null || !decoder.headDone()) {
             conn.close();
             conn = null;
-            failBeforeHead(504, "timeout", "upstream did not answer within " + ProxyHandler.seconds(timeoutNanos / 1e9) + " s");
+            failBeforeHead(
+                    504,
+                    "timeout",
+                    "upstream did not answer within " + ProxyHandler.seconds(timeoutNanos / 1e9) + " s");
         } else {
-            upstreamBroke(new java.net.SocketTimeoutException("upstream silent for " + ProxyHandler.seconds(timeoutNanos / 1e9) + " s"));
+            upstreamBroke(new java.net.SocketTimeoutException(
+                    "upstream silent for " + ProxyHandler.seconds(timeoutNanos / 1e9) + " s"));
         }
     }
 

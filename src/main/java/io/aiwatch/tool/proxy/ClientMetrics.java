@@ -22,15 +22,22 @@ import java.util.concurrent.atomic.LongAdder;
  * the latency histograms keep the latest exemplar ({@code trace_id}) per bucket.
  */
 public final class ClientMetrics {
-    static final double[] TTFT = {0.001, 0.0025, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0,
-        7.5, 10.0, 20.0, 40.0, 80.0, 160.0, 640.0, 2560.0};
-    static final double[] ITL = {0.0005, 0.001, 0.0025, 0.005, 0.0075, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4,
-        0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0, 20.0, 40.0, 80.0};
-    static final double[] E2E = {0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 0.8, 1.0, 1.5, 2.0, 2.5, 5.0, 10.0, 15.0, 20.0,
-        30.0, 40.0, 50.0, 60.0, 120.0, 240.0, 480.0, 960.0, 1920.0, 7680.0};
+    static final double[] TTFT = {
+        0.001, 0.0025, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0, 20.0, 40.0,
+        80.0, 160.0, 640.0, 2560.0
+    };
+    static final double[] ITL = {
+        0.0005, 0.001, 0.0025, 0.005, 0.0075, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1.0, 2.5,
+        5.0, 7.5, 10.0, 20.0, 40.0, 80.0
+    };
+    static final double[] E2E = {
+        0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 0.8, 1.0, 1.5, 2.0, 2.5, 5.0, 10.0, 15.0, 20.0, 30.0, 40.0, 50.0, 60.0,
+        120.0, 240.0, 480.0, 960.0, 1920.0, 7680.0
+    };
     static final double[] TOKENS = Histogram.oneTwoFive(100_000);
-    static final double[] RESIDENCE = {0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-        0.05, 0.1, 0.25, 1.0};
+    static final double[] RESIDENCE = {
+        0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0
+    };
     private static final Set<Integer> CODES = Set.of(200, 400, 401, 403, 404, 408, 413, 422, 429, 500, 502, 503, 504);
     /** Status label for a stream the upstream broke off after its headers. */
     public static final String STATUS_STREAM_ERROR = "stream_error";
@@ -110,40 +117,83 @@ public final class ClientMetrics {
         List<MetricFamily> out = new ArrayList<>();
         List<Map.Entry<Labels, Series>> entries = new ArrayList<>(series.entrySet());
         entries.sort((a, b) -> a.getKey().toString().compareTo(b.getKey().toString()));
-        MetricFamily.Builder req = MetricFamily.builder("aiwatch_client_requests_total", MetricType.COUNTER,
+        MetricFamily.Builder req = MetricFamily.builder(
+                "aiwatch_client_requests_total",
+                MetricType.COUNTER,
                 "Requests through the measuring proxy, by requested model and response status.");
         entries.forEach(e -> req.add(e.getKey(), e.getValue().requests.sum()));
         out.add(req.build());
-        hist(out, entries, "aiwatch_client_time_to_first_token_seconds",
-                "Client-side TTFT of streamed requests: send to first chunk with choices (vllm bench serve).", s -> s.ttft);
-        hist(out, entries, "aiwatch_client_inter_token_latency_seconds",
-                "Client-side gaps between consecutive streamed chunks with choices (vllm bench serve ITL).", s -> s.itl);
-        hist(out, entries, "aiwatch_client_time_per_output_token_seconds",
-                "Client-side TPOT per request: (E2E - TTFT) / (output tokens - 1), requests with more than one token.", s -> s.tpot);
-        hist(out, entries, "aiwatch_client_e2e_request_latency_seconds",
-                "Client-side end-to-end latency: send to last chunk with choices (streams) or to the end of the body.", s -> s.e2e);
-        hist(out, entries, "aiwatch_client_prompt_tokens", "Prompt tokens per request, from usage.", s -> s.promptTokens);
-        hist(out, entries, "aiwatch_client_generation_tokens",
-                "Output tokens per request, from usage, else the number of content chunks.", s -> s.outputTokens);
-        MetricFamily.Builder errors = MetricFamily.builder("aiwatch_client_upstream_errors_total", MetricType.COUNTER,
+        hist(
+                out,
+                entries,
+                "aiwatch_client_time_to_first_token_seconds",
+                "Client-side TTFT of streamed requests: send to first chunk with choices (vllm bench serve).",
+                s -> s.ttft);
+        hist(
+                out,
+                entries,
+                "aiwatch_client_inter_token_latency_seconds",
+                "Client-side gaps between consecutive streamed chunks with choices (vllm bench serve ITL).",
+                s -> s.itl);
+        hist(
+                out,
+                entries,
+                "aiwatch_client_time_per_output_token_seconds",
+                "Client-side TPOT per request: (E2E - TTFT) / (output tokens - 1), requests with more than one token.",
+                s -> s.tpot);
+        hist(
+                out,
+                entries,
+                "aiwatch_client_e2e_request_latency_seconds",
+                "Client-side end-to-end latency: send to last chunk with choices (streams) or to the end of the body.",
+                s -> s.e2e);
+        hist(
+                out,
+                entries,
+                "aiwatch_client_prompt_tokens",
+                "Prompt tokens per request, from usage.",
+                s -> s.promptTokens);
+        hist(
+                out,
+                entries,
+                "aiwatch_client_generation_tokens",
+                "Output tokens per request, from usage, else the number of content chunks.",
+                s -> s.outputTokens);
+        MetricFamily.Builder errors = MetricFamily.builder(
+                "aiwatch_client_upstream_errors_total",
+                MetricType.COUNTER,
                 "Proxied requests that failed at the upstream, by reason (connect, timeout, io, stream).");
-        upstreamErrors.entrySet().stream().sorted(Map.Entry.comparingByKey())
-                .forEach(e -> errors.add(Labels.of("reason", e.getKey()), e.getValue().sum()));
+        upstreamErrors.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .forEach(e ->
+                        errors.add(Labels.of("reason", e.getKey()), e.getValue().sum()));
         out.add(errors.build());
-        MetricFamily.Builder fwd = MetricFamily.builder("aiwatch_proxy_forward_seconds", MetricType.HISTOGRAM,
+        MetricFamily.Builder fwd = MetricFamily.builder(
+                "aiwatch_proxy_forward_seconds",
+                MetricType.HISTOGRAM,
                 "Time a response piece spends inside the proxy: from its read off the upstream socket to the flush to the client.");
         forward.addTo(fwd, "aiwatch_proxy_forward_seconds", Labels.EMPTY, Labels.EMPTY);
         out.add(fwd.build());
-        MetricFamily.Builder reqFwd = MetricFamily.builder("aiwatch_proxy_request_forward_seconds", MetricType.HISTOGRAM,
+        MetricFamily.Builder reqFwd = MetricFamily.builder(
+                "aiwatch_proxy_request_forward_seconds",
+                MetricType.HISTOGRAM,
                 "Time from the proxy handler's start (request head and body read) until the request is written to the upstream.");
         requestForward.addTo(reqFwd, "aiwatch_proxy_request_forward_seconds", Labels.EMPTY, Labels.EMPTY);
         out.add(reqFwd.build());
-        out.add(MetricFamily.builder("aiwatch_client_in_flight_requests", MetricType.GAUGE,
-                "Requests currently open through the measuring proxy.").add(Labels.EMPTY, inFlight.get()).build());
+        out.add(MetricFamily.builder(
+                        "aiwatch_client_in_flight_requests",
+                        MetricType.GAUGE,
+                        "Requests currently open through the measuring proxy.")
+                .add(Labels.EMPTY, inFlight.get())
+                .build());
         return out;
     }
 
-    private static void hist(List<MetricFamily> out, List<Map.Entry<Labels, Series>> entries, String name, String help,
+    private static void hist(
+            List<MetricFamily> out,
+            List<Map.Entry<Labels, Series>> entries,
+            String name,
+            String help,
             java.util.function.Function<Series, TracedHistogram> pick) {
         List<Sample> samples = new ArrayList<>();
         for (var e : entries) {

@@ -46,9 +46,11 @@ final class ForwardLoop implements Runnable, AutoCloseable {
     private final long timeoutNanos;
     /** Read buffer shared by all of this loop's exchanges (only this thread reads). */
     final byte[] readBytes = new byte[64 * 1024];
+
     final ByteBuffer readBuffer = ByteBuffer.wrap(readBytes);
     /** Ready streams still waiting for their first token: served before {@link #later}. */
     private final ArrayDeque<SelectionKey> first = new ArrayDeque<>(64);
+
     private final ArrayDeque<SelectionKey> later = new ArrayDeque<>(256);
     /** Keys in {@link #first} or {@link #later}: a look finds them ready again and must not queue them twice. */
     private final java.util.Set<SelectionKey> queued = new java.util.HashSet<>(512);
@@ -58,11 +60,14 @@ final class ForwardLoop implements Runnable, AutoCloseable {
     static final int ROUND_LIMIT = 512;
     /** Exchanges with pieces passed on but not yet measured, in the order they got them. */
     private final List<Stream> toMeter = new ArrayList<>(256);
+
     private volatile boolean running = true;
     /** Streams this loop serves now (request sent, response not yet passed on in full). */
     final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
     /** This loop's idle keep-alive connections, most recently used first. */
-    final java.util.concurrent.ConcurrentLinkedDeque<NioUpstream.Conn> idle = new java.util.concurrent.ConcurrentLinkedDeque<>();
+    final java.util.concurrent.ConcurrentLinkedDeque<NioUpstream.Conn> idle =
+            new java.util.concurrent.ConcurrentLinkedDeque<>();
+
     private long lastSweep = System.nanoTime();
 
     ForwardLoop(String name, long timeoutNanos) throws IOException {

@@ -1,10 +1,10 @@
 package io.aiwatch.tool.proxy;
 
 import io.aiwatch.collect.MetricFamily;
-import io.aiwatch.reader.otlp.GenAiSpans;
 import io.aiwatch.reader.exposition.ContentNegotiation;
 import io.aiwatch.reader.exposition.OpenMetricsFormat;
 import io.aiwatch.reader.exposition.TextFormat;
+import io.aiwatch.reader.otlp.GenAiSpans;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -39,6 +39,7 @@ public final class MeasuringProxy implements AutoCloseable {
     private final UpstreamClient client;
     /** The non-blocking upstream (plain HTTP), or null. */
     private final NioUpstream nio;
+
     private final Server server;
     private final ServerConnector connector;
 
@@ -47,14 +48,17 @@ public final class MeasuringProxy implements AutoCloseable {
         this.metrics = new ClientMetrics(config.maxModels());
         URI up = URI.create(config.upstream());
         if (blockingUpstream || "https".equals(up.getScheme())) {
-            this.client = new UpstreamClient(up, (int) (config.connectTimeoutSeconds() * 1000),
-                    (int) (config.requestTimeoutSeconds() * 1000));
+            this.client = new UpstreamClient(
+                    up, (int) (config.connectTimeoutSeconds() * 1000), (int) (config.requestTimeoutSeconds() * 1000));
             this.nio = null;
         } else {
             this.client = null;
             try {
-                this.nio = new NioUpstream(up, (int) (config.connectTimeoutSeconds() * 1000),
-                        (long) (config.requestTimeoutSeconds() * 1e9), config.effectiveForwardThreads());
+                this.nio = new NioUpstream(
+                        up,
+                        (int) (config.connectTimeoutSeconds() * 1000),
+                        (long) (config.requestTimeoutSeconds() * 1e9),
+                        config.effectiveForwardThreads());
             } catch (IOException e) {
                 throw new IllegalStateException("cannot open the proxy's forward selectors: " + e.getMessage(), e);
             }
@@ -77,7 +81,8 @@ public final class MeasuringProxy implements AutoCloseable {
         server.addConnector(connector);
         server.setHandler(new AbstractHandler() {
             @Override
-            public void handle(String target, Request base, HttpServletRequest req, HttpServletResponse res) throws IOException {
+            public void handle(String target, Request base, HttpServletRequest req, HttpServletResponse res)
+                    throws IOException {
                 base.setHandled(true);
                 if ("GET".equals(req.getMethod()) && "/metrics".equals(req.getRequestURI())) {
                     serveMetrics(req, res);
@@ -110,8 +115,10 @@ public final class MeasuringProxy implements AutoCloseable {
             p.server.start();
         } catch (Exception e) {
             p.close();
-            throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port() + ": "
-                    + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
+            throw new IllegalStateException(
+                    "cannot listen on " + config.host() + ":" + config.port() + ": "
+                            + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()),
+                    e);
         }
         return p;
     }

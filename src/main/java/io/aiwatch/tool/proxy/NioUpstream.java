@@ -86,7 +86,10 @@ final class NioUpstream implements AutoCloseable {
         try {
             c = open(ex.home());
         } catch (IOException e) {
-            ex.failBeforeHead(502, "connect", "upstream connection failed: " + e.getClass().getSimpleName());
+            ex.failBeforeHead(
+                    502,
+                    "connect",
+                    "upstream connection failed: " + e.getClass().getSimpleName());
             return;
         }
         if (!write(c, ex.request())) {

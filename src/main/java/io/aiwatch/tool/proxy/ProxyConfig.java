@@ -37,19 +37,25 @@ public record ProxyConfig(
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("proxy config: upstream is not a URL: " + upstream);
         }
-        require("http".equals(u.getScheme()) || "https".equals(u.getScheme()), "upstream must be an http:// or https:// URL, got " + upstream);
+        require(
+                "http".equals(u.getScheme()) || "https".equals(u.getScheme()),
+                "upstream must be an http:// or https:// URL, got " + upstream);
         require(u.getHost() != null, "upstream has no host: " + upstream);
         upstream = upstream.strip().replaceAll("/+$", "");
         require(maxModels >= 1 && maxModels <= 1000, "max_models must be 1..1000");
         require(connectTimeoutSeconds > 0, "connect_timeout_seconds must be > 0");
         require(requestTimeoutSeconds > 0, "request_timeout_seconds must be > 0");
         require(httpThreads >= 8, "http_threads must be >= 8");
-        require(forwardThreads >= 0 && forwardThreads <= 64, "forward_threads must be 0..64 (0: automatic), got " + forwardThreads);
+        require(
+                forwardThreads >= 0 && forwardThreads <= 64,
+                "forward_threads must be 0..64 (0: automatic), got " + forwardThreads);
     }
 
     /** The forward threads to start: {@link #forwardThreads} or, when 0, the available processors up to 4. */
     public int effectiveForwardThreads() {
-        return forwardThreads > 0 ? forwardThreads : Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+        return forwardThreads > 0
+                ? forwardThreads
+                : Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
     }
 
     /** Listens on 127.0.0.1:8001, forwards to {@code upstream}; 20 model labels; 5 s connect, 600 s request timeouts. */
@@ -69,19 +75,25 @@ public record ProxyConfig(
             @JsonProperty("http_threads") Integer httpThreads,
             @JsonProperty("forward_threads") Integer forwardThreads) {
         ProxyConfig d = defaults(upstream);
-        return new ProxyConfig(host == null ? d.host : host, port == null ? d.port : port, upstream,
+        return new ProxyConfig(
+                host == null ? d.host : host,
+                port == null ? d.port : port,
+                upstream,
                 maxModels == null ? d.maxModels : maxModels,
                 connectTimeoutSeconds == null ? d.connectTimeoutSeconds : connectTimeoutSeconds,
                 requestTimeoutSeconds == null ? d.requestTimeoutSeconds : requestTimeoutSeconds,
-                httpThreads == null ? d.httpThreads : httpThreads, forwardThreads == null ? d.forwardThreads : forwardThreads);
+                httpThreads == null ? d.httpThreads : httpThreads,
+                forwardThreads == null ? d.forwardThreads : forwardThreads);
     }
 
     public ProxyConfig withListen(String h, int p) {
-        return new ProxyConfig(h, p, upstream, maxModels, connectTimeoutSeconds, requestTimeoutSeconds, httpThreads, forwardThreads);
+        return new ProxyConfig(
+                h, p, upstream, maxModels, connectTimeoutSeconds, requestTimeoutSeconds, httpThreads, forwardThreads);
     }
 
     public ProxyConfig withMaxModels(int n) {
-        return new ProxyConfig(host, port, upstream, n, connectTimeoutSeconds, requestTimeoutSeconds, httpThreads, forwardThreads);
+        return new ProxyConfig(
+                host, port, upstream, n, connectTimeoutSeconds, requestTimeoutSeconds, httpThreads, forwardThreads);
     }
 
     private static void require(boolean ok, String message) {

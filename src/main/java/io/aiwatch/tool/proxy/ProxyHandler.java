@@ -32,25 +32,41 @@ import java.util.logging.Logger;
 final class ProxyHandler {
     private static final Logger LOG = Logger.getLogger(ProxyHandler.class.getName());
     /** Hop-by-hop headers (RFC 9110 7.6.1) and those java.net.http sets itself. */
-    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
-            "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "host",
-            "content-length", "expect", "http2-settings");
+    private static final Set<String> HOP_BY_HOP = Set.of(
+            "connection",
+            "keep-alive",
+            "proxy-authenticate",
+            "proxy-authorization",
+            "proxy-connection",
+            "te",
+            "trailer",
+            "transfer-encoding",
+            "upgrade",
+            "host",
+            "content-length",
+            "expect",
+            "http2-settings");
+
     private static final JsonFactory JSON = new JsonFactory();
 
     private final ProxyConfig config;
     private final UpstreamClient client;
     /** Upstream failures are logged at most once per 10 s (they are all counted). */
     private static final long WARN_EVERY_NANOS = 10_000_000_000L;
-    private final java.util.concurrent.atomic.AtomicLong lastWarnNanos = new java.util.concurrent.atomic.AtomicLong(
-            System.nanoTime() - WARN_EVERY_NANOS - 1);
-    private final java.util.concurrent.atomic.AtomicLong suppressedWarnings = new java.util.concurrent.atomic.AtomicLong();
+
+    private final java.util.concurrent.atomic.AtomicLong lastWarnNanos =
+            new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - WARN_EVERY_NANOS - 1);
+    private final java.util.concurrent.atomic.AtomicLong suppressedWarnings =
+            new java.util.concurrent.atomic.AtomicLong();
     private final String prefix;
     private final ClientMetrics metrics;
     /** Request spans, or null when off. */
     private final GenAiSpans spans;
+
     private final URI upstream;
     /** The non-blocking upstream (plain HTTP), or null when {@link #client} serves (https). */
     private final NioUpstream nio;
+
     private final String nioHostHeader;
 
     /** Exactly one of {@code client} (blocking, any scheme) and {@code nio} (plain HTTP) is non-null. */
@@ -76,12 +92,20 @@ final class ProxyHandler {
         String query = req.getQueryString();
         long declared = req.getContentLengthLong();
         if (declared > MAX_REQUEST_BYTES) {
-            respond(res, 413, "request body of " + declared + " bytes exceeds the proxy's limit of " + MAX_REQUEST_BYTES, "BadRequestError");
+            respond(
+                    res,
+                    413,
+                    "request body of " + declared + " bytes exceeds the proxy's limit of " + MAX_REQUEST_BYTES,
+                    "BadRequestError");
             return;
         }
         byte[] body = req.getInputStream().readNBytes((int) MAX_REQUEST_BYTES + 1);
         if (body.length > MAX_REQUEST_BYTES) {
-            respond(res, 413, "request body exceeds the proxy's limit of " + MAX_REQUEST_BYTES + " bytes", "BadRequestError");
+            respond(
+                    res,
+                    413,
+                    "request body exceeds the proxy's limit of " + MAX_REQUEST_BYTES + " bytes",
+                    "BadRequestError");
             return;
         }
         boolean measured = "POST".equals(method) && path.endsWith("/completions");
@@ -91,7 +115,9 @@ final class ProxyHandler {
         List<String[]> headers = new ArrayList<>();
         Set<String> skip = connectionTokens(req.getHeaders("Connection"));
         Traced traced = measured && spans != null
-                ? new Traced(GenAiSpans.newIds(req.getHeader("traceparent")), path.endsWith("/chat/completions") ? "chat" : "text_completion",
+                ? new Traced(
+                        GenAiSpans.newIds(req.getHeader("traceparent")),
+                        path.endsWith("/chat/completions") ? "chat" : "text_completion",
                         rawModel == null || rawModel.length() <= 256 ? rawModel : rawModel.substring(0, 256),
                         System.currentTimeMillis() * 1_000_000L - System.nanoTime())
                 : null;
@@ -109,8 +135,8 @@ final class ProxyHandler {
         }
         Call call = new Call(measured, model, traced, entry);
         if (nio != null) {
-            byte[] request = UpstreamClient.requestBytes(method, prefix + path + (query == null ? "" : "?" + query),
-                    nioHostHeader, headers, body);
+            byte[] request = UpstreamClient.requestBytes(
+                    method, prefix + path + (query == null ? "" : "?" + query), nioHostHeader, headers, body);
             jakarta.servlet.AsyncContext async = req.startAsync();
             async.setTimeout(0); // the forward loop enforces the upstream timeout
             AsyncExchange exchange = new AsyncExchange(call, async, res, request, nio, "HEAD".equals(method));
@@ -122,10 +148,18 @@ final class ProxyHandler {
         try {
             up = client.send(method, prefix + path + (query == null ? "" : "?" + query), headers, body);
         } catch (UpstreamClient.ConnectFailed e) {
-            call.fail(res, 502, "connect", "upstream connection failed: " + e.getCause().getClass().getSimpleName());
+            call.fail(
+                    res,
+                    502,
+                    "connect",
+                    "upstream connection failed: " + e.getCause().getClass().getSimpleName());
             return;
         } catch (SocketTimeoutException e) {
-            call.fail(res, 504, "timeout", "upstream did not answer within " + seconds(config.requestTimeoutSeconds()) + " s");
+            call.fail(
+                    res,
+                    504,
+                    "timeout",
+                    "upstream did not answer within " + seconds(config.requestTimeoutSeconds()) + " s");
             return;
         } catch (IOException e) {
             call.fail(res, 502, "io", "upstream request failed: " + e.getClass().getSimpleName());
@@ -180,6 +214,7 @@ final class ProxyHandler {
         private final long entryNanos;
         /** When forwarding began (nanoTime): the client's clock starts here. */
         private final long start;
+
         private StreamMeter meter;
         private String status = ClientMetrics.STATUS_CLIENT_ABORT;
         /** Recorded already (a failure): {@link #end} does nothing more. */
@@ -288,10 +323,21 @@ final class ProxyHandler {
         long end = m.sse && m.lastChunkNanos >= 0 ? m.lastChunkNanos : m.endNanos >= 0 ? m.endNanos : System.nanoTime();
         if (traced != null) {
             int out = m.outputTokens();
-            spans.record(new GenAiSpans.Request(traced.operation(), null, traced.requestModel(), m.responseModel, upstream,
-                    start + traced.epochOffsetNanos(), m.firstChunkNanos >= 0 ? m.firstChunkNanos + traced.epochOffsetNanos() : -1,
-                    end + traced.epochOffsetNanos(), m.usagePrompt, out, List.copyOf(m.finishReasons),
-                    status.equals("200") ? null : status), traced.ids());
+            spans.record(
+                    new GenAiSpans.Request(
+                            traced.operation(),
+                            null,
+                            traced.requestModel(),
+                            m.responseModel,
+                            upstream,
+                            start + traced.epochOffsetNanos(),
+                            m.firstChunkNanos >= 0 ? m.firstChunkNanos + traced.epochOffsetNanos() : -1,
+                            end + traced.epochOffsetNanos(),
+                            m.usagePrompt,
+                            out,
+                            List.copyOf(m.finishReasons),
+                            status.equals("200") ? null : status),
+                    traced.ids());
         }
         if (!Double.isNaN(e2e)) {
             s.e2e.observe(e2e, traced == null ? null : traced.exemplar(e2e, end));
@@ -318,8 +364,15 @@ final class ProxyHandler {
         }
     }
 
-    private void fail(HttpServletResponse res, boolean measured, String model, Traced traced, long start, int code, String reason,
-                      String message) {
+    private void fail(
+            HttpServletResponse res,
+            boolean measured,
+            String model,
+            Traced traced,
+            long start,
+            int code,
+            String reason,
+            String message) {
         recordFailure(measured, model, traced, start, code, reason, message);
         respond(res, code, message, errorType(code));
     }
@@ -329,13 +382,26 @@ final class ProxyHandler {
     }
 
     /** Counts, logs (rate-limited, no header values) and traces an upstream failure. */
-    private void recordFailure(boolean measured, String model, Traced traced, long start, int code, String reason, String message) {
+    private void recordFailure(
+            boolean measured, String model, Traced traced, long start, int code, String reason, String message) {
         metrics.upstreamError(reason);
         long now = System.nanoTime();
         if (traced != null) {
-            spans.record(new GenAiSpans.Request(traced.operation(), null, traced.requestModel(), null, upstream,
-                    start + traced.epochOffsetNanos(), -1, now + traced.epochOffsetNanos(), -1, -1, List.of(),
-                    Integer.toString(code)), traced.ids());
+            spans.record(
+                    new GenAiSpans.Request(
+                            traced.operation(),
+                            null,
+                            traced.requestModel(),
+                            null,
+                            upstream,
+                            start + traced.epochOffsetNanos(),
+                            -1,
+                            now + traced.epochOffsetNanos(),
+                            -1,
+                            -1,
+                            List.of(),
+                            Integer.toString(code)),
+                    traced.ids());
         }
         long last = lastWarnNanos.get();
         if (now - last > WARN_EVERY_NANOS && lastWarnNanos.compareAndSet(last, now)) {
@@ -357,8 +423,12 @@ final class ProxyHandler {
      */
     static byte[] errorHead(HttpServletResponse res, int code, String message, String type) {
         StringBuilder sb = new StringBuilder("{\"object\":\"error\",\"message\":\"");
-        sb.append(message.replace("\\", "\\\\").replace("\"", "\\\"")).append("\",\"type\":\"")
-                .append(type).append("\",\"param\":null,\"code\":").append(code).append('}');
+        sb.append(message.replace("\\", "\\\\").replace("\"", "\\\""))
+                .append("\",\"type\":\"")
+                .append(type)
+                .append("\",\"param\":null,\"code\":")
+                .append(code)
+                .append('}');
         if (res.isCommitted()) {
             return null;
         }

@@ -27,7 +27,16 @@ final class ResponseDecoder {
         void content(byte[] b, int off, int len) throws IOException;
     }
 
-    private enum State { HEAD, LENGTH, CHUNK_SIZE, CHUNK_DATA, CHUNK_DATA_END, TRAILERS, UNTIL_CLOSE, DONE }
+    private enum State {
+        HEAD,
+        LENGTH,
+        CHUNK_SIZE,
+        CHUNK_DATA,
+        CHUNK_DATA_END,
+        TRAILERS,
+        UNTIL_CLOSE,
+        DONE
+    }
 
     private final boolean headRequest;
     private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
@@ -82,8 +91,10 @@ final class ResponseDecoder {
                     }
                     int take = nl - i;
                     if (line.size() + take > (state == State.HEAD ? MAX_HEAD : 4096)) {
-                        throw new IOException(state == State.HEAD ? "upstream response head over " + MAX_HEAD + " bytes"
-                                : "upstream chunk line too long");
+                        throw new IOException(
+                                state == State.HEAD
+                                        ? "upstream response head over " + MAX_HEAD + " bytes"
+                                        : "upstream chunk line too long");
                     }
                     line.write(b, i, take);
                     i = nl;
@@ -118,8 +129,10 @@ final class ResponseDecoder {
             state = State.DONE;
             keepAlive = false;
         } else if (state != State.DONE) {
-            throw new EOFException(state == State.HEAD ? "upstream closed the connection in the headers"
-                    : "upstream closed the connection before the end of the body");
+            throw new EOFException(
+                    state == State.HEAD
+                            ? "upstream closed the connection in the headers"
+                            : "upstream closed the connection before the end of the body");
         }
     }
 

@@ -16,6 +16,7 @@ final class ResponseHead {
     final List<String[]> headers = new ArrayList<>();
     /** Content-Length, or -1 when absent. */
     long length = -1;
+
     boolean chunked;
     boolean keepAlive;
 
@@ -46,7 +47,8 @@ final class ResponseHead {
             } catch (NumberFormatException e) {
                 throw new IOException("bad upstream Content-Length");
             }
-        } else if (lower.equals("transfer-encoding") && value.toLowerCase(Locale.ROOT).contains("chunked")) {
+        } else if (lower.equals("transfer-encoding")
+                && value.toLowerCase(Locale.ROOT).contains("chunked")) {
             chunked = true;
         } else if (lower.equals("connection")) {
             String v = value.toLowerCase(Locale.ROOT);

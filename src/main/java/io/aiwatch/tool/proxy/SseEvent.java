@@ -25,6 +25,7 @@ final class SseEvent {
     final List<String> finishReasons = new ArrayList<>(1);
     /** {@code usage.prompt_tokens} / {@code usage.completion_tokens}, null when absent or not a number. */
     Integer usagePrompt;
+
     Integer usageCompletion;
 
     private static final SseEvent IGNORED = new SseEvent();
@@ -162,8 +163,11 @@ final class SseEvent {
 
     /** A scalar's text ("" for null, objects and arrays, which are skipped). */
     private static String scalarText(JsonParser p, JsonToken v) throws IOException {
-        if (v == JsonToken.VALUE_STRING || v == JsonToken.VALUE_NUMBER_INT || v == JsonToken.VALUE_NUMBER_FLOAT
-                || v == JsonToken.VALUE_TRUE || v == JsonToken.VALUE_FALSE) {
+        if (v == JsonToken.VALUE_STRING
+                || v == JsonToken.VALUE_NUMBER_INT
+                || v == JsonToken.VALUE_NUMBER_FLOAT
+                || v == JsonToken.VALUE_TRUE
+                || v == JsonToken.VALUE_FALSE) {
             return p.getText();
         }
         p.skipChildren();

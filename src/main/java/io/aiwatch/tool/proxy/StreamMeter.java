@@ -19,7 +19,8 @@ import java.util.Arrays;
 final class StreamMeter {
     static final int MAX_BODY = 8 << 20;
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final com.fasterxml.jackson.core.JsonFactory STREAMING = new com.fasterxml.jackson.core.JsonFactory();
+    private static final com.fasterxml.jackson.core.JsonFactory STREAMING =
+            new com.fasterxml.jackson.core.JsonFactory();
     private static final byte[] DATA = "data:".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
 
@@ -39,6 +40,7 @@ final class StreamMeter {
     private final Bytes line = new Bytes(512);
     /** The current event's data lines, joined with LF. */
     private final Bytes data = new Bytes(512);
+
     private ByteArrayOutputStream body;
     private boolean lastWasCr;
 
@@ -54,6 +56,7 @@ final class StreamMeter {
     String responseModel;
     /** Distinct non-null {@code finish_reason}s of the choices (at most 8); for the request span. */
     final java.util.List<String> finishReasons = new java.util.ArrayList<>(1);
+
     private double[] gaps = new double[64];
     private int gapCount;
 

@@ -38,11 +38,18 @@ final class UpstreamClient implements AutoCloseable {
         final InputStream body;
         /** System.nanoTime when the request was fully written to the upstream. */
         long sentNanos;
+
         private final Conn conn;
         private final UpstreamClient owner;
         private final boolean reusable;
 
-        private Response(int status, List<String[]> headers, InputStream body, Conn conn, UpstreamClient owner, boolean reusable) {
+        private Response(
+                int status,
+                List<String[]> headers,
+                InputStream body,
+                Conn conn,
+                UpstreamClient owner,
+                boolean reusable) {
             this.status = status;
             this.headers = headers;
             this.body = body;
@@ -157,7 +164,10 @@ final class UpstreamClient implements AutoCloseable {
             return new Conn(s);
         } catch (IOException e) {
             s.close();
-            throw new ConnectFailed("cannot connect to upstream " + host + ":" + port + ": " + e.getClass().getSimpleName(), e);
+            throw new ConnectFailed(
+                    "cannot connect to upstream " + host + ":" + port + ": "
+                            + e.getClass().getSimpleName(),
+                    e);
         }
     }
 
@@ -167,8 +177,13 @@ final class UpstreamClient implements AutoCloseable {
      * the head and waiting for the body). {@code headers} exclude Host and Content-Length.
      */
     static byte[] requestBytes(String method, String target, String hostHeader, List<String[]> headers, byte[] body) {
-        StringBuilder sb = new StringBuilder(256).append(method).append(' ').append(target).append(" HTTP/1.1\r\nHost: ")
-                .append(hostHeader).append("\r\n");
+        StringBuilder sb = new StringBuilder(256)
+                .append(method)
+                .append(' ')
+                .append(target)
+                .append(" HTTP/1.1\r\nHost: ")
+                .append(hostHeader)
+                .append("\r\n");
         for (String[] h : headers) {
             sb.append(h[0]).append(": ").append(h[1]).append("\r\n");
         }
@@ -214,9 +229,13 @@ final class UpstreamClient implements AutoCloseable {
                 throw new EOFException("upstream closed the connection in the headers");
             }
             boolean noBody = method.equals("HEAD") || status == 204 || status == 304 || (status >= 100 && status < 200);
-            InputStream bodyStream = noBody ? new Framed(c.in, 0, false) : chunked ? new Framed(c.in, -1, true)
-                    : length >= 0 ? new Framed(c.in, length, false) : new Framed(c.in, Long.MAX_VALUE, false);
-            Response r = new Response(status, headers, bodyStream, c, this, keepAlive && (chunked || length >= 0 || noBody));
+            InputStream bodyStream = noBody
+                    ? new Framed(c.in, 0, false)
+                    : chunked
+                            ? new Framed(c.in, -1, true)
+                            : length >= 0 ? new Framed(c.in, length, false) : new Framed(c.in, Long.MAX_VALUE, false);
+            Response r =
+                    new Response(status, headers, bodyStream, c, this, keepAlive && (chunked || length >= 0 || noBody));
             r.sentNanos = sent;
             return r;
         } catch (IOException | RuntimeException e) {

@@ -29,6 +29,7 @@ final class CompletionHandler {
     static final String TIMING_REQUEST = "X-Sim-Timing";
     /** {@code received=NANOS,first-write=NANOS}: System.nanoTime at handler entry and just before the first body write. */
     static final String TIMING_RESPONSE = "X-Sim-Monotonic-Ns";
+
     private final SimulatorConfig config;
     private final EngineLoop loop;
     private final ObjectMapper json = new ObjectMapper();
@@ -72,9 +73,15 @@ final class CompletionHandler {
         int room = config.maxModelLen() - req.promptTokens();
         if (room < 1 || req.maxTokens() > room) {
             int asked = req.maxTokens() > 0 ? req.maxTokens() : 1;
-            error(ctx, 400, "BadRequestError", "This model's maximum context length is " + config.maxModelLen()
-                    + " tokens. However, you requested " + (req.promptTokens() + asked) + " tokens (" + req.promptTokens()
-                    + " in the messages, " + asked + " in the completion). Please reduce the length of the messages or completion.");
+            error(
+                    ctx,
+                    400,
+                    "BadRequestError",
+                    "This model's maximum context length is " + config.maxModelLen()
+                            + " tokens. However, you requested " + (req.promptTokens() + asked) + " tokens ("
+                            + req.promptTokens()
+                            + " in the messages, " + asked
+                            + " in the completion). Please reduce the length of the messages or completion.");
             return;
         }
         int target;
@@ -84,13 +91,18 @@ final class CompletionHandler {
             reason = "length";
         } else {
             int span = config.defaultMaxTokens() - config.defaultMinTokens() + 1;
-            int drawn = config.defaultMinTokens() + (int) Long.remainderUnsigned(SimTokenizer.mix(req.textSeed()), span);
+            int drawn =
+                    config.defaultMinTokens() + (int) Long.remainderUnsigned(SimTokenizer.mix(req.textSeed()), span);
             target = Math.min(drawn, room);
             reason = drawn >= room ? "length" : "stop";
         }
         if (req.promptTokens() + target > config.kvCapacityTokens()) {
-            error(ctx, 400, "BadRequestError", "prompt plus completion (" + (req.promptTokens() + target)
-                    + " tokens) exceeds the simulated KV cache of " + config.kvCapacityTokens() + " tokens");
+            error(
+                    ctx,
+                    400,
+                    "BadRequestError",
+                    "prompt plus completion (" + (req.promptTokens() + target)
+                            + " tokens) exceeds the simulated KV cache of " + config.kvCapacityTokens() + " tokens");
             return;
         }
         long n = ids.incrementAndGet();
@@ -112,8 +124,16 @@ final class CompletionHandler {
                 text.append(SimTokenizer.token(req.textSeed(), i));
             }
             StringBuilder sb = new StringBuilder(256 + text.length());
-            OpenAiJson.response(sb, chat, id, created, config.model(), text.toString(), done.finishReason(),
-                    done.promptTokens(), done.completionTokens());
+            OpenAiJson.response(
+                    sb,
+                    chat,
+                    id,
+                    created,
+                    config.model(),
+                    text.toString(),
+                    done.finishReason(),
+                    done.promptTokens(),
+                    done.completionTokens());
             timing(ctx.res(), receivedNanos);
             ctx.contentType("application/json").result(sb.toString().getBytes(StandardCharsets.UTF_8));
         }
@@ -140,8 +160,8 @@ final class CompletionHandler {
         return null;
     }
 
-    private void stream(Context ctx, OpenAiRequest req, SimRequest r, QueueSink sink, String id, long created,
-                        long receivedNanos) {
+    private void stream(
+            Context ctx, OpenAiRequest req, SimRequest r, QueueSink sink, String id, long created, long receivedNanos) {
         HttpServletResponse res = ctx.res();
         res.setStatus(200);
         res.setContentType("text/event-stream; charset=utf-8");
@@ -176,7 +196,14 @@ final class CompletionHandler {
                         for (; sent < generated; sent++) {
                             String finish = sent + 1 == r.targetTokens ? r.finishReason : null;
                             sse(sb);
-                            OpenAiJson.chunk(sb, req.chat(), id, created, config.model(), SimTokenizer.token(req.textSeed(), sent), finish);
+                            OpenAiJson.chunk(
+                                    sb,
+                                    req.chat(),
+                                    id,
+                                    created,
+                                    config.model(),
+                                    SimTokenizer.token(req.textSeed(), sent),
+                                    finish);
                             sb.append("\n\n");
                         }
                     } else if (ev instanceof TokenSink.Completion c) {
@@ -185,7 +212,8 @@ final class CompletionHandler {
                 }
                 if (done != null && req.includeUsage()) {
                     sse(sb);
-                    OpenAiJson.usageChunk(sb, req.chat(), id, created, config.model(), done.promptTokens(), done.completionTokens());
+                    OpenAiJson.usageChunk(
+                            sb, req.chat(), id, created, config.model(), done.promptTokens(), done.completionTokens());
                     sb.append("\n\n");
                 }
                 byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);

@@ -27,8 +27,13 @@ public final class Engine {
     private List<Runnable> deferred;
 
     /** One planned engine step: who gets how many tokens, and how long it takes (simulated seconds). */
-    public record Step(List<SimRequest> requests, int[] tokens, int prefillTokens, int decodeSeqs, double start, double duration) {
-    }
+    public record Step(
+            List<SimRequest> requests,
+            int[] tokens,
+            int prefillTokens,
+            int decodeSeqs,
+            double start,
+            double duration) {}
 
     public Engine(SimulatorConfig config, EngineMetrics metrics) {
         this.config = config;
@@ -154,7 +159,8 @@ public final class Engine {
         }
         double seconds = (config.decodeStepBaseMs() + config.decodeStepPerSeqMs() * decodeSeqs) / 1000.0
                 + prefillTokens / config.prefillTokensPerSecond();
-        return new Step(sched, tokens.stream().mapToInt(Integer::intValue).toArray(), prefillTokens, decodeSeqs, now, seconds);
+        return new Step(
+                sched, tokens.stream().mapToInt(Integer::intValue).toArray(), prefillTokens, decodeSeqs, now, seconds);
     }
 
     /** Applies a planned step that ended at simulated time {@code end}: computes KV, samples tokens, finishes requests. */

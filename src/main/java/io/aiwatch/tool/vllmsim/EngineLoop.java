@@ -24,8 +24,7 @@ final class EngineLoop implements DoubleSupplier, AutoCloseable {
     private final Thread thread;
     private volatile boolean stopped;
 
-    private record Abort(long id) {
-    }
+    private record Abort(long id) {}
 
     EngineLoop(Engine engine, double speed) {
         this.engine = engine;

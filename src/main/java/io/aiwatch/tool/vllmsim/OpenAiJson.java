@@ -5,11 +5,11 @@ package io.aiwatch.tool.vllmsim;
  * vLLM's OpenAI server writes them), straight into a StringBuilder to keep streaming cheap.
  */
 final class OpenAiJson {
-    private OpenAiJson() {
-    }
+    private OpenAiJson() {}
 
     /** One streamed chunk carrying {@code text} (chat: as {@code delta.content}). */
-    static void chunk(StringBuilder sb, boolean chat, String id, long created, String model, String text, String finish) {
+    static void chunk(
+            StringBuilder sb, boolean chat, String id, long created, String model, String text, String finish) {
         head(sb, id, chat ? "chat.completion.chunk" : "text_completion", created, model);
         sb.append(",\"choices\":[{\"index\":0,");
         if (chat) {
@@ -29,11 +29,13 @@ final class OpenAiJson {
     /** The first chat chunk: the assistant role with empty content. */
     static void roleChunk(StringBuilder sb, String id, long created, String model) {
         head(sb, id, "chat.completion.chunk", created, model);
-        sb.append(",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"logprobs\":null,\"finish_reason\":null}]}");
+        sb.append(
+                ",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"logprobs\":null,\"finish_reason\":null}]}");
     }
 
     /** The final usage-only chunk sent when {@code stream_options.include_usage} is set. */
-    static void usageChunk(StringBuilder sb, boolean chat, String id, long created, String model, int prompt, int completion) {
+    static void usageChunk(
+            StringBuilder sb, boolean chat, String id, long created, String model, int prompt, int completion) {
         head(sb, id, chat ? "chat.completion.chunk" : "text_completion", created, model);
         sb.append(",\"choices\":[],");
         usage(sb, prompt, completion);
@@ -41,8 +43,16 @@ final class OpenAiJson {
     }
 
     /** A whole non-streaming response. */
-    static void response(StringBuilder sb, boolean chat, String id, long created, String model, String text, String finish,
-            int prompt, int completion) {
+    static void response(
+            StringBuilder sb,
+            boolean chat,
+            String id,
+            long created,
+            String model,
+            String text,
+            String finish,
+            int prompt,
+            int completion) {
         head(sb, id, chat ? "chat.completion" : "text_completion", created, model);
         sb.append(",\"choices\":[{\"index\":0,");
         if (chat) {
@@ -70,20 +80,36 @@ final class OpenAiJson {
 
     static String models(String model, long created, int maxModelLen) {
         StringBuilder sb = new StringBuilder("{\"object\":\"list\",\"data\":[{\"id\":");
-        str(sb, model).append(",\"object\":\"model\",\"created\":").append(created).append(",\"owned_by\":\"vllm\",\"root\":");
-        str(sb, model).append(",\"parent\":null,\"max_model_len\":").append(maxModelLen).append("}]}");
+        str(sb, model)
+                .append(",\"object\":\"model\",\"created\":")
+                .append(created)
+                .append(",\"owned_by\":\"vllm\",\"root\":");
+        str(sb, model)
+                .append(",\"parent\":null,\"max_model_len\":")
+                .append(maxModelLen)
+                .append("}]}");
         return sb.toString();
     }
 
     private static void head(StringBuilder sb, String id, String object, long created, String model) {
-        sb.append("{\"id\":\"").append(id).append("\",\"object\":\"").append(object).append("\",\"created\":").append(created)
+        sb.append("{\"id\":\"")
+                .append(id)
+                .append("\",\"object\":\"")
+                .append(object)
+                .append("\",\"created\":")
+                .append(created)
                 .append(",\"model\":");
         str(sb, model);
     }
 
     private static void usage(StringBuilder sb, int prompt, int completion) {
-        sb.append("\"usage\":{\"prompt_tokens\":").append(prompt).append(",\"total_tokens\":").append(prompt + completion)
-                .append(",\"completion_tokens\":").append(completion).append(",\"prompt_tokens_details\":null}");
+        sb.append("\"usage\":{\"prompt_tokens\":")
+                .append(prompt)
+                .append(",\"total_tokens\":")
+                .append(prompt + completion)
+                .append(",\"completion_tokens\":")
+                .append(completion)
+                .append(",\"prompt_tokens_details\":null}");
     }
 
     private static void nullable(StringBuilder sb, String s) {

@@ -15,11 +15,18 @@ import java.io.IOException;
  * @param includeUsage  {@code stream_options.include_usage}
  * @param textSeed      seed of the generated text and of the drawn output length
  */
-record OpenAiRequest(boolean chat, String model, int promptTokens, int maxTokens, boolean stream, boolean includeUsage,
+record OpenAiRequest(
+        boolean chat,
+        String model,
+        int promptTokens,
+        int maxTokens,
+        boolean stream,
+        boolean includeUsage,
         long textSeed) {
 
     /** Template tokens per chat message (start, role, separator, end) and for the assistant turn. */
     static final int CHAT_TOKENS_PER_MESSAGE = 4;
+
     static final int CHAT_TOKENS_GENERATION_PROMPT = 3;
 
     /** A client error, answered with HTTP 400 and an OpenAI error body. */
@@ -53,7 +60,8 @@ record OpenAiRequest(boolean chat, String model, int promptTokens, int maxTokens
             for (JsonNode m : messages) {
                 String text = messageText(m.get("content"));
                 prompt += CHAT_TOKENS_PER_MESSAGE + SimTokenizer.count(text);
-                textSeed = SimTokenizer.mix(textSeed ^ text.hashCode() ^ m.path("role").asText("").hashCode());
+                textSeed = SimTokenizer.mix(
+                        textSeed ^ text.hashCode() ^ m.path("role").asText("").hashCode());
             }
         } else {
             JsonNode p = root.get("prompt");

@@ -11,6 +11,7 @@ final class SimRequest {
     final String finishReason;
     /** The request's max_tokens, or -1 when it gave none. */
     final int paramsMaxTokens;
+
     final TokenSink sink;
 
     double arrival = Double.NaN;

@@ -11,15 +11,14 @@ package io.aiwatch.tool.vllmsim;
  */
 public final class SimTokenizer {
     private static final String[] WORDS = {
-        "the", "of", "and", "to", "in", "is", "that", "for", "it", "as", "was", "with", "be", "by", "on",
-        "not", "he", "this", "are", "or", "his", "from", "at", "which", "but", "have", "an", "had", "they",
-        "you", "were", "their", "one", "all", "we", "can", "her", "has", "there", "been", "if", "more",
-        "when", "will", "would", "who", "so", "no", "model", "token", "batch", "cache", "light", "river",
-        "stone", "garden", "window", "paper", "signal", "engine", "cloud", "north", "quiet", "green",
+        "the", "of", "and", "to", "in", "is", "that", "for", "it", "as", "was", "with", "be", "by", "on", "not", "he",
+        "this", "are", "or", "his", "from", "at", "which", "but", "have", "an", "had", "they", "you", "were", "their",
+        "one", "all", "we", "can", "her", "has", "there", "been", "if", "more", "when", "will", "would", "who", "so",
+        "no", "model", "token", "batch", "cache", "light", "river", "stone", "garden", "window", "paper", "signal",
+        "engine", "cloud", "north", "quiet", "green",
     };
 
-    private SimTokenizer() {
-    }
+    private SimTokenizer() {}
 
     /** Number of tokens in {@code text} under the rule above. */
     public static int count(String text) {

@@ -57,7 +57,8 @@ public record SimulatorConfig(
         require(prefillTokensPerSecond > 0, "prefill_tokens_per_second must be > 0");
         require(decodeStepBaseMs > 0, "decode_step_base_ms must be > 0");
         require(decodeStepPerSeqMs >= 0, "decode_step_per_seq_ms must be >= 0");
-        require(defaultMinTokens >= 1 && defaultMaxTokens >= defaultMinTokens,
+        require(
+                defaultMinTokens >= 1 && defaultMaxTokens >= defaultMinTokens,
                 "need 1 <= default_min_tokens <= default_max_tokens");
         require(speed > 0 && speed <= 1_000_000, "speed must be in (0, 1e6]");
         require(httpThreads >= 8, "http_threads must be >= 8");
@@ -65,40 +66,130 @@ public record SimulatorConfig(
 
     /** An 8B-class model on one H100: 256 seqs, 64k-token KV cache, 10k prefill tok/s, 10 ms + 0.08 ms/seq steps. */
     public static SimulatorConfig defaults() {
-        return new SimulatorConfig(null, null, 8000, 256, 2048, 65536, 16, 4096,
-                10_000, 10.0, 0.08, 16, 256, 1.0, 0, 1200);
+        return new SimulatorConfig(
+                null, null, 8000, 256, 2048, 65536, 16, 4096, 10_000, 10.0, 0.08, 16, 256, 1.0, 0, 1200);
     }
 
     public SimulatorConfig withModel(String m) {
-        return new SimulatorConfig(m, host, port, maxNumSeqs, maxNumBatchedTokens, kvCapacityTokens, blockSize, maxModelLen,
-                prefillTokensPerSecond, decodeStepBaseMs, decodeStepPerSeqMs, defaultMinTokens, defaultMaxTokens, speed, seed, httpThreads);
+        return new SimulatorConfig(
+                m,
+                host,
+                port,
+                maxNumSeqs,
+                maxNumBatchedTokens,
+                kvCapacityTokens,
+                blockSize,
+                maxModelLen,
+                prefillTokensPerSecond,
+                decodeStepBaseMs,
+                decodeStepPerSeqMs,
+                defaultMinTokens,
+                defaultMaxTokens,
+                speed,
+                seed,
+                httpThreads);
     }
 
     public SimulatorConfig withListen(String h, int p) {
-        return new SimulatorConfig(model, h, p, maxNumSeqs, maxNumBatchedTokens, kvCapacityTokens, blockSize, maxModelLen,
-                prefillTokensPerSecond, decodeStepBaseMs, decodeStepPerSeqMs, defaultMinTokens, defaultMaxTokens, speed, seed, httpThreads);
+        return new SimulatorConfig(
+                model,
+                h,
+                p,
+                maxNumSeqs,
+                maxNumBatchedTokens,
+                kvCapacityTokens,
+                blockSize,
+                maxModelLen,
+                prefillTokensPerSecond,
+                decodeStepBaseMs,
+                decodeStepPerSeqMs,
+                defaultMinTokens,
+                defaultMaxTokens,
+                speed,
+                seed,
+                httpThreads);
     }
 
     public SimulatorConfig withSpeed(double s) {
-        return new SimulatorConfig(model, host, port, maxNumSeqs, maxNumBatchedTokens, kvCapacityTokens, blockSize, maxModelLen,
-                prefillTokensPerSecond, decodeStepBaseMs, decodeStepPerSeqMs, defaultMinTokens, defaultMaxTokens, s, seed, httpThreads);
+        return new SimulatorConfig(
+                model,
+                host,
+                port,
+                maxNumSeqs,
+                maxNumBatchedTokens,
+                kvCapacityTokens,
+                blockSize,
+                maxModelLen,
+                prefillTokensPerSecond,
+                decodeStepBaseMs,
+                decodeStepPerSeqMs,
+                defaultMinTokens,
+                defaultMaxTokens,
+                s,
+                seed,
+                httpThreads);
     }
 
     public SimulatorConfig withSeed(long s) {
-        return new SimulatorConfig(model, host, port, maxNumSeqs, maxNumBatchedTokens, kvCapacityTokens, blockSize, maxModelLen,
-                prefillTokensPerSecond, decodeStepBaseMs, decodeStepPerSeqMs, defaultMinTokens, defaultMaxTokens, speed, s, httpThreads);
+        return new SimulatorConfig(
+                model,
+                host,
+                port,
+                maxNumSeqs,
+                maxNumBatchedTokens,
+                kvCapacityTokens,
+                blockSize,
+                maxModelLen,
+                prefillTokensPerSecond,
+                decodeStepBaseMs,
+                decodeStepPerSeqMs,
+                defaultMinTokens,
+                defaultMaxTokens,
+                speed,
+                s,
+                httpThreads);
     }
 
     /** A copy with other engine limits: batch size, KV capacity in tokens and step budget. */
     public SimulatorConfig withEngine(int seqs, int kvTokens, int batchedTokens) {
-        return new SimulatorConfig(model, host, port, seqs, batchedTokens, kvTokens, blockSize, maxModelLen,
-                prefillTokensPerSecond, decodeStepBaseMs, decodeStepPerSeqMs, defaultMinTokens, defaultMaxTokens, speed, seed, httpThreads);
+        return new SimulatorConfig(
+                model,
+                host,
+                port,
+                seqs,
+                batchedTokens,
+                kvTokens,
+                blockSize,
+                maxModelLen,
+                prefillTokensPerSecond,
+                decodeStepBaseMs,
+                decodeStepPerSeqMs,
+                defaultMinTokens,
+                defaultMaxTokens,
+                speed,
+                seed,
+                httpThreads);
     }
 
     /** A copy with another step-time model. */
     public SimulatorConfig withTiming(double prefillTokS, double baseMs, double perSeqMs) {
-        return new SimulatorConfig(model, host, port, maxNumSeqs, maxNumBatchedTokens, kvCapacityTokens, blockSize, maxModelLen,
-                prefillTokS, baseMs, perSeqMs, defaultMinTokens, defaultMaxTokens, speed, seed, httpThreads);
+        return new SimulatorConfig(
+                model,
+                host,
+                port,
+                maxNumSeqs,
+                maxNumBatchedTokens,
+                kvCapacityTokens,
+                blockSize,
+                maxModelLen,
+                prefillTokS,
+                baseMs,
+                perSeqMs,
+                defaultMinTokens,
+                defaultMaxTokens,
+                speed,
+                seed,
+                httpThreads);
     }
 
     /** Jackson entry point: keys left out of the YAML take their {@link #defaults()} value. */
@@ -121,12 +212,23 @@ public record SimulatorConfig(
             @JsonProperty("seed") Long seed,
             @JsonProperty("http_threads") Integer httpThreads) {
         SimulatorConfig d = defaults();
-        return new SimulatorConfig(model == null ? d.model : model, host == null ? d.host : host, or(port, d.port),
-                or(maxNumSeqs, d.maxNumSeqs), or(maxNumBatchedTokens, d.maxNumBatchedTokens), or(kvCapacityTokens, d.kvCapacityTokens),
-                or(blockSize, d.blockSize), or(maxModelLen, d.maxModelLen), or(prefillTokensPerSecond, d.prefillTokensPerSecond),
-                or(decodeStepBaseMs, d.decodeStepBaseMs), or(decodeStepPerSeqMs, d.decodeStepPerSeqMs),
-                or(defaultMinTokens, d.defaultMinTokens), or(defaultMaxTokens, d.defaultMaxTokens), or(speed, d.speed),
-                seed == null ? d.seed : seed, or(httpThreads, d.httpThreads));
+        return new SimulatorConfig(
+                model == null ? d.model : model,
+                host == null ? d.host : host,
+                or(port, d.port),
+                or(maxNumSeqs, d.maxNumSeqs),
+                or(maxNumBatchedTokens, d.maxNumBatchedTokens),
+                or(kvCapacityTokens, d.kvCapacityTokens),
+                or(blockSize, d.blockSize),
+                or(maxModelLen, d.maxModelLen),
+                or(prefillTokensPerSecond, d.prefillTokensPerSecond),
+                or(decodeStepBaseMs, d.decodeStepBaseMs),
+                or(decodeStepPerSeqMs, d.decodeStepPerSeqMs),
+                or(defaultMinTokens, d.defaultMinTokens),
+                or(defaultMaxTokens, d.defaultMaxTokens),
+                or(speed, d.speed),
+                seed == null ? d.seed : seed,
+                or(httpThreads, d.httpThreads));
     }
 
     private static int or(Integer v, int d) {

@@ -18,6 +18,5 @@ public interface TokenSink {
      * @param promptTokens     prompt tokens (exact, from {@link SimTokenizer})
      * @param completionTokens output tokens generated
      */
-    record Completion(String finishReason, int promptTokens, int completionTokens) {
-    }
+    record Completion(String finishReason, int promptTokens, int completionTokens) {}
 }

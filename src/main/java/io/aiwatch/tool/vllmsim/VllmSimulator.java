@@ -38,7 +38,8 @@ public final class VllmSimulator implements AutoCloseable, DoubleSupplier {
             pool.setName("vllm-sim-http");
             cfg.jetty.threadPool = pool;
             cfg.jetty.addConnector((server, http) -> {
-                ServerConnector c = new ServerConnector(server, 1, 1, new org.eclipse.jetty.server.HttpConnectionFactory(http));
+                ServerConnector c =
+                        new ServerConnector(server, 1, 1, new org.eclipse.jetty.server.HttpConnectionFactory(http));
                 c.setHost(config.host());
                 c.setPort(config.port());
                 c.setAcceptQueueSize(4096);

@@ -19,7 +19,9 @@ class AlertEvaluatorTest {
     private Map<Integer, Map<SortedMap<String, String>, AlertState>> state = new HashMap<>();
 
     private Rule.Group group(String rules) throws Exception {
-        return RuleLoader.parse("r.yml", "groups:\n  - name: g\n    interval: 1s\n    rules:\n" + rules, Duration.ofSeconds(1)).get(0);
+        return RuleLoader.parse(
+                        "r.yml", "groups:\n  - name: g\n    interval: 1s\n    rules:\n" + rules, Duration.ofSeconds(1))
+                .get(0);
     }
 
     private void sample(long second, double v) {
@@ -45,7 +47,10 @@ class AlertEvaluatorTest {
         sample(0, 90);
         AlertState a = step(g, 0);
         assertThat(a.state()).isEqualTo(State.PENDING);
-        assertThat(a.labels()).containsEntry("alertname", "Hot").containsEntry("severity", "page").doesNotContainKey("__name__");
+        assertThat(a.labels())
+                .containsEntry("alertname", "Hot")
+                .containsEntry("severity", "page")
+                .doesNotContainKey("__name__");
         assertThat(step(g, 2).state()).isEqualTo(State.PENDING);
         a = step(g, 3);
         assertThat(a.state()).isEqualTo(State.FIRING);

@@ -72,25 +72,45 @@ class AlertingServiceTest {
                       - alert: Warm
                         expr: temp > 50
                 """);
-        AlertingConfig config = AlertingConfig.of(List.of(rules.toString()), "1s", null,
-                List.of(AlertingConfig.Target.of("http://127.0.0.1:" + up.getAddress().getPort()),
-                        AlertingConfig.Target.of("http://127.0.0.1:" + down.getAddress().getPort())),
-                null, null, null, Map.of(), null, null);
+        AlertingConfig config = AlertingConfig.of(
+                List.of(rules.toString()),
+                "1s",
+                null,
+                List.of(
+                        AlertingConfig.Target.of(
+                                "http://127.0.0.1:" + up.getAddress().getPort()),
+                        AlertingConfig.Target.of(
+                                "http://127.0.0.1:" + down.getAddress().getPort())),
+                null,
+                null,
+                null,
+                Map.of(),
+                null,
+                null);
         ManualClock clock = new ManualClock(T0);
         SnapshotStore store = new SnapshotStore(clock);
         store.register("gpu", Duration.ofSeconds(1), Duration.ofSeconds(4));
-        AlertmanagerSender.Settings fast = new AlertmanagerSender.Settings(100, 64, Duration.ofSeconds(1),
-                Duration.ofMillis(20), Duration.ofMillis(50));
+        AlertmanagerSender.Settings fast = new AlertmanagerSender.Settings(
+                100, 64, Duration.ofSeconds(1), Duration.ofMillis(20), Duration.ofMillis(50));
         try (AlertingService service = AlertingService.create(config, store, clock, fast)) {
             for (int s = 0; s <= 3; s++) {
-                store.publish("gpu", Snapshot.of(List.of(MetricFamily.builder("temp", MetricType.GAUGE, "t")
-                        .add(Labels.of("gpu", "0"), 90).build())), clock.instant(), 0, 0);
+                store.publish(
+                        "gpu",
+                        Snapshot.of(List.of(MetricFamily.builder("temp", MetricType.GAUGE, "t")
+                                .add(Labels.of("gpu", "0"), 90)
+                                .build())),
+                        clock.instant(),
+                        0,
+                        0);
                 service.tick(clock.instant());
                 clock.advance(Duration.ofSeconds(1));
             }
-            assertThat(service.alerts()).extracting(a -> a.labels().get("alertname") + "=" + a.state().label())
+            assertThat(service.alerts())
+                    .extracting(
+                            a -> a.labels().get("alertname") + "=" + a.state().label())
                     .containsExactlyInAnyOrder("Hot=firing", "Warm=firing");
-            assertThat(sample(service, "aiwatch_alert_rule_group_evaluations_total")).isEqualTo(5);
+            assertThat(sample(service, "aiwatch_alert_rule_group_evaluations_total"))
+                    .isEqualTo(5);
             AlertmanagerSender ok = service.senders().get(0);
             AlertmanagerSender failing = service.senders().get(1);
             for (int i = 0; i < 200 && (ok.sent() < 2 || failing.errors() < 4); i++) {
@@ -100,9 +120,13 @@ class AlertingServiceTest {
             assertThat(ok.queueLength()).isZero();
             assertThat(failing.errors()).isGreaterThanOrEqualTo(4);
             assertThat(failing.queueLength()).isEqualTo(2);
-            assertThat(sample(service, "aiwatch_alerts", "alertstate", "firing")).isEqualTo(2);
-            assertThat(service.families()).filteredOn(f -> f.name().equals("aiwatch_alertmanager_queue_length"))
-                    .singleElement().extracting(f -> f.samples().size()).isEqualTo(2);
+            assertThat(sample(service, "aiwatch_alerts", "alertstate", "firing"))
+                    .isEqualTo(2);
+            assertThat(service.families())
+                    .filteredOn(f -> f.name().equals("aiwatch_alertmanager_queue_length"))
+                    .singleElement()
+                    .extracting(f -> f.samples().size())
+                    .isEqualTo(2);
 
             // The collector goes stale: its series get staleness markers and the alerts resolve.
             clock.advance(Duration.ofSeconds(10));
@@ -113,14 +137,29 @@ class AlertingServiceTest {
 
     @Test
     void refusesTheSameAlertmanagerTwice() {
-        assertThatThrownBy(() -> AlertingConfig.of(List.of("x"), null, null,
-                List.of(AlertingConfig.Target.of("http://am:9093"), AlertingConfig.Target.of("http://am:9093/other")),
-                null, null, null, null, null, null)).hasMessageContaining("listed twice");
+        assertThatThrownBy(() -> AlertingConfig.of(
+                        List.of("x"),
+                        null,
+                        null,
+                        List.of(
+                                AlertingConfig.Target.of("http://am:9093"),
+                                AlertingConfig.Target.of("http://am:9093/other")),
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null))
+                .hasMessageContaining("listed twice");
     }
 
     private static double sample(AlertingService s, String family, String... labels) {
-        return s.families().stream().filter(f -> f.name().equals(family)).flatMap(f -> f.samples().stream())
+        return s.families().stream()
+                .filter(f -> f.name().equals(family))
+                .flatMap(f -> f.samples().stream())
                 .filter(x -> labels.length == 0 || labels[1].equals(x.labels().get(labels[0])))
-                .mapToDouble(Sample::value).findFirst().orElseThrow();
+                .mapToDouble(Sample::value)
+                .findFirst()
+                .orElseThrow();
     }
 }

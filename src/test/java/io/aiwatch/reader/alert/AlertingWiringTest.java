@@ -49,15 +49,22 @@ class AlertingWiringTest {
     @Test
     void refusesBadAlertingKeysWithFileAndLine() throws Exception {
         Path cfg = Files.writeString(dir.resolve("aiwatch.yaml"), "alerting:\n  rule_file: [x]\n");
-        assertThatThrownBy(() -> new ConfigLoader().load(cfg)).hasMessageStartingWith(cfg + ":2").hasMessageContaining("rule_file");
+        assertThatThrownBy(() -> new ConfigLoader().load(cfg))
+                .hasMessageStartingWith(cfg + ":2")
+                .hasMessageContaining("rule_file");
         Path bad = Files.writeString(dir.resolve("b.yaml"), "alerting:\n  alertmanagers:\n    - url: ftp://x\n");
-        assertThatThrownBy(() -> new ConfigLoader().load(bad)).hasMessageStartingWith(bad + ":")
-                .hasMessageContaining("alerting.alertmanagers[0]").hasMessageContaining("not an http(s) URL");
+        assertThatThrownBy(() -> new ConfigLoader().load(bad))
+                .hasMessageStartingWith(bad + ":")
+                .hasMessageContaining("alerting.alertmanagers[0]")
+                .hasMessageContaining("not an http(s) URL");
     }
 
     private DaemonConfig daemon(Path rules) {
-        return DaemonConfig.defaults().withListen("127.0.0.1:0").withGpu(GpuConfig.defaults().withSimulate(1))
-                .withAlerting(AlertingConfig.of(List.of(rules.toString()), "500ms", null, null, null, null, null, null, null, null));
+        return DaemonConfig.defaults()
+                .withListen("127.0.0.1:0")
+                .withGpu(GpuConfig.defaults().withSimulate(1))
+                .withAlerting(AlertingConfig.of(
+                        List.of(rules.toString()), "500ms", null, null, null, null, null, null, null, null));
     }
 
     @Test
@@ -71,7 +78,8 @@ class AlertingWiringTest {
                       - alert: NotSupported
                         expr: DCGM_FI_DEV_GPU_TEMP > 90 offset 5m
                 """);
-        assertThatThrownBy(() -> Daemon.start(daemon(rules), Clock.systemUTC())).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> Daemon.start(daemon(rules), Clock.systemUTC()))
+                .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith(rules + ":7: expression outside the supported PromQL subset");
     }
 
@@ -88,21 +96,34 @@ class AlertingWiringTest {
                 """);
         try (Daemon d = Daemon.start(daemon(rules), Clock.systemUTC())) {
             String url = "http://127.0.0.1:" + d.port() + "/metrics";
-            String body = HttpGet.await(url, r -> r.body().contains("aiwatch_alerts{alertstate=\"firing\"} 1"),
-                    Duration.ofSeconds(15)).body();
-            assertThat(body).contains("aiwatch_alert_history_series 1").contains("aiwatch_alert_rule_evaluation_failures_total 0");
+            String body = HttpGet.await(
+                            url,
+                            r -> r.body().contains("aiwatch_alerts{alertstate=\"firing\"} 1"),
+                            Duration.ofSeconds(15))
+                    .body();
+            assertThat(body)
+                    .contains("aiwatch_alert_history_series 1")
+                    .contains("aiwatch_alert_rule_evaluation_failures_total 0");
         }
     }
 
     @Test
     void daemonEvaluatesTheShippedRulesOnSimulatedGpusWithoutErrors() throws Exception {
-        DaemonConfig cfg = DaemonConfig.defaults().withListen("127.0.0.1:0").withGpu(GpuConfig.defaults().withSimulate(2))
-                .withAlerting(AlertingConfig.of(List.of("alerts/*.yml"), "500ms", null, null, null, null, null, null, null, null));
+        DaemonConfig cfg = DaemonConfig.defaults()
+                .withListen("127.0.0.1:0")
+                .withGpu(GpuConfig.defaults().withSimulate(2))
+                .withAlerting(AlertingConfig.of(
+                        List.of("alerts/*.yml"), "500ms", null, null, null, null, null, null, null, null));
         try (Daemon d = Daemon.start(cfg, Clock.systemUTC())) {
             String url = "http://127.0.0.1:" + d.port() + "/metrics";
-            String body = HttpGet.await(url, r -> r.body().matches("(?s).*aiwatch_alert_rule_group_evaluations_total [1-9][0-9]+.*"),
-                    Duration.ofSeconds(20)).body();
-            assertThat(body).contains("aiwatch_alert_rule_evaluation_failures_total 0").contains("aiwatch_alert_history_series ");
+            String body = HttpGet.await(
+                            url,
+                            r -> r.body().matches("(?s).*aiwatch_alert_rule_group_evaluations_total [1-9][0-9]+.*"),
+                            Duration.ofSeconds(20))
+                    .body();
+            assertThat(body)
+                    .contains("aiwatch_alert_rule_evaluation_failures_total 0")
+                    .contains("aiwatch_alert_history_series ");
         }
     }
 }

@@ -35,21 +35,30 @@ class AlertmanagerDeliveryIT {
 
     @TempDir
     Path dir;
+
     private int port;
 
     private ExternalProgram startAlertmanager() throws Exception {
         Files.writeString(dir.resolve("am.yml"), "route:\n  receiver: blackhole\nreceivers:\n  - name: blackhole\n");
         Files.createDirectories(dir.resolve("data"));
-        ExternalProgram am = ExternalProgram.start(dir, "alertmanager-" + System.nanoTime(), List.of(BINARY,
-                "--config.file=" + dir.resolve("am.yml"), "--storage.path=" + dir.resolve("data"),
-                "--web.listen-address=127.0.0.1:" + port, "--cluster.listen-address="));
+        ExternalProgram am = ExternalProgram.start(
+                dir,
+                "alertmanager-" + System.nanoTime(),
+                List.of(
+                        BINARY,
+                        "--config.file=" + dir.resolve("am.yml"),
+                        "--storage.path=" + dir.resolve("data"),
+                        "--web.listen-address=127.0.0.1:" + port,
+                        "--cluster.listen-address="));
         HttpGet.await("http://127.0.0.1:" + port + "/-/ready", r -> r.statusCode() == 200, Duration.ofSeconds(20));
         return am;
     }
 
     private static Snapshot temperatures(double gpu0, double gpu1) {
         return Snapshot.of(List.of(MetricFamily.builder("test_gpu_temp", MetricType.GAUGE, "t")
-                .add(Labels.of("gpu", "0"), gpu0).add(Labels.of("gpu", "1"), gpu1).build()));
+                .add(Labels.of("gpu", "0"), gpu0)
+                .add(Labels.of("gpu", "1"), gpu1)
+                .build()));
     }
 
     @Test
@@ -67,13 +76,21 @@ class AlertmanagerDeliveryIT {
                         labels: {severity: critical}
                         annotations: {summary: "GPU {{ $labels.gpu }} at {{ $value }}"}
                 """);
-        AlertingConfig config = AlertingConfig.of(List.of(rules.toString()), "200ms", null,
-                List.of(AlertingConfig.Target.of("http://127.0.0.1:" + port)), "60s", 100, null,
-                Map.of("node", "n1"), "http://n1:9400", null);
+        AlertingConfig config = AlertingConfig.of(
+                List.of(rules.toString()),
+                "200ms",
+                null,
+                List.of(AlertingConfig.Target.of("http://127.0.0.1:" + port)),
+                "60s",
+                100,
+                null,
+                Map.of("node", "n1"),
+                "http://n1:9400",
+                null);
         SnapshotStore store = new SnapshotStore(Clock.systemUTC());
         store.register("test", Duration.ofSeconds(1), Duration.ofHours(1));
-        AlertmanagerSender.Settings fast = new AlertmanagerSender.Settings(100, 64, Duration.ofSeconds(2),
-                Duration.ofMillis(100), Duration.ofMillis(500));
+        AlertmanagerSender.Settings fast = new AlertmanagerSender.Settings(
+                100, 64, Duration.ofSeconds(2), Duration.ofMillis(100), Duration.ofMillis(500));
         String alertsUrl = "http://127.0.0.1:" + port + "/api/v2/alerts";
         try (AlertingService service = AlertingService.create(config, store, Clock.systemUTC(), fast)) {
             ExternalProgram am = startAlertmanager();
@@ -87,7 +104,8 @@ class AlertmanagerDeliveryIT {
                 assertThat(alert.path("labels").path("node").asText()).isEqualTo("n1");
                 assertThat(alert.path("annotations").path("summary").asText()).isEqualTo("GPU 0 at 90");
                 assertThat(alert.path("status").path("state").asText()).isEqualTo("active");
-                assertThat(alert.path("generatorURL").asText()).startsWith("http://n1:9400/graph?g0.expr=test_gpu_temp");
+                assertThat(alert.path("generatorURL").asText())
+                        .startsWith("http://n1:9400/graph?g0.expr=test_gpu_temp");
                 Instant starts = Instant.parse(alert.path("startsAt").asText());
                 Instant ends = Instant.parse(alert.path("endsAt").asText());
                 assertThat(starts).isAfterOrEqualTo(before.minusSeconds(1)).isBefore(Instant.now());
@@ -111,7 +129,8 @@ class AlertmanagerDeliveryIT {
 
             am = startAlertmanager();
             try {
-                // GPU 1's alert was first sent during the outage; with a 60 s resend delay only the retry queue can bring it now.
+                // GPU 1's alert was first sent during the outage; with a 60 s resend delay only the retry queue can
+                // bring it now.
                 JsonNode back = awaitAlerts(service, alertsUrl, a -> gpus(a).contains("1"));
                 assertThat(back.size()).isEqualTo(1);
 
@@ -120,7 +139,8 @@ class AlertmanagerDeliveryIT {
                 long t0 = System.nanoTime();
                 awaitAlerts(service, alertsUrl, a -> !gpus(a).contains("1"));
                 assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(4));
-                assertThat(service.families()).anySatisfy(f -> assertThat(f.name()).isEqualTo("aiwatch_alertmanager_sent_total"));
+                assertThat(service.families())
+                        .anySatisfy(f -> assertThat(f.name()).isEqualTo("aiwatch_alertmanager_sent_total"));
                 assertThat(sender.sent()).isGreaterThanOrEqualTo(3);
                 assertThat(sender.queueLength()).isZero();
             } finally {

@@ -54,8 +54,12 @@ class AlertmanagerSenderTest {
     }
 
     private static PostableAlert alert(String gpu, int endSecond) {
-        return new PostableAlert(new TreeMap<>(Map.of("alertname", "A", "gpu", gpu)), Map.of("summary", "s" + endSecond),
-                Instant.ofEpochSecond(1), Instant.ofEpochSecond(endSecond), null);
+        return new PostableAlert(
+                new TreeMap<>(Map.of("alertname", "A", "gpu", gpu)),
+                Map.of("summary", "s" + endSecond),
+                Instant.ofEpochSecond(1),
+                Instant.ofEpochSecond(endSecond),
+                null);
     }
 
     private static void await(BooleanSupplier ok) throws InterruptedException {
@@ -83,8 +87,10 @@ class AlertmanagerSenderTest {
     @Test
     void keepsTheNewestNotificationPerAlertAndRetriesUntilAlertmanagerAnswers() throws Exception {
         status.set(503);
-        sender = new AlertmanagerSender(start(), new AlertmanagerSender.Settings(10, 64, Duration.ofSeconds(2),
-                Duration.ofMillis(20), Duration.ofMillis(100)));
+        sender = new AlertmanagerSender(
+                start(),
+                new AlertmanagerSender.Settings(
+                        10, 64, Duration.ofSeconds(2), Duration.ofMillis(20), Duration.ofMillis(100)));
         sender.enqueue(List.of(alert("0", 100)));
         sender.enqueue(List.of(alert("0", 200), alert("1", 100)));
         await(() -> sender.errors() >= 4);
@@ -101,8 +107,10 @@ class AlertmanagerSenderTest {
     @Test
     void dropsTheOldestWhenFullAndInvalidBatchesOnA4xx() throws Exception {
         status.set(503);
-        sender = new AlertmanagerSender(start(), new AlertmanagerSender.Settings(2, 64, Duration.ofSeconds(2),
-                Duration.ofMillis(20), Duration.ofMillis(50)));
+        sender = new AlertmanagerSender(
+                start(),
+                new AlertmanagerSender.Settings(
+                        2, 64, Duration.ofSeconds(2), Duration.ofMillis(20), Duration.ofMillis(50)));
         sender.enqueue(List.of(alert("0", 100), alert("1", 100), alert("2", 100)));
         assertThat(sender.dropped()).isEqualTo(1);
         status.set(400);

@@ -41,9 +41,12 @@ class EngineTest {
     void comparisonFiltersAndKeepsTheNameButBoolAndArithmeticDropIt() throws Exception {
         history.append(labels("__name__", "t", "gpu", "0"), 0, 90);
         history.append(labels("__name__", "t", "gpu", "1"), 0, 70);
-        assertThat(eval("t > 80", 0)).containsExactly(new Element(new TreeMap<>(labels("__name__", "t", "gpu", "0")), 90));
+        assertThat(eval("t > 80", 0))
+                .containsExactly(new Element(new TreeMap<>(labels("__name__", "t", "gpu", "0")), 90));
         assertThat(eval("80 < t", 0)).extracting(Element::value).containsExactly(90.0);
-        assertThat(eval("t > bool 80", 0)).extracting(e -> e.labels().containsKey("__name__")).containsOnly(false);
+        assertThat(eval("t > bool 80", 0))
+                .extracting(e -> e.labels().containsKey("__name__"))
+                .containsOnly(false);
         assertThat(eval("t > bool 80", 0)).extracting(Element::value).containsExactlyInAnyOrder(1.0, 0.0);
         assertThat(eval("t - 0", 0)).allSatisfy(e -> assertThat(e.labels()).doesNotContainKey("__name__"));
     }
@@ -53,15 +56,21 @@ class EngineTest {
         history.append(labels("__name__", "used", "gpu", "0", "uuid", "a"), 0, 30);
         history.append(labels("__name__", "total", "gpu", "0", "uuid", "a"), 0, 60);
         history.append(labels("__name__", "info", "gpu", "0", "model", "H100"), 0, 1);
-        assertThat(eval("used / total", 0)).containsExactly(new Element(new TreeMap<>(labels("gpu", "0", "uuid", "a")), 0.5));
-        assertThat(eval("used / on(gpu) total", 0)).containsExactly(new Element(new TreeMap<>(labels("gpu", "0")), 0.5));
+        assertThat(eval("used / total", 0))
+                .containsExactly(new Element(new TreeMap<>(labels("gpu", "0", "uuid", "a")), 0.5));
+        assertThat(eval("used / on(gpu) total", 0))
+                .containsExactly(new Element(new TreeMap<>(labels("gpu", "0")), 0.5));
         assertThat(eval("used * on(gpu) group_left(model) info", 0))
                 .containsExactly(new Element(new TreeMap<>(labels("gpu", "0", "uuid", "a", "model", "H100")), 30));
-        assertThat(eval("used and on(gpu) info", 0)).extracting(e -> e.labels().get("__name__")).containsExactly("used");
+        assertThat(eval("used and on(gpu) info", 0))
+                .extracting(e -> e.labels().get("__name__"))
+                .containsExactly("used");
         assertThat(eval("used unless on(gpu) info", 0)).isEmpty();
         assertThat(eval("used or info", 0)).hasSize(2);
         history.append(labels("__name__", "used", "gpu", "0", "uuid", "b"), 0, 40);
-        assertThatThrownBy(() -> eval("info * on(gpu) used", 0)).isInstanceOf(EvalException.class).hasMessageContaining("many-to-many");
+        assertThatThrownBy(() -> eval("info * on(gpu) used", 0))
+                .isInstanceOf(EvalException.class)
+                .hasMessageContaining("many-to-many");
     }
 
     @Test
@@ -69,8 +78,10 @@ class EngineTest {
         history.append(labels("__name__", "p", "gpu", "0", "host", "h"), 0, 100);
         history.append(labels("__name__", "p", "gpu", "1", "host", "h"), 0, 300);
         history.append(labels("__name__", "p", "gpu", "0", "host", "i"), 0, 50);
-        assertThat(eval("sum by (host) (p)", 0)).containsExactlyInAnyOrder(
-                new Element(new TreeMap<>(labels("host", "h")), 400), new Element(new TreeMap<>(labels("host", "i")), 50));
+        assertThat(eval("sum by (host) (p)", 0))
+                .containsExactlyInAnyOrder(
+                        new Element(new TreeMap<>(labels("host", "h")), 400),
+                        new Element(new TreeMap<>(labels("host", "i")), 50));
         assertThat(eval("avg without (gpu) (p)", 0)).extracting(Element::value).containsExactlyInAnyOrder(200.0, 50.0);
         assertThat(eval("max(p)", 0)).containsExactly(new Element(new TreeMap<>(), 300));
         assertThat(eval("count by (gpu) (p)", 0)).extracting(Element::value).containsExactlyInAnyOrder(2.0, 1.0);
@@ -114,7 +125,8 @@ class EngineTest {
         assertThat(eval("histogram_quantile(0.75, h_bucket)", 0).get(0).value()).isCloseTo(0.8125, within(1e-12));
         // rank 95 is in the +Inf bucket: the highest finite bound
         assertThat(eval("histogram_quantile(0.95, h_bucket)", 0).get(0).value()).isEqualTo(1.0);
-        assertThat(eval("histogram_quantile(0.75, h_bucket)", 0).get(0).labels()).isEmpty();
+        assertThat(eval("histogram_quantile(0.75, h_bucket)", 0).get(0).labels())
+                .isEmpty();
     }
 
     @Test

@@ -15,12 +15,16 @@ import org.junit.jupiter.api.Test;
 /** Prometheus' sending rules: what is sent when, with which startsAt and endsAt. */
 class NotificationsTest {
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
-    private final Notifications n = new Notifications(Duration.ofMinutes(1), Map.of("cluster", "c1", "gpu", "x"), "http://h:9400/");
+    private final Notifications n =
+            new Notifications(Duration.ofMinutes(1), Map.of("cluster", "c1", "gpu", "x"), "http://h:9400/");
     private final Rule.Group group;
 
     NotificationsTest() throws Exception {
-        group = RuleLoader.parse("r.yml", "groups:\n  - name: g\n    interval: 15s\n    rules:\n      - alert: A\n        expr: up == 0\n",
-                Duration.ofSeconds(1)).get(0);
+        group = RuleLoader.parse(
+                        "r.yml",
+                        "groups:\n  - name: g\n    interval: 15s\n    rules:\n      - alert: A\n        expr: up == 0\n",
+                        Duration.ofSeconds(1))
+                .get(0);
     }
 
     private static Map<Integer, Map<SortedMap<String, String>, AlertState>> states(AlertState a) {
@@ -31,13 +35,23 @@ class NotificationsTest {
 
     private static AlertState alert(State s, Instant resolvedAt) {
         SortedMap<String, String> labels = new TreeMap<>(Map.of("alertname", "A", "gpu", "0", "empty", ""));
-        return new AlertState(labels, Map.of("summary", "s", "none", ""), s, 1, T0, s == State.PENDING ? null : T0, resolvedAt,
-                null, null, null);
+        return new AlertState(
+                labels,
+                Map.of("summary", "s", "none", ""),
+                s,
+                1,
+                T0,
+                s == State.PENDING ? null : T0,
+                resolvedAt,
+                null,
+                null,
+                null);
     }
 
     @Test
     void pendingAlertsAreNeverSent() {
-        assertThat(n.due(group, states(alert(State.PENDING, null)), T0).alerts()).isEmpty();
+        assertThat(n.due(group, states(alert(State.PENDING, null)), T0).alerts())
+                .isEmpty();
     }
 
     @Test
@@ -46,7 +60,10 @@ class NotificationsTest {
         PostableAlert p = d.alerts().get(0);
         assertThat(p.startsAt()).isEqualTo(T0);
         assertThat(p.endsAt()).isEqualTo(T0.plus(Duration.ofMinutes(4)));
-        assertThat(p.labels()).containsEntry("cluster", "c1").containsEntry("gpu", "0").doesNotContainKey("empty");
+        assertThat(p.labels())
+                .containsEntry("cluster", "c1")
+                .containsEntry("gpu", "0")
+                .doesNotContainKey("empty");
         assertThat(p.annotations()).containsOnlyKeys("summary");
         assertThat(p.generatorUrl()).isEqualTo("http://h:9400/graph?g0.expr=up+%3D%3D+0&g0.tab=1");
         d = n.due(group, d.states(), T0.plusSeconds(60));
@@ -67,14 +84,17 @@ class NotificationsTest {
             assertThat(p.resolvedAt(resolved)).isTrue();
         });
         assertThat(n.due(group, d.states(), resolved.plusSeconds(30)).alerts()).isEmpty();
-        assertThat(n.due(group, d.states(), resolved.plusSeconds(61)).alerts()).singleElement()
-                .extracting(PostableAlert::endsAt).isEqualTo(resolved);
+        assertThat(n.due(group, d.states(), resolved.plusSeconds(61)).alerts())
+                .singleElement()
+                .extracting(PostableAlert::endsAt)
+                .isEqualTo(resolved);
     }
 
     @Test
     void validityUsesTheEvaluationIntervalWhenItIsLongerThanTheResendDelay() throws Exception {
         Rule.Group slow = new Rule.Group("g", "r.yml", Duration.ofMinutes(2), group.rules());
-        List<PostableAlert> sent = n.due(slow, states(alert(State.FIRING, null)), T0).alerts();
+        List<PostableAlert> sent =
+                n.due(slow, states(alert(State.FIRING, null)), T0).alerts();
         assertThat(sent.get(0).endsAt()).isEqualTo(T0.plus(Duration.ofMinutes(8)));
     }
 }

@@ -19,25 +19,37 @@ class ParserTest {
         Expr.Binary pow = (Expr.Binary) ((Expr.Binary) ((Expr.Binary) cmp.lhs()).rhs()).rhs();
         assertThat(pow.op()).isEqualTo(Expr.BinaryOp.POW);
         assertThat(pow.rhs()).isInstanceOf(Expr.Binary.class); // right-associative
-        assertThat(Parser.parse("-2 ^ 2")).isEqualTo(new Expr.Negate(new Expr.Binary(Expr.BinaryOp.POW,
-                new Expr.NumberLit(2), new Expr.NumberLit(2), false, null)));
+        assertThat(Parser.parse("-2 ^ 2"))
+                .isEqualTo(new Expr.Negate(
+                        new Expr.Binary(Expr.BinaryOp.POW, new Expr.NumberLit(2), new Expr.NumberLit(2), false, null)));
     }
 
     @Test
     void parsesSelectorsAggregationsFunctionsAndMatching() throws Exception {
         Expr.Selector s = (Expr.Selector) Parser.parse("x{a=\"1\", b!=\"2\", c=~\"3|4\", d!~'5'}");
         assertThat(s.name()).isEqualTo("x");
-        assertThat(s.matchers()).extracting(Expr.Matcher::type)
-                .containsExactly(Expr.MatchType.EQ, Expr.MatchType.EQ, Expr.MatchType.NEQ, Expr.MatchType.RE, Expr.MatchType.NRE);
+        assertThat(s.matchers())
+                .extracting(Expr.Matcher::type)
+                .containsExactly(
+                        Expr.MatchType.EQ,
+                        Expr.MatchType.EQ,
+                        Expr.MatchType.NEQ,
+                        Expr.MatchType.RE,
+                        Expr.MatchType.NRE);
         Expr.Aggregate a = (Expr.Aggregate) Parser.parse("sum(rate(x[5m])) without (gpu)");
         assertThat(a.without()).isTrue();
         assertThat(a.labels()).containsExactly("gpu");
         Expr.Binary b = (Expr.Binary) Parser.parse("x * on(gpu) group_left(model) y");
         assertThat(b.matching().card()).isEqualTo(Expr.VectorMatching.Card.MANY_TO_ONE);
         assertThat(b.matching().include()).containsExactly("model");
-        assertThat(((Expr.RangeSelector) ((Expr.Call) Parser.parse("predict_linear(x[1h30m], 4 * 3600)")).args().get(0)).range())
+        assertThat(((Expr.RangeSelector) ((Expr.Call) Parser.parse("predict_linear(x[1h30m], 4 * 3600)"))
+                                .args()
+                                .get(0))
+                        .range())
                 .hasMinutes(90);
-        assertThat(Parser.parse("histogram_quantile(0.99, sum by (le) (rate(x_bucket[5m])))").type()).isEqualTo(Expr.Type.VECTOR);
+        assertThat(Parser.parse("histogram_quantile(0.99, sum by (le) (rate(x_bucket[5m])))")
+                        .type())
+                .isEqualTo(Expr.Type.VECTOR);
         assertThat(Parser.parse("time() - 5").type()).isEqualTo(Expr.Type.SCALAR);
     }
 

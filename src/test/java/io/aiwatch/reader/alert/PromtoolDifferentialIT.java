@@ -59,7 +59,9 @@ class PromtoolDifferentialIT {
             Path dense = dir.resolve(f.getFileName().toString().replace(".yml", ".dense.yml"));
             Files.writeString(dense, PromtoolTestRunner.denseTestFile(f, Duration.ofMinutes(20)));
             assertThat(Files.readString(dense)).contains("exp_alerts");
-            assertThat(promtool(dense)).as("promtool on our step-by-step alerts for " + f + " (" + dense + ")").startsWith("0:");
+            assertThat(promtool(dense))
+                    .as("promtool on our step-by-step alerts for " + f + " (" + dense + ")")
+                    .startsWith("0:");
         }
     }
 
@@ -67,7 +69,8 @@ class PromtoolDifferentialIT {
     void promtoolRejectsADenseFileWhenOurAlertsWereWrong(@TempDir Path dir) throws Exception {
         ExternalProgram.require(PROMTOOL.toString(), "prometheus");
         Path f = Path.of("src/test/resources/alert/gpu-rules.test.yml");
-        String dense = PromtoolTestRunner.denseTestFile(f, Duration.ofMinutes(12)).replace("severity: \"warning\"", "severity: \"info\"");
+        String dense = PromtoolTestRunner.denseTestFile(f, Duration.ofMinutes(12))
+                .replace("severity: \"warning\"", "severity: \"info\"");
         Path bad = dir.resolve("bad.yml");
         Files.writeString(bad, dense);
         assertThat(promtool(bad)).startsWith("1:").contains("GpuTempHigh");
@@ -75,7 +78,8 @@ class PromtoolDifferentialIT {
 
     private static String promtool(Path file) throws Exception {
         Process p = new ProcessBuilder(PROMTOOL.toString(), "test", "rules", file.toString())
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes());
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         return p.exitValue() + ":" + out;

@@ -15,7 +15,9 @@ import org.junit.jupiter.api.Test;
 class PromtoolTestFilesTest {
     static List<Path> ownTestFiles() throws Exception {
         try (Stream<Path> s = Files.list(Path.of("src/test/resources/alert"))) {
-            return s.filter(p -> p.getFileName().toString().endsWith(".test.yml")).sorted().toList();
+            return s.filter(p -> p.getFileName().toString().endsWith(".test.yml"))
+                    .sorted()
+                    .toList();
         }
     }
 
@@ -32,7 +34,8 @@ class PromtoolTestFilesTest {
     void everyShippedRuleFileIsInsideTheSubsetAndMeetsItsTests() throws Exception {
         Path shipped = Path.of("alerts");
         assertThat(shipped).isDirectory();
-        assertThat(RuleLoader.load(List.of("alerts/*.yml"), java.time.Duration.ofSeconds(1))).isNotEmpty();
+        assertThat(RuleLoader.load(List.of("alerts/*.yml"), java.time.Duration.ofSeconds(1)))
+                .isNotEmpty();
         try (Stream<Path> s = Files.list(shipped.resolve("tests"))) {
             for (Path f : s.filter(p -> p.toString().endsWith(".yml")).sorted().toList()) {
                 assertThat(PromtoolTestRunner.run(f)).as(f.toString()).isEmpty();
@@ -47,6 +50,9 @@ class PromtoolTestFilesTest {
                 .replace("is at 88 °C", "is at 87 °C");
         Files.writeString(dir.resolve("t.test.yml"), test);
         assertThat(PromtoolTestRunner.run(dir.resolve("t.test.yml")))
-                .singleElement().asString().contains("GpuTempHigh").contains("is at 88 °C");
+                .singleElement()
+                .asString()
+                .contains("GpuTempHigh")
+                .contains("is at 88 °C");
     }
 }

@@ -3,7 +3,6 @@ package io.aiwatch.reader.alert;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,8 +23,7 @@ import java.util.TreeSet;
 public final class PromtoolTestRunner {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
-    private PromtoolTestRunner() {
-    }
+    private PromtoolTestRunner() {}
 
     /** Mismatches between our evaluator and the file's expectations; empty when they agree. */
     public static List<String> run(Path testFile) throws Exception {
@@ -33,13 +31,15 @@ public final class PromtoolTestRunner {
         Duration evalInterval = duration(root.path("evaluation_interval").asText("1m"));
         List<String> patterns = new ArrayList<>();
         for (JsonNode f : root.path("rule_files")) {
-            patterns.add(testFile.toAbsolutePath().getParent().resolve(f.asText()).toString());
+            patterns.add(
+                    testFile.toAbsolutePath().getParent().resolve(f.asText()).toString());
         }
         List<Rule.Group> groups = ordered(root, RuleLoader.load(patterns, evalInterval));
         List<String> failures = new ArrayList<>();
         int n = 0;
         for (JsonNode test : root.path("tests")) {
-            failures.addAll(runGroup(testFile + " test #" + n++ + " " + test.path("name").asText(""), test, groups, evalInterval));
+            failures.addAll(runGroup(
+                    testFile + " test #" + n++ + " " + test.path("name").asText(""), test, groups, evalInterval));
         }
         return failures;
     }
@@ -68,13 +68,16 @@ public final class PromtoolTestRunner {
     }
 
     /** Firing alerts per evaluation step (epoch ms) and alertname, and the history after the last step. */
-    record Simulation(SortedMap<Long, Map<String, List<AlertState>>> firing, SampleHistory history, List<String> errors) {
-    }
+    record Simulation(
+            SortedMap<Long, Map<String, List<AlertState>>> firing, SampleHistory history, List<String> errors) {}
 
-    static Simulation simulate(JsonNode test, List<Rule.Group> groups, Duration evalInterval, long maxt) throws Exception {
+    static Simulation simulate(JsonNode test, List<Rule.Group> groups, Duration evalInterval, long maxt)
+            throws Exception {
         Duration interval = test.has("interval") ? duration(test.get("interval").asText()) : evalInterval;
         Map<String, String> external = new TreeMap<>();
-        test.path("external_labels").fields().forEachRemaining(e -> external.put(e.getKey(), e.getValue().asText()));
+        test.path("external_labels")
+                .fields()
+                .forEachRemaining(e -> external.put(e.getKey(), e.getValue().asText()));
         SampleHistory history = new SampleHistory(Duration.ofDays(3650), 100_000, 10_000_000);
         for (JsonNode s : test.path("input_series")) {
             Map<String, String> labels = seriesLabels(s.path("series").asText());
@@ -93,7 +96,8 @@ public final class PromtoolTestRunner {
         for (long ts = 0; ts <= maxt; ts += evalInterval.toMillis()) {
             Map<String, List<AlertState>> now = new TreeMap<>();
             for (int g = 0; g < groups.size(); g++) {
-                AlertEvaluator.Result r = evaluator.evaluate(groups.get(g), states.get(g), history, java.time.Instant.ofEpochMilli(ts));
+                AlertEvaluator.Result r =
+                        evaluator.evaluate(groups.get(g), states.get(g), history, java.time.Instant.ofEpochMilli(ts));
                 states.set(g, r.alerts());
                 errors.addAll(r.errors());
                 for (Rule rule : groups.get(g).rules()) {
@@ -101,7 +105,8 @@ public final class PromtoolTestRunner {
                         now.putIfAbsent(rule.name(), new ArrayList<>());
                     }
                 }
-                for (Map<SortedMap<String, String>, AlertState> alerts : r.alerts().values()) {
+                for (Map<SortedMap<String, String>, AlertState> alerts :
+                        r.alerts().values()) {
                     for (AlertState a : alerts.values()) {
                         if (a.state() == AlertState.State.FIRING) {
                             now.get(a.labels().get("alertname")).add(a);
@@ -114,10 +119,13 @@ public final class PromtoolTestRunner {
         return new Simulation(firing, history, errors);
     }
 
-    private static List<String> runGroup(String name, JsonNode test, List<Rule.Group> groups, Duration evalInterval) throws Exception {
+    private static List<String> runGroup(String name, JsonNode test, List<Rule.Group> groups, Duration evalInterval)
+            throws Exception {
         Map<Long, List<JsonNode>> alertTests = new TreeMap<>();
         for (JsonNode at : test.path("alert_rule_test")) {
-            alertTests.computeIfAbsent(duration(at.path("eval_time").asText()).toMillis(), k -> new ArrayList<>()).add(at);
+            alertTests
+                    .computeIfAbsent(duration(at.path("eval_time").asText()).toMillis(), k -> new ArrayList<>())
+                    .add(at);
         }
         long maxt = maxEvalTime(test);
         Simulation sim = simulate(test, groups, evalInterval, maxt);
@@ -134,14 +142,21 @@ public final class PromtoolTestRunner {
                 TreeSet<String> want = new TreeSet<>();
                 for (JsonNode exp : at.path("exp_alerts")) {
                     TreeMap<String, String> l = new TreeMap<>();
-                    exp.path("exp_labels").fields().forEachRemaining(x -> l.put(x.getKey(), x.getValue().asText()));
+                    exp.path("exp_labels")
+                            .fields()
+                            .forEachRemaining(
+                                    x -> l.put(x.getKey(), x.getValue().asText()));
                     l.put("alertname", alertname);
                     TreeMap<String, String> an = new TreeMap<>();
-                    exp.path("exp_annotations").fields().forEachRemaining(x -> an.put(x.getKey(), x.getValue().asText()));
+                    exp.path("exp_annotations")
+                            .fields()
+                            .forEachRemaining(
+                                    x -> an.put(x.getKey(), x.getValue().asText()));
                     want.add(l + " " + an);
                 }
                 if (!got.equals(want)) {
-                    failures.add(name + ": alertname " + alertname + " at " + Duration.ofMillis(ts) + ": want " + want + " got " + got);
+                    failures.add(name + ": alertname " + alertname + " at " + Duration.ofMillis(ts) + ": want " + want
+                            + " got " + got);
                 }
             }
         }
@@ -157,11 +172,13 @@ public final class PromtoolTestRunner {
     public static String denseTestFile(Path testFile, Duration horizon) throws Exception {
         JsonNode root = YAML.readTree(testFile.toFile());
         Duration evalInterval = duration(root.path("evaluation_interval").asText("1m"));
-        com.fasterxml.jackson.databind.node.ObjectNode out = ((com.fasterxml.jackson.databind.node.ObjectNode) root).deepCopy();
+        com.fasterxml.jackson.databind.node.ObjectNode out =
+                ((com.fasterxml.jackson.databind.node.ObjectNode) root).deepCopy();
         com.fasterxml.jackson.databind.node.ArrayNode files = out.putArray("rule_files");
         List<String> patterns = new ArrayList<>();
         for (JsonNode f : root.path("rule_files")) {
-            String abs = testFile.toAbsolutePath().getParent().resolve(f.asText()).toString();
+            String abs =
+                    testFile.toAbsolutePath().getParent().resolve(f.asText()).toString();
             files.add(abs);
             patterns.add(abs);
         }
@@ -176,12 +193,15 @@ public final class PromtoolTestRunner {
         for (JsonNode test : root.path("tests")) {
             long maxt = Math.max(horizon.toMillis(), maxEvalTime(test));
             Simulation sim = simulate(test, groups, evalInterval, maxt);
-            com.fasterxml.jackson.databind.node.ObjectNode t = ((com.fasterxml.jackson.databind.node.ObjectNode) test).deepCopy();
+            com.fasterxml.jackson.databind.node.ObjectNode t =
+                    ((com.fasterxml.jackson.databind.node.ObjectNode) test).deepCopy();
             t.remove("promql_expr_test");
             tests.add(t);
             com.fasterxml.jackson.databind.node.ArrayNode cases = t.putArray("alert_rule_test");
-            for (Map.Entry<Long, Map<String, List<AlertState>>> step : sim.firing().entrySet()) {
-                for (Map.Entry<String, List<AlertState>> byName : step.getValue().entrySet()) {
+            for (Map.Entry<Long, Map<String, List<AlertState>>> step :
+                    sim.firing().entrySet()) {
+                for (Map.Entry<String, List<AlertState>> byName :
+                        step.getValue().entrySet()) {
                     com.fasterxml.jackson.databind.node.ObjectNode c = cases.addObject();
                     c.put("eval_time", step.getKey() / 1000 + "s");
                     c.put("alertname", byName.getKey());
@@ -215,11 +235,15 @@ public final class PromtoolTestRunner {
             }
             Map<Map<String, String>, Double> want = new HashMap<>();
             for (JsonNode s : et.path("exp_samples")) {
-                want.put(seriesLabels(s.path("labels").asText()), Functions.parseFloat(s.path("value").asText()));
+                want.put(
+                        seriesLabels(s.path("labels").asText()),
+                        Functions.parseFloat(s.path("value").asText()));
             }
-            boolean same = got.keySet().equals(want.keySet()) && want.entrySet().stream().allMatch(e -> close(e.getValue(), got.get(e.getKey())));
+            boolean same = got.keySet().equals(want.keySet())
+                    && want.entrySet().stream().allMatch(e -> close(e.getValue(), got.get(e.getKey())));
             if (!same) {
-                failures.add(name + ": expr " + expr + " at " + Duration.ofMillis(t) + ": want " + want + " got " + got);
+                failures.add(
+                        name + ": expr " + expr + " at " + Duration.ofMillis(t) + ": want " + want + " got " + got);
             }
         }
         return failures;
@@ -266,5 +290,4 @@ public final class PromtoolTestRunner {
         }
         System.exit(bad == 0 ? 0 : 1);
     }
-
 }

@@ -49,7 +49,8 @@ class RuleLoaderTest {
         String text = GOOD.replace("expr: up == 0", "expr: topk(3, up)");
         assertThatThrownBy(() -> RuleLoader.parse("rules/a.yml", text, Duration.ofSeconds(1)))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith("rules/a.yml:16: expression outside the supported PromQL subset: aggregation 'topk' is not supported");
+                .hasMessageStartingWith(
+                        "rules/a.yml:16: expression outside the supported PromQL subset: aggregation 'topk' is not supported");
     }
 
     @Test
@@ -64,16 +65,21 @@ class RuleLoaderTest {
                           / quantile_over_time(0.9, y[5m])
                 """;
         assertThatThrownBy(() -> RuleLoader.parse("b.yml", text, Duration.ofSeconds(1)))
-                .hasMessageStartingWith("b.yml:7: ").hasMessageContaining("quantile_over_time");
+                .hasMessageStartingWith("b.yml:7: ")
+                .hasMessageContaining("quantile_over_time");
     }
 
     @Test
     void refusesUnknownKeysBadTemplatesAndMissingExpr() {
-        assertThatThrownBy(() -> RuleLoader.parse("c.yml", GOOD.replace("for: 5m", "for: 5m\n        fore: 1m"), Duration.ofSeconds(1)))
+        assertThatThrownBy(() -> RuleLoader.parse(
+                        "c.yml", GOOD.replace("for: 5m", "for: 5m\n        fore: 1m"), Duration.ofSeconds(1)))
                 .hasMessageStartingWith("c.yml:10: unknown key 'fore'");
-        assertThatThrownBy(() -> RuleLoader.parse("c.yml", GOOD.replace("humanizePercentage", "reReplaceAll"), Duration.ofSeconds(1)))
-                .hasMessageStartingWith("c.yml:12: summary: ").hasMessageContaining("reReplaceAll");
-        assertThatThrownBy(() -> RuleLoader.parse("c.yml", GOOD.replace("    expr: up == 0\n", ""), Duration.ofSeconds(1)))
+        assertThatThrownBy(() -> RuleLoader.parse(
+                        "c.yml", GOOD.replace("humanizePercentage", "reReplaceAll"), Duration.ofSeconds(1)))
+                .hasMessageStartingWith("c.yml:12: summary: ")
+                .hasMessageContaining("reReplaceAll");
+        assertThatThrownBy(
+                        () -> RuleLoader.parse("c.yml", GOOD.replace("    expr: up == 0\n", ""), Duration.ofSeconds(1)))
                 .hasMessageContaining("missing 'expr'");
         assertThatThrownBy(() -> RuleLoader.parse("c.yml", "groups: [", Duration.ofSeconds(1)))
                 .hasMessageStartingWith("c.yml: not valid YAML");
@@ -84,7 +90,8 @@ class RuleLoaderTest {
         Files.writeString(dir.resolve("b.yml"), "groups:\n  - name: b\n    rules: []\n");
         Files.writeString(dir.resolve("a.yml"), "groups:\n  - name: a\n    rules: []\n");
         Files.writeString(dir.resolve("notes.txt"), "x");
-        assertThat(RuleLoader.load(List.of(dir + "/*.yml"), Duration.ofSeconds(1))).extracting(Rule.Group::name)
+        assertThat(RuleLoader.load(List.of(dir + "/*.yml"), Duration.ofSeconds(1)))
+                .extracting(Rule.Group::name)
                 .containsExactly("a", "b");
         assertThatThrownBy(() -> RuleLoader.load(List.of(dir + "/missing.yml"), Duration.ofSeconds(1)))
                 .hasMessageContaining("no such rule file");

@@ -57,8 +57,12 @@ class SampleHistoryTest {
         h.targetLabels(Map.of("instance", "node-1:9400", "job", "aiwatch", "gpu", "not-this"));
         store.publish("c", snapshot(50), T0, 0, 0);
         h.ingest(store, T0);
-        assertThat(h.select(named("temp"))).singleElement().satisfies(series -> assertThat(series.labels())
-                .containsEntry("instance", "node-1:9400").containsEntry("job", "aiwatch").containsEntry("gpu", "0"));
+        assertThat(h.select(named("temp")))
+                .singleElement()
+                .satisfies(series -> assertThat(series.labels())
+                        .containsEntry("instance", "node-1:9400")
+                        .containsEntry("job", "aiwatch")
+                        .containsEntry("gpu", "0"));
     }
 
     @Test
@@ -91,7 +95,10 @@ class SampleHistoryTest {
         for (int s = 1; s <= 6; s++) {
             h.append(x0, s * 1000L, s);
         }
-        Series ring = h.select(named("x")).stream().filter(s -> s.labels().get("i").equals("0")).findFirst().orElseThrow();
+        Series ring = h.select(named("x")).stream()
+                .filter(s -> s.labels().get("i").equals("0"))
+                .findFirst()
+                .orElseThrow();
         assertThat(ring.size()).isEqualTo(4);
         assertThat(ring.value(0)).isEqualTo(3.0);
         h.trim(Instant.ofEpochSecond(15));

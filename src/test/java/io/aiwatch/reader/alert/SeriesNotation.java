@@ -12,11 +12,11 @@ import java.util.regex.Pattern;
  */
 final class SeriesNotation {
     private static final String NUM = "([-+]?(?:[0-9]*\\.?[0-9]+(?:[eE][-+]?[0-9]+)?|Inf|NaN))";
-    private static final Pattern STEP = Pattern.compile(NUM + "([-+])" + "([0-9]*\\.?[0-9]+(?:[eE][-+]?[0-9]+)?)x([0-9]+)");
+    private static final Pattern STEP =
+            Pattern.compile(NUM + "([-+])" + "([0-9]*\\.?[0-9]+(?:[eE][-+]?[0-9]+)?)x([0-9]+)");
     private static final Pattern REPEAT = Pattern.compile(NUM + "x([0-9]+)");
 
-    private SeriesNotation() {
-    }
+    private SeriesNotation() {}
 
     static List<Double> expand(String text) {
         List<Double> out = new ArrayList<>();

@@ -31,12 +31,14 @@ class TemplateTest {
         assertThat(expand("{{ $value | humanizeDuration }}", 3725)).isEqualTo("1h 2m 5s");
         assertThat(expand("{{ printf \"%.2f\" $value }}", 4.925)).isEqualTo("4.92");
         assertThat(expand("{{ $value | printf \"%.1f\" }}", 2.25)).isEqualTo("2.2");
-        assertThat(expand("GPU {{ $labels.gpu }}{{ .Labels.none }} {{ $labels.gpu | toUpper }}", 0)).isEqualTo("GPU 3 3");
+        assertThat(expand("GPU {{ $labels.gpu }}{{ .Labels.none }} {{ $labels.gpu | toUpper }}", 0))
+                .isEqualTo("GPU 3 3");
     }
 
     @Test
     void refusesWhatItCannotExpand() {
-        assertThatThrownBy(() -> Template.parse("{{ if gt $value 1.0 }}x{{ end }}")).hasMessageContaining("'if'");
+        assertThatThrownBy(() -> Template.parse("{{ if gt $value 1.0 }}x{{ end }}"))
+                .hasMessageContaining("'if'");
         assertThatThrownBy(() -> Template.parse("{{ $value ")).hasMessageContaining("unclosed");
         assertThatThrownBy(() -> Template.parse("{{ query \"up\" }}")).hasMessageContaining("'query'");
     }

@@ -14,10 +14,12 @@ class ContentNegotiationTest {
     @Test
     void prometheus2And3AcceptHeadersGetOpenMetrics() {
         assertThat(ContentNegotiation.format("application/openmetrics-text;version=1.0.0,application/openmetrics-text;"
-                + "version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1")).isEqualTo(OPENMETRICS_1_0_0);
+                        + "version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1"))
+                .isEqualTo(OPENMETRICS_1_0_0);
         assertThat(ContentNegotiation.format("application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.6,"
-                + "application/openmetrics-text;version=0.0.1;q=0.5,text/plain;version=1.0.0;escaping=allow-utf-8;q=0.4,"
-                + "text/plain;version=0.0.4;q=0.3,*/*;q=0.2")).isEqualTo(OPENMETRICS_1_0_0);
+                        + "application/openmetrics-text;version=0.0.1;q=0.5,text/plain;version=1.0.0;escaping=allow-utf-8;q=0.4,"
+                        + "text/plain;version=0.0.4;q=0.3,*/*;q=0.2"))
+                .isEqualTo(OPENMETRICS_1_0_0);
     }
 
     @Test
@@ -33,14 +35,21 @@ class ContentNegotiationTest {
 
     @Test
     void honoursQValuesAndOrderOnTies() {
-        assertThat(ContentNegotiation.format("application/openmetrics-text;q=0.2, text/plain;q=0.9")).isEqualTo(TEXT_0_0_4);
-        assertThat(ContentNegotiation.format("text/plain;q=0.5, application/openmetrics-text; version=\"1.0.0\"; q=0.6"))
+        assertThat(ContentNegotiation.format("application/openmetrics-text;q=0.2, text/plain;q=0.9"))
+                .isEqualTo(TEXT_0_0_4);
+        assertThat(ContentNegotiation.format(
+                        "text/plain;q=0.5, application/openmetrics-text; version=\"1.0.0\"; q=0.6"))
                 .isEqualTo(OPENMETRICS_1_0_0);
-        assertThat(ContentNegotiation.format("text/plain, application/openmetrics-text")).isEqualTo(TEXT_0_0_4);
-        assertThat(ContentNegotiation.format("application/openmetrics-text, text/plain")).isEqualTo(OPENMETRICS_1_0_0);
-        assertThat(ContentNegotiation.format("application/openmetrics-text;q=0")).isEqualTo(TEXT_0_0_4);
-        assertThat(ContentNegotiation.format("application/openmetrics-text;version=2.0.0")).isEqualTo(TEXT_0_0_4);
-        assertThat(ContentNegotiation.format("APPLICATION/OpenMetrics-Text; Version=1.0.0")).isEqualTo(OPENMETRICS_1_0_0);
+        assertThat(ContentNegotiation.format("text/plain, application/openmetrics-text"))
+                .isEqualTo(TEXT_0_0_4);
+        assertThat(ContentNegotiation.format("application/openmetrics-text, text/plain"))
+                .isEqualTo(OPENMETRICS_1_0_0);
+        assertThat(ContentNegotiation.format("application/openmetrics-text;q=0"))
+                .isEqualTo(TEXT_0_0_4);
+        assertThat(ContentNegotiation.format("application/openmetrics-text;version=2.0.0"))
+                .isEqualTo(TEXT_0_0_4);
+        assertThat(ContentNegotiation.format("APPLICATION/OpenMetrics-Text; Version=1.0.0"))
+                .isEqualTo(OPENMETRICS_1_0_0);
     }
 
     @Test

@@ -20,13 +20,20 @@ class ExemplarFormatTest {
     static MetricFamily histogram() {
         Labels l = Labels.of("model", "m");
         Exemplar e = Exemplar.ofTrace(TRACE, 0.213, Instant.ofEpochMilli(1_764_201_600_123L));
-        return new MetricFamily("x_seconds", "Latency.", MetricType.HISTOGRAM, List.of(
-                new Sample("x_seconds_bucket", l.and("le", "0.1"), 3),
-                new Sample("x_seconds_bucket", l.and("le", "0.25"), 17, e),
-                new Sample("x_seconds_bucket", l.and("le", "+Inf"), 18,
-                        new Exemplar(Labels.of("trace_id", TRACE, "span_id", "00f067aa0ba902b7"), 7, null)),
-                new Sample("x_seconds_count", l, 18, e),
-                new Sample("x_seconds_sum", l, 9.5)));
+        return new MetricFamily(
+                "x_seconds",
+                "Latency.",
+                MetricType.HISTOGRAM,
+                List.of(
+                        new Sample("x_seconds_bucket", l.and("le", "0.1"), 3),
+                        new Sample("x_seconds_bucket", l.and("le", "0.25"), 17, e),
+                        new Sample(
+                                "x_seconds_bucket",
+                                l.and("le", "+Inf"),
+                                18,
+                                new Exemplar(Labels.of("trace_id", TRACE, "span_id", "00f067aa0ba902b7"), 7, null)),
+                        new Sample("x_seconds_count", l, 18, e),
+                        new Sample("x_seconds_sum", l, 9.5)));
     }
 
     @Test
@@ -48,23 +55,38 @@ class ExemplarFormatTest {
     void text004NeverShowsExemplars() {
         StringBuilder sb = new StringBuilder();
         TextFormat.write(sb, histogram());
-        assertThat(sb.toString()).doesNotContain(" # {").doesNotContain("trace_id")
+        assertThat(sb.toString())
+                .doesNotContain(" # {")
+                .doesNotContain("trace_id")
                 .contains("x_seconds_bucket{model=\"m\",le=\"0.25\"} 17\n");
     }
 
     @Test
     void timestampsKeepMillisecondsAndLeadingZeros() {
         StringBuilder sb = new StringBuilder();
-        OpenMetricsFormat.write(sb, new MetricFamily("y", "", MetricType.HISTOGRAM, List.of(
-                new Sample("y_bucket", Labels.of("le", "+Inf"), 1, Exemplar.ofTrace("a", 1.5, Instant.ofEpochMilli(1_700_000_000_007L))))));
+        OpenMetricsFormat.write(
+                sb,
+                new MetricFamily(
+                        "y",
+                        "",
+                        MetricType.HISTOGRAM,
+                        List.of(new Sample(
+                                "y_bucket",
+                                Labels.of("le", "+Inf"),
+                                1,
+                                Exemplar.ofTrace("a", 1.5, Instant.ofEpochMilli(1_700_000_000_007L))))));
         assertThat(sb.toString()).contains("y_bucket{le=\"+Inf\"} 1 # {trace_id=\"a\"} 1.5 1700000000.007\n");
     }
 
     @Test
     void labelSetsOver128CharactersAreRefusedAndSamplesWithoutExemplarStayEqual() {
         assertThatThrownBy(() -> new Exemplar(Labels.of("trace_id", "x".repeat(121)), 1, null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("128");
-        assertThat(new Exemplar(Labels.of("trace_id", "é".repeat(120)), 1, null).labels().size()).isEqualTo(1); // 128 code points
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("128");
+        assertThat(new Exemplar(Labels.of("trace_id", "é".repeat(120)), 1, null)
+                        .labels()
+                        .size())
+                .isEqualTo(1); // 128 code points
         assertThat(new Sample("a", Labels.EMPTY, 1)).isEqualTo(new Sample("a", Labels.EMPTY, 1, null));
     }
 }

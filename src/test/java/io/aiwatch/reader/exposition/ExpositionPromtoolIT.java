@@ -83,16 +83,27 @@ class ExpositionPromtoolIT {
     void openMetricsParserRejectsWhatOurWriterMustNeverEmit() throws Exception {
         assertThat(backfill("# TYPE g gauge\ng 1\n# EOF\n").exit).isZero();
         assertThat(backfill("# TYPE g gauge\ng 1\n").exit).as("missing # EOF").isNotZero();
-        assertThat(backfill("# TYPE g untyped\ng 1\n# EOF\n").exit).as("text-format type word").isNotZero();
-        assertThat(backfill("# TYPE g gauge\n# a comment\ng 1\n# EOF\n").exit).as("free comment").isNotZero();
+        assertThat(backfill("# TYPE g untyped\ng 1\n# EOF\n").exit)
+                .as("text-format type word")
+                .isNotZero();
+        assertThat(backfill("# TYPE g gauge\n# a comment\ng 1\n# EOF\n").exit)
+                .as("free comment")
+                .isNotZero();
     }
 
     private Result backfill(String om) throws Exception {
-        String stamped = om.lines().map(l -> l.startsWith("#") ? l : l + " 1700000000")
+        String stamped = om.lines()
+                .map(l -> l.startsWith("#") ? l : l + " 1700000000")
                 .collect(Collectors.joining("\n", "", "\n"));
         Path in = dir.resolve("in-" + System.nanoTime() + ".om");
         Files.writeString(in, stamped);
-        return run(null, promtoolPath(), "tsdb", "create-blocks-from", "openmetrics", in.toString(),
+        return run(
+                null,
+                promtoolPath(),
+                "tsdb",
+                "create-blocks-from",
+                "openmetrics",
+                in.toString(),
                 dir.resolve("blocks-" + System.nanoTime()).toString());
     }
 

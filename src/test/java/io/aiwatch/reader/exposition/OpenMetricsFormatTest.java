@@ -19,7 +19,8 @@ class OpenMetricsFormatTest {
     @Test
     void ourTotalCountersDropTotalOnMetadataButKeepItOnSamples() {
         var f = MetricFamily.builder("aiwatch_http_scrapes_rejected_total", MetricType.COUNTER, "Rejected.")
-                .add(Labels.EMPTY, 3).build();
+                .add(Labels.EMPTY, 3)
+                .build();
         assertThat(om(f)).isEqualTo("""
                 # TYPE aiwatch_http_scrapes_rejected counter
                 # HELP aiwatch_http_scrapes_rejected Rejected.
@@ -30,21 +31,26 @@ class OpenMetricsFormatTest {
     @Test
     void dcgmCountersKeepTheirExactNamesAsUnknown() {
         var f = MetricFamily.builder("DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION", MetricType.COUNTER, "mJ.")
-                .add(Labels.of("gpu", "0"), 5).build();
+                .add(Labels.of("gpu", "0"), 5)
+                .build();
         var upper = MetricFamily.builder("DCGM_FI_DEV_NVLINK_BANDWIDTH_TOTAL", MetricType.COUNTER, "x")
-                .add(Labels.of("gpu", "0"), 1).build();
+                .add(Labels.of("gpu", "0"), 1)
+                .build();
         assertThat(om(f)).isEqualTo("""
                 # TYPE DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION unknown
                 # HELP DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION mJ.
                 DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION{gpu="0"} 5
                 """);
-        assertThat(om(upper)).startsWith("# TYPE DCGM_FI_DEV_NVLINK_BANDWIDTH_TOTAL unknown\n")
+        assertThat(om(upper))
+                .startsWith("# TYPE DCGM_FI_DEV_NVLINK_BANDWIDTH_TOTAL unknown\n")
                 .contains("\nDCGM_FI_DEV_NVLINK_BANDWIDTH_TOTAL{gpu=\"0\"} 1\n");
     }
 
     @Test
     void escapesQuotesInHelpUnlikeText004() {
-        var f = MetricFamily.builder("g", MetricType.GAUGE, "a \"q\" \\ b\nc").add(Labels.of("l", "x\"\\\ny"), 1).build();
+        var f = MetricFamily.builder("g", MetricType.GAUGE, "a \"q\" \\ b\nc")
+                .add(Labels.of("l", "x\"\\\ny"), 1)
+                .build();
         assertThat(om(f)).contains("# HELP g a \\\"q\\\" \\\\ b\\nc\n").contains("g{l=\"x\\\"\\\\\\ny\"} 1\n");
         StringBuilder text = new StringBuilder();
         TextFormat.write(text, f);
@@ -53,7 +59,9 @@ class OpenMetricsFormatTest {
 
     @Test
     void omitsEmptyHelpAndWritesTypeFirst() {
-        var f = MetricFamily.builder("g", MetricType.GAUGE, "").add(Labels.EMPTY, 1.5).build();
+        var f = MetricFamily.builder("g", MetricType.GAUGE, "")
+                .add(Labels.EMPTY, 1.5)
+                .build();
         assertThat(om(f)).isEqualTo("# TYPE g gauge\ng 1.5\n");
     }
 
@@ -65,8 +73,16 @@ class OpenMetricsFormatTest {
         }
         h.addSample("h_seconds_sum", Labels.EMPTY, 1);
         h.addSample("h_seconds_count", Labels.EMPTY, 1);
-        assertThat(om(h.build())).contains("le=\"1.0\"", "le=\"0.1\"", "le=\"1e-05\"", "le=\"100000.0\"",
-                "le=\"1e+06\"", "le=\"2.5e+07\"", "le=\"+Inf\"").startsWith("# TYPE h_seconds histogram\n");
+        assertThat(om(h.build()))
+                .contains(
+                        "le=\"1.0\"",
+                        "le=\"0.1\"",
+                        "le=\"1e-05\"",
+                        "le=\"100000.0\"",
+                        "le=\"1e+06\"",
+                        "le=\"2.5e+07\"",
+                        "le=\"+Inf\"")
+                .startsWith("# TYPE h_seconds histogram\n");
     }
 
     @Test
@@ -92,15 +108,20 @@ class OpenMetricsFormatTest {
         families.forEach(f -> TextFormat.write(text, f));
         assertThat(om).endsWith("\n# EOF\n").doesNotContain("\r").doesNotContain("\n\n");
         List<String> omSamples = om.lines().filter(l -> !l.startsWith("#")).toList();
-        List<String> textSamples = text.toString().lines().filter(l -> !l.startsWith("#"))
-                .map(l -> l.replace("le=\"1\"", "le=\"1.0\"").replace("le=\"10\"", "le=\"10.0\"")
-                        .replace("le=\"100000\"", "le=\"100000.0\"").replace("le=\"1000000\"", "le=\"1e+06\""))
+        List<String> textSamples = text.toString()
+                .lines()
+                .filter(l -> !l.startsWith("#"))
+                .map(l -> l.replace("le=\"1\"", "le=\"1.0\"")
+                        .replace("le=\"10\"", "le=\"10.0\"")
+                        .replace("le=\"100000\"", "le=\"100000.0\"")
+                        .replace("le=\"1000000\"", "le=\"1e+06\""))
                 .toList();
         assertThat(omSamples).isEqualTo(textSamples);
     }
 
     @Test
     void skipsFamiliesWithoutSamples() {
-        assertThat(om(new MetricFamily("x_total", "h", MetricType.COUNTER, List.of()))).isEmpty();
+        assertThat(om(new MetricFamily("x_total", "h", MetricType.COUNTER, List.of())))
+                .isEmpty();
     }
 }

@@ -12,7 +12,8 @@ class TextFormatTest {
     @Test
     void escapesQuotesBackslashesAndNewlinesInLabelValues() {
         var f = MetricFamily.builder("m", MetricType.GAUGE, "help with \\ and\nnewline")
-                .add(Labels.of("modelName", "a \"quoted\" \\ name\nx"), 1).build();
+                .add(Labels.of("modelName", "a \"quoted\" \\ name\nx"), 1)
+                .build();
         StringBuilder sb = new StringBuilder();
         TextFormat.write(sb, f);
         assertThat(sb.toString()).isEqualTo("""
@@ -42,10 +43,12 @@ class TextFormatTest {
     @Test
     void keepsDcgmCounterTypeWithoutAddingTotalSuffix() {
         var f = MetricFamily.builder("DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION", MetricType.COUNTER, "Total energy")
-                .add(Labels.of("gpu", "0"), 123456).build();
+                .add(Labels.of("gpu", "0"), 123456)
+                .build();
         StringBuilder sb = new StringBuilder();
         TextFormat.write(sb, f);
-        assertThat(sb.toString()).contains("# TYPE DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION counter\n")
+        assertThat(sb.toString())
+                .contains("# TYPE DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION counter\n")
                 .contains("DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION{gpu=\"0\"} 123456\n")
                 .doesNotContain("_total");
     }
@@ -53,7 +56,8 @@ class TextFormatTest {
     @Test
     void omitsFamiliesWithoutSamples() {
         StringBuilder sb = new StringBuilder();
-        TextFormat.write(sb, MetricFamily.builder("empty", MetricType.GAUGE, "x").build());
+        TextFormat.write(
+                sb, MetricFamily.builder("empty", MetricType.GAUGE, "x").build());
         assertThat(sb).isEmpty();
     }
 }

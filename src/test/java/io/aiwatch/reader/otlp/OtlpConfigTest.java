@@ -42,11 +42,18 @@ class OtlpConfigTest {
 
     @Test
     void anUnknownKeyOrBadValueStopsLoadingWithItsLine() {
-        assertThatThrownBy(() -> loader.parse("a.yaml", "otlp:\n  enabled: true\n  endpiont: http://x\n", DaemonConfig.class))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("a.yaml:3").hasMessageContaining("endpiont");
-        assertThatThrownBy(() -> loader.parse("a.yaml", "otlp:\n  enabled: true\n  protocol: http/json\n", DaemonConfig.class))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("a.yaml:").hasMessageContaining("otlp.protocol");
+        assertThatThrownBy(() ->
+                        loader.parse("a.yaml", "otlp:\n  enabled: true\n  endpiont: http://x\n", DaemonConfig.class))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("a.yaml:3")
+                .hasMessageContaining("endpiont");
+        assertThatThrownBy(() ->
+                        loader.parse("a.yaml", "otlp:\n  enabled: true\n  protocol: http/json\n", DaemonConfig.class))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("a.yaml:")
+                .hasMessageContaining("otlp.protocol");
         assertThatThrownBy(() -> loader.parse("a.yaml", "otlp:\n  interval: soon\n", DaemonConfig.class))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("otlp.interval");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("otlp.interval");
     }
 }

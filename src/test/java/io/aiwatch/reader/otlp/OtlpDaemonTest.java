@@ -23,27 +23,36 @@ class OtlpDaemonTest {
     private final HttpClient http = HttpClient.newHttpClient();
 
     private static DaemonConfig config(String endpoint) {
-        return DaemonConfig.defaults().withListen("127.0.0.1:0").withGpu(GpuConfig.defaults().withSimulate(2))
+        return DaemonConfig.defaults()
+                .withListen("127.0.0.1:0")
+                .withGpu(GpuConfig.defaults().withSimulate(2))
                 .withOtlp(new OtlpConfig(true, endpoint, "http/protobuf", Map.of(), "200ms", "1s", null, Map.of()));
     }
 
     private String metrics(Daemon d) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + d.port() + "/metrics"))
-                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + d.port() + "/metrics"))
+                        .timeout(Duration.ofSeconds(5))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);
         return r.body();
     }
 
     @Test
     void daemonPushesItsGpusToTheCollector() throws Exception {
-        try (OtlpReceiver rx = OtlpReceiver.http(); Daemon d = Daemon.start(config(rx.endpoint()), Clock.systemUTC())) {
+        try (OtlpReceiver rx = OtlpReceiver.http();
+                Daemon d = Daemon.start(config(rx.endpoint()), Clock.systemUTC())) {
             Map<String, Metric> m = null;
             for (int i = 0; i < 100 && (m == null || !m.containsKey("hw.power")); i++) {
                 m = OtlpFixtures.metrics(rx.await(rx.requests.size() + 1));
             }
             assertThat(m).containsKeys("hw.power", "hw.energy", "hw.gpu.memory.usage", "aiwatch.collector.up");
-            assertThat(m.get("hw.power").getGauge().getDataPointsList()).hasSize(2)
-                    .allSatisfy(p -> assertThat(attrs(p.getAttributesList())).containsKey("hw.id").containsEntry("hw.type", "gpu"));
+            assertThat(m.get("hw.power").getGauge().getDataPointsList())
+                    .hasSize(2)
+                    .allSatisfy(p -> assertThat(attrs(p.getAttributesList()))
+                            .containsKey("hw.id")
+                            .containsEntry("hw.type", "gpu"));
             String body = metrics(d);
             assertThat(body).contains("aiwatch_otlp_exports_total{result=\"success\"}");
             assertThat(d.otlp()).isNotNull();
@@ -63,7 +72,8 @@ class OtlpDaemonTest {
             }
             assertThat(d.otlp().skipped() + d.otlp().failures()).isPositive();
             String body = metrics(d);
-            assertThat(body).contains("aiwatch_otlp_exports_total{result=\"success\"} 0")
+            assertThat(body)
+                    .contains("aiwatch_otlp_exports_total{result=\"success\"} 0")
                     .contains("aiwatch_otlp_exports_skipped_total")
                     .contains("DCGM_FI_DEV_GPU_TEMP{gpu=\"1\"")
                     .contains("aiwatch_collector_up{collector=\"gpu\"} 1");
@@ -83,12 +93,18 @@ class OtlpDaemonTest {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             proxyPort = s.getLocalPort();
         }
-        try (CannedOpenAi up = new CannedOpenAi(); OtlpReceiver rx = OtlpReceiver.http();
-                Daemon d = Daemon.start(config(rx.endpoint()).withGpu(GpuConfig.defaults().withSimulate(1).withInterval("200ms"))
-                        .withProxy(ProxyConfig.defaults(up.baseUrl()).withListen("127.0.0.1", proxyPort)), Clock.systemUTC())) {
+        try (CannedOpenAi up = new CannedOpenAi();
+                OtlpReceiver rx = OtlpReceiver.http();
+                Daemon d = Daemon.start(
+                        config(rx.endpoint())
+                                .withGpu(GpuConfig.defaults().withSimulate(1).withInterval("200ms"))
+                                .withProxy(ProxyConfig.defaults(up.baseUrl()).withListen("127.0.0.1", proxyPort)),
+                        Clock.systemUTC())) {
             assertThat(d.spans()).isNotNull();
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + proxyPort + "/v1/chat/completions"))
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"m\",\"stream\":true}")).build(),
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + proxyPort + "/v1/chat/completions"))
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"m\",\"stream\":true}"))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).isEqualTo(200);
             d.spans().flush(Duration.ofSeconds(10));
@@ -98,20 +114,32 @@ class OtlpDaemonTest {
             String om = "";
             for (int i = 0; i < 50 && !om.contains(traceId); i++) {
                 Thread.sleep(100);
-                om = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + d.port() + "/metrics"))
-                        .header("Accept", "application/openmetrics-text").build(), HttpResponse.BodyHandlers.ofString()).body();
+                om = http.send(
+                                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + d.port() + "/metrics"))
+                                        .header("Accept", "application/openmetrics-text")
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body();
             }
-            assertThat(om).containsPattern("aiwatch_client_e2e_request_latency_seconds_bucket\\{model=\"m\",status=\"200\",le=\"[^\"]+\"} 1 "
-                    + "# \\{trace_id=\"" + traceId + "\"} ");
-            assertThat(metrics(d)).contains("aiwatch_client_e2e_request_latency_seconds_bucket").doesNotContain("trace_id");
+            assertThat(om)
+                    .containsPattern(
+                            "aiwatch_client_e2e_request_latency_seconds_bucket\\{model=\"m\",status=\"200\",le=\"[^\"]+\"} 1 "
+                                    + "# \\{trace_id=\"" + traceId + "\"} ");
+            assertThat(metrics(d))
+                    .contains("aiwatch_client_e2e_request_latency_seconds_bucket")
+                    .doesNotContain("trace_id");
         }
     }
 
     @Test
     void withoutOtlpTheProxyRecordsNoSpans() throws Exception {
         try (CannedOpenAi up = new CannedOpenAi();
-                Daemon d = Daemon.start(DaemonConfig.defaults().withListen("127.0.0.1:0").withGpu(GpuConfig.defaults().withSimulate(1))
-                        .withProxy(ProxyConfig.defaults(up.baseUrl()).withListen("127.0.0.1", 0)), Clock.systemUTC())) {
+                Daemon d = Daemon.start(
+                        DaemonConfig.defaults()
+                                .withListen("127.0.0.1:0")
+                                .withGpu(GpuConfig.defaults().withSimulate(1))
+                                .withProxy(ProxyConfig.defaults(up.baseUrl()).withListen("127.0.0.1", 0)),
+                        Clock.systemUTC())) {
             assertThat(d.spans()).isNull();
         }
     }

@@ -13,15 +13,19 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** A collector that refuses or is gone: the exporter retries, keeps one batch at most, and recovers. */
 class OtlpFailureTest {
-    private static final RetryPolicy FAST_RETRY = RetryPolicy.builder().setMaxAttempts(5)
-            .setInitialBackoff(Duration.ofMillis(10)).setMaxBackoff(Duration.ofMillis(40)).setBackoffMultiplier(1.5).build();
+    private static final RetryPolicy FAST_RETRY = RetryPolicy.builder()
+            .setMaxAttempts(5)
+            .setInitialBackoff(Duration.ofMillis(10))
+            .setMaxBackoff(Duration.ofMillis(40))
+            .setBackoffMultiplier(1.5)
+            .build();
 
     @ParameterizedTest
     @ValueSource(strings = {"http", "grpc"})
     void retriesAnUnavailableCollectorWithBackoffThenRecovers(String transport) throws Exception {
         OtlpFixtures fx = new OtlpFixtures();
         try (OtlpReceiver rx = transport.equals("grpc") ? OtlpReceiver.grpc() : OtlpReceiver.http();
-             OtlpExporter exp = OtlpWireTest.exporter(fx, rx, FAST_RETRY)) {
+                OtlpExporter exp = OtlpWireTest.exporter(fx, rx, FAST_RETRY)) {
             rx.failWith = 503; // HTTP 503 / gRPC UNAVAILABLE: retryable in both
             exp.tick();
             assertThat(exp.awaitIdle(Duration.ofSeconds(10))).isTrue();
@@ -35,8 +39,10 @@ class OtlpFailureTest {
             rx.await(1);
             assertThat(exp.awaitIdle(Duration.ofSeconds(10))).isTrue();
             assertThat(exp.successes()).isEqualTo(1);
-            assertThat(familyValue(exp, "aiwatch_otlp_exports_total", "failure")).isEqualTo(1);
-            assertThat(familyValue(exp, "aiwatch_otlp_exports_total", "success")).isEqualTo(1);
+            assertThat(familyValue(exp, "aiwatch_otlp_exports_total", "failure"))
+                    .isEqualTo(1);
+            assertThat(familyValue(exp, "aiwatch_otlp_exports_total", "success"))
+                    .isEqualTo(1);
         }
     }
 
@@ -47,12 +53,19 @@ class OtlpFailureTest {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             deadPort = s.getLocalPort();
         }
-        OtlpConfig config = new OtlpConfig(true, "http://127.0.0.1:" + deadPort, "http/protobuf", Map.of(), null, "1s", null, Map.of());
-        RetryPolicy slowRetry = RetryPolicy.builder().setMaxAttempts(5).setInitialBackoff(Duration.ofMillis(100))
-                .setMaxBackoff(Duration.ofMillis(200)).build();
+        OtlpConfig config = new OtlpConfig(
+                true, "http://127.0.0.1:" + deadPort, "http/protobuf", Map.of(), null, "1s", null, Map.of());
+        RetryPolicy slowRetry = RetryPolicy.builder()
+                .setMaxAttempts(5)
+                .setInitialBackoff(Duration.ofMillis(100))
+                .setMaxBackoff(Duration.ofMillis(200))
+                .build();
         var producer = new StoreMetricProducer(fx.store, List::of, "t");
-        try (OtlpExporter exp = new OtlpExporter(producer, OtlpResource.build("t", "h", Map.of(), Map.of()),
-                OtlpExporter.sdkExporter(OtlpSettings.resolve(config, Map.of()), slowRetry), fx.clock)) {
+        try (OtlpExporter exp = new OtlpExporter(
+                producer,
+                OtlpResource.build("t", "h", Map.of(), Map.of()),
+                OtlpExporter.sdkExporter(OtlpSettings.resolve(config, Map.of()), slowRetry),
+                fx.clock)) {
             int ticks = 300;
             int series = -1;
             for (int i = 0; i < ticks; i++) {
@@ -79,7 +92,12 @@ class OtlpFailureTest {
     }
 
     private static double familyValue(OtlpExporter exp, String family, String result) {
-        return exp.families().stream().filter(f -> f.name().equals(family)).flatMap(f -> f.samples().stream())
-                .filter(s -> result.equals(s.labels().get("result"))).findFirst().orElseThrow().value();
+        return exp.families().stream()
+                .filter(f -> f.name().equals(family))
+                .flatMap(f -> f.samples().stream())
+                .filter(s -> result.equals(s.labels().get("result")))
+                .findFirst()
+                .orElseThrow()
+                .value();
     }
 }

@@ -40,8 +40,22 @@ final class OtlpFixtures {
         GpuHealth health = new GpuHealth();
         var settings = new GpuCollector.Settings("Hostname", "node-a", 16);
         var procs = new ProcessIdentity(Path.of("/nonexistent"));
-        fast = new GpuCollector(GpuCollector.Role.FAST, backend, CountersFile.defaults(), Duration.ofSeconds(1), health, settings, procs);
-        slow = new GpuCollector(GpuCollector.Role.SLOW, backend, CountersFile.defaults(), Duration.ofSeconds(10), health, settings, procs);
+        fast = new GpuCollector(
+                GpuCollector.Role.FAST,
+                backend,
+                CountersFile.defaults(),
+                Duration.ofSeconds(1),
+                health,
+                settings,
+                procs);
+        slow = new GpuCollector(
+                GpuCollector.Role.SLOW,
+                backend,
+                CountersFile.defaults(),
+                Duration.ofSeconds(10),
+                health,
+                settings,
+                procs);
         for (String name : List.of("gpu", "gpu_slow", "storage", "inference", "proxy")) {
             store.register(name, Duration.ofSeconds(1), Duration.ofSeconds(30));
         }
@@ -68,30 +82,55 @@ final class OtlpFixtures {
         var latency = MetricFamily.builder(e2e, MetricType.HISTOGRAM, "E2E.");
         for (Labels l : List.of(ok, limited)) {
             double n = l == ok ? 10 : 2;
-            latency.addSample(e2e + "_bucket", Labels.of("model", "llama-8b", "le", "0.5", "status", l.get("status")), n / 2)
-                    .addSample(e2e + "_bucket", Labels.of("model", "llama-8b", "le", "+Inf", "status", l.get("status")), n)
-                    .addSample(e2e + "_count", l, n).addSample(e2e + "_sum", l, n * 0.6);
+            latency.addSample(
+                            e2e + "_bucket",
+                            Labels.of("model", "llama-8b", "le", "0.5", "status", l.get("status")),
+                            n / 2)
+                    .addSample(
+                            e2e + "_bucket", Labels.of("model", "llama-8b", "le", "+Inf", "status", l.get("status")), n)
+                    .addSample(e2e + "_count", l, n)
+                    .addSample(e2e + "_sum", l, n * 0.6);
         }
         String prompt = "aiwatch_client_prompt_tokens";
         var tokens = MetricFamily.builder(prompt, MetricType.HISTOGRAM, "Prompt tokens.")
                 .addSample(prompt + "_bucket", Labels.of("model", "llama-8b", "le", "100.0", "status", "200"), 4)
                 .addSample(prompt + "_bucket", Labels.of("model", "llama-8b", "le", "+Inf", "status", "200"), 10)
-                .addSample(prompt + "_count", ok, 10).addSample(prompt + "_sum", ok, 1500);
-        return List.of(latency.build(), tokens.build(),
-                MetricFamily.builder("aiwatch_client_requests_total", MetricType.COUNTER, "Requests.").add(ok, 10).add(limited, 2).build());
+                .addSample(prompt + "_count", ok, 10)
+                .addSample(prompt + "_sum", ok, 1500);
+        return List.of(
+                latency.build(),
+                tokens.build(),
+                MetricFamily.builder("aiwatch_client_requests_total", MetricType.COUNTER, "Requests.")
+                        .add(ok, 10)
+                        .add(limited, 2)
+                        .build());
     }
 
     static List<MetricFamily> storage() {
         Labels sda = Labels.of("device", "sda");
         Labels root = Labels.of("device", "/dev/sda1", "mountpoint", "/", "fstype", "ext4");
         return List.of(
-                MetricFamily.builder("aiwatch_disk_read_bytes_total", MetricType.COUNTER, "Bytes read.").add(sda, 4096e3).build(),
-                MetricFamily.builder("aiwatch_disk_written_bytes_total", MetricType.COUNTER, "Bytes written.").add(sda, 8192e3).build(),
-                MetricFamily.builder("aiwatch_disk_reads_completed_total", MetricType.COUNTER, "Reads.").add(sda, 1000).build(),
-                MetricFamily.builder("aiwatch_disk_io_time_seconds_total", MetricType.COUNTER, "IO time.").add(sda, 12.5).build(),
-                MetricFamily.builder("aiwatch_filesystem_size_bytes", MetricType.GAUGE, "Size.").add(root, 1000e6).build(),
-                MetricFamily.builder("aiwatch_filesystem_free_bytes", MetricType.GAUGE, "Free.").add(root, 400e6).build(),
-                MetricFamily.builder("aiwatch_filesystem_avail_bytes", MetricType.GAUGE, "Avail.").add(root, 350e6).build());
+                MetricFamily.builder("aiwatch_disk_read_bytes_total", MetricType.COUNTER, "Bytes read.")
+                        .add(sda, 4096e3)
+                        .build(),
+                MetricFamily.builder("aiwatch_disk_written_bytes_total", MetricType.COUNTER, "Bytes written.")
+                        .add(sda, 8192e3)
+                        .build(),
+                MetricFamily.builder("aiwatch_disk_reads_completed_total", MetricType.COUNTER, "Reads.")
+                        .add(sda, 1000)
+                        .build(),
+                MetricFamily.builder("aiwatch_disk_io_time_seconds_total", MetricType.COUNTER, "IO time.")
+                        .add(sda, 12.5)
+                        .build(),
+                MetricFamily.builder("aiwatch_filesystem_size_bytes", MetricType.GAUGE, "Size.")
+                        .add(root, 1000e6)
+                        .build(),
+                MetricFamily.builder("aiwatch_filesystem_free_bytes", MetricType.GAUGE, "Free.")
+                        .add(root, 400e6)
+                        .build(),
+                MetricFamily.builder("aiwatch_filesystem_avail_bytes", MetricType.GAUGE, "Avail.")
+                        .add(root, 350e6)
+                        .build());
     }
 
     /** A vLLM TTFT histogram with buckets 0.01, 0.1, 1 and 5 observations; token counters. */
@@ -105,11 +144,18 @@ final class OtlpFixtures {
                 .addSample(ttft + "_bucket", l.and("le", "+Inf"), 5)
                 .addSample(ttft + "_sum", l, 2.75)
                 .addSample(ttft + "_count", l, 5);
-        return List.of(h.build(),
-                MetricFamily.builder("aiwatch_inference_prompt_tokens_total", MetricType.COUNTER, "Prompt tokens.").add(l, promptTokens).build(),
-                MetricFamily.builder("aiwatch_inference_generation_tokens_total", MetricType.COUNTER, "Output tokens.").add(l, 40).build(),
-                MetricFamily.builder("aiwatch_inference_time_to_first_token_window_seconds", MetricType.GAUGE, "Quantile.")
-                        .add(l.and("quantile", "0.5").and("window", "1m"), 0.05).build());
+        return List.of(
+                h.build(),
+                MetricFamily.builder("aiwatch_inference_prompt_tokens_total", MetricType.COUNTER, "Prompt tokens.")
+                        .add(l, promptTokens)
+                        .build(),
+                MetricFamily.builder("aiwatch_inference_generation_tokens_total", MetricType.COUNTER, "Output tokens.")
+                        .add(l, 40)
+                        .build(),
+                MetricFamily.builder(
+                                "aiwatch_inference_time_to_first_token_window_seconds", MetricType.GAUGE, "Quantile.")
+                        .add(l.and("quantile", "0.5").and("window", "1m"), 0.05)
+                        .build());
     }
 
     /** The family {@code name} as the store holds it now. */
@@ -128,11 +174,13 @@ final class OtlpFixtures {
 
     static Map<String, Metric> metrics(ExportMetricsServiceRequest req) {
         Map<String, Metric> out = new LinkedHashMap<>();
-        req.getResourceMetricsList().forEach(rm -> rm.getScopeMetricsList().forEach(sm -> sm.getMetricsList().forEach(m -> {
-            if (out.put(m.getName(), m) != null) {
-                throw new AssertionError("metric " + m.getName() + " sent twice in one request");
-            }
-        })));
+        req.getResourceMetricsList()
+                .forEach(rm -> rm.getScopeMetricsList()
+                        .forEach(sm -> sm.getMetricsList().forEach(m -> {
+                            if (out.put(m.getName(), m) != null) {
+                                throw new AssertionError("metric " + m.getName() + " sent twice in one request");
+                            }
+                        })));
         return out;
     }
 
@@ -140,12 +188,14 @@ final class OtlpFixtures {
         Map<String, Object> out = new LinkedHashMap<>();
         for (KeyValue kv : kvs) {
             AnyValue v = kv.getValue();
-            out.put(kv.getKey(), switch (v.getValueCase()) {
-                case INT_VALUE -> v.getIntValue();
-                case DOUBLE_VALUE -> v.getDoubleValue();
-                case BOOL_VALUE -> v.getBoolValue();
-                default -> v.getStringValue();
-            });
+            out.put(
+                    kv.getKey(),
+                    switch (v.getValueCase()) {
+                        case INT_VALUE -> v.getIntValue();
+                        case DOUBLE_VALUE -> v.getDoubleValue();
+                        case BOOL_VALUE -> v.getBoolValue();
+                        default -> v.getStringValue();
+                    });
         }
         return out;
     }

@@ -23,10 +23,16 @@ class OtlpMappingDocTest {
 
     @Test
     void everyRuleIsARowOfTheMappingTable() {
-        SemanticMapping.table().forEach((family, rule) -> assertThat(DOC).as(family)
-                .contains("| `" + family + "` | `" + rule.name() + "` | `" + rule.unit() + "` |"));
-        for (Rule derived : List.of(DerivedMetrics.GPU_MEMORY_LIMIT, DerivedMetrics.GPU_MEMORY_UTILIZATION, DerivedMetrics.GPU_STATUS_OK,
-                DerivedMetrics.FS_USED, DerivedMetrics.FS_UTILIZATION)) {
+        SemanticMapping.table()
+                .forEach((family, rule) -> assertThat(DOC)
+                        .as(family)
+                        .contains("| `" + family + "` | `" + rule.name() + "` | `" + rule.unit() + "` |"));
+        for (Rule derived : List.of(
+                DerivedMetrics.GPU_MEMORY_LIMIT,
+                DerivedMetrics.GPU_MEMORY_UTILIZATION,
+                DerivedMetrics.GPU_STATUS_OK,
+                DerivedMetrics.FS_USED,
+                DerivedMetrics.FS_UTILIZATION)) {
             assertThat(DOC).contains("| `" + derived.name() + "` | `" + derived.unit() + "` |");
         }
     }
@@ -37,7 +43,8 @@ class OtlpMappingDocTest {
         List<String> missing = new ArrayList<>();
         for (var s : fx.store.states()) {
             for (MetricFamily f : s.last().snapshot().families()) {
-                boolean explicit = SemanticMapping.table().containsKey(f.name()) || SemanticMapping.FOLDED.contains(f.name())
+                boolean explicit = SemanticMapping.table().containsKey(f.name())
+                        || SemanticMapping.FOLDED.contains(f.name())
                         || f.name().endsWith("_window_seconds");
                 if (!explicit) {
                     missing.add(f.name());

@@ -36,6 +36,7 @@ abstract class OtlpReceiver implements AutoCloseable {
     final List<ExportTraceServiceRequest> traceRequests = new CopyOnWriteArrayList<>();
     /** Headers (lower-case names) of the last request. */
     final Map<String, String> lastHeaders = new ConcurrentHashMap<>();
+
     final AtomicInteger attempts = new AtomicInteger();
     volatile int failWith;
 
@@ -71,7 +72,8 @@ abstract class OtlpReceiver implements AutoCloseable {
             server.createContext("/v1/metrics", ex -> {
                 attempts.incrementAndGet();
                 lastHeaders.clear();
-                ex.getRequestHeaders().forEach((k, v) -> lastHeaders.put(k.toLowerCase(java.util.Locale.ROOT), v.get(0)));
+                ex.getRequestHeaders()
+                        .forEach((k, v) -> lastHeaders.put(k.toLowerCase(java.util.Locale.ROOT), v.get(0)));
                 byte[] body;
                 try (InputStream in = ex.getRequestBody()) {
                     body = in.readAllBytes();
@@ -130,7 +132,8 @@ abstract class OtlpReceiver implements AutoCloseable {
         Grpc() throws Exception {
             var service = new MetricsServiceGrpc.MetricsServiceImplBase() {
                 @Override
-                public void export(ExportMetricsServiceRequest request, StreamObserver<ExportMetricsServiceResponse> response) {
+                public void export(
+                        ExportMetricsServiceRequest request, StreamObserver<ExportMetricsServiceResponse> response) {
                     if (failWith != 0) {
                         response.onError((failWith == 503 ? Status.UNAVAILABLE : Status.INTERNAL).asRuntimeException());
                         return;
@@ -142,7 +145,8 @@ abstract class OtlpReceiver implements AutoCloseable {
             };
             ServerInterceptor headers = new ServerInterceptor() {
                 @Override
-                public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata md, ServerCallHandler<Q, R> next) {
+                public <Q, R> ServerCall.Listener<Q> interceptCall(
+                        ServerCall<Q, R> call, Metadata md, ServerCallHandler<Q, R> next) {
                     attempts.incrementAndGet();
                     lastHeaders.clear();
                     for (String k : md.keys()) {
@@ -156,14 +160,18 @@ abstract class OtlpReceiver implements AutoCloseable {
             };
             var traces = new TraceServiceGrpc.TraceServiceImplBase() {
                 @Override
-                public void export(ExportTraceServiceRequest request, StreamObserver<ExportTraceServiceResponse> response) {
+                public void export(
+                        ExportTraceServiceRequest request, StreamObserver<ExportTraceServiceResponse> response) {
                     traceRequests.add(request);
                     response.onNext(ExportTraceServiceResponse.getDefaultInstance());
                     response.onCompleted();
                 }
             };
             server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-                    .addService(ServerInterceptors.intercept(service, headers)).addService(traces).build().start();
+                    .addService(ServerInterceptors.intercept(service, headers))
+                    .addService(traces)
+                    .build()
+                    .start();
         }
 
         @Override

@@ -23,8 +23,21 @@ class OtlpResourceTest {
 
     @Test
     void addsThePodIdentityInsideKubernetes() {
-        Resource r = OtlpResource.build("0.3.0", "aiwatch-x7k2p", Map.of("KUBERNETES_SERVICE_HOST", "10.0.0.1",
-                "HOSTNAME", "aiwatch-x7k2p", "POD_NAMESPACE", "monitoring", "NODE_NAME", "gpu-node-7", "POD_UID", "uid-1"), Map.of());
+        Resource r = OtlpResource.build(
+                "0.3.0",
+                "aiwatch-x7k2p",
+                Map.of(
+                        "KUBERNETES_SERVICE_HOST",
+                        "10.0.0.1",
+                        "HOSTNAME",
+                        "aiwatch-x7k2p",
+                        "POD_NAMESPACE",
+                        "monitoring",
+                        "NODE_NAME",
+                        "gpu-node-7",
+                        "POD_UID",
+                        "uid-1"),
+                Map.of());
         assertThat(get(r, "k8s.pod.name")).isEqualTo("aiwatch-x7k2p");
         assertThat(get(r, "k8s.namespace.name")).isEqualTo("monitoring");
         assertThat(get(r, "k8s.node.name")).isEqualTo("gpu-node-7");
@@ -33,9 +46,14 @@ class OtlpResourceTest {
 
     @Test
     void environmentAndConfigOverrideDetectedValuesInThatOrder() {
-        Resource r = OtlpResource.build("0.3.0", "node", Map.of(
-                "OTEL_RESOURCE_ATTRIBUTES", "deployment.environment.name=prod,service.name=from-attrs,team=ml%20infra,broken,k8s.cluster.name=c1",
-                "OTEL_SERVICE_NAME", "gpu-observer"), Map.of("k8s.cluster.name", "from-config"));
+        Resource r = OtlpResource.build(
+                "0.3.0",
+                "node",
+                Map.of(
+                        "OTEL_RESOURCE_ATTRIBUTES",
+                                "deployment.environment.name=prod,service.name=from-attrs,team=ml%20infra,broken,k8s.cluster.name=c1",
+                        "OTEL_SERVICE_NAME", "gpu-observer"),
+                Map.of("k8s.cluster.name", "from-config"));
         assertThat(get(r, "service.name")).isEqualTo("gpu-observer");
         assertThat(get(r, "deployment.environment.name")).isEqualTo("prod");
         assertThat(get(r, "team")).isEqualTo("ml infra");

@@ -32,7 +32,8 @@ class ProxySpansTest {
     }
 
     private HttpResponse<String> post(String url, String body, String traceparent) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (traceparent != null) {
             b.header("traceparent", traceparent);
@@ -50,11 +51,15 @@ class ProxySpansTest {
 
     @Test
     void aStreamThroughTheProxyToTheSimulatorBecomesOneSpanWhoseTraceIdIsTheExemplar() throws Exception {
-        SimulatorConfig sc = SimulatorConfig.defaults().withModel("sim").withListen("127.0.0.1", 0).withSpeed(10);
-        try (VllmSimulator sim = VllmSimulator.start(sc); OtlpReceiver rx = OtlpReceiver.http();
+        SimulatorConfig sc = SimulatorConfig.defaults()
+                .withModel("sim")
+                .withListen("127.0.0.1", 0)
+                .withSpeed(10);
+        try (VllmSimulator sim = VllmSimulator.start(sc);
+                OtlpReceiver rx = OtlpReceiver.http();
                 GenAiSpans spans = GenAiSpansTest.spans(rx);
-                MeasuringProxy proxy = MeasuringProxy.start(ProxyConfig.defaults("http://127.0.0.1:" + sim.port())
-                        .withListen("127.0.0.1", 0), spans)) {
+                MeasuringProxy proxy = MeasuringProxy.start(
+                        ProxyConfig.defaults("http://127.0.0.1:" + sim.port()).withListen("127.0.0.1", 0), spans)) {
             long before = System.currentTimeMillis();
             HttpResponse<String> r = post("http://127.0.0.1:" + proxy.port() + "/v1/chat/completions", CHAT, null);
             assertThat(r.statusCode()).isEqualTo(200);
@@ -64,13 +69,20 @@ class ProxySpansTest {
             assertThat(span.getName()).isEqualTo("chat sim");
             assertThat(span.getKind()).isEqualTo(Span.SpanKind.SPAN_KIND_CLIENT);
             assertThat(span.getParentSpanId().isEmpty()).isTrue();
-            assertThat(attrs(span.getAttributesList())).containsEntry("gen_ai.operation.name", "chat")
-                    .containsEntry("gen_ai.request.model", "sim").containsEntry("gen_ai.response.model", "sim")
-                    .containsEntry("gen_ai.usage.input_tokens", 9L).containsEntry("gen_ai.usage.output_tokens", 20L)
-                    .containsEntry("server.address", "127.0.0.1").containsEntry("server.port", (long) sim.port())
+            assertThat(attrs(span.getAttributesList()))
+                    .containsEntry("gen_ai.operation.name", "chat")
+                    .containsEntry("gen_ai.request.model", "sim")
+                    .containsEntry("gen_ai.response.model", "sim")
+                    .containsEntry("gen_ai.usage.input_tokens", 9L)
+                    .containsEntry("gen_ai.usage.output_tokens", 20L)
+                    .containsEntry("server.address", "127.0.0.1")
+                    .containsEntry("server.port", (long) sim.port())
                     .doesNotContainKey("error.type");
-            List<String> reasons = span.getAttributesList().stream().filter(k -> k.getKey().equals("gen_ai.response.finish_reasons"))
-                    .flatMap(k -> k.getValue().getArrayValue().getValuesList().stream()).map(v -> v.getStringValue()).toList();
+            List<String> reasons = span.getAttributesList().stream()
+                    .filter(k -> k.getKey().equals("gen_ai.response.finish_reasons"))
+                    .flatMap(k -> k.getValue().getArrayValue().getValuesList().stream())
+                    .map(v -> v.getStringValue())
+                    .toList();
             assertThat(reasons).containsExactly("length");
             assertThat(span.getStartTimeUnixNano() / 1_000_000).isBetween(before - 5, System.currentTimeMillis());
             assertThat(span.getEventsList()).singleElement().satisfies(e -> {
@@ -82,30 +94,42 @@ class ProxySpansTest {
             String traceId = hex(span.getTraceId());
             String om = metrics(proxy.port(), true);
             double e2e = (span.getEndTimeUnixNano() - span.getStartTimeUnixNano()) / 1e9;
-            for (String family : List.of("aiwatch_client_e2e_request_latency_seconds", "aiwatch_client_time_to_first_token_seconds",
+            for (String family : List.of(
+                    "aiwatch_client_e2e_request_latency_seconds",
+                    "aiwatch_client_time_to_first_token_seconds",
                     "aiwatch_client_time_per_output_token_seconds")) {
-                Pattern p = Pattern.compile("^" + family + "_bucket\\{model=\"sim\",status=\"200\",le=\"([^\"]+)\"} 1 # "
-                        + "\\{trace_id=\"([0-9a-f]{32})\"} (\\S+) (\\d+\\.\\d{3})$", Pattern.MULTILINE);
+                Pattern p = Pattern.compile(
+                        "^" + family + "_bucket\\{model=\"sim\",status=\"200\",le=\"([^\"]+)\"} 1 # "
+                                + "\\{trace_id=\"([0-9a-f]{32})\"} (\\S+) (\\d+\\.\\d{3})$",
+                        Pattern.MULTILINE);
                 Matcher m = p.matcher(om);
                 assertThat(m.find()).as("%s exemplar in:\n%s", family, om).isTrue();
                 assertThat(m.group(2)).isEqualTo(traceId);
                 double value = Double.parseDouble(m.group(3));
                 assertThat(value).isLessThanOrEqualTo(Double.parseDouble(m.group(1))); // in its bucket
-                assertThat(Double.parseDouble(m.group(4)) * 1000).isBetween(before - 5.0, System.currentTimeMillis() + 5.0);
+                assertThat(Double.parseDouble(m.group(4)) * 1000)
+                        .isBetween(before - 5.0, System.currentTimeMillis() + 5.0);
                 if (family.contains("e2e")) {
                     assertThat(value).isCloseTo(e2e, org.assertj.core.api.Assertions.within(0.002));
                 }
-                assertThat(m.find()).as("one exemplar per series: the bucket it fell in").isFalse();
+                assertThat(m.find())
+                        .as("one exemplar per series: the bucket it fell in")
+                        .isFalse();
             }
             assertThat(om).endsWith("# EOF\n");
-            assertThat(metrics(proxy.port(), false)).contains("aiwatch_client_e2e_request_latency_seconds_bucket").doesNotContain("trace_id");
+            assertThat(metrics(proxy.port(), false))
+                    .contains("aiwatch_client_e2e_request_latency_seconds_bucket")
+                    .doesNotContain("trace_id");
         }
     }
 
     @Test
     void theUpstreamGetsTheSpansTraceparentAndAnIncomingTraceIsContinued() throws Exception {
-        try (CannedOpenAi up = new CannedOpenAi(); OtlpReceiver rx = OtlpReceiver.http(); GenAiSpans spans = GenAiSpansTest.spans(rx);
-                MeasuringProxy proxy = MeasuringProxy.start(ProxyConfig.defaults(up.baseUrl()).withListen("127.0.0.1", 0), spans)) {
+        try (CannedOpenAi up = new CannedOpenAi();
+                OtlpReceiver rx = OtlpReceiver.http();
+                GenAiSpans spans = GenAiSpansTest.spans(rx);
+                MeasuringProxy proxy =
+                        MeasuringProxy.start(ProxyConfig.defaults(up.baseUrl()).withListen("127.0.0.1", 0), spans)) {
             String url = "http://127.0.0.1:" + proxy.port() + "/v1/completions";
             String body = "{\"model\":\"m\",\"prompt\":\"x\",\"stream\":true}";
             assertThat(post(url, body, null).body()).isEqualTo(CannedOpenAi.STREAM);
@@ -115,17 +139,27 @@ class ProxySpansTest {
             List<Span> got = GenAiSpansTest.awaitSpans(rx, 2);
             assertThat(up.traceparents).hasSize(2);
 
-            Span root = got.stream().filter(s -> s.getParentSpanId().isEmpty()).findFirst().orElseThrow();
-            assertThat(up.traceparents.get(0)).isEqualTo("00-" + hex(root.getTraceId()) + "-" + hex(root.getSpanId()) + "-01");
+            Span root = got.stream()
+                    .filter(s -> s.getParentSpanId().isEmpty())
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(up.traceparents.get(0))
+                    .isEqualTo("00-" + hex(root.getTraceId()) + "-" + hex(root.getSpanId()) + "-01");
             assertThat(root.getName()).isEqualTo("text_completion m");
-            assertThat(attrs(root.getAttributesList())).containsEntry("gen_ai.response.model", "canned-model")
-                    .containsEntry("gen_ai.usage.input_tokens", 5L).containsEntry("gen_ai.usage.output_tokens", 2L);
+            assertThat(attrs(root.getAttributesList()))
+                    .containsEntry("gen_ai.response.model", "canned-model")
+                    .containsEntry("gen_ai.usage.input_tokens", 5L)
+                    .containsEntry("gen_ai.usage.output_tokens", 2L);
 
-            Span child = got.stream().filter(s -> !s.getParentSpanId().isEmpty()).findFirst().orElseThrow();
+            Span child = got.stream()
+                    .filter(s -> !s.getParentSpanId().isEmpty())
+                    .findFirst()
+                    .orElseThrow();
             assertThat(hex(child.getTraceId())).isEqualTo("0af7651916cd43dd8448eb211c80319c");
             assertThat(hex(child.getParentSpanId())).isEqualTo("b7ad6b7169203331");
             // the caller's header is replaced by one naming our span, in the caller's trace
-            assertThat(up.traceparents.get(1)).isEqualTo("00-0af7651916cd43dd8448eb211c80319c-" + hex(child.getSpanId()) + "-01");
+            assertThat(up.traceparents.get(1))
+                    .isEqualTo("00-0af7651916cd43dd8448eb211c80319c-" + hex(child.getSpanId()) + "-01");
         }
     }
 
@@ -135,16 +169,19 @@ class ProxySpansTest {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             dead = s.getLocalPort();
         }
-        try (OtlpReceiver rx = OtlpReceiver.http(); GenAiSpans spans = GenAiSpansTest.spans(rx);
-                MeasuringProxy proxy = MeasuringProxy.start(ProxyConfig.defaults("http://127.0.0.1:" + dead).withListen("127.0.0.1", 0),
-                        spans)) {
-            HttpResponse<String> r = post("http://127.0.0.1:" + proxy.port() + "/v1/chat/completions", CHAT,
-                    "00-zzz-not-a-trace");
+        try (OtlpReceiver rx = OtlpReceiver.http();
+                GenAiSpans spans = GenAiSpansTest.spans(rx);
+                MeasuringProxy proxy = MeasuringProxy.start(
+                        ProxyConfig.defaults("http://127.0.0.1:" + dead).withListen("127.0.0.1", 0), spans)) {
+            HttpResponse<String> r =
+                    post("http://127.0.0.1:" + proxy.port() + "/v1/chat/completions", CHAT, "00-zzz-not-a-trace");
             assertThat(r.statusCode()).isEqualTo(502);
             spans.flush(Duration.ofSeconds(10));
             Span span = GenAiSpansTest.awaitSpans(rx, 1).get(0);
             assertThat(span.getStatus().getCode()).isEqualTo(Status.StatusCode.STATUS_CODE_ERROR);
-            assertThat(attrs(span.getAttributesList())).containsEntry("error.type", "502").containsEntry("gen_ai.request.model", "sim")
+            assertThat(attrs(span.getAttributesList()))
+                    .containsEntry("error.type", "502")
+                    .containsEntry("gen_ai.request.model", "sim")
                     .doesNotContainKey("gen_ai.usage.output_tokens");
             assertThat(span.getParentSpanId().isEmpty()).isTrue();
             assertThat(span.getEventsList()).isEmpty();

@@ -23,12 +23,17 @@ import org.junit.jupiter.api.Test;
 
 class StoreMetricProducerTest {
     private static MetricData metric(Collection<MetricData> batch, String name) {
-        return batch.stream().filter(m -> m.getName().equals(name)).findFirst().orElseThrow(() -> new AssertionError("no " + name));
+        return batch.stream()
+                .filter(m -> m.getName().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no " + name));
     }
 
     private static LongPointData tokens(Collection<MetricData> batch, String type) {
         return metric(batch, "aiwatch.inference.tokens").getLongSumData().getPoints().stream()
-                .filter(p -> type.equals(p.getAttributes().get(AttributeKey.stringKey("gen_ai.token.type")))).findFirst().orElseThrow();
+                .filter(p -> type.equals(p.getAttributes().get(AttributeKey.stringKey("gen_ai.token.type"))))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static long nanos(java.time.Instant t) {
@@ -69,9 +74,12 @@ class StoreMetricProducerTest {
 
         fx.clock.advance(Duration.ofSeconds(31)); // past staleAfter (30 s) for every collector
         Collection<MetricData> stale = producer.produce(Resource.empty());
-        assertThat(stale).extracting(MetricData::getName).doesNotContain("hw.power", "system.disk.io", "gen_ai.server.time_to_first_token")
+        assertThat(stale)
+                .extracting(MetricData::getName)
+                .doesNotContain("hw.power", "system.disk.io", "gen_ai.server.time_to_first_token")
                 .contains("aiwatch.collector.up"); // the self-metrics still say why
-        assertThat(metric(stale, "aiwatch.collector.up").getLongGaugeData().getPoints()).allMatch(p -> p.getValue() == 0);
+        assertThat(metric(stale, "aiwatch.collector.up").getLongGaugeData().getPoints())
+                .allMatch(p -> p.getValue() == 0);
         assertThat(producer.trackedSeries()).isLessThan(before);
     }
 
@@ -81,26 +89,33 @@ class StoreMetricProducerTest {
         String h = "aiwatch_inference_e2e_request_latency_seconds";
         var bad = MetricFamily.builder(h, MetricType.HISTOGRAM, "broken")
                 .addSample(h + "_bucket", Labels.of("target", "t", "le", "not-a-number"), 1)
-                .addSample(h + "_count", Labels.of("target", "t"), 1).build();
+                .addSample(h + "_count", Labels.of("target", "t"), 1)
+                .build();
         List<MetricFamily> families = new ArrayList<>(OtlpFixtures.inference(1));
         families.add(bad);
         fx.store.publish("inference", Snapshot.of(families), fx.clock.instant(), 0, 0);
         var producer = new StoreMetricProducer(fx.store, List::of, "t");
         Collection<MetricData> batch = producer.produce(Resource.empty());
-        assertThat(batch).extracting(MetricData::getName).doesNotContain("gen_ai.server.request.duration")
+        assertThat(batch)
+                .extracting(MetricData::getName)
+                .doesNotContain("gen_ai.server.request.duration")
                 .contains("gen_ai.server.time_to_first_token", "hw.power");
     }
 
     @Test
     void exportsExtraFamiliesWithTheGenericNamingRule() {
         OtlpFixtures fx = new OtlpFixtures();
-        var extra = List.of(MetricFamily.builder("aiwatch_http_auth_failures_total", MetricType.COUNTER, "Auth failures.")
-                .add(Labels.EMPTY, 3).build());
+        var extra =
+                List.of(MetricFamily.builder("aiwatch_http_auth_failures_total", MetricType.COUNTER, "Auth failures.")
+                        .add(Labels.EMPTY, 3)
+                        .build());
         Collection<MetricData> batch = new StoreMetricProducer(fx.store, () -> extra, "t").produce(Resource.empty());
         MetricData m = metric(batch, "aiwatch.http.auth_failures");
         assertThat(m.getType()).isEqualTo(MetricDataType.DOUBLE_SUM);
         assertThat(m.getDoubleSumData().isMonotonic()).isTrue();
-        assertThat(m.getDoubleSumData().getPoints()).singleElement().satisfies(p -> assertThat(p.getValue()).isEqualTo(3));
+        assertThat(m.getDoubleSumData().getPoints())
+                .singleElement()
+                .satisfies(p -> assertThat(p.getValue()).isEqualTo(3));
     }
 
     @Test
@@ -110,8 +125,12 @@ class StoreMetricProducerTest {
                     assertThat(r.name()).isEqualTo("aiwatch.collector.snapshot_age");
                     assertThat(r.unit()).isEqualTo("s");
                 });
-        assertThat(SemanticMapping.generic("aiwatch_zfs_arc_size_bytes", Kind.GAUGE, "").unit()).isEqualTo("By");
-        assertThat(SemanticMapping.generic("aiwatch_zfs_arc_size_bytes", Kind.GAUGE, "").domain()).isEqualTo(Rule.Domain.STORAGE);
+        assertThat(SemanticMapping.generic("aiwatch_zfs_arc_size_bytes", Kind.GAUGE, "")
+                        .unit())
+                .isEqualTo("By");
+        assertThat(SemanticMapping.generic("aiwatch_zfs_arc_size_bytes", Kind.GAUGE, "")
+                        .domain())
+                .isEqualTo(Rule.Domain.STORAGE);
     }
 
     @Test
@@ -123,9 +142,12 @@ class StoreMetricProducerTest {
                 assertThat(rule.kind()).as(family).isEqualTo(other.kind());
                 assertThat(rule.unit()).as(family).isEqualTo(other.unit());
                 assertThat(rule.integer()).as(family).isEqualTo(other.integer());
-                assertThat(rule.fixed()).as(family + " must differ by a fixed attribute").isNotEqualTo(other.fixed());
+                assertThat(rule.fixed())
+                        .as(family + " must differ by a fixed attribute")
+                        .isNotEqualTo(other.fixed());
             }
         });
-        assertThat(byName).containsKeys("hw.gpu.utilization", "hw.temperature", "system.disk.io", "aiwatch.inference.tokens");
+        assertThat(byName)
+                .containsKeys("hw.gpu.utilization", "hw.temperature", "system.disk.io", "aiwatch.inference.tokens");
     }
 }

@@ -15,9 +15,16 @@ class CountersFileTest {
         var defaults = CountersFile.defaults();
         var reference = CountersFile.load(Path.of("src/test/resources/reference/dcgm-exporter/default-counters.csv"));
         assertThat(defaults.entries()).isEqualTo(reference.entries());
-        assertThat(defaults.entries()).extracting(e -> e.field().name()).contains(
-                "DCGM_FI_DEV_SM_CLOCK", "DCGM_FI_DEV_GPU_TEMP", "DCGM_FI_DEV_POWER_USAGE", "DCGM_FI_DEV_FB_USED",
-                "DCGM_FI_DRIVER_VERSION", "DCGM_FI_PROF_PIPE_TENSOR_ACTIVE", "DCGM_FI_PROF_PCIE_RX_BYTES");
+        assertThat(defaults.entries())
+                .extracting(e -> e.field().name())
+                .contains(
+                        "DCGM_FI_DEV_SM_CLOCK",
+                        "DCGM_FI_DEV_GPU_TEMP",
+                        "DCGM_FI_DEV_POWER_USAGE",
+                        "DCGM_FI_DEV_FB_USED",
+                        "DCGM_FI_DRIVER_VERSION",
+                        "DCGM_FI_PROF_PIPE_TENSOR_ACTIVE",
+                        "DCGM_FI_PROF_PCIE_RX_BYTES");
         assertThat(defaults.skipped()).singleElement().asString().startsWith("DCGM_FI_DEV_VGPU_LICENSE_STATUS");
     }
 
@@ -37,7 +44,8 @@ class CountersFileTest {
     @Test
     void rejectsUnknownTypeWithFileAndLine() {
         assertThatThrownBy(() -> CountersFile.parse("my.csv", "# c\nDCGM_FI_DEV_GPU_TEMP, gaugee, temp\n"))
-                .hasMessage("my.csv:2: type 'gaugee' of DCGM_FI_DEV_GPU_TEMP must be one of gauge, counter, histogram, summary, label");
+                .hasMessage(
+                        "my.csv:2: type 'gaugee' of DCGM_FI_DEV_GPU_TEMP must be one of gauge, counter, histogram, summary, label");
     }
 
     @Test

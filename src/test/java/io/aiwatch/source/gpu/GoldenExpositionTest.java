@@ -27,8 +27,22 @@ class GoldenExpositionTest {
         GpuHealth health = new GpuHealth();
         var settings = new GpuCollector.Settings("Hostname", "golden-node", 16);
         var procs = new ProcessIdentity(Path.of("/nonexistent"));
-        var fast = new GpuCollector(GpuCollector.Role.FAST, backend, CountersFile.defaults(), Duration.ofSeconds(1), health, settings, procs);
-        var slow = new GpuCollector(GpuCollector.Role.SLOW, backend, CountersFile.defaults(), Duration.ofSeconds(10), health, settings, procs);
+        var fast = new GpuCollector(
+                GpuCollector.Role.FAST,
+                backend,
+                CountersFile.defaults(),
+                Duration.ofSeconds(1),
+                health,
+                settings,
+                procs);
+        var slow = new GpuCollector(
+                GpuCollector.Role.SLOW,
+                backend,
+                CountersFile.defaults(),
+                Duration.ofSeconds(10),
+                health,
+                settings,
+                procs);
         fast.collect();
         clock.advance(Duration.ofSeconds(1));
         backend.injectXid(3, 13);
@@ -61,7 +75,9 @@ class GoldenExpositionTest {
                 continue;
             }
             for (int gpu = 0; gpu < 8; gpu++) {
-                assertThat(golden).as(e.field() + " gpu " + gpu).contains(e.field().name() + "{gpu=\"" + gpu + "\"");
+                assertThat(golden)
+                        .as(e.field() + " gpu " + gpu)
+                        .contains(e.field().name() + "{gpu=\"" + gpu + "\"");
             }
         }
     }

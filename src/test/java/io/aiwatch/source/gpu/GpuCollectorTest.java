@@ -39,15 +39,21 @@ class GpuCollectorTest {
     }
 
     static double value(Snapshot s, String name, String gpu) {
-        return samples(s, name).stream().filter(x -> gpu.equals(x.labels().get("gpu"))).findFirst().orElseThrow().value();
+        return samples(s, name).stream()
+                .filter(x -> gpu.equals(x.labels().get("gpu")))
+                .findFirst()
+                .orElseThrow()
+                .value();
     }
 
     @Test
     void labelsEverySeriesInDcgmExporterOrder() {
         Snapshot s = fast().collect();
         Sample temp = samples(s, "DCGM_FI_DEV_GPU_TEMP").get(1);
-        assertThat(temp.labels().toString()).matches("\\{gpu=\"1\",UUID=\"GPU-[0-9a-f-]{36}\",pci_bus_id=\"00000000:2A:00.0\","
-                + "device=\"nvidia1\",modelName=\"NVIDIA H100 80GB HBM3\",Hostname=\"node-a\",DCGM_FI_DRIVER_VERSION=\"580.95.05\"}");
+        assertThat(temp.labels().toString())
+                .matches(
+                        "\\{gpu=\"1\",UUID=\"GPU-[0-9a-f-]{36}\",pci_bus_id=\"00000000:2A:00.0\","
+                                + "device=\"nvidia1\",modelName=\"NVIDIA H100 80GB HBM3\",Hostname=\"node-a\",DCGM_FI_DRIVER_VERSION=\"580.95.05\"}");
     }
 
     @Test
@@ -57,7 +63,9 @@ class GpuCollectorTest {
         c.collect();
         backend.injectFault(1, "DCGM_FI_DEV_POWER_USAGE", null);
         Snapshot s = c.collect();
-        assertThat(samples(s, "DCGM_FI_DEV_POWER_USAGE")).extracting(x -> x.labels().get("gpu")).containsExactly("0", "2");
+        assertThat(samples(s, "DCGM_FI_DEV_POWER_USAGE"))
+                .extracting(x -> x.labels().get("gpu"))
+                .containsExactly("0", "2");
         assertThat(samples(s, "DCGM_FI_DEV_GPU_TEMP")).hasSize(3);
         assertThat(samples(s, "aiwatch_gpu_library_errors_total")).isEmpty();
         assertThat(s.detail(GpuStatus.class).devices().get(1).unsupported()).containsExactly("DCGM_FI_DEV_POWER_USAGE");
@@ -70,7 +78,9 @@ class GpuCollectorTest {
         Snapshot s = c.collect();
         assertThat(value(s, "aiwatch_gpu_up", "0")).isEqualTo(1);
         assertThat(value(s, "aiwatch_gpu_up", "2")).isEqualTo(0);
-        assertThat(samples(s, "DCGM_FI_DEV_GPU_TEMP")).extracting(x -> x.labels().get("gpu")).containsExactly("0", "1");
+        assertThat(samples(s, "DCGM_FI_DEV_GPU_TEMP"))
+                .extracting(x -> x.labels().get("gpu"))
+                .containsExactly("0", "1");
         assertThat(s.detail(GpuStatus.class).devices().get(2).up()).isFalse();
         assertThat(s.detail(GpuStatus.class).devices().get(2).problem()).contains("GPU_IS_LOST");
     }
@@ -81,11 +91,13 @@ class GpuCollectorTest {
         backend.injectFault(0, "DCGM_FI_DEV_SM_CLOCK", NvmlReturn.UNKNOWN);
         c.collect();
         Snapshot s = c.collect();
-        assertThat(samples(s, "aiwatch_gpu_library_errors_total")).singleElement().satisfies(x -> {
-            assertThat(x.labels().get("function")).isEqualTo("sim:DCGM_FI_DEV_SM_CLOCK");
-            assertThat(x.labels().get("code")).isEqualTo("NVML_ERROR_UNKNOWN");
-            assertThat(x.value()).isEqualTo(2);
-        });
+        assertThat(samples(s, "aiwatch_gpu_library_errors_total"))
+                .singleElement()
+                .satisfies(x -> {
+                    assertThat(x.labels().get("function")).isEqualTo("sim:DCGM_FI_DEV_SM_CLOCK");
+                    assertThat(x.labels().get("code")).isEqualTo("NVML_ERROR_UNKNOWN");
+                    assertThat(x.value()).isEqualTo(2);
+                });
         assertThat(samples(s, "DCGM_FI_DEV_SM_CLOCK")).hasSize(2);
         backend.injectFault(0, "DCGM_FI_DEV_SM_CLOCK", null);
         assertThat(samples(c.collect(), "DCGM_FI_DEV_SM_CLOCK")).hasSize(3);
@@ -103,17 +115,22 @@ class GpuCollectorTest {
         Snapshot s = c.collect();
         List<String> gpu0 = samples(s, "aiwatch_gpu_xid_errors_total").stream()
                 .filter(x -> x.labels().get("gpu").equals("0"))
-                .map(x -> x.labels().get("xid") + "=" + (long) x.value()).toList();
+                .map(x -> x.labels().get("xid") + "=" + (long) x.value())
+                .toList();
         // counted XIDs, including one nobody alerts on, plus every alerted XID seeded at 0
         assertThat(gpu0).contains("48=1", "79=3", "94=0", "92=0", "63=0", "120=0");
         assertThat(gpu0).hasSize(GpuCollector.ALERTED_XIDS.length);
         backend.injectXid(0, 13);
         assertThat(samples(c.collect(), "aiwatch_gpu_xid_errors_total").stream()
-                .filter(x -> x.labels().get("gpu").equals("0")).map(x -> x.labels().get("xid")))
-                .as("a code outside the alerted list appears with its first event").contains("13")
+                        .filter(x -> x.labels().get("gpu").equals("0"))
+                        .map(x -> x.labels().get("xid")))
+                .as("a code outside the alerted list appears with its first event")
+                .contains("13")
                 .hasSize(GpuCollector.ALERTED_XIDS.length + 1);
-        assertThat(samples(s, "aiwatch_gpu_xid_errors_total").stream().filter(x -> x.labels().get("gpu").equals("1")))
-                .as("an idle GPU has the alerted codes at 0 from the start").hasSize(GpuCollector.ALERTED_XIDS.length)
+        assertThat(samples(s, "aiwatch_gpu_xid_errors_total").stream()
+                        .filter(x -> x.labels().get("gpu").equals("1")))
+                .as("an idle GPU has the alerted codes at 0 from the start")
+                .hasSize(GpuCollector.ALERTED_XIDS.length)
                 .allSatisfy(x -> assertThat(x.value()).isZero());
         assertThat(value(s, "DCGM_FI_DEV_XID_ERRORS", "0")).isEqualTo(79);
         assertThat(value(s, "DCGM_FI_DEV_XID_ERRORS", "1")).isEqualTo(0);
@@ -123,7 +140,8 @@ class GpuCollectorTest {
     void exposesOneClockEventSeriesPerReason() {
         Snapshot s = fast().collect();
         assertThat(samples(s, "aiwatch_gpu_clock_event_active")).hasSize(3 * ClockEventReason.values().length);
-        assertThat(samples(s, "aiwatch_gpu_clock_event_active")).extracting(x -> x.labels().get("reason"))
+        assertThat(samples(s, "aiwatch_gpu_clock_event_active"))
+                .extracting(x -> x.labels().get("reason"))
                 .contains("power_cap", "sw_thermal", "hw_thermal", "gpu_idle");
     }
 
@@ -131,9 +149,12 @@ class GpuCollectorTest {
     void slowCollectorBoundsProcessSeriesAndNamesProcessesFromProc(@TempDir Path proc) throws Exception {
         Path p = Files.createDirectories(proc.resolve("4100"));
         Files.writeString(p.resolve("comm"), "python3\n");
-        Files.writeString(p.resolve("cgroup"), "0::/kubepods/besteffort/pod1/cri-containerd-"
-                + "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.scope\n");
-        Snapshot s = collector(GpuCollector.Role.SLOW, new ProcessIdentity(proc)).collect();
+        Files.writeString(
+                p.resolve("cgroup"),
+                "0::/kubepods/besteffort/pod1/cri-containerd-"
+                        + "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.scope\n");
+        Snapshot s =
+                collector(GpuCollector.Role.SLOW, new ProcessIdentity(proc)).collect();
         Sample first = samples(s, "aiwatch_gpu_process_memory_bytes").get(0);
         assertThat(first.labels().get("pid")).isEqualTo("4100");
         assertThat(first.labels().get("command")).isEqualTo("python3");

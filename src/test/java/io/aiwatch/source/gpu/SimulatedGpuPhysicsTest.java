@@ -67,7 +67,8 @@ class SimulatedGpuPhysicsTest {
         load.set(0.85);
         var b = new SimulatedGpuBackend(1, 1, 30, clock, load::get);
         clock.advance(Duration.ofMinutes(5));
-        assertThat(ClockEventReason.decode(b.reader(0).clockEventReasons())).doesNotContain(ClockEventReason.SW_THERMAL);
+        assertThat(ClockEventReason.decode(b.reader(0).clockEventReasons()))
+                .doesNotContain(ClockEventReason.SW_THERMAL);
         double coolClock = read(b, DcgmField.DCGM_FI_DEV_SM_CLOCK);
         b.setAmbient(45);
         clock.advance(Duration.ofMinutes(5));
@@ -90,8 +91,11 @@ class SimulatedGpuPhysicsTest {
         var a = new SimulatedGpuBackend(2, 9, 30, clock, null);
         var b = new SimulatedGpuBackend(2, 9, 30, clock, null);
         clock.advance(Duration.ofSeconds(90));
-        for (DcgmField f : new DcgmField[] {DcgmField.DCGM_FI_DEV_POWER_USAGE, DcgmField.DCGM_FI_DEV_GPU_TEMP,
-                DcgmField.DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION}) {
+        for (DcgmField f : new DcgmField[] {
+            DcgmField.DCGM_FI_DEV_POWER_USAGE,
+            DcgmField.DCGM_FI_DEV_GPU_TEMP,
+            DcgmField.DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION
+        }) {
             assertThat(a.reader(1).read(f)).isEqualTo(b.reader(1).read(f));
         }
         assertThat(a.devices()).isEqualTo(b.devices());
@@ -101,7 +105,8 @@ class SimulatedGpuPhysicsTest {
     void framebufferAddsUpToTheTotal() throws Exception {
         var b = new SimulatedGpuBackend(1, 3, 30, clock, null);
         var r = b.reader(0);
-        double total = r.read(DcgmField.DCGM_FI_DEV_FB_FREE) + r.read(DcgmField.DCGM_FI_DEV_FB_USED)
+        double total = r.read(DcgmField.DCGM_FI_DEV_FB_FREE)
+                + r.read(DcgmField.DCGM_FI_DEV_FB_USED)
                 + r.read(DcgmField.DCGM_FI_DEV_FB_RESERVED);
         assertThat(total).isEqualTo(b.devices().get(0).memoryTotalBytes() / (1 << 20));
     }

@@ -6,13 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import java.time.Duration;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class InferenceConfigTest {
-    private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private final ObjectMapper yaml =
+            new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     @Test
     void readsYamlWithDefaults() throws Exception {
@@ -33,7 +34,8 @@ class InferenceConfigTest {
         assertThat(b.url().toString()).isEqualTo("https://vllm.example:8443/metrics");
         assertThat(b.timeout()).isEqualTo(Duration.ofMillis(500));
         assertThat(InferenceConfig.defaults().targets()).isEmpty();
-        assertThat(InferenceCollectors.create(c, Clock.systemUTC())).extracting(io.aiwatch.collect.Collector::name)
+        assertThat(InferenceCollectors.create(c, Clock.systemUTC()))
+                .extracting(io.aiwatch.collect.Collector::name)
                 .containsExactly("inference-10.0.0.5:8000", "inference-llama-70b");
     }
 
@@ -47,15 +49,19 @@ class InferenceConfigTest {
         assertBad("http://h:8000/metrics", null, "5", null, "must look like 500ms, 5s or 1m");
         assertBad("http://h:8000/metrics", null, "1s", "2s", "at most the interval");
         assertBad(null, null, null, null, "url is required");
-        assertThatThrownBy(() -> yaml.readValue("targets: [{url: 'http://h/metrics', intervall: 5s}]", InferenceConfig.class))
+        assertThatThrownBy(() ->
+                        yaml.readValue("targets: [{url: 'http://h/metrics', intervall: 5s}]", InferenceConfig.class))
                 .hasMessageContaining("intervall");
-        assertThatThrownBy(() -> new InferenceConfig(List.of(InferenceConfig.Target.of("http://a/metrics", "x", null, null),
-                InferenceConfig.Target.of("http://b/metrics", "x", null, null)))).hasMessageContaining("two targets are named 'x'");
+        assertThatThrownBy(() -> new InferenceConfig(List.of(
+                        InferenceConfig.Target.of("http://a/metrics", "x", null, null),
+                        InferenceConfig.Target.of("http://b/metrics", "x", null, null))))
+                .hasMessageContaining("two targets are named 'x'");
     }
 
     private static void assertBad(String url, String name, String interval, String timeout, String message) {
         assertThatThrownBy(() -> InferenceConfig.Target.of(url, name, interval, timeout))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(message)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(message)
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("secret"));
     }
 }

@@ -20,8 +20,11 @@ class LatencyWindowsTest {
         double[] cumulative = {10, 60, 100, 100};
         assertThat(LatencyWindows.quantile(0.5, BOUNDS, cumulative)).isCloseTo(0.1 + 0.4 * (40.0 / 50), within(1e-12));
         assertThat(LatencyWindows.quantile(0.05, BOUNDS, cumulative)).isCloseTo(0.05, within(1e-12));
-        assertThat(LatencyWindows.quantile(0.99, BOUNDS, new double[] {0, 0, 1, 5})).as("+Inf bucket gives highest bound").isEqualTo(1.0);
-        assertThat(LatencyWindows.quantile(0.5, BOUNDS, new double[] {0, 0, 0, 0})).isNaN();
+        assertThat(LatencyWindows.quantile(0.99, BOUNDS, new double[] {0, 0, 1, 5}))
+                .as("+Inf bucket gives highest bound")
+                .isEqualTo(1.0);
+        assertThat(LatencyWindows.quantile(0.5, BOUNDS, new double[] {0, 0, 0, 0}))
+                .isNaN();
     }
 
     @Test
@@ -59,28 +62,38 @@ class LatencyWindowsTest {
             server.body.set(template.formatted(100, 100, 100, 100));
             Snapshot first = c.collect();
             assertThat(VllmCollectorTest.family(first, "aiwatch_inference_time_to_first_token_window_seconds"))
-                    .as("one snapshot has no increase yet").isEmpty();
+                    .as("one snapshot has no increase yet")
+                    .isEmpty();
 
             clock.advanceSeconds(30);
             server.body.set(template.formatted(100, 200, 200, 200)); // 100 new requests in (0.1, 1.0]
             Snapshot second = c.collect();
 
-            MetricFamily window = VllmCollectorTest.family(second, "aiwatch_inference_time_to_first_token_window_seconds").orElseThrow();
+            MetricFamily window = VllmCollectorTest.family(
+                            second, "aiwatch_inference_time_to_first_token_window_seconds")
+                    .orElseThrow();
             assertThat(window.samples()).hasSize(6);
             Labels p99 = Labels.of("target", "w", "model", "m", "quantile", "0.99", "window", "1m");
-            assertThat(window.samples().stream().filter(s -> s.labels().equals(p99)).findFirst().orElseThrow().value())
+            assertThat(window.samples().stream()
+                            .filter(s -> s.labels().equals(p99))
+                            .findFirst()
+                            .orElseThrow()
+                            .value())
                     .isCloseTo(0.1 + 0.9 * 0.99, within(1e-9));
 
             clock.advanceSeconds(400);
             Snapshot later = c.collect(); // unchanged target: no increase in either window
-            assertThat(VllmCollectorTest.family(later, "aiwatch_inference_time_to_first_token_window_seconds")).isEmpty();
+            assertThat(VllmCollectorTest.family(later, "aiwatch_inference_time_to_first_token_window_seconds"))
+                    .isEmpty();
         }
     }
 
     private static Map<String, Double> quantiles(LatencyWindows w, Instant now) {
         java.util.Map<String, Double> m = new java.util.HashMap<>();
         for (MetricFamily f : w.families(now, Map.of())) {
-            f.samples().forEach(s -> m.put(s.labels().get("quantile") + "/" + s.labels().get("window"), s.value()));
+            f.samples()
+                    .forEach(s ->
+                            m.put(s.labels().get("quantile") + "/" + s.labels().get("window"), s.value()));
         }
         return m;
     }

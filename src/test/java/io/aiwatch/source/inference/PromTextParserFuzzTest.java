@@ -39,7 +39,9 @@ class PromTextParserFuzzTest {
     }
 
     static Stream<Path> seeds() throws IOException, URISyntaxException {
-        Path dir = Path.of(PromTextParserFuzzTest.class.getResource("/inference/fuzz-seeds").toURI());
+        Path dir = Path.of(PromTextParserFuzzTest.class
+                .getResource("/inference/fuzz-seeds")
+                .toURI());
         List<Path> files;
         try (Stream<Path> s = Files.list(dir)) {
             files = s.sorted().toList();
@@ -50,8 +52,11 @@ class PromTextParserFuzzTest {
 
     static void check(byte[] input) {
         Format format = input.length > 0 && (input[0] & 1) == 1 ? Format.OPENMETRICS_1_0 : Format.TEXT_0_0_4;
-        String text = new String(input, input.length > 0 && format == Format.OPENMETRICS_1_0 ? 1 : 0,
-                input.length > 0 && format == Format.OPENMETRICS_1_0 ? input.length - 1 : input.length, StandardCharsets.UTF_8);
+        String text = new String(
+                input,
+                input.length > 0 && format == Format.OPENMETRICS_1_0 ? 1 : 0,
+                input.length > 0 && format == Format.OPENMETRICS_1_0 ? input.length - 1 : input.length,
+                StandardCharsets.UTF_8);
         PromTextParser parser = new PromTextParser(format);
         try {
             List<PromFamily> families = parser.parse(text);
@@ -59,7 +64,8 @@ class PromTextParserFuzzTest {
                 assertThat(f.samples()).allSatisfy(s -> assertThat(s.name()).startsWith(f.name()));
             }
         } catch (ParseException e) {
-            assertThat(e.line()).isBetween(1, (int) text.chars().filter(c -> c == '\n').count() + 2);
+            assertThat(e.line())
+                    .isBetween(1, (int) text.chars().filter(c -> c == '\n').count() + 2);
             assertThat(e.reason()).isNotBlank();
         }
     }

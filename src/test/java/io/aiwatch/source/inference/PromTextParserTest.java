@@ -30,7 +30,10 @@ class PromTextParserTest {
     }
 
     static PromFamily family(List<PromFamily> families, String name) {
-        return families.stream().filter(f -> f.name().equals(name)).findFirst().orElseThrow(() -> new AssertionError(name));
+        return families.stream()
+                .filter(f -> f.name().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(name));
     }
 
     private static long sampleLines(String text) {
@@ -43,26 +46,41 @@ class PromTextParserTest {
         List<PromFamily> families = parse(text);
 
         assertThat(families).hasSize(62);
-        assertThat(families.stream().mapToInt(f -> f.samples().size()).sum()).isEqualTo(354).isEqualTo((int) sampleLines(text));
-        Map<PromType, Long> byType = families.stream().collect(Collectors.groupingBy(PromFamily::type, Collectors.counting()));
-        assertThat(byType).containsOnly(Map.entry(PromType.GAUGE, 34L), Map.entry(PromType.HISTOGRAM, 16L), Map.entry(PromType.COUNTER, 12L));
+        assertThat(families.stream().mapToInt(f -> f.samples().size()).sum())
+                .isEqualTo(354)
+                .isEqualTo((int) sampleLines(text));
+        Map<PromType, Long> byType =
+                families.stream().collect(Collectors.groupingBy(PromFamily::type, Collectors.counting()));
+        assertThat(byType)
+                .containsOnly(
+                        Map.entry(PromType.GAUGE, 34L),
+                        Map.entry(PromType.HISTOGRAM, 16L),
+                        Map.entry(PromType.COUNTER, 12L));
         assertThat(families).allSatisfy(f -> assertThat(f.help()).isNotEmpty());
 
         PromFamily ttft = family(families, "vllm:time_to_first_token_seconds");
         assertThat(ttft.samples()).hasSize(25);
-        assertThat(ttft.samples().stream().filter(s -> s.name().endsWith("_bucket")).map(s -> s.labels().get("le")))
-                .containsExactly("0.001", "0.005", "0.01", "0.02", "0.04", "0.06", "0.08", "0.1", "0.25", "0.5", "0.75",
-                        "1.0", "2.5", "5.0", "7.5", "10.0", "20.0", "40.0", "80.0", "160.0", "640.0", "2560.0", "+Inf");
+        assertThat(ttft.samples().stream()
+                        .filter(s -> s.name().endsWith("_bucket"))
+                        .map(s -> s.labels().get("le")))
+                .containsExactly(
+                        "0.001", "0.005", "0.01", "0.02", "0.04", "0.06", "0.08", "0.1", "0.25", "0.5", "0.75", "1.0",
+                        "2.5", "5.0", "7.5", "10.0", "20.0", "40.0", "80.0", "160.0", "640.0", "2560.0", "+Inf");
         assertThat(ttft.samples().get(24).name()).isEqualTo("vllm:time_to_first_token_seconds_sum");
         assertThat(ttft.samples().get(24).value()).isEqualTo(0.627678);
         assertThat(ttft.samples().get(0).labels().get("model_name")).isEqualTo("meta-llama/Llama-3.1-8B-Instruct");
 
         PromFamily success = family(families, "vllm:request_success_total");
         assertThat(success.type()).isEqualTo(PromType.COUNTER);
-        assertThat(success.samples()).extracting(s -> s.labels().get("finished_reason"))
+        assertThat(success.samples())
+                .extracting(s -> s.labels().get("finished_reason"))
                 .containsExactly("stop", "length", "abort", "error", "repetition");
         assertThat(success.samples()).extracting(PromSample::value).containsExactly(3.0, 7.0, 0.0, 0.0, 0.0);
-        assertThat(family(families, "vllm:prompt_tokens_created").samples().get(0).value()).isEqualTo(1.756200000123e9);
+        assertThat(family(families, "vllm:prompt_tokens_created")
+                        .samples()
+                        .get(0)
+                        .value())
+                .isEqualTo(1.756200000123e9);
         PromSample cache = family(families, "vllm:cache_config_info").samples().get(0);
         assertThat(cache.labels().size()).isEqualTo(12);
         assertThat(cache.labels().get("swap_space_bytes")).isEqualTo("4294967296");
@@ -75,18 +93,26 @@ class PromTextParserTest {
         List<PromFamily> families = parse(text);
 
         assertThat(families).hasSize(11);
-        assertThat(families.stream().mapToInt(f -> f.samples().size()).sum()).isEqualTo(28).isEqualTo((int) sampleLines(text));
+        assertThat(families.stream().mapToInt(f -> f.samples().size()).sum())
+                .isEqualTo(28)
+                .isEqualTo((int) sampleLines(text));
         PromFamily iteration = family(families, "vllm:iteration_tokens_total");
         assertThat(iteration.type()).isEqualTo(PromType.HISTOGRAM);
         assertThat(iteration.samples()).hasSize(9);
         assertThat(iteration.samples().get(0).name()).isEqualTo("vllm:iteration_tokens_total_sum");
-        assertThat(family(families, "vllm:time_to_first_token_seconds").samples()).hasSize(9);
+        assertThat(family(families, "vllm:time_to_first_token_seconds").samples())
+                .hasSize(9);
         assertThat(family(families, "vllm:cache_config_info").samples()).isEmpty();
-        assertThat(family(families, "vllm:cache_config_info").help()).isEqualTo("Information of the LLMEngine CacheConfig");
+        assertThat(family(families, "vllm:cache_config_info").help())
+                .isEqualTo("Information of the LLMEngine CacheConfig");
         PromFamily http = family(families, "http_requests_total");
         assertThat(http.type()).isEqualTo(PromType.UNTYPED);
         assertThat(http.samples().get(0).labels().get("handler")).isEqualTo("/v1/completions");
-        assertThat(family(families, "http_request_duration_highr_seconds_count").samples().get(0).value()).isEqualTo(201.0);
+        assertThat(family(families, "http_request_duration_highr_seconds_count")
+                        .samples()
+                        .get(0)
+                        .value())
+                .isEqualTo(201.0);
     }
 
     @Test
@@ -137,10 +163,13 @@ class PromTextParserTest {
                 """;
         List<PromFamily> families = parseOm(text);
 
-        assertThat(families).extracting(PromFamily::name).containsExactly("vllm:prompt_tokens", "latency_seconds", "up");
+        assertThat(families)
+                .extracting(PromFamily::name)
+                .containsExactly("vllm:prompt_tokens", "latency_seconds", "up");
         PromFamily counter = families.get(0);
         assertThat(counter.help()).isEqualTo("Prefill \"tokens\".");
-        assertThat(counter.samples()).extracting(PromSample::name)
+        assertThat(counter.samples())
+                .extracting(PromSample::name)
                 .containsExactly("vllm:prompt_tokens_total", "vllm:prompt_tokens_created");
         Exemplar ex = counter.samples().get(0).exemplar();
         assertThat(ex.labels().get("trace_id")).isEqualTo("abc");
@@ -169,7 +198,8 @@ class PromTextParserTest {
 
     @Test
     void choosesTheGrammarFromTheContentType() {
-        assertThat(Format.fromContentType("application/openmetrics-text; version=1.0.0; charset=utf-8")).isEqualTo(Format.OPENMETRICS_1_0);
+        assertThat(Format.fromContentType("application/openmetrics-text; version=1.0.0; charset=utf-8"))
+                .isEqualTo(Format.OPENMETRICS_1_0);
         assertThat(Format.fromContentType("text/plain; version=0.0.4")).isEqualTo(Format.TEXT_0_0_4);
         assertThat(Format.fromContentType(null)).isEqualTo(Format.TEXT_0_0_4);
     }
@@ -182,6 +212,7 @@ class PromTextParserTest {
                     assertThat(e.reason()).contains("truncated");
                 });
         assertThatThrownBy(() -> parse("a{x=\"1"))
-                .isInstanceOfSatisfying(ParseException.class, e -> assertThat(e.getMessage()).startsWith("line 1: unterminated"));
+                .isInstanceOfSatisfying(
+                        ParseException.class, e -> assertThat(e.getMessage()).startsWith("line 1: unterminated"));
     }
 }

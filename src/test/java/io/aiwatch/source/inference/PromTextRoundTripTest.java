@@ -18,14 +18,28 @@ import org.junit.jupiter.api.Test;
 class PromTextRoundTripTest {
     private static final String NASTY = "ab\\\"\n{},= #éλ\t🚀";
     private static final String INSERTS = "\\\"{}#=, \n\t+-.eE0NaInf";
-    private static final double[] VALUES = {0, -0.5, 1, 42, 1e-9, 1.756200000123e9, 123456789.123, Double.NaN,
-            Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.MAX_VALUE, Double.MIN_VALUE};
+    private static final double[] VALUES = {
+        0,
+        -0.5,
+        1,
+        42,
+        1e-9,
+        1.756200000123e9,
+        123456789.123,
+        Double.NaN,
+        Double.POSITIVE_INFINITY,
+        Double.NEGATIVE_INFINITY,
+        Double.MAX_VALUE,
+        Double.MIN_VALUE
+    };
 
     @Test
     void everythingOurTextFormatWritesParsesBackToTheSameFamilies() throws Exception {
         Random random = new Random(20240611L);
         for (int round = 0; round < 300; round++) {
-            List<MetricFamily> written = randomFamilies(random).stream().filter(f -> !f.samples().isEmpty()).toList();
+            List<MetricFamily> written = randomFamilies(random).stream()
+                    .filter(f -> !f.samples().isEmpty())
+                    .toList();
             StringBuilder out = new StringBuilder();
             written.forEach(f -> TextFormat.write(out, f));
 
@@ -36,7 +50,11 @@ class PromTextRoundTripTest {
                 MetricFamily w = written.get(i);
                 PromFamily p = parsed.get(i);
                 assertThat(p.name()).isEqualTo(w.name());
-                assertThat(p.type().name()).isEqualTo(w.type() == MetricType.UNKNOWN ? "UNTYPED" : w.type().name());
+                assertThat(p.type().name())
+                        .isEqualTo(
+                                w.type() == MetricType.UNKNOWN
+                                        ? "UNTYPED"
+                                        : w.type().name());
                 assertThat(p.help()).isEqualTo(w.help());
                 assertThat(p.samples()).hasSameSizeAs(w.samples());
                 for (int j = 0; j < w.samples().size(); j++) {

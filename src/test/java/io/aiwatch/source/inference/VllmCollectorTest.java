@@ -20,8 +20,10 @@ class VllmCollectorTest {
 
     static double value(Snapshot s, String family, Labels labels) {
         return family(s, family).orElseThrow(() -> new AssertionError(family)).samples().stream()
-                .filter(x -> x.labels().equals(labels) && !x.name().endsWith("_bucket")).findFirst()
-                .orElseThrow(() -> new AssertionError(family + labels)).value();
+                .filter(x -> x.labels().equals(labels) && !x.name().endsWith("_bucket"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(family + labels))
+                .value();
     }
 
     static VllmCollector collector(String url, String name, TestClock clock) {
@@ -35,25 +37,47 @@ class VllmCollectorTest {
             Snapshot s = collector(server.url(), "llama", new TestClock()).collect();
 
             Labels series = Labels.of("target", "llama", "model", MODEL, "engine", "0");
-            MetricFamily ttft = family(s, "aiwatch_inference_time_to_first_token_seconds").orElseThrow();
-            assertThat(ttft.samples().stream().filter(x -> x.name().endsWith("_bucket")).map(x -> x.labels().get("le")))
-                    .containsExactly("0.001", "0.005", "0.01", "0.02", "0.04", "0.06", "0.08", "0.1", "0.25", "0.5", "0.75",
-                            "1.0", "2.5", "5.0", "7.5", "10.0", "20.0", "40.0", "80.0", "160.0", "640.0", "2560.0", "+Inf");
+            MetricFamily ttft =
+                    family(s, "aiwatch_inference_time_to_first_token_seconds").orElseThrow();
+            assertThat(ttft.samples().stream()
+                            .filter(x -> x.name().endsWith("_bucket"))
+                            .map(x -> x.labels().get("le")))
+                    .containsExactly(
+                            "0.001", "0.005", "0.01", "0.02", "0.04", "0.06", "0.08", "0.1", "0.25", "0.5", "0.75",
+                            "1.0", "2.5", "5.0", "7.5", "10.0", "20.0", "40.0", "80.0", "160.0", "640.0", "2560.0",
+                            "+Inf");
             assertThat(ttft.samples().get(0).labels()).isEqualTo(series.and("le", "0.001"));
-            assertThat(value(s, "aiwatch_inference_time_to_first_token_seconds", series)).isEqualTo(0.627678);
-            assertThat(family(s, "aiwatch_inference_inter_token_latency_seconds").orElseThrow().samples()).hasSize(19 + 1 + 2);
-            assertThat(family(s, "aiwatch_inference_e2e_request_latency_seconds").orElseThrow().samples()).hasSize(21 + 1 + 2);
+            assertThat(value(s, "aiwatch_inference_time_to_first_token_seconds", series))
+                    .isEqualTo(0.627678);
+            assertThat(family(s, "aiwatch_inference_inter_token_latency_seconds")
+                            .orElseThrow()
+                            .samples())
+                    .hasSize(19 + 1 + 2);
+            assertThat(family(s, "aiwatch_inference_e2e_request_latency_seconds")
+                            .orElseThrow()
+                            .samples())
+                    .hasSize(21 + 1 + 2);
             assertThat(family(s, "aiwatch_inference_queue_time_seconds")).isPresent();
             assertThat(value(s, "aiwatch_inference_requests_running", series)).isZero();
-            assertThat(value(s, "aiwatch_inference_kv_cache_usage_ratio", series)).isZero();
-            assertThat(value(s, "aiwatch_inference_prompt_tokens_total", series)).isEqualTo(5537);
-            assertThat(value(s, "aiwatch_inference_generation_tokens_total", series)).isEqualTo(1280);
+            assertThat(value(s, "aiwatch_inference_kv_cache_usage_ratio", series))
+                    .isZero();
+            assertThat(value(s, "aiwatch_inference_prompt_tokens_total", series))
+                    .isEqualTo(5537);
+            assertThat(value(s, "aiwatch_inference_generation_tokens_total", series))
+                    .isEqualTo(1280);
             assertThat(value(s, "aiwatch_inference_preemptions_total", series)).isZero();
-            assertThat(value(s, "aiwatch_inference_requests_finished_total", series.and("finished_reason", "length"))).isEqualTo(7);
-            assertThat(family(s, "aiwatch_inference_requests_finished_total").orElseThrow().samples()).hasSize(5);
-            assertThat(value(s, "aiwatch_inference_prefix_cache_hits_total", series)).isEqualTo(1008);
-            assertThat(value(s, "aiwatch_inference_target_up", Labels.of("target", "llama"))).isEqualTo(1);
-            assertThat(value(s, "aiwatch_inference_target_stale", Labels.of("target", "llama"))).isZero();
+            assertThat(value(s, "aiwatch_inference_requests_finished_total", series.and("finished_reason", "length")))
+                    .isEqualTo(7);
+            assertThat(family(s, "aiwatch_inference_requests_finished_total")
+                            .orElseThrow()
+                            .samples())
+                    .hasSize(5);
+            assertThat(value(s, "aiwatch_inference_prefix_cache_hits_total", series))
+                    .isEqualTo(1008);
+            assertThat(value(s, "aiwatch_inference_target_up", Labels.of("target", "llama")))
+                    .isEqualTo(1);
+            assertThat(value(s, "aiwatch_inference_target_stale", Labels.of("target", "llama")))
+                    .isZero();
             assertThat(s.detail(VllmCollector.Status.class).up()).isTrue();
             assertThat(s.families()).allSatisfy(f -> assertThat(f.name()).startsWith("aiwatch_inference_"));
         }
@@ -62,11 +86,14 @@ class VllmCollectorTest {
     @Test
     void aBrokenTargetKeepsItsLastGoodValuesStaleAndLeavesTheOtherTargetAlone() throws Exception {
         String good = PromTextParserTest.resource("exposition_synthetic_v1.txt");
-        try (FixtureServer a = new FixtureServer(); FixtureServer b = new FixtureServer()) {
+        try (FixtureServer a = new FixtureServer();
+                FixtureServer b = new FixtureServer()) {
             TestClock clock = new TestClock();
-            List<io.aiwatch.collect.Collector> collectors = InferenceCollectors.create(new InferenceConfig(List.of(
-                    InferenceConfig.Target.of(a.url(), "a", null, null),
-                    InferenceConfig.Target.of(b.url(), "b", null, null))), clock);
+            List<io.aiwatch.collect.Collector> collectors = InferenceCollectors.create(
+                    new InferenceConfig(List.of(
+                            InferenceConfig.Target.of(a.url(), "a", null, null),
+                            InferenceConfig.Target.of(b.url(), "b", null, null))),
+                    clock);
             a.body.set(good);
             b.body.set(good);
             collectors.get(0).collect();
@@ -80,16 +107,22 @@ class VllmCollectorTest {
             Labels tb = Labels.of("target", "b");
             assertThat(value(sb, "aiwatch_inference_target_up", tb)).isZero();
             assertThat(value(sb, "aiwatch_inference_target_stale", tb)).isEqualTo(1);
-            assertThat(value(sb, "aiwatch_inference_scrape_errors_total", tb.and("reason", "parse"))).isEqualTo(1);
-            assertThat(value(sb, "aiwatch_inference_scrape_errors_total", tb.and("reason", "connect"))).isZero();
-            assertThat(value(sb, "aiwatch_inference_prompt_tokens_total",
-                    Labels.of("target", "b", "model", MODEL, "engine", "0"))).isEqualTo(5537);
+            assertThat(value(sb, "aiwatch_inference_scrape_errors_total", tb.and("reason", "parse")))
+                    .isEqualTo(1);
+            assertThat(value(sb, "aiwatch_inference_scrape_errors_total", tb.and("reason", "connect")))
+                    .isZero();
+            assertThat(value(
+                            sb,
+                            "aiwatch_inference_prompt_tokens_total",
+                            Labels.of("target", "b", "model", MODEL, "engine", "0")))
+                    .isEqualTo(5537);
             assertThat(sb.detail(VllmCollector.Status.class).lastError()).startsWith("parse: line ");
 
             Labels ta = Labels.of("target", "a");
             assertThat(value(sa, "aiwatch_inference_target_up", ta)).isEqualTo(1);
             assertThat(value(sa, "aiwatch_inference_target_stale", ta)).isZero();
-            assertThat(value(sa, "aiwatch_inference_scrape_errors_total", ta.and("reason", "parse"))).isZero();
+            assertThat(value(sa, "aiwatch_inference_scrape_errors_total", ta.and("reason", "parse")))
+                    .isZero();
             assertThat(collectors.get(0).name()).isNotEqualTo(collectors.get(1).name());
         }
     }
@@ -100,11 +133,13 @@ class VllmCollectorTest {
         try (FixtureServer closed = new FixtureServer()) {
             port = Integer.parseInt(closed.url().replaceAll(".*:(\\d+)/.*", "$1"));
         }
-        Snapshot s = collector("http://127.0.0.1:" + port + "/metrics", "gone", new TestClock()).collect();
+        Snapshot s = collector("http://127.0.0.1:" + port + "/metrics", "gone", new TestClock())
+                .collect();
         Labels t = Labels.of("target", "gone");
         assertThat(value(s, "aiwatch_inference_target_up", t)).isZero();
         assertThat(value(s, "aiwatch_inference_target_stale", t)).isZero();
-        assertThat(value(s, "aiwatch_inference_scrape_errors_total", t.and("reason", "connect"))).isEqualTo(1);
+        assertThat(value(s, "aiwatch_inference_scrape_errors_total", t.and("reason", "connect")))
+                .isEqualTo(1);
         assertThat(family(s, "aiwatch_inference_prompt_tokens_total")).isEmpty();
     }
 
@@ -133,11 +168,18 @@ class VllmCollectorTest {
             Snapshot s = collector(server.url(), "v0", new TestClock()).collect();
 
             Labels series = Labels.of("target", "v0", "model", "old");
-            assertThat(value(s, "aiwatch_inference_kv_cache_usage_ratio", series)).as("current name wins").isEqualTo(0.5);
-            assertThat(value(s, "aiwatch_inference_inter_token_latency_seconds", series)).isEqualTo(3.5);
-            assertThat(family(s, "aiwatch_inference_inter_token_latency_seconds").orElseThrow().samples())
-                    .extracting(Sample::value).containsExactly(1.0, 3.0, 4.0, 3.5, 4.0);
-            assertThat(value(s, "aiwatch_inference_prefix_cache_hits_total", series)).isEqualTo(9);
+            assertThat(value(s, "aiwatch_inference_kv_cache_usage_ratio", series))
+                    .as("current name wins")
+                    .isEqualTo(0.5);
+            assertThat(value(s, "aiwatch_inference_inter_token_latency_seconds", series))
+                    .isEqualTo(3.5);
+            assertThat(family(s, "aiwatch_inference_inter_token_latency_seconds")
+                            .orElseThrow()
+                            .samples())
+                    .extracting(Sample::value)
+                    .containsExactly(1.0, 3.0, 4.0, 3.5, 4.0);
+            assertThat(value(s, "aiwatch_inference_prefix_cache_hits_total", series))
+                    .isEqualTo(9);
             assertThat(VllmNames.RENAMES).containsEntry("vllm:gpu_cache_usage_perc", "vllm:kv_cache_usage_perc");
         }
     }
@@ -156,12 +198,18 @@ class VllmCollectorTest {
             server.body.set(om);
             VllmCollector c = collector(server.url(), "om", new TestClock());
             Snapshot s = c.collect();
-            assertThat(value(s, "aiwatch_inference_prompt_tokens_total", Labels.of("target", "om", "model", "m", "engine", "0")))
+            assertThat(value(
+                            s,
+                            "aiwatch_inference_prompt_tokens_total",
+                            Labels.of("target", "om", "model", "m", "engine", "0")))
                     .isEqualTo(12);
 
             server.body.set(om.replace("# EOF\n", ""));
             Snapshot truncated = c.collect();
-            assertThat(value(truncated, "aiwatch_inference_scrape_errors_total", Labels.of("target", "om", "reason", "parse")))
+            assertThat(value(
+                            truncated,
+                            "aiwatch_inference_scrape_errors_total",
+                            Labels.of("target", "om", "reason", "parse")))
                     .isEqualTo(1);
             assertThat(truncated.detail(VllmCollector.Status.class).lastError()).contains("missing # EOF");
         }

@@ -11,7 +11,8 @@ record BackingDisk(Path dir, String disk) {
 
     /** Tries the build directory, then /tmp, then /work; fails loudly when none sits on a block device. */
     static BackingDisk find() throws IOException {
-        List<Mount> mounts = MountinfoParser.parse(Files.readString(Path.of("/proc/self/mountinfo")), new ParseErrors());
+        List<Mount> mounts =
+                MountinfoParser.parse(Files.readString(Path.of("/proc/self/mountinfo")), new ParseErrors());
         List<String> tried = new ArrayList<>();
         for (Path candidate : List.of(Path.of("target"), Path.of("/tmp"), Path.of("/work"))) {
             if (!Files.isDirectory(candidate) || !Files.isWritable(candidate)) {
@@ -21,7 +22,9 @@ record BackingDisk(Path dir, String disk) {
             Mount best = null;
             for (Mount m : mounts) {
                 boolean under = real.startsWith(m.mountPoint());
-                if (under && (best == null || m.mountPoint().length() >= best.mountPoint().length())) {
+                if (under
+                        && (best == null
+                                || m.mountPoint().length() >= best.mountPoint().length())) {
                     best = m;
                 }
             }
@@ -34,7 +37,8 @@ record BackingDisk(Path dir, String disk) {
                 continue;
             }
             Path dev = sys.toRealPath();
-            String disk = Files.exists(dev.resolve("partition")) ? dev.getParent().getFileName().toString()
+            String disk = Files.exists(dev.resolve("partition"))
+                    ? dev.getParent().getFileName().toString()
                     : dev.getFileName().toString();
             return new BackingDisk(real, disk);
         }

@@ -34,16 +34,26 @@ class FilesystemCollectorTest {
                 }
             }
             case "/mnt/gone" -> throw new NoSuchFileException(path);
-            default -> {
-            }
+            default -> {}
         }
         return new FsStat(4096, 1000, 400, 300, 5000, 4000);
     }
 
     private FilesystemCollector collector() {
         StorageConfig c = Fixtures.config();
-        c = new StorageConfig(true, c.interval(), false, c.diskExclude(), c.procRoot(), c.sysRoot(), c.rootfs(),
-                Duration.ofMillis(200), c.fsTypesExclude(), c.mountPointsExclude(), c.processPatterns(), c.maxProcesses());
+        c = new StorageConfig(
+                true,
+                c.interval(),
+                false,
+                c.diskExclude(),
+                c.procRoot(),
+                c.sysRoot(),
+                c.rootfs(),
+                Duration.ofMillis(200),
+                c.fsTypesExclude(),
+                c.mountPointsExclude(),
+                c.processPatterns(),
+                c.maxProcesses());
         collector = new FilesystemCollector(c, errors, this::fakeStat);
         return collector;
     }
@@ -59,8 +69,16 @@ class FilesystemCollectorTest {
     @Test
     void appliesNodeExporterDefaultExcludesAndEmitsDuplicatesOnce() throws Exception {
         Snapshot s = collector().collect();
-        assertThat(family(s, "aiwatch_filesystem_readonly").samples()).extracting(x -> x.labels().get("mountpoint"))
-                .containsExactly("/", "/data", "/models", "/mnt/my models\tv2", "/mnt/nfs", "/mnt/gone", "/run/user/0",
+        assertThat(family(s, "aiwatch_filesystem_readonly").samples())
+                .extracting(x -> x.labels().get("mountpoint"))
+                .containsExactly(
+                        "/",
+                        "/data",
+                        "/models",
+                        "/mnt/my models\tv2",
+                        "/mnt/nfs",
+                        "/mnt/gone",
+                        "/run/user/0",
                         "/var/lib/db");
         assertThat(errors.count("mountinfo")).isEqualTo(1);
     }
@@ -69,8 +87,11 @@ class FilesystemCollectorTest {
     void reportsSizesInBytesWithDeviceMountpointAndFstypeLabels() throws Exception {
         Snapshot s = collector().collect();
         var size = family(s, "aiwatch_filesystem_size_bytes").samples().stream()
-                .filter(x -> x.labels().get("mountpoint").equals("/data")).findFirst().orElseThrow();
-        assertThat(size.labels().toString()).isEqualTo("{device=\"/dev/nvme0n1p1\",mountpoint=\"/data\",fstype=\"xfs\"}");
+                .filter(x -> x.labels().get("mountpoint").equals("/data"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(size.labels().toString())
+                .isEqualTo("{device=\"/dev/nvme0n1p1\",mountpoint=\"/data\",fstype=\"xfs\"}");
         assertThat(size.value()).isEqualTo(4096.0 * 1000);
         assertThat(byLabel(s, "aiwatch_filesystem_free_bytes", "mountpoint")).contains(entry("/data", 4096.0 * 400));
         assertThat(byLabel(s, "aiwatch_filesystem_avail_bytes", "mountpoint")).contains(entry("/data", 4096.0 * 300));
@@ -83,7 +104,8 @@ class FilesystemCollectorTest {
     @Test
     void reportsAMountThatVanishedAsDeviceErrorWithoutSizes() throws Exception {
         Snapshot s = collector().collect();
-        assertThat(byLabel(s, "aiwatch_filesystem_device_error", "mountpoint")).contains(entry("/mnt/gone", 1.0), entry("/", 0.0));
+        assertThat(byLabel(s, "aiwatch_filesystem_device_error", "mountpoint"))
+                .contains(entry("/mnt/gone", 1.0), entry("/", 0.0));
         assertThat(byLabel(s, "aiwatch_filesystem_size_bytes", "mountpoint")).doesNotContainKey("/mnt/gone");
     }
 
@@ -93,17 +115,26 @@ class FilesystemCollectorTest {
         long t0 = System.nanoTime();
         Snapshot first = c.collect();
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
-        assertThat(byLabel(first, "aiwatch_filesystem_stat_timeout", "mountpoint")).containsExactly(entry("/mnt/nfs", 1.0));
-        assertThat(byLabel(first, "aiwatch_filesystem_device_error", "mountpoint")).contains(entry("/mnt/nfs", 1.0));
-        assertThat(byLabel(first, "aiwatch_filesystem_size_bytes", "mountpoint")).doesNotContainKey("/mnt/nfs").containsKey("/data");
+        assertThat(byLabel(first, "aiwatch_filesystem_stat_timeout", "mountpoint"))
+                .containsExactly(entry("/mnt/nfs", 1.0));
+        assertThat(byLabel(first, "aiwatch_filesystem_device_error", "mountpoint"))
+                .contains(entry("/mnt/nfs", 1.0));
+        assertThat(byLabel(first, "aiwatch_filesystem_size_bytes", "mountpoint"))
+                .doesNotContainKey("/mnt/nfs")
+                .containsKey("/data");
 
         Snapshot second = c.collect();
         // Skipped without waiting: no second call on the stuck mount (a wait only happens around a
         // call), and no extra thread. Counted rather than timed, so a busy CI box cannot flake it.
         assertThat(calls.get("/mnt/nfs").get()).isEqualTo(1);
         assertThat(c.liveCalls()).isEqualTo(1);
-        assertThat(byLabel(second, "aiwatch_filesystem_stat_timeout", "mountpoint")).containsExactly(entry("/mnt/nfs", 1.0));
-        assertThat(family(second, "aiwatch_filesystem_stat_timeouts_total").samples().get(0).value()).isEqualTo(1.0);
+        assertThat(byLabel(second, "aiwatch_filesystem_stat_timeout", "mountpoint"))
+                .containsExactly(entry("/mnt/nfs", 1.0));
+        assertThat(family(second, "aiwatch_filesystem_stat_timeouts_total")
+                        .samples()
+                        .get(0)
+                        .value())
+                .isEqualTo(1.0);
 
         nfsServerBack.countDown();
         for (int i = 0; i < 200 && c.liveCalls() > 0; i++) {
@@ -111,15 +142,26 @@ class FilesystemCollectorTest {
         }
         Snapshot third = c.collect();
         assertThat(family(third, "aiwatch_filesystem_stat_timeout").samples()).isEmpty();
-        assertThat(byLabel(third, "aiwatch_filesystem_size_bytes", "mountpoint")).containsKey("/mnt/nfs");
+        assertThat(byLabel(third, "aiwatch_filesystem_size_bytes", "mountpoint"))
+                .containsKey("/mnt/nfs");
         assertThat(calls.get("/mnt/nfs").get()).isEqualTo(2);
     }
 
     @Test
     void manyDeadMountsCostOneTimeoutPerBatchOfFourNotOneEach() throws Exception {
         StorageConfig d = Fixtures.config();
-        StorageConfig c = new StorageConfig(true, d.interval(), false, d.diskExclude(), d.procRoot(), d.sysRoot(),
-                d.rootfs(), Duration.ofMillis(300), d.fsTypesExclude(), d.mountPointsExclude(), d.processPatterns(),
+        StorageConfig c = new StorageConfig(
+                true,
+                d.interval(),
+                false,
+                d.diskExclude(),
+                d.procRoot(),
+                d.sysRoot(),
+                d.rootfs(),
+                Duration.ofMillis(300),
+                d.fsTypesExclude(),
+                d.mountPointsExclude(),
+                d.processPatterns(),
                 d.maxProcesses());
         collector = new FilesystemCollector(c, errors, path -> {
             try {
@@ -135,18 +177,34 @@ class FilesystemCollectorTest {
         // 8 mount points: two batches of 4, so ~600 ms; one at a time would be 2.4 s.
         assertThat(ms).isBetween(500L, 1800L);
         assertThat(family(s, "aiwatch_filesystem_stat_timeout").samples()).hasSize(8);
-        assertThat(family(s, "aiwatch_filesystem_stat_timeouts_total").samples().get(0).value()).isEqualTo(8.0);
+        assertThat(family(s, "aiwatch_filesystem_stat_timeouts_total")
+                        .samples()
+                        .get(0)
+                        .value())
+                .isEqualTo(8.0);
         assertThat(collector.liveCalls()).isEqualTo(8);
         collector.collect();
-        assertThat(collector.liveCalls()).as("no new threads for mounts still stuck").isEqualTo(8);
+        assertThat(collector.liveCalls())
+                .as("no new threads for mounts still stuck")
+                .isEqualTo(8);
     }
 
     @Test
     void statsUnderTheRootfsPrefixButLabelsTheHostMountPoint() throws Exception {
         StorageConfig d = Fixtures.config();
-        StorageConfig c = new StorageConfig(true, d.interval(), false, d.diskExclude(), d.procRoot(), d.sysRoot(),
-                java.nio.file.Path.of("/host"), Duration.ofMillis(200), d.fsTypesExclude(), d.mountPointsExclude(),
-                d.processPatterns(), d.maxProcesses());
+        StorageConfig c = new StorageConfig(
+                true,
+                d.interval(),
+                false,
+                d.diskExclude(),
+                d.procRoot(),
+                d.sysRoot(),
+                java.nio.file.Path.of("/host"),
+                Duration.ofMillis(200),
+                d.fsTypesExclude(),
+                d.mountPointsExclude(),
+                d.processPatterns(),
+                d.maxProcesses());
         collector = new FilesystemCollector(c, errors, this::fakeStat);
         Snapshot s = collector.collect();
         assertThat(calls).containsKeys("/host", "/host/data");

@@ -18,11 +18,11 @@ import java.util.stream.Stream;
 final class Fixtures {
     /** Read in place (not from target/), so sysfs symlinks stay symlinks as in a real /sys. */
     static final Path TREE = Path.of("src/test/resources/storage/tree").toAbsolutePath();
+
     static final Path PROC = TREE.resolve("proc");
     static final Path SYS = TREE.resolve("sys");
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     static StorageConfig config() {
         return StorageConfig.defaults().withRoots(PROC, SYS);
@@ -44,7 +44,9 @@ final class Fixtures {
     }
 
     static MetricFamily family(Snapshot s, String name) {
-        return s.families().stream().filter(f -> f.name().equals(name)).findFirst()
+        return s.families().stream()
+                .filter(f -> f.name().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no family " + name + " in " + names(s)));
     }
 

@@ -18,9 +18,15 @@ class MountinfoParserTest {
     @Test
     void readsFieldsAfterOptionalTagsAndTheSeparator() throws Exception {
         List<Mount> mounts = MountinfoParser.parse(Files.readString(Fixtures.PROC.resolve("1/mountinfo")), errors);
-        Mount data = mounts.stream().filter(m -> m.mountPoint().equals("/data")).findFirst().orElseThrow();
+        Mount data = mounts.stream()
+                .filter(m -> m.mountPoint().equals("/data"))
+                .findFirst()
+                .orElseThrow();
         assertThat(data).isEqualTo(new Mount("259:1", "/data", "xfs", "/dev/nvme0n1p1", false));
-        Mount zfs = mounts.stream().filter(m -> m.mountPoint().equals("/models")).findFirst().orElseThrow();
+        Mount zfs = mounts.stream()
+                .filter(m -> m.mountPoint().equals("/models"))
+                .findFirst()
+                .orElseThrow();
         assertThat(zfs.source()).isEqualTo("tank/models");
         assertThat(zfs.fsType()).isEqualTo("zfs");
     }

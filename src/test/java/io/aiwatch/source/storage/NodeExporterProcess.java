@@ -25,7 +25,8 @@ final class NodeExporterProcess implements AutoCloseable {
     private final Process process;
     private final Path log;
     final URI metrics;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     NodeExporterProcess() throws IOException, InterruptedException {
         if (!Files.isExecutable(BINARY)) {
@@ -37,13 +38,19 @@ final class NodeExporterProcess implements AutoCloseable {
             port = s.getLocalPort();
         }
         log = Files.createTempFile("node-exporter", ".log");
-        List<String> cmd = new ArrayList<>(List.of(BINARY.toString(),
+        List<String> cmd = new ArrayList<>(List.of(
+                BINARY.toString(),
                 "--web.listen-address=127.0.0.1:" + port,
-                "--collector.disable-defaults", "--collector.diskstats", "--collector.filesystem",
+                "--collector.disable-defaults",
+                "--collector.diskstats",
+                "--collector.filesystem",
                 "--collector.diskstats.device-exclude=" + DEVICE_EXCLUDE,
                 "--collector.filesystem.mount-points-exclude=" + StorageConfig.DEFAULT_MOUNT_POINTS_EXCLUDE,
                 "--collector.filesystem.fs-types-exclude=" + StorageConfig.DEFAULT_FS_TYPES_EXCLUDE));
-        process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        process = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         metrics = URI.create("http://127.0.0.1:" + port + "/metrics");
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (true) {
@@ -53,7 +60,8 @@ final class NodeExporterProcess implements AutoCloseable {
             } catch (IOException e) {
                 if (!process.isAlive() || System.nanoTime() > deadline) {
                     close();
-                    throw new AssertionError("node_exporter did not come up on " + metrics + ": " + Files.readString(log), e);
+                    throw new AssertionError(
+                            "node_exporter did not come up on " + metrics + ": " + Files.readString(log), e);
                 }
                 Thread.sleep(100);
             }
@@ -61,7 +69,8 @@ final class NodeExporterProcess implements AutoCloseable {
     }
 
     String scrape() throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new IOException("node_exporter answered " + r.statusCode());

@@ -30,8 +30,9 @@ final class PromText {
             } else {
                 name = line.substring(0, space);
             }
-            p.series.computeIfAbsent(name, k -> new TreeMap<>()).put(labels.toString(),
-                    Double.parseDouble(line.substring(space + 1)));
+            p.series
+                    .computeIfAbsent(name, k -> new TreeMap<>())
+                    .put(labels.toString(), Double.parseDouble(line.substring(space + 1)));
         }
         return p;
     }

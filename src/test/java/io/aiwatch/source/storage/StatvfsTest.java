@@ -33,7 +33,8 @@ class StatvfsTest {
 
     @Test
     void failsWithErrnoForAMissingPath() {
-        assertThatThrownBy(() -> new Statvfs().stat("/no/such/mount/point")).isInstanceOf(IOException.class)
+        assertThatThrownBy(() -> new Statvfs().stat("/no/such/mount/point"))
+                .isInstanceOf(IOException.class)
                 .hasMessageContaining("errno 2");
     }
 

@@ -59,9 +59,19 @@ public final class StorageBenchmark {
             ex.close();
         });
         server.start();
-        StorageConfig everySecond = new StorageConfig(true, Duration.ofSeconds(1), false, config.diskExclude(),
-                config.procRoot(), config.sysRoot(), config.rootfs(), config.mountTimeout(), config.fsTypesExclude(),
-                config.mountPointsExclude(), config.processPatterns(), config.maxProcesses());
+        StorageConfig everySecond = new StorageConfig(
+                true,
+                Duration.ofSeconds(1),
+                false,
+                config.diskExclude(),
+                config.procRoot(),
+                config.sysRoot(),
+                config.rootfs(),
+                config.mountTimeout(),
+                config.fsTypesExclude(),
+                config.mountPointsExclude(),
+                config.processPatterns(),
+                config.maxProcesses());
         List<Collector> collectors = StorageCollectors.create(everySecond, Clock.systemUTC(), Set::of);
         try (CollectorRunner runner = new CollectorRunner(store);
                 NodeExporterProcess node = new NodeExporterProcess()) {
@@ -77,9 +87,13 @@ public final class StorageBenchmark {
             int nodeBytes = 0;
             for (int i = -200; i < scrapes; i++) { // 200 warm-up rounds
                 long t0 = System.nanoTime();
-                oursBytes = http.send(HttpRequest.newBuilder(ours).build(), HttpResponse.BodyHandlers.ofByteArray()).body().length;
+                oursBytes = http.send(HttpRequest.newBuilder(ours).build(), HttpResponse.BodyHandlers.ofByteArray())
+                        .body()
+                        .length;
                 long t1 = System.nanoTime();
-                String text = http.send(HttpRequest.newBuilder(node.metrics).build(), HttpResponse.BodyHandlers.ofString()).body();
+                String text = http.send(
+                                HttpRequest.newBuilder(node.metrics).build(), HttpResponse.BodyHandlers.ofString())
+                        .body();
                 long t2 = System.nanoTime();
                 if (i >= 0) {
                     oursNs[i] = t1 - t0;
@@ -92,13 +106,19 @@ public final class StorageBenchmark {
             }
             long[] nd = nodeDisk.stream().mapToLong(x -> Math.round(x * 1e9)).toArray();
             long[] nf = nodeFs.stream().mapToLong(x -> Math.round(x * 1e9)).toArray();
-            System.out.println("| measure | aiwatch p50 | aiwatch p99 | node_exporter p50 | node_exporter p99 | ratio p50 (aiwatch/node) | ratio p99 |");
+            System.out.println(
+                    "| measure | aiwatch p50 | aiwatch p99 | node_exporter p50 | node_exporter p99 | ratio p50 (aiwatch/node) | ratio p99 |");
             System.out.println("| --- | --- | --- | --- | --- | --- | --- |");
             row("diskstats collection", diskNs, nd);
             row("filesystem collection", fsNs, nf);
             row("scrape GET /metrics", oursNs, nodeNs);
-            System.out.printf(Locale.ROOT, "%ncollections=%d scrapes=%d, aiwatch body %d bytes, node_exporter body %d bytes%n",
-                    collections, scrapes, oursBytes, nodeBytes);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%ncollections=%d scrapes=%d, aiwatch body %d bytes, node_exporter body %d bytes%n",
+                    collections,
+                    scrapes,
+                    oursBytes,
+                    nodeBytes);
         } finally {
             server.stop(0);
             fs.close();
@@ -126,8 +146,16 @@ public final class StorageBenchmark {
         long o99 = pct(ours, 99);
         long n50 = pct(node, 50);
         long n99 = pct(node, 99);
-        System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %.2f | %.2f |%n", what, us(o50), us(o99), us(n50),
-                us(n99), (double) o50 / n50, (double) o99 / n99);
+        System.out.printf(
+                Locale.ROOT,
+                "| %s | %s | %s | %s | %s | %.2f | %.2f |%n",
+                what,
+                us(o50),
+                us(o99),
+                us(n50),
+                us(n99),
+                (double) o50 / n50,
+                (double) o99 / n99);
     }
 
     private static long pct(long[] v, int p) {

@@ -15,8 +15,8 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class StorageConfigTest {
-    private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private final ObjectMapper yaml =
+            new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     @Test
     void emptySectionGivesDefaults() throws Exception {
@@ -49,8 +49,10 @@ class StorageConfigTest {
 
     @Test
     void rejectsUnknownKeysBadDurationsAndBadRegexes() {
-        assertThatThrownBy(() -> yaml.readValue("intervall: 2s", StorageConfig.class)).hasMessageContaining("intervall");
-        assertThatThrownBy(() -> yaml.readValue("interval: soon", StorageConfig.class)).hasMessageContaining("soon");
+        assertThatThrownBy(() -> yaml.readValue("intervall: 2s", StorageConfig.class))
+                .hasMessageContaining("intervall");
+        assertThatThrownBy(() -> yaml.readValue("interval: soon", StorageConfig.class))
+                .hasMessageContaining("soon");
         assertThatThrownBy(() -> yaml.readValue("fs_types_exclude: '^(tmpfs'", StorageConfig.class))
                 .hasMessageContaining("storage.fs_types_exclude");
         assertThatThrownBy(() -> yaml.readValue("mount_timeout: 0s", StorageConfig.class))
@@ -60,7 +62,8 @@ class StorageConfigTest {
     @Test
     void factoryBuildsFourIndependentCollectorsOrNoneWhenDisabled() throws Exception {
         List<Collector> all = StorageCollectors.create(StorageConfig.defaults(), Clock.systemUTC(), Set::of);
-        assertThat(all).extracting(Collector::name)
+        assertThat(all)
+                .extracting(Collector::name)
                 .containsExactly("storage_disk", "storage_filesystem", "storage_zfs", "storage_process");
         for (Collector c : all) {
             c.close();

@@ -33,8 +33,7 @@ class StorageNodeExporterIT {
     private static final int FILE_BYTES = 64 * MIB;
 
     /** aiwatch family → node_exporter family, and node = aiwatch × factor. */
-    private record Pair(String ours, String node, double factor) {
-    }
+    private record Pair(String ours, String node, double factor) {}
 
     private static final List<Pair> DISK = List.of(
             new Pair("aiwatch_disk_reads_completed_total", "node_disk_reads_completed_total", 1),
@@ -81,7 +80,8 @@ class StorageNodeExporterIT {
     void diskCountersAgreeWithNodeExporterAfterRealIo() throws Exception {
         BackingDisk target = BackingDisk.find();
         long self = ProcessHandle.current().pid();
-        ProcessIoCollector processes = new ProcessIoCollector(StorageConfig.defaults(), new ParseErrors(), () -> Set.of(self));
+        ProcessIoCollector processes =
+                new ProcessIoCollector(StorageConfig.defaults(), new ParseErrors(), () -> Set.of(self));
         PromText before = ours(disks.collect());
         double selfReadBefore = selfRead(processes, self);
         Path file = Files.createTempFile(target.dir(), "aiwatch-it", ".bin");
@@ -95,18 +95,23 @@ class StorageNodeExporterIT {
         PromText node = PromText.parse(nodeExporter.scrape());
         PromText ours2 = ours(disks.collect());
         assertThat(selfRead(processes, self) - selfReadBefore)
-                .as("this JVM's /proc/PID/io read_bytes after the O_DIRECT read").isGreaterThanOrEqualTo(FILE_BYTES);
+                .as("this JVM's /proc/PID/io read_bytes after the O_DIRECT read")
+                .isGreaterThanOrEqualTo(FILE_BYTES);
 
         String dev = "{device=" + target.disk() + "}";
         assertThat(ours1.get("aiwatch_disk_written_bytes_total").get(dev)
-                - before.get("aiwatch_disk_written_bytes_total").get(dev))
-                .as("bytes written to %s by the test", target.disk()).isGreaterThanOrEqualTo(FILE_BYTES);
+                        - before.get("aiwatch_disk_written_bytes_total").get(dev))
+                .as("bytes written to %s by the test", target.disk())
+                .isGreaterThanOrEqualTo(FILE_BYTES);
         assertThat(ours1.get("aiwatch_disk_read_bytes_total").get(dev)
-                - before.get("aiwatch_disk_read_bytes_total").get(dev))
-                .as("bytes read from %s by the test (O_DIRECT)", target.disk()).isGreaterThanOrEqualTo(FILE_BYTES);
+                        - before.get("aiwatch_disk_read_bytes_total").get(dev))
+                .as("bytes read from %s by the test (O_DIRECT)", target.disk())
+                .isGreaterThanOrEqualTo(FILE_BYTES);
 
-        assertThat(node.get("node_disk_read_bytes_total").keySet()).as("disks seen by node_exporter")
-                .isNotEmpty().contains(dev)
+        assertThat(node.get("node_disk_read_bytes_total").keySet())
+                .as("disks seen by node_exporter")
+                .isNotEmpty()
+                .contains(dev)
                 .isEqualTo(ours1.get("aiwatch_disk_read_bytes_total").keySet());
         int compared = 0;
         for (Pair p : DISK) {
@@ -115,12 +120,14 @@ class StorageNodeExporterIT {
             for (Map.Entry<String, Double> e : n.entrySet()) {
                 double lo = ours1.get(p.ours()).get(e.getKey()) * p.factor();
                 double hi = ours2.get(p.ours()).get(e.getKey()) * p.factor();
-                assertThat(e.getValue()).as("%s%s: node_exporter %s vs aiwatch %s..%s", p.node(), e.getKey(),
-                        e.getValue(), lo, hi).isBetween(lo, hi);
+                assertThat(e.getValue())
+                        .as("%s%s: node_exporter %s vs aiwatch %s..%s", p.node(), e.getKey(), e.getValue(), lo, hi)
+                        .isBetween(lo, hi);
                 compared++;
             }
         }
-        assertThat(node.get("node_disk_io_now").keySet()).isEqualTo(ours1.get("aiwatch_disk_io_now").keySet());
+        assertThat(node.get("node_disk_io_now").keySet())
+                .isEqualTo(ours1.get("aiwatch_disk_io_now").keySet());
         assertThat(compared).isGreaterThanOrEqualTo(11);
     }
 
@@ -139,19 +146,23 @@ class StorageNodeExporterIT {
             Map<String, Double> n = node.get("node_filesystem_" + fam);
             assertThat(ours.get("aiwatch_filesystem_" + fam).keySet()).isEqualTo(n.keySet());
             n.forEach((k, v) -> assertThat(ours.get("aiwatch_filesystem_" + fam).get(k))
-                    .as("%s%s", fam, k).isCloseTo(v, org.assertj.core.data.Offset.offset(nodeSize.get(k) * 0.01 + MIB)));
+                    .as("%s%s", fam, k)
+                    .isCloseTo(v, org.assertj.core.data.Offset.offset(nodeSize.get(k) * 0.01 + MIB)));
         }
     }
 
     private static double selfRead(ProcessIoCollector c, long pid) throws Exception {
         return PromText.of(c.collect().families()).get("aiwatch_process_storage_read_bytes_total").entrySet().stream()
-                .filter(e -> e.getKey().contains("pid=" + pid + ",") || e.getKey().contains("pid=" + pid + "}"))
-                .mapToDouble(Map.Entry::getValue).findFirst()
+                .filter(e ->
+                        e.getKey().contains("pid=" + pid + ",") || e.getKey().contains("pid=" + pid + "}"))
+                .mapToDouble(Map.Entry::getValue)
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("own pid " + pid + " not tracked"));
     }
 
     private static PromText ours(Snapshot s) {
-        List<MetricFamily> f = s.families().stream().filter(x -> !x.name().equals("aiwatch_disk_info"))
+        List<MetricFamily> f = s.families().stream()
+                .filter(x -> !x.name().equals("aiwatch_disk_info"))
                 .collect(Collectors.toList());
         return PromText.of(f);
     }

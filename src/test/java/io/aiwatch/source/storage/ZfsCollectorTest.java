@@ -17,12 +17,20 @@ class ZfsCollectorTest {
     @Test
     void readsArcStatisticsInBaseUnits() throws Exception {
         Snapshot s = new ZfsCollector(Fixtures.config(), errors).collect();
-        assertThat(family(s, "aiwatch_zfs_arc_hits_total").samples().get(0).value()).isEqualTo(8772612.0);
+        assertThat(family(s, "aiwatch_zfs_arc_hits_total").samples().get(0).value())
+                .isEqualTo(8772612.0);
         assertThat(family(s, "aiwatch_zfs_arc_hits_total").type()).isEqualTo(MetricType.COUNTER);
-        assertThat(family(s, "aiwatch_zfs_arc_misses_total").samples().get(0).value()).isEqualTo(604635.0);
-        assertThat(family(s, "aiwatch_zfs_arc_size_bytes").samples().get(0).value()).isEqualTo(1073741824.0);
-        assertThat(family(s, "aiwatch_zfs_arc_target_size_bytes").samples().get(0).value()).isEqualTo(2147483648.0);
-        assertThat(family(s, "aiwatch_zfs_arc_max_size_bytes").samples().get(0).value()).isEqualTo(8367976448.0);
+        assertThat(family(s, "aiwatch_zfs_arc_misses_total").samples().get(0).value())
+                .isEqualTo(604635.0);
+        assertThat(family(s, "aiwatch_zfs_arc_size_bytes").samples().get(0).value())
+                .isEqualTo(1073741824.0);
+        assertThat(family(s, "aiwatch_zfs_arc_target_size_bytes")
+                        .samples()
+                        .get(0)
+                        .value())
+                .isEqualTo(2147483648.0);
+        assertThat(family(s, "aiwatch_zfs_arc_max_size_bytes").samples().get(0).value())
+                .isEqualTo(8367976448.0);
         assertThat(byLabel(s, "aiwatch_zfs_arcstat", "stat"))
                 .contains(entry("arc_meta_used", 93476864.0), entry("anon_evictable", -5.0), entry("arc_no_grow", 0.0))
                 .doesNotContainKey("broken");
@@ -39,7 +47,9 @@ class ZfsCollectorTest {
         Snapshot s = new ZfsCollector(Fixtures.config(), errors).collect();
         var states = family(s, "aiwatch_zfs_pool_state").samples();
         assertThat(states).hasSize(14);
-        assertThat(states).filteredOn(x -> x.value() == 1.0).extracting(x -> x.labels().toString())
+        assertThat(states)
+                .filteredOn(x -> x.value() == 1.0)
+                .extracting(x -> x.labels().toString())
                 .containsExactly("{pool=\"scratch\",state=\"degraded\"}", "{pool=\"tank\",state=\"online\"}");
     }
 

@@ -39,7 +39,8 @@ class ArrivalScheduleTest {
 
     @Test
     void infiniteRatePutsEveryRequestAtStart() {
-        assertThat(ArrivalSchedule.of(10, Double.POSITIVE_INFINITY, 1, 1).dueNanos()).containsOnly(0L);
+        assertThat(ArrivalSchedule.of(10, Double.POSITIVE_INFINITY, 1, 1).dueNanos())
+                .containsOnly(0L);
     }
 
     @Test
@@ -73,6 +74,7 @@ class ArrivalScheduleTest {
     void rejectsBadArguments() {
         assertThatThrownBy(() -> ArrivalSchedule.of(10, 0, 1, 1)).hasMessageContaining("request rate");
         assertThatThrownBy(() -> ArrivalSchedule.of(10, 1, -1, 1)).hasMessageContaining("burstiness");
-        assertThatThrownBy(() -> ArrivalSchedule.of(10, 1, 1, 1).forWorker(2, 2)).hasMessageContaining("worker index");
+        assertThatThrownBy(() -> ArrivalSchedule.of(10, 1, 1, 1).forWorker(2, 2))
+                .hasMessageContaining("worker index");
     }
 }

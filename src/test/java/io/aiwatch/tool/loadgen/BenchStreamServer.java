@@ -126,9 +126,10 @@ public final class BenchStreamServer implements Runnable {
             Matcher m = MAX.matcher(body);
             tokens = m.find() ? Integer.parseInt(m.group(1)) : 16;
             if (!body.contains("\"stream\":true")) {
-                String json = "{\"choices\":[{\"index\":0,\"text\":\"" + "x ".repeat(tokens) + "\"}],\"usage\":{\"prompt_tokens\":8,"
-                        + "\"completion_tokens\":" + tokens + "}}";
-                write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + json.length() + "\r\n\r\n" + json);
+                String json = "{\"choices\":[{\"index\":0,\"text\":\"" + "x ".repeat(tokens)
+                        + "\"}],\"usage\":{\"prompt_tokens\":8," + "\"completion_tokens\":" + tokens + "}}";
+                write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + json.length()
+                        + "\r\n\r\n" + json);
                 return;
             }
             write("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n");

@@ -16,7 +16,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class FakeOpenAiServer implements AutoCloseable {
     /** What the next responses do. */
-    enum Mode { OK, HTTP_500, HTTP_400, SLOW, BREAK_STREAM, NO_DONE, ERROR_EVENT, CRLF }
+    enum Mode {
+        OK,
+        HTTP_500,
+        HTTP_400,
+        SLOW,
+        BREAK_STREAM,
+        NO_DONE,
+        ERROR_EVENT,
+        CRLF
+    }
 
     volatile Mode mode = Mode.OK;
     volatile int tokens = 4;
@@ -63,16 +72,20 @@ final class FakeOpenAiServer implements AutoCloseable {
                 return;
             }
             case SLOW -> sleep(slowMs);
-            default -> { }
+            default -> {}
         }
         int n = tokens;
         if (!stream) {
             sleep(ttftMs + itlMs * Math.max(0, n - 1));
             String text = "x".repeat(n);
-            String choice = chat ? "{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"" + text + "\"}}"
+            String choice = chat
+                    ? "{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"" + text + "\"}}"
                     : "{\"index\":0,\"text\":\"" + text + "\"}";
-            send(ex, 200, "{\"id\":\"c\",\"choices\":[" + choice + "],\"usage\":{\"prompt_tokens\":7,\"completion_tokens\":"
-                    + n + ",\"total_tokens\":" + (7 + n) + "}}");
+            send(
+                    ex,
+                    200,
+                    "{\"id\":\"c\",\"choices\":[" + choice + "],\"usage\":{\"prompt_tokens\":7,\"completion_tokens\":"
+                            + n + ",\"total_tokens\":" + (7 + n) + "}}");
             return;
         }
         String sep = m == Mode.CRLF ? "\r\n\r\n" : "\n\n";
@@ -90,7 +103,8 @@ final class FakeOpenAiServer implements AutoCloseable {
                     ex.getHttpContext().getServer();
                     throw new IOException("simulated broken stream");
                 }
-                String chunk = chat ? "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"t" + i + " \"}}]}"
+                String chunk = chat
+                        ? "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"t" + i + " \"}}]}"
                         : "{\"choices\":[{\"index\":0,\"text\":\"t" + i + " \"}]}";
                 write(os, "data: " + chunk + sep);
             }

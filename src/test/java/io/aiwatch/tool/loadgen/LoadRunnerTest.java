@@ -22,11 +22,12 @@ class LoadRunnerTest {
         server.close();
     }
 
-    private RunResult run(String endpoint, boolean stream, int n, double rate, Duration timeout, List<Conversation> items)
+    private RunResult run(
+            String endpoint, boolean stream, int n, double rate, Duration timeout, List<Conversation> items)
             throws InterruptedException {
         LiveMetrics live = new LiveMetrics(0);
-        try (OpenAiClient client = new OpenAiClient(server.baseUrl(), endpoint, "fake-model", stream, true, "sk-secret",
-                2, System::nanoTime)) {
+        try (OpenAiClient client = new OpenAiClient(
+                server.baseUrl(), endpoint, "fake-model", stream, true, "sk-secret", 2, System::nanoTime)) {
             LoadRunner runner = new LoadRunner(client, items, live);
             RunSpec spec = RunSpec.of(rate, n).withTimeout(timeout);
             return runner.run(spec, ArrivalSchedule.of(n, rate, 1, 1));
@@ -34,7 +35,8 @@ class LoadRunnerTest {
     }
 
     private RunResult run(boolean stream, int n) throws InterruptedException {
-        return run("/v1/completions", stream, n, 200, Duration.ofSeconds(10), List.of(Conversation.single("hello", 1, 4)));
+        return run(
+                "/v1/completions", stream, n, 200, Duration.ofSeconds(10), List.of(Conversation.single("hello", 1, 4)));
     }
 
     @Test
@@ -53,15 +55,15 @@ class LoadRunnerTest {
             assertThat(rec.e2elNanos()).isGreaterThanOrEqualTo(45_000_000L).isGreaterThan(rec.ttftNanos());
             assertThat(rec.lagNanos()).isGreaterThanOrEqualTo(0);
         });
-        assertThat(server.lastBody).contains("\"stream\":true", "\"include_usage\":true", "\"max_tokens\":4",
-                "\"ignore_eos\":true");
+        assertThat(server.lastBody)
+                .contains("\"stream\":true", "\"include_usage\":true", "\"max_tokens\":4", "\"ignore_eos\":true");
     }
 
     @Test
     void crlfSeparatedEventsAndChatDeltasAreParsed() throws Exception {
         server.mode = FakeOpenAiServer.Mode.CRLF;
-        RunResult r = run("/v1/chat/completions", true, 3, 100, Duration.ofSeconds(10),
-                List.of(Conversation.single("hi", 1, 4)));
+        RunResult r = run(
+                "/v1/chat/completions", true, 3, 100, Duration.ofSeconds(10), List.of(Conversation.single("hi", 1, 4)));
         assertThat(r.records()).extracting(RequestRecord::outcome).containsOnly(Outcome.OK);
         assertThat(r.records().get(0).itlNanos()).hasSize(3);
         assertThat(server.lastBody).contains("\"messages\"", "\"max_completion_tokens\":4");
@@ -93,7 +95,8 @@ class LoadRunnerTest {
     void timeoutsBrokenStreamsAndErrorEventsAreClassified() throws Exception {
         server.mode = FakeOpenAiServer.Mode.SLOW;
         server.slowMs = 3000;
-        RunResult slow = run("/v1/completions", true, 2, 100, Duration.ofMillis(300), List.of(Conversation.single("x", 1, 4)));
+        RunResult slow =
+                run("/v1/completions", true, 2, 100, Duration.ofMillis(300), List.of(Conversation.single("x", 1, 4)));
         assertThat(slow.records()).extracting(RequestRecord::outcome).containsOnly(Outcome.TIMEOUT);
 
         server.mode = FakeOpenAiServer.Mode.BREAK_STREAM;
@@ -118,16 +121,21 @@ class LoadRunnerTest {
 
     @Test
     void multiTurnSessionsCarryTheHistoryAndWaitTheThinkTime() throws Exception {
-        Conversation conv = new Conversation(List.of(new Conversation.Turn("first question", 2, 3),
-                new Conversation.Turn("second question", 2, 3)));
+        Conversation conv = new Conversation(
+                List.of(new Conversation.Turn("first question", 2, 3), new Conversation.Turn("second question", 2, 3)));
         LiveMetrics live = new LiveMetrics(0);
-        try (OpenAiClient client = new OpenAiClient(server.baseUrl(), "/v1/chat/completions", "m", true, false, null, 2,
-                System::nanoTime)) {
-            RunSpec spec = new RunSpec(50, 1, 0, 2, 0, 0, 0, 0, 0, 1, 0, Duration.ofSeconds(10), Duration.ofMillis(100));
+        try (OpenAiClient client = new OpenAiClient(
+                server.baseUrl(), "/v1/chat/completions", "m", true, false, null, 2, System::nanoTime)) {
+            RunSpec spec =
+                    new RunSpec(50, 1, 0, 2, 0, 0, 0, 0, 0, 1, 0, Duration.ofSeconds(10), Duration.ofMillis(100));
             RunResult r = new LoadRunner(client, List.of(conv), live).run(spec, ArrivalSchedule.of(2, 50, 1, 1));
-            assertThat(r.records()).hasSize(4).extracting(RequestRecord::outcome).containsOnly(Outcome.OK);
+            assertThat(r.records())
+                    .hasSize(4)
+                    .extracting(RequestRecord::outcome)
+                    .containsOnly(Outcome.OK);
             assertThat(server.lastBody).contains("first question", "t0 t1 t2", "second question");
-            List<RequestRecord> p0 = r.records().stream().filter(x -> x.position() == 0).toList();
+            List<RequestRecord> p0 =
+                    r.records().stream().filter(x -> x.position() == 0).toList();
             assertThat(p0.get(1).dueNanos() - p0.get(0).lastTokenNanos()).isGreaterThanOrEqualTo(99_000_000L);
         }
         assertThat(live.completed(Outcome.OK)).isEqualTo(4);
@@ -137,13 +145,15 @@ class LoadRunnerTest {
     void concurrencyCapLimitsRequestsInFlight() throws Exception {
         server.ttftMs = 30;
         LiveMetrics live = new LiveMetrics(0);
-        try (OpenAiClient client = new OpenAiClient(server.baseUrl(), "/v1/completions", "m", true, true, null, 2,
-                System::nanoTime)) {
+        try (OpenAiClient client =
+                new OpenAiClient(server.baseUrl(), "/v1/completions", "m", true, true, null, 2, System::nanoTime)) {
             RunSpec spec = RunSpec.of(Double.POSITIVE_INFINITY, 20).withConcurrency(3);
             RunResult r = new LoadRunner(client, List.of(Conversation.single("x", 1, 2)), live)
                     .run(spec, ArrivalSchedule.of(20, Double.POSITIVE_INFINITY, 1, 1));
             assertThat(r.records()).hasSize(20);
-            assertThat(ResultFields.maxConcurrency(r.records())).isLessThanOrEqualTo(3).isGreaterThanOrEqualTo(2);
+            assertThat(ResultFields.maxConcurrency(r.records()))
+                    .isLessThanOrEqualTo(3)
+                    .isGreaterThanOrEqualTo(2);
         }
     }
 
@@ -151,16 +161,21 @@ class LoadRunnerTest {
     void liveMetricsAreServedForPrometheus() throws Exception {
         LiveMetrics live = new LiveMetrics(1);
         try (MetricsServer ms = new MetricsServer("127.0.0.1", 0, live);
-             OpenAiClient client = new OpenAiClient(server.baseUrl(), "/v1/completions", "m", true, true, "sk-secret",
-                     2, System::nanoTime)) {
+                OpenAiClient client = new OpenAiClient(
+                        server.baseUrl(), "/v1/completions", "m", true, true, "sk-secret", 2, System::nanoTime)) {
             new LoadRunner(client, List.of(Conversation.single("x", 1, 2)), live)
                     .run(RunSpec.of(100, 5), ArrivalSchedule.of(5, 100, 1, 1));
-            String text = new String(new java.net.URL("http://127.0.0.1:" + ms.port() + "/metrics").openStream()
-                    .readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            assertThat(text).contains("aiwatch_loadgen_requests_total{worker=\"1\",outcome=\"ok\"} 5",
-                    "aiwatch_loadgen_requests_in_flight{worker=\"1\"} 0",
-                    "aiwatch_loadgen_schedule_lag_seconds_count{worker=\"1\"} 5",
-                    "aiwatch_loadgen_ttft_seconds_bucket{worker=\"1\",le=\"+Inf\"} 5")
+            String text = new String(
+                    new java.net.URL("http://127.0.0.1:" + ms.port() + "/metrics")
+                            .openStream()
+                            .readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(text)
+                    .contains(
+                            "aiwatch_loadgen_requests_total{worker=\"1\",outcome=\"ok\"} 5",
+                            "aiwatch_loadgen_requests_in_flight{worker=\"1\"} 0",
+                            "aiwatch_loadgen_schedule_lag_seconds_count{worker=\"1\"} 5",
+                            "aiwatch_loadgen_ttft_seconds_bucket{worker=\"1\",le=\"+Inf\"} 5")
                     .doesNotContain("sk-secret");
         }
         Map<String, Object> unused = Map.of();
@@ -171,8 +186,8 @@ class LoadRunnerTest {
     void theJdkTransportMeasuresAndClassifiesLikeTheNioOne() throws Exception {
         server.tokens = 5;
         LiveMetrics live = new LiveMetrics(0);
-        try (OpenAiClient client = new OpenAiClient(server.baseUrl(), "/v1/completions", "m", true, true, null, 2,
-                System::nanoTime, "jdk")) {
+        try (OpenAiClient client = new OpenAiClient(
+                server.baseUrl(), "/v1/completions", "m", true, true, null, 2, System::nanoTime, "jdk")) {
             RunResult ok = new LoadRunner(client, List.of(Conversation.single("x", 1, 5)), live)
                     .run(RunSpec.of(100, 4), ArrivalSchedule.of(4, 100, 1, 1));
             assertThat(ok.records()).allSatisfy(rec -> {
@@ -194,8 +209,8 @@ class LoadRunnerTest {
         t.setDaemon(true);
         t.start();
         LiveMetrics live = new LiveMetrics(0);
-        try (OpenAiClient client = new OpenAiClient("http://127.0.0.1:" + bench.port(), "/v1/completions", "m", true,
-                true, null, 2, System::nanoTime)) {
+        try (OpenAiClient client = new OpenAiClient(
+                "http://127.0.0.1:" + bench.port(), "/v1/completions", "m", true, true, null, 2, System::nanoTime)) {
             RunResult r = new LoadRunner(client, List.of(Conversation.single("x", 1, 10)), live)
                     .run(RunSpec.of(2000, 400), ArrivalSchedule.of(400, 2000, 1, 3));
             assertThat(r.records()).hasSize(400).allSatisfy(rec -> {
@@ -218,8 +233,8 @@ class LoadRunnerTest {
         org.HdrHistogram.Histogram lag = new org.HdrHistogram.Histogram(3);
         lag.recordValue(2000);
         try (Progress p = new Progress(live, 10, new java.io.PrintStream(new java.io.ByteArrayOutputStream()))) {
-            assertThat(p.render(2, 123.4, lag)).contains("[======", "2/10", "123.4 req/s", "in-flight 1", "errors 1",
-                    "lag p99 2.00ms");
+            assertThat(p.render(2, 123.4, lag))
+                    .contains("[======", "2/10", "123.4 req/s", "in-flight 1", "errors 1", "lag p99 2.00ms");
         }
     }
 
@@ -227,10 +242,10 @@ class LoadRunnerTest {
     void aClosedLoopWithADurationStopsInTime() throws Exception {
         server.ttftMs = 10;
         LiveMetrics live = new LiveMetrics(0);
-        try (OpenAiClient client = new OpenAiClient(server.baseUrl(), "/v1/completions", "m", true, true, null, 2,
-                System::nanoTime)) {
-            RunSpec spec = new RunSpec(Double.POSITIVE_INFINITY, 1, 4, 10, 1.0, 0, 0, 0, 0, 1, 0,
-                    Duration.ofSeconds(10), Duration.ZERO);
+        try (OpenAiClient client =
+                new OpenAiClient(server.baseUrl(), "/v1/completions", "m", true, true, null, 2, System::nanoTime)) {
+            RunSpec spec = new RunSpec(
+                    Double.POSITIVE_INFINITY, 1, 4, 10, 1.0, 0, 0, 0, 0, 1, 0, Duration.ofSeconds(10), Duration.ZERO);
             long t = System.nanoTime();
             RunResult r = new LoadRunner(client, List.of(Conversation.single("x", 1, 2)), live)
                     .run(spec, new ArrivalSchedule(new long[0], new int[0], Double.POSITIVE_INFINITY));

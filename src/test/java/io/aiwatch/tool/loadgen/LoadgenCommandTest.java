@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LoadgenCommandTest {
     @TempDir
     Path dir;
+
     private FakeOpenAiServer server;
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -51,16 +52,43 @@ class LoadgenCommandTest {
 
     @Test
     void runsEndToEndAndWritesEveryOutput() throws Exception {
-        int code = loadgen("--base-url", server.baseUrl(), "--num-prompts", "40", "--request-rate", "200",
-                "--random-input-len", "8", "--random-output-len", "4", "--save-result", "--result-dir", dir.toString(),
-                "--result-filename", "r.json", "--save-requests", "req.csv", "--hdr-log", "lat.hlog",
-                "--html-report", "report.html", "--goodput", "ttft:1000", "e2el:2000", "--no-progress");
+        int code = loadgen(
+                "--base-url",
+                server.baseUrl(),
+                "--num-prompts",
+                "40",
+                "--request-rate",
+                "200",
+                "--random-input-len",
+                "8",
+                "--random-output-len",
+                "4",
+                "--save-result",
+                "--result-dir",
+                dir.toString(),
+                "--result-filename",
+                "r.json",
+                "--save-requests",
+                "req.csv",
+                "--hdr-log",
+                "lat.hlog",
+                "--html-report",
+                "report.html",
+                "--goodput",
+                "ttft:1000",
+                "e2el:2000",
+                "--no-progress");
         assertThat(code).as(err.toString()).isEqualTo(0);
-        assertThat(out.toString()).contains("Serving Benchmark Result", "Successful requests:", "P99 TTFT (ms):",
-                "Schedule lag p99 (ms):");
+        assertThat(out.toString())
+                .contains(
+                        "Serving Benchmark Result", "Successful requests:", "P99 TTFT (ms):", "Schedule lag p99 (ms):");
         @SuppressWarnings("unchecked")
-        Map<String, Object> r = new com.fasterxml.jackson.databind.ObjectMapper().readValue(dir.resolve("r.json").toFile(), Map.class);
-        assertThat(r).containsEntry("completed", 40).containsEntry("model_id", "fake-model").containsEntry("request_rate", 200.0);
+        Map<String, Object> r = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readValue(dir.resolve("r.json").toFile(), Map.class);
+        assertThat(r)
+                .containsEntry("completed", 40)
+                .containsEntry("model_id", "fake-model")
+                .containsEntry("request_rate", 200.0);
         // the pacer's priority is part of the result: raised where permitted, else a warning says why not
         TimingPriority.Outcome pacer = TimingPriority.last();
         assertThat(r).containsEntry("timing_thread_nice", pacer.nice());
@@ -72,20 +100,42 @@ class LoadgenCommandTest {
         assertThat((double) r.get("request_goodput")).isPositive();
         assertThat(Files.readAllLines(dir.resolve("req.csv"))).hasSize(41);
         assertThat(Files.readString(dir.resolve("lat.hlog"))).contains("#[StartTime:", "Tag=e2el");
-        assertThat(Files.readString(dir.resolve("report.html"))).contains("<svg", "Cumulative distributions", "<polyline");
+        assertThat(Files.readString(dir.resolve("report.html")))
+                .contains("<svg", "Cumulative distributions", "<polyline");
     }
 
     @Test
     void aRateListRunsOneStepPerRateAndMergeCombinesWorkers() throws Exception {
-        int code = loadgen("--base-url", server.baseUrl(), "--model", "m", "--num-prompts", "20", "--request-rate",
-                "100,200", "--save-result", "--result-dir", dir.toString(), "--result-filename", "s.json",
-                "--random-input-len", "4", "--random-output-len", "2", "--no-progress");
+        int code = loadgen(
+                "--base-url",
+                server.baseUrl(),
+                "--model",
+                "m",
+                "--num-prompts",
+                "20",
+                "--request-rate",
+                "100,200",
+                "--save-result",
+                "--result-dir",
+                dir.toString(),
+                "--result-filename",
+                "s.json",
+                "--random-input-len",
+                "4",
+                "--random-output-len",
+                "2",
+                "--no-progress");
         assertThat(code).as(err.toString()).isEqualTo(0);
         assertThat(dir.resolve("s-100qps.json")).exists();
         assertThat(dir.resolve("s-200qps.json")).exists();
         assertThat(dir.resolve("openai-sweep.json")).exists();
-        assertThat(loadgen("merge", dir.resolve("s-100qps.json").toString(), dir.resolve("s-200qps.json").toString(),
-                "-o", dir.resolve("m.json").toString())).isEqualTo(0);
+        assertThat(loadgen(
+                        "merge",
+                        dir.resolve("s-100qps.json").toString(),
+                        dir.resolve("s-200qps.json").toString(),
+                        "-o",
+                        dir.resolve("m.json").toString()))
+                .isEqualTo(0);
         assertThat(Files.readString(dir.resolve("m.json"))).contains("\"completed\" : 40");
     }
 
@@ -99,26 +149,46 @@ class LoadgenCommandTest {
         assertThat(err.toString()).contains("--goodput expects KEY:MS");
         assertThat(loadgen("--percentile-metrics", "ttft,latency")).isEqualTo(2);
         assertThat(err.toString()).contains("unknown metric 'latency'");
-        assertThat(loadgen("--base-url", server.baseUrl(), "--model", "m", "--dataset-name", "sharegpt",
-                "--dataset-path", dir.resolve("nope.json").toString(), "--no-progress")).isEqualTo(2);
-        assertThat(err.toString()).contains("cannot read dataset --dataset-path").contains("nope.json");
+        assertThat(loadgen(
+                        "--base-url",
+                        server.baseUrl(),
+                        "--model",
+                        "m",
+                        "--dataset-name",
+                        "sharegpt",
+                        "--dataset-path",
+                        dir.resolve("nope.json").toString(),
+                        "--no-progress"))
+                .isEqualTo(2);
+        assertThat(err.toString())
+                .contains("cannot read dataset --dataset-path")
+                .contains("nope.json");
         assertThat(loadgen("--num-prompts", "many")).isNotZero();
         assertThat(err.toString()).contains("--num-prompts");
-        assertThat(loadgen("merge", dir.resolve("none.json").toString(), "-o", dir.resolve("x.json").toString())).isEqualTo(2);
+        assertThat(loadgen(
+                        "merge",
+                        dir.resolve("none.json").toString(),
+                        "-o",
+                        dir.resolve("x.json").toString()))
+                .isEqualTo(2);
         assertThat(err.toString()).contains("cannot read result");
     }
 
     @Test
     void ctrlCWritesTheResultsSoFar() throws Exception {
         server.ttftMs = 200;
-        OutputConfig output = new OutputConfig(true, false, dir, "partial.json", "partial.jsonl", null, null, false,
-                "127.0.0.1", -1);
+        OutputConfig output =
+                new OutputConfig(true, false, dir, "partial.json", "partial.jsonl", null, null, false, "127.0.0.1", -1);
         LoadgenSession session = new LoadgenSession(
                 new ClientConfig(server.baseUrl(), "/v1/completions", "m", null, true, 2, "auto"),
-                WorkloadSpec.random(1000, 4, 2, 1), null,
+                WorkloadSpec.random(1000, 4, 2, 1),
+                null,
                 new RunSpec(20, 1, 0, 1000, 0, 0, 0, 1, 0, 1, 0, Duration.ofSeconds(30), Duration.ZERO),
-                StatsOptions.defaults("m"), output, SweepConfig.single(20),
-                new PrintStream(new ByteArrayOutputStream(), true), new PrintStream(new ByteArrayOutputStream(), true));
+                StatsOptions.defaults("m"),
+                output,
+                SweepConfig.single(20),
+                new PrintStream(new ByteArrayOutputStream(), true),
+                new PrintStream(new ByteArrayOutputStream(), true));
         AtomicReference<List<Map<String, Object>>> results = new AtomicReference<>();
         Thread main = new Thread(() -> {
             try {
@@ -146,17 +216,43 @@ class LoadgenCommandTest {
     @Test
     void twoWorkersShareTheScheduleAndTheirMergeCountsEveryRequestOnce() throws Exception {
         for (int w = 0; w < 2; w++) {
-            assertThat(loadgen("--base-url", server.baseUrl(), "--model", "m", "--num-prompts", "31", "--request-rate",
-                    "300", "--worker-index", String.valueOf(w), "--worker-count", "2", "--random-input-len", "4",
-                    "--random-output-len", "2", "--save-result", "--result-dir", dir.toString(), "--result-filename",
-                    "w" + w + ".json", "--no-progress")).as(err.toString()).isZero();
+            assertThat(loadgen(
+                            "--base-url",
+                            server.baseUrl(),
+                            "--model",
+                            "m",
+                            "--num-prompts",
+                            "31",
+                            "--request-rate",
+                            "300",
+                            "--worker-index",
+                            String.valueOf(w),
+                            "--worker-count",
+                            "2",
+                            "--random-input-len",
+                            "4",
+                            "--random-output-len",
+                            "2",
+                            "--save-result",
+                            "--result-dir",
+                            dir.toString(),
+                            "--result-filename",
+                            "w" + w + ".json",
+                            "--no-progress"))
+                    .as(err.toString())
+                    .isZero();
         }
         Map<String, Object> w0 = ResultFiles.readJson(dir.resolve("w0.json"));
         Map<String, Object> w1 = ResultFiles.readJson(dir.resolve("w1.json"));
         assertThat(w0.get("completed")).isEqualTo(16);
         assertThat(w1.get("completed")).isEqualTo(15);
-        assertThat(loadgen("merge", dir.resolve("w0.json").toString(), dir.resolve("w1.json").toString(), "-o",
-                dir.resolve("all.json").toString())).isZero();
+        assertThat(loadgen(
+                        "merge",
+                        dir.resolve("w0.json").toString(),
+                        dir.resolve("w1.json").toString(),
+                        "-o",
+                        dir.resolve("all.json").toString()))
+                .isZero();
         Map<String, Object> all = ResultFiles.readJson(dir.resolve("all.json"));
         assertThat(all.get("completed")).isEqualTo(31);
         assertThat(all.get("worker_count")).isEqualTo(2);

@@ -32,9 +32,26 @@ class LoadgenHelpGoldenTest {
             Files.writeString(GOLDEN, help);
         }
         assertThat(help).isEqualTo(Files.readString(GOLDEN));
-        assertThat(help).contains("--base-url", "--endpoint", "--model", "--dataset-name", "--dataset-path",
-                "--random-input-len", "--random-output-len", "--random-range-ratio", "--request-rate", "--burstiness",
-                "--max-concurrency", "--num-prompts", "--percentile-metrics", "--metric-percentiles", "--goodput",
-                "--save-result", "--result-dir", "--result-filename", "--seed");
+        assertThat(help)
+                .contains(
+                        "--base-url",
+                        "--endpoint",
+                        "--model",
+                        "--dataset-name",
+                        "--dataset-path",
+                        "--random-input-len",
+                        "--random-output-len",
+                        "--random-range-ratio",
+                        "--request-rate",
+                        "--burstiness",
+                        "--max-concurrency",
+                        "--num-prompts",
+                        "--percentile-metrics",
+                        "--metric-percentiles",
+                        "--goodput",
+                        "--save-result",
+                        "--result-dir",
+                        "--result-filename",
+                        "--seed");
     }
 }

@@ -21,15 +21,39 @@ class LoadgenSignalIT {
         assertThat(Path.of(jar)).as("the packaged jar (mvn package)").exists();
         try (FakeOpenAiServer server = new FakeOpenAiServer()) {
             server.ttftMs = 100;
-            Process p = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-jar", jar, "loadgen", "--base-url", server.baseUrl(), "--model", "m", "--request-rate", "20",
-                    "--num-prompts", "1000", "--random-input-len", "4", "--random-output-len", "2", "--save-result",
-                    "--result-dir", dir.toString(), "--result-filename", "partial.json", "--no-progress"))
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("out.txt").toFile()).start();
+            Process p = new ProcessBuilder(List.of(
+                            Path.of(System.getProperty("java.home"), "bin", "java")
+                                    .toString(),
+                            "-jar",
+                            jar,
+                            "loadgen",
+                            "--base-url",
+                            server.baseUrl(),
+                            "--model",
+                            "m",
+                            "--request-rate",
+                            "20",
+                            "--num-prompts",
+                            "1000",
+                            "--random-input-len",
+                            "4",
+                            "--random-output-len",
+                            "2",
+                            "--save-result",
+                            "--result-dir",
+                            dir.toString(),
+                            "--result-filename",
+                            "partial.json",
+                            "--no-progress"))
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("out.txt").toFile())
+                    .start();
             for (int i = 0; i < 300 && server.requests.get() < 20; i++) {
                 Thread.sleep(50);
             }
-            assertThat(server.requests.get()).as(Files.readString(dir.resolve("out.txt"))).isGreaterThanOrEqualTo(20);
+            assertThat(server.requests.get())
+                    .as(Files.readString(dir.resolve("out.txt")))
+                    .isGreaterThanOrEqualTo(20);
             p.destroy(); // SIGTERM
             assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
             Map<String, Object> r = ResultFiles.readJson(dir.resolve("partial.json"));

@@ -42,7 +42,10 @@ class ResponseTrackerTest {
     void withoutUsageTheTokenChunksAreCountedAndTheDatasetLengthKept() {
         ResponseTracker t = tracker(true);
         t.status(200);
-        feed(t, "data: {\"choices\":[{\"text\":\"a\"}]}\n\ndata: {\"choices\":[{\"text\":\"b\"}]}\n\ndata: [DONE]\n\n", 10);
+        feed(
+                t,
+                "data: {\"choices\":[{\"text\":\"a\"}]}\n\ndata: {\"choices\":[{\"text\":\"b\"}]}\n\ndata: [DONE]\n\n",
+                10);
         t.end(10);
         assertThat(out.get().outputTokens()).isEqualTo(2);
         assertThat(out.get().promptTokens()).isEqualTo(11);
@@ -53,8 +56,11 @@ class ResponseTrackerTest {
     void vllmErrorObjectsInTheStreamFailTheRequest() {
         ResponseTracker t = tracker(true);
         t.status(200);
-        feed(t, "data: {\"choices\":[{\"text\":\"a\"}]}\n\ndata: {\"object\":\"error\",\"message\":\"KV cache full\"}\n\n"
-                + "data: [DONE]\n\n", 10);
+        feed(
+                t,
+                "data: {\"choices\":[{\"text\":\"a\"}]}\n\ndata: {\"object\":\"error\",\"message\":\"KV cache full\"}\n\n"
+                        + "data: [DONE]\n\n",
+                10);
         t.end(10);
         assertThat(out.get().outcome()).isEqualTo(Outcome.STREAM_ERROR);
         assertThat(out.get().error()).isEqualTo("KV cache full");

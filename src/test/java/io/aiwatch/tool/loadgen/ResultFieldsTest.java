@@ -23,13 +23,19 @@ class ResultFieldsTest {
             gaps[i] = gapsMs[i] * MS;
             last += gaps[i];
         }
-        return new RequestRecord(pos, dueMs * MS, sendMs * MS, first, last, 10, outTokens, true, gaps, true,
-                Outcome.OK, null);
+        return new RequestRecord(
+                pos, dueMs * MS, sendMs * MS, first, last, 10, outTokens, true, gaps, true, Outcome.OK, null);
     }
 
     private static RunResult run(List<RequestRecord> records, double rate, double durationS) {
-        return new RunResult(records, rate, RunSpec.of(rate, records.size()), 1_700_000_000_000L,
-                (long) (durationS * 1e9), 0, false);
+        return new RunResult(
+                records,
+                rate,
+                RunSpec.of(rate, records.size()),
+                1_700_000_000_000L,
+                (long) (durationS * 1e9),
+                0,
+                false);
     }
 
     @Test
@@ -75,9 +81,10 @@ class ResultFieldsTest {
         RequestRecord slowFirst = streamed(1, 0, 0, 300, new long[] {10}, 2); // ttft 300
         RequestRecord slowTokens = streamed(2, 0, 0, 50, new long[] {100}, 2); // tpot 100
         RequestRecord single = streamed(3, 0, 0, 60, new long[] {}, 1); // tpot counts as 0
-        StatsOptions o = new StatsOptions(List.of("ttft"), List.of(99.0), Map.of("ttft", 200.0, "tpot", 50.0),
-                "openai", "x", "m", null, 10);
-        Map<String, Object> m = ResultFields.compute(run(List.of(fast, slowFirst, slowTokens, single), 1, 2.0), o, false);
+        StatsOptions o = new StatsOptions(
+                List.of("ttft"), List.of(99.0), Map.of("ttft", 200.0, "tpot", 50.0), "openai", "x", "m", null, 10);
+        Map<String, Object> m =
+                ResultFields.compute(run(List.of(fast, slowFirst, slowTokens, single), 1, 2.0), o, false);
         assertThat((double) m.get("request_goodput")).isCloseTo(1.0, within(1e-9)); // 2 good / 2 s
         assertThat(m.get("good_completed")).isEqualTo(2L);
         Map<String, Object> none = ResultFields.compute(run(List.of(fast), 1, 1), StatsOptions.defaults("m"), false);
@@ -89,8 +96,8 @@ class ResultFieldsTest {
         List<RequestRecord> rs = new ArrayList<>();
         rs.add(streamed(0, 0, 1, 10, new long[] {5}, 2));
         rs.add(streamed(1, 100, 103, 10, new long[] {5}, 2));
-        rs.add(new RequestRecord(2, 200 * MS, 200 * MS, -1, -1, 10, 0, false, new long[0], true,
-                Outcome.HTTP_5XX, "HTTP 500"));
+        rs.add(new RequestRecord(
+                2, 200 * MS, 200 * MS, -1, -1, 10, 0, false, new long[0], true, Outcome.HTTP_5XX, "HTTP 500"));
         Map<String, Object> m = ResultFields.compute(run(rs, 10, 0.5), StatsOptions.defaults("m"), false);
         assertThat(m.get("completed")).isEqualTo(2);
         assertThat(m.get("failed")).isEqualTo(1);
@@ -110,7 +117,8 @@ class ResultFieldsTest {
             rs.add(streamed(i, i * 10L, i * 10L + 50, 1, new long[] {}, 1));
         }
         Map<String, Object> m = ResultFields.compute(run(rs, 100, 1), StatsOptions.defaults("m"), false);
-        assertThat((List<?>) m.get("warnings")).anySatisfy(w -> assertThat(w.toString()).contains("CLIENT FELL BEHIND"));
+        assertThat((List<?>) m.get("warnings"))
+                .anySatisfy(w -> assertThat(w.toString()).contains("CLIENT FELL BEHIND"));
         assertThat(ConsoleSummary.render(m, StatsOptions.defaults("m"))).contains("WARNING: CLIENT FELL BEHIND");
     }
 
@@ -123,7 +131,8 @@ class ResultFieldsTest {
                 String[] cols = lines[i].split(",");
                 String key = cols[0];
                 String present = cols[cols.length - 1].trim();
-                if ((present.equals("always") || present.equals("generation")) && key.matches("[a-z_]+")
+                if ((present.equals("always") || present.equals("generation"))
+                        && key.matches("[a-z_]+")
                         && !key.equals("rtfx")) {
                     expected.add(key);
                 }
@@ -143,11 +152,20 @@ class ResultFieldsTest {
 
     @Test
     void clientQueueTimeIsReportedOnlyUnderAConcurrencyCapAtAFiniteRate() {
-        List<RequestRecord> rs = List.of(streamed(0, 0, 4, 10, new long[] {5}, 2), streamed(1, 10, 12, 10, new long[] {5}, 2));
-        StatsOptions o = new StatsOptions(List.of("e2el", "client_queue_time", "e2el_including_client_queue"),
-                List.of(50.0), Map.of(), "openai", "x", "m", null, 10);
+        List<RequestRecord> rs =
+                List.of(streamed(0, 0, 4, 10, new long[] {5}, 2), streamed(1, 10, 12, 10, new long[] {5}, 2));
+        StatsOptions o = new StatsOptions(
+                List.of("e2el", "client_queue_time", "e2el_including_client_queue"),
+                List.of(50.0),
+                Map.of(),
+                "openai",
+                "x",
+                "m",
+                null,
+                10);
         RunSpec capped = RunSpec.of(10, 2).withConcurrency(1);
-        Map<String, Object> m = ResultFields.compute(new RunResult(rs, 10, capped, 0, 1_000_000_000L, 0, false), o, false);
+        Map<String, Object> m =
+                ResultFields.compute(new RunResult(rs, 10, capped, 0, 1_000_000_000L, 0, false), o, false);
         assertThat((double) m.get("mean_client_queue_time_ms")).isCloseTo(3.0, within(1e-9)); // (4 + 2) / 2
         assertThat((double) m.get("mean_e2el_including_client_queue_ms")).isCloseTo(18.0, within(1e-9)); // 15 + 3
         Map<String, Object> open = ResultFields.compute(run(rs, 10, 1), o, false);

@@ -18,8 +18,8 @@ class SweepTest {
     @Test
     void searchFindsTheHighestRateMeetingTheSloWithinTolerance() {
         List<Double> ran = new ArrayList<>();
-        List<Sweep.Step> steps = Sweep.search(1, 100, 0.05, 20, Sweep.Slo.parse("p99_e2el_ms<=500"),
-                r -> fakeStep(r, ran));
+        List<Sweep.Step> steps =
+                Sweep.search(1, 100, 0.05, 20, Sweep.Slo.parse("p99_e2el_ms<=500"), r -> fakeStep(r, ran));
         double best = Sweep.best(steps);
         assertThat(best).isLessThanOrEqualTo(37).isGreaterThan(37 / 1.05);
         assertThat(ran).startsWith(1.0, 100.0).hasSize(steps.size());
@@ -28,15 +28,19 @@ class SweepTest {
     @Test
     void searchStopsAtTheStepBudgetAndReportsNoneWhenEvenTheMinimumFails() {
         List<Double> ran = new ArrayList<>();
-        assertThat(Sweep.search(1, 100, 0.001, 4, Sweep.Slo.parse("p99_e2el_ms<=500"), r -> fakeStep(r, ran))).hasSize(4);
-        List<Sweep.Step> none = Sweep.search(40, 100, 0.05, 8, Sweep.Slo.parse("p99_e2el_ms<=500"), r -> fakeStep(r, ran));
+        assertThat(Sweep.search(1, 100, 0.001, 4, Sweep.Slo.parse("p99_e2el_ms<=500"), r -> fakeStep(r, ran)))
+                .hasSize(4);
+        List<Sweep.Step> none =
+                Sweep.search(40, 100, 0.05, 8, Sweep.Slo.parse("p99_e2el_ms<=500"), r -> fakeStep(r, ran));
         assertThat(none).hasSize(1);
         assertThat(Sweep.best(none)).isNaN();
     }
 
     @Test
     void listRunsEveryRateAndFailedRequestsBreakTheSlo() {
-        List<Sweep.Step> steps = Sweep.list(List.of(10.0, 20.0), Sweep.Slo.parse("p99_ttft_ms<=50"),
+        List<Sweep.Step> steps = Sweep.list(
+                List.of(10.0, 20.0),
+                Sweep.Slo.parse("p99_ttft_ms<=50"),
                 r -> Map.of("p99_ttft_ms", 10.0, "failed", r > 15 ? 3 : 0));
         assertThat(steps).extracting(Sweep.Step::meetsSlo).containsExactly(true, false);
     }

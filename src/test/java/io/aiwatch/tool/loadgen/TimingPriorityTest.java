@@ -63,7 +63,9 @@ class TimingPriorityTest {
             assertThat(r[3]).isEqualTo(0);
             assertThat(TimingPriority.last().problem()).contains("not permitted");
         }
-        assertThat(TimingPriority.niceOf(me)).as("other threads keep their priority").isEqualTo(mine);
+        assertThat(TimingPriority.niceOf(me))
+                .as("other threads keep their priority")
+                .isEqualTo(mine);
     }
 
     @Test
@@ -78,8 +80,10 @@ class TimingPriorityTest {
 
     @Test
     void outOfRangeValuesAreRefusedWithTheFlagName() {
-        assertThatThrownBy(() -> TimingPriority.configure(5)).isInstanceOf(LoadgenException.class)
-                .hasMessageContaining("--timing-nice").hasMessageContaining("got 5");
+        assertThatThrownBy(() -> TimingPriority.configure(5))
+                .isInstanceOf(LoadgenException.class)
+                .hasMessageContaining("--timing-nice")
+                .hasMessageContaining("got 5");
         assertThatThrownBy(() -> TimingPriority.configure(-21)).isInstanceOf(LoadgenException.class);
     }
 }

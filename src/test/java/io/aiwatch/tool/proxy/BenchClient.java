@@ -28,8 +28,16 @@ final class BenchClient implements AutoCloseable {
      * @param ingressNanos client's send → simulator handler entry (through the proxy, if any), or -1
      * @param egressNanos  simulator's first write → client reads the first token, or -1
      */
-    record Timing(int status, long ttft, long e2e, long[] gaps, int gapCount, int tokenChunks, long serverNanos,
-                  long ingressNanos, long egressNanos) {
+    record Timing(
+            int status,
+            long ttft,
+            long e2e,
+            long[] gaps,
+            int gapCount,
+            int tokenChunks,
+            long serverNanos,
+            long ingressNanos,
+            long egressNanos) {
         /** Time to first token spent outside the simulator's handler: network, HTTP stacks and any proxy. */
         long pathNanos() {
             return ttft < 0 || serverNanos < 0 ? -1 : ttft - serverNanos;
@@ -55,7 +63,8 @@ final class BenchClient implements AutoCloseable {
             connect();
         }
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
-        String head = "POST " + path + " HTTP/1.1\r\nHost: " + host + ":" + port + "\r\nContent-Type: application/json\r\n"
+        String head = "POST " + path + " HTTP/1.1\r\nHost: " + host + ":" + port
+                + "\r\nContent-Type: application/json\r\n"
                 + "Authorization: Bearer bench\r\nX-Sim-Timing: 1\r\nContent-Length: " + body.length + "\r\n\r\n";
         long start = System.nanoTime();
         out.write(head.getBytes(StandardCharsets.US_ASCII));
@@ -122,8 +131,16 @@ final class BenchClient implements AutoCloseable {
         } else {
             throw new IOException("response without length or chunking");
         }
-        return new Timing(code, first < 0 ? -1 : first - start, last - start, gapBuffer, gaps, chunks, serverNanos,
-                ingress, first >= 0 && firstWriteAt >= 0 ? first - firstWriteAt : -1);
+        return new Timing(
+                code,
+                first < 0 ? -1 : first - start,
+                last - start,
+                gapBuffer,
+                gaps,
+                chunks,
+                serverNanos,
+                ingress,
+                first >= 0 && firstWriteAt >= 0 ? first - firstWriteAt : -1);
     }
 
     /** Counts SSE events with a non-empty choices array across chunk boundaries. */

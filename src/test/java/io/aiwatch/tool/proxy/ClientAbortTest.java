@@ -19,7 +19,8 @@ class ClientAbortTest {
             String body = "{\"prompt\":\"x\",\"max_tokens\":3000,\"stream\":true}";
             OutputStream out = s.getOutputStream();
             out.write(("POST /v1/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
-                    + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII));
+                            + body.length() + "\r\n\r\n" + body)
+                    .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = s.getInputStream();
             byte[] buf = new byte[4096];
@@ -40,7 +41,8 @@ class ClientAbortTest {
 
     @Test
     void simulatorAbortsTheRequestWhenTheClientHangsUp() throws Exception {
-        try (VllmSimulator sim = VllmSimulator.start(SimulatorConfig.defaults().withListen("127.0.0.1", 0).withSpeed(20))) {
+        try (VllmSimulator sim = VllmSimulator.start(
+                SimulatorConfig.defaults().withListen("127.0.0.1", 0).withSpeed(20))) {
             hangUpMidStream(sim.port());
             awaitAbort(sim);
             assertThat(sim.metrics().finishedCount("abort")).isEqualTo(1);
@@ -50,16 +52,20 @@ class ClientAbortTest {
 
     @Test
     void proxyPassesTheHangUpToTheUpstreamAndCountsIt() throws Exception {
-        try (VllmSimulator sim = VllmSimulator.start(SimulatorConfig.defaults().withListen("127.0.0.1", 0).withSpeed(20));
-                MeasuringProxy proxy = MeasuringProxy.start(ProxyConfig.defaults("http://127.0.0.1:" + sim.port())
-                        .withListen("127.0.0.1", 0))) {
+        try (VllmSimulator sim = VllmSimulator.start(
+                        SimulatorConfig.defaults().withListen("127.0.0.1", 0).withSpeed(20));
+                MeasuringProxy proxy = MeasuringProxy.start(
+                        ProxyConfig.defaults("http://127.0.0.1:" + sim.port()).withListen("127.0.0.1", 0))) {
             hangUpMidStream(proxy.port());
             awaitAbort(sim);
             assertThat(sim.metrics().finishedCount("abort")).isEqualTo(1);
-            for (int i = 0; i < 300 && proxy.metrics().requests("unknown", ClientMetrics.STATUS_CLIENT_ABORT) == 0; i++) {
+            for (int i = 0;
+                    i < 300 && proxy.metrics().requests("unknown", ClientMetrics.STATUS_CLIENT_ABORT) == 0;
+                    i++) {
                 Thread.sleep(10);
             }
-            assertThat(proxy.metrics().requests("unknown", ClientMetrics.STATUS_CLIENT_ABORT)).isEqualTo(1);
+            assertThat(proxy.metrics().requests("unknown", ClientMetrics.STATUS_CLIENT_ABORT))
+                    .isEqualTo(1);
         }
     }
 }

@@ -13,12 +13,10 @@ import java.util.concurrent.Executors;
 
 /** A scripted upstream: records what it received and answers with chunks sent at fixed delays. */
 final class FakeUpstream implements AutoCloseable {
-    record Received(String method, String path, Map<String, List<String>> headers, byte[] body) {
-    }
+    record Received(String method, String path, Map<String, List<String>> headers, byte[] body) {}
 
     /** One response piece, written and flushed after {@code delayMs}. */
-    record Piece(long delayMs, String text) {
-    }
+    record Piece(long delayMs, String text) {}
 
     final List<Received> received = new CopyOnWriteArrayList<>();
     private final HttpServer server;
@@ -38,7 +36,10 @@ final class FakeUpstream implements AutoCloseable {
     }
 
     private void handle(HttpExchange ex) throws IOException {
-        received.add(new Received(ex.getRequestMethod(), ex.getRequestURI().toString(), Map.copyOf(ex.getRequestHeaders()),
+        received.add(new Received(
+                ex.getRequestMethod(),
+                ex.getRequestURI().toString(),
+                Map.copyOf(ex.getRequestHeaders()),
                 ex.getRequestBody().readAllBytes()));
         ex.getResponseHeaders().add("Content-Type", contentType);
         ex.getResponseHeaders().add("X-Upstream", "fake");

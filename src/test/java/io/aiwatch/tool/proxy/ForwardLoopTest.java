@@ -20,7 +20,7 @@ class ForwardLoopTest {
         final Pipe pipe;
         final boolean first;
         final List<String> served;
-        Runnable onReady = () -> { };
+        Runnable onReady = () -> {};
         final java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
 
         PipeStream(String name, boolean first, List<String> served) throws IOException {
@@ -50,12 +50,10 @@ class ForwardLoopTest {
         }
 
         @Override
-        public void meterPending() {
-        }
+        public void meterPending() {}
 
         @Override
-        public void checkTimeout(long nowNanos, long timeoutNanos) {
-        }
+        public void checkTimeout(long nowNanos, long timeoutNanos) {}
 
         void send() throws IOException {
             pipe.sink().write(ByteBuffer.wrap(new byte[] {1}));
@@ -104,7 +102,9 @@ class ForwardLoopTest {
             }
             assertThat(taskRan.await(3, TimeUnit.SECONDS)).isTrue();
             double waitedMs = (System.nanoTime() - queuedAt[0]) / 1e6;
-            assertThat(waitedMs).as("ms from queueing the task to running it (the select timeout is 1000 ms)").isLessThan(500);
+            assertThat(waitedMs)
+                    .as("ms from queueing the task to running it (the select timeout is 1000 ms)")
+                    .isLessThan(500);
         }
     }
 
@@ -159,7 +159,8 @@ class ForwardLoopTest {
             Thread.sleep(100);
             assertThat(served).hasSize(40);
             // served twice would mean queued twice: under load the queue then grows without bound
-            assertThat(streams).allSatisfy(s -> assertThat(s.calls.get()).as(s.name).isEqualTo(1));
+            assertThat(streams)
+                    .allSatisfy(s -> assertThat(s.calls.get()).as(s.name).isEqualTo(1));
         }
     }
 

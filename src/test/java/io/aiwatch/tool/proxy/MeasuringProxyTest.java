@@ -44,7 +44,8 @@ class MeasuringProxyTest {
     @BeforeEach
     void start() throws Exception {
         upstream = new FakeUpstream();
-        proxy = startProxy(ProxyConfig.defaults(upstream.url()).withListen("127.0.0.1", 0).withMaxModels(2));
+        proxy = startProxy(
+                ProxyConfig.defaults(upstream.url()).withListen("127.0.0.1", 0).withMaxModels(2));
         base = "http://127.0.0.1:" + proxy.port();
     }
 
@@ -62,7 +63,9 @@ class MeasuringProxyTest {
     static double sample(List<MetricFamily> fams, String name, String model, String status) {
         for (MetricFamily f : fams) {
             for (Sample s : f.samples()) {
-                if (s.name().equals(name) && model.equals(s.labels().get("model")) && status.equals(s.labels().get("status"))) {
+                if (s.name().equals(name)
+                        && model.equals(s.labels().get("model"))
+                        && status.equals(s.labels().get("status"))) {
                     return s.value();
                 }
             }
@@ -72,10 +75,14 @@ class MeasuringProxyTest {
 
     @Test
     void passesRequestAndStreamedBodyThroughByteIdenticalWithAuthorization() throws Exception {
-        String usage = "data: {\"id\":\"c\",\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2,\"total_tokens\":5}}\n\n";
-        upstream.pieces = List.of(new FakeUpstream.Piece(0, chunk(" a")), new FakeUpstream.Piece(5, chunk(" b")),
+        String usage =
+                "data: {\"id\":\"c\",\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2,\"total_tokens\":5}}\n\n";
+        upstream.pieces = List.of(
+                new FakeUpstream.Piece(0, chunk(" a")),
+                new FakeUpstream.Piece(5, chunk(" b")),
                 new FakeUpstream.Piece(5, usage + "data: [DONE]\n\n"));
-        String req = "{\"model\":\"m1\",\"prompt\":\"x y z\",\"stream\":true,\"unknown_field\":[1,2,{\"k\":\"\\u00e9\"}]}";
+        String req =
+                "{\"model\":\"m1\",\"prompt\":\"x y z\",\"stream\":true,\"unknown_field\":[1,2,{\"k\":\"\\u00e9\"}]}";
         var r = client.post(base + "/v1/completions?trace=1", req, "Authorization", SECRET, "X-Custom", "kept");
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.body()).isEqualTo(chunk(" a") + chunk(" b") + usage + "data: [DONE]\n\n");
@@ -87,14 +94,19 @@ class MeasuringProxyTest {
         assertThat(got.headers().get("Authorization")).containsExactly(SECRET);
         assertThat(got.headers().get("X-custom")).containsExactly("kept");
         assertThat(proxy.metrics().requests("m1", "200")).isEqualTo(1);
-        assertThat(sample(proxy.families(), "aiwatch_client_generation_tokens_sum", "m1", "200")).isEqualTo(2);
-        assertThat(sample(proxy.families(), "aiwatch_client_prompt_tokens_sum", "m1", "200")).isEqualTo(3);
+        assertThat(sample(proxy.families(), "aiwatch_client_generation_tokens_sum", "m1", "200"))
+                .isEqualTo(2);
+        assertThat(sample(proxy.families(), "aiwatch_client_prompt_tokens_sum", "m1", "200"))
+                .isEqualTo(3);
     }
 
     @Test
     void clientMetricsAgreeWithWhatTheClientMeasured() throws Exception {
-        upstream.pieces = List.of(new FakeUpstream.Piece(100, chunk(" a")), new FakeUpstream.Piece(50, chunk(" b")),
-                new FakeUpstream.Piece(50, chunk(" c")), new FakeUpstream.Piece(0, "data: [DONE]\n\n"));
+        upstream.pieces = List.of(
+                new FakeUpstream.Piece(100, chunk(" a")),
+                new FakeUpstream.Piece(50, chunk(" b")),
+                new FakeUpstream.Piece(50, chunk(" c")),
+                new FakeUpstream.Piece(0, "data: [DONE]\n\n"));
         var r = client.post(base + "/v1/completions", "{\"model\":\"m1\",\"prompt\":\"x\",\"stream\":true}");
         double clientTtft = (r.events().get(0).nanos() - r.sentNanos()) / 1e9;
         double clientE2e = (r.events().get(2).nanos() - r.sentNanos()) / 1e9;
@@ -107,12 +119,15 @@ class MeasuringProxyTest {
         // (the margin only absorbs scheduling delays on a loaded 2-core machine)
         assertThat(ttft).isBetween(0.095, clientTtft).isLessThan(0.6);
         assertThat(e2e).isBetween(0.195, clientE2e);
-        assertThat(sample(f, "aiwatch_client_inter_token_latency_seconds_count", "m1", "200")).isEqualTo(2);
+        assertThat(sample(f, "aiwatch_client_inter_token_latency_seconds_count", "m1", "200"))
+                .isEqualTo(2);
         assertThat(itlSum).isCloseTo(e2e - ttft, within(1e-6));
         // no usage in the stream: three content chunks are three tokens
-        assertThat(sample(f, "aiwatch_client_generation_tokens_sum", "m1", "200")).isEqualTo(3);
+        assertThat(sample(f, "aiwatch_client_generation_tokens_sum", "m1", "200"))
+                .isEqualTo(3);
         assertThat(tpot).isCloseTo((e2e - ttft) / 2, within(1e-6));
-        assertThat(sample(f, "aiwatch_client_inter_token_latency_seconds_bucket", "m1", "200")).isZero(); // le=0.0005
+        assertThat(sample(f, "aiwatch_client_inter_token_latency_seconds_bucket", "m1", "200"))
+                .isZero(); // le=0.0005
     }
 
     @Test
@@ -121,8 +136,10 @@ class MeasuringProxyTest {
         try (r) {
             r.setSoTimeout(10_000);
             long declared = ProxyHandler.MAX_REQUEST_BYTES + 1;
-            r.getOutputStream().write(("POST /v1/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                    + "Content-Length: " + declared + "\r\n\r\n{").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            r.getOutputStream()
+                    .write(("POST /v1/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                                    + "Content-Length: " + declared + "\r\n\r\n{")
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             String answer = new String(r.getInputStream().readNBytes(400), java.nio.charset.StandardCharsets.UTF_8);
             assertThat(answer).startsWith("HTTP/1.1 413").contains("exceeds the proxy's limit");
         }
@@ -137,8 +154,10 @@ class MeasuringProxyTest {
         try (ServerSocket s = new ServerSocket(0)) {
             closedPort = s.getLocalPort();
         }
-        try (MeasuringProxy p = startProxy(ProxyConfig.defaults("http://127.0.0.1:" + closedPort).withListen("127.0.0.1", 0))) {
-            var r = client.post("http://127.0.0.1:" + p.port() + "/v1/chat/completions", "{\"model\":\"m\",\"messages\":[]}");
+        try (MeasuringProxy p = startProxy(
+                ProxyConfig.defaults("http://127.0.0.1:" + closedPort).withListen("127.0.0.1", 0))) {
+            var r = client.post(
+                    "http://127.0.0.1:" + p.port() + "/v1/chat/completions", "{\"model\":\"m\",\"messages\":[]}");
             assertThat(r.status()).isEqualTo(502);
             assertThat(r.body()).contains("\"code\":502").contains("upstream connection failed");
             assertThat(p.metrics().requests("m", "502")).isEqualTo(1);
@@ -157,7 +176,8 @@ class MeasuringProxyTest {
                     OutputStream o = s.getOutputStream();
                     String c = chunk(" a");
                     o.write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
-                            + Integer.toHexString(c.length()) + "\r\n" + c + "\r\n").getBytes(StandardCharsets.UTF_8));
+                                    + Integer.toHexString(c.length()) + "\r\n" + c + "\r\n")
+                            .getBytes(StandardCharsets.UTF_8));
                     o.flush();
                     Thread.sleep(50);
                     s.setSoLinger(true, 0); // reset instead of a clean end
@@ -169,14 +189,18 @@ class MeasuringProxyTest {
             try (MeasuringProxy p = startProxy(ProxyConfig.defaults("http://127.0.0.1:" + ss.getLocalPort())
                     .withListen("127.0.0.1", 0))) {
                 // the client must see the cut too, not a stream that looks whole
-                org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.post("http://127.0.0.1:" + p.port() + "/v1/completions",
-                        "{\"model\":\"m\",\"prompt\":\"x\",\"stream\":true}")).isInstanceOf(java.io.IOException.class);
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.post(
+                                "http://127.0.0.1:" + p.port() + "/v1/completions",
+                                "{\"model\":\"m\",\"prompt\":\"x\",\"stream\":true}"))
+                        .isInstanceOf(java.io.IOException.class);
                 t.join(5000);
                 for (int i = 0; i < 100 && p.metrics().requests("m", ClientMetrics.STATUS_STREAM_ERROR) == 0; i++) {
                     Thread.sleep(20);
                 }
-                assertThat(p.metrics().requests("m", ClientMetrics.STATUS_STREAM_ERROR)).isEqualTo(1);
-                assertThat(client.get("http://127.0.0.1:" + p.port() + "/metrics")).contains("aiwatch_client_upstream_errors_total{reason=\"stream\"} 1");
+                assertThat(p.metrics().requests("m", ClientMetrics.STATUS_STREAM_ERROR))
+                        .isEqualTo(1);
+                assertThat(client.get("http://127.0.0.1:" + p.port() + "/metrics"))
+                        .contains("aiwatch_client_upstream_errors_total{reason=\"stream\"} 1");
             }
         }
     }
@@ -191,22 +215,26 @@ class MeasuringProxyTest {
             }
 
             @Override
-            public void flush() {
-            }
+            public void flush() {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         Logger logger = Logger.getLogger(ProxyHandler.class.getName());
         logger.addHandler(h);
         logger.setLevel(Level.ALL);
         try {
             upstream.contentType = "application/json";
-            upstream.pieces = List.of(new FakeUpstream.Piece(0, "{\"choices\":[{\"text\":\"hi\"}],\"usage\":{\"prompt_tokens\":4,\"completion_tokens\":9}}"));
+            upstream.pieces = List.of(new FakeUpstream.Piece(
+                    0, "{\"choices\":[{\"text\":\"hi\"}],\"usage\":{\"prompt_tokens\":4,\"completion_tokens\":9}}"));
             for (String m : List.of("a", "b", "c", "d", "a")) {
-                assertThat(client.post(base + "/v1/completions", "{\"model\":\"" + m + "\",\"prompt\":\"x\"}", "Authorization", SECRET)
-                        .status()).isEqualTo(200);
+                assertThat(client.post(
+                                        base + "/v1/completions",
+                                        "{\"model\":\"" + m + "\",\"prompt\":\"x\"}",
+                                        "Authorization",
+                                        SECRET)
+                                .status())
+                        .isEqualTo(200);
             }
             upstream.status = 401;
             client.post(base + "/v1/completions", "{\"model\":\"a\",\"prompt\":\"x\"}", "Authorization", SECRET);
@@ -214,14 +242,23 @@ class MeasuringProxyTest {
             assertThat(proxy.metrics().requests("b", "200")).isEqualTo(1);
             assertThat(proxy.metrics().requests("other", "200")).isEqualTo(2);
             assertThat(proxy.metrics().requests("a", "401")).isEqualTo(1);
-            assertThat(sample(proxy.families(), "aiwatch_client_generation_tokens_sum", "a", "200")).isEqualTo(18);
-            assertThat(sample(proxy.families(), "aiwatch_client_time_to_first_token_seconds_count", "a", "200")).isNaN();
+            assertThat(sample(proxy.families(), "aiwatch_client_generation_tokens_sum", "a", "200"))
+                    .isEqualTo(18);
+            assertThat(sample(proxy.families(), "aiwatch_client_time_to_first_token_seconds_count", "a", "200"))
+                    .isNaN();
             String text = client.get(base + "/metrics");
             assertThat(text).doesNotContain("SECRET").doesNotContain("Bearer").doesNotContain("model=\"c\"");
-            try (MeasuringProxy dead = startProxy(ProxyConfig.defaults("http://127.0.0.1:1").withListen("127.0.0.1", 0))) {
-                client.post("http://127.0.0.1:" + dead.port() + "/v1/completions", "{\"model\":\"a\"}", "Authorization", SECRET);
+            try (MeasuringProxy dead =
+                    startProxy(ProxyConfig.defaults("http://127.0.0.1:1").withListen("127.0.0.1", 0))) {
+                client.post(
+                        "http://127.0.0.1:" + dead.port() + "/v1/completions",
+                        "{\"model\":\"a\"}",
+                        "Authorization",
+                        SECRET);
             }
-            assertThat(logs).isNotEmpty().allSatisfy(r -> assertThat(r.getMessage()).doesNotContain("SECRET"));
+            assertThat(logs)
+                    .isNotEmpty()
+                    .allSatisfy(r -> assertThat(r.getMessage()).doesNotContain("SECRET"));
         } finally {
             logger.removeHandler(h);
         }
@@ -261,7 +298,8 @@ class MeasuringProxyTest {
         while ((c = in.read()) != -1) {
             head.append((char) c);
             if (head.toString().endsWith("\r\n\r\n")) {
-                java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)")
+                        .matcher(head);
                 in.readNBytes(m.find() ? Integer.parseInt(m.group(1)) : 0);
                 return true;
             }
@@ -286,18 +324,21 @@ class MeasuringProxyTest {
         java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
         String body = "{\"object\":\"list\",\"data\":[]}";
         try (ServerSocket ss = rawUpstream(s -> {
-            connections.incrementAndGet();
-            try (s) {
-                if (readRequest(s.getInputStream())) { // answer one request as keep-alive, then hang up
-                    s.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + body.length()
-                            + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
-                    Thread.sleep(20);
-                }
-            } catch (Exception e) {
-                // the test asserts on the proxy side
-            }
-        });
-             MeasuringProxy p = startProxy(ProxyConfig.defaults("http://127.0.0.1:" + ss.getLocalPort()).withListen("127.0.0.1", 0))) {
+                    connections.incrementAndGet();
+                    try (s) {
+                        if (readRequest(s.getInputStream())) { // answer one request as keep-alive, then hang up
+                            s.getOutputStream()
+                                    .write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+                                                    + body.length() + "\r\n\r\n" + body)
+                                            .getBytes(StandardCharsets.UTF_8));
+                            Thread.sleep(20);
+                        }
+                    } catch (Exception e) {
+                        // the test asserts on the proxy side
+                    }
+                });
+                MeasuringProxy p = startProxy(ProxyConfig.defaults("http://127.0.0.1:" + ss.getLocalPort())
+                        .withListen("127.0.0.1", 0))) {
             String url = "http://127.0.0.1:" + p.port() + "/v1/models";
             assertThat(client.get(url)).isEqualTo(body);
             Thread.sleep(200); // the upstream has closed the pooled connection by now
@@ -312,16 +353,19 @@ class MeasuringProxyTest {
     void aConnectionWithBytesAfterTheResponseIsNotReused() throws Exception {
         java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
         try (ServerSocket ss = rawUpstream(s -> {
-            connections.incrementAndGet();
-            try (s) {
-                while (readRequest(s.getInputStream())) { // keep-alive, but each answer has junk after it
-                    s.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokJUNK".getBytes(StandardCharsets.UTF_8));
-                }
-            } catch (Exception e) {
-                // closed by the proxy
-            }
-        });
-             MeasuringProxy p = startProxy(ProxyConfig.defaults("http://127.0.0.1:" + ss.getLocalPort()).withListen("127.0.0.1", 0))) {
+                    connections.incrementAndGet();
+                    try (s) {
+                        while (readRequest(s.getInputStream())) { // keep-alive, but each answer has junk after it
+                            s.getOutputStream()
+                                    .write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokJUNK"
+                                            .getBytes(StandardCharsets.UTF_8));
+                        }
+                    } catch (Exception e) {
+                        // closed by the proxy
+                    }
+                });
+                MeasuringProxy p = startProxy(ProxyConfig.defaults("http://127.0.0.1:" + ss.getLocalPort())
+                        .withListen("127.0.0.1", 0))) {
             String url = "http://127.0.0.1:" + p.port() + "/v1/models";
             for (int i = 0; i < 3; i++) {
                 assertThat(client.get(url)).isEqualTo("ok");
@@ -335,19 +379,22 @@ class MeasuringProxyTest {
     void anUpstreamSilentBeforeItsHeadersIsA504AndSilenceMidStreamAStreamError() throws Exception {
         java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
         try (ServerSocket ss = rawUpstream(s -> {
-            try (s) {
-                readRequest(s.getInputStream());
-                if (n.incrementAndGet() == 2) { // the second request gets a head and one token, then silence
-                    String c = chunk(" a");
-                    s.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
-                            + Integer.toHexString(c.length()) + "\r\n" + c + "\r\n").getBytes(StandardCharsets.UTF_8));
-                }
-                Thread.sleep(10_000);
-            } catch (Exception e) {
-                // closed by the proxy
-            }
-        });
-             MeasuringProxy p = startProxy(withTimeout("http://127.0.0.1:" + ss.getLocalPort(), 1))) {
+                    try (s) {
+                        readRequest(s.getInputStream());
+                        if (n.incrementAndGet() == 2) { // the second request gets a head and one token, then silence
+                            String c = chunk(" a");
+                            s.getOutputStream()
+                                    .write(
+                                            ("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                                            + Integer.toHexString(c.length()) + "\r\n" + c + "\r\n")
+                                                    .getBytes(StandardCharsets.UTF_8));
+                        }
+                        Thread.sleep(10_000);
+                    } catch (Exception e) {
+                        // closed by the proxy
+                    }
+                });
+                MeasuringProxy p = startProxy(withTimeout("http://127.0.0.1:" + ss.getLocalPort(), 1))) {
             String url = "http://127.0.0.1:" + p.port() + "/v1/completions";
             long t0 = System.nanoTime();
             var r = client.post(url, "{\"model\":\"m\",\"prompt\":\"x\"}");
@@ -355,16 +402,22 @@ class MeasuringProxyTest {
             assertThat(r.body()).contains("\"code\":504").contains("did not answer within 1 s");
             assertThat((System.nanoTime() - t0) / 1e9).isBetween(0.9, 4.0);
             assertThat(p.metrics().requests("m", "504")).isEqualTo(1);
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.post(url, "{\"model\":\"m\",\"prompt\":\"x\",\"stream\":true}"))
-                    .as("a stream cut by the upstream's silence reaches the client as an error").isInstanceOf(java.io.IOException.class);
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                            () -> client.post(url, "{\"model\":\"m\",\"prompt\":\"x\",\"stream\":true}"))
+                    .as("a stream cut by the upstream's silence reaches the client as an error")
+                    .isInstanceOf(java.io.IOException.class);
             for (int i = 0; i < 150 && p.metrics().requests("m", ClientMetrics.STATUS_STREAM_ERROR) == 0; i++) {
                 Thread.sleep(20);
             }
-            assertThat(p.metrics().requests("m", ClientMetrics.STATUS_STREAM_ERROR)).isEqualTo(1);
+            assertThat(p.metrics().requests("m", ClientMetrics.STATUS_STREAM_ERROR))
+                    .isEqualTo(1);
             String text = client.get("http://127.0.0.1:" + p.port() + "/metrics");
-            assertThat(text).contains("aiwatch_client_upstream_errors_total{reason=\"timeout\"} 1")
+            assertThat(text)
+                    .contains("aiwatch_client_upstream_errors_total{reason=\"timeout\"} 1")
                     .contains("aiwatch_client_upstream_errors_total{reason=\"stream\"} 1");
-            assertThat(openStreamsAfterwards(p)).as("every ended exchange leaves its loop").isZero();
+            assertThat(openStreamsAfterwards(p))
+                    .as("every ended exchange leaves its loop")
+                    .isZero();
         }
     }
 
@@ -373,32 +426,38 @@ class MeasuringProxyTest {
         byte[] big = new byte[6 << 20];
         new java.util.Random(7).nextBytes(big);
         try (ServerSocket ss = rawUpstream(s -> {
-            try (s) {
-                readRequest(s.getInputStream());
-                OutputStream o = s.getOutputStream();
-                o.write(("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: " + big.length + "\r\n\r\n")
-                        .getBytes(StandardCharsets.ISO_8859_1));
-                o.write(big);
-                o.flush();
-                Thread.sleep(5_000);
-            } catch (Exception e) {
-                // closed by the proxy
-            }
-        });
-             MeasuringProxy p = startProxy(ProxyConfig.defaults("http://127.0.0.1:" + ss.getLocalPort()).withListen("127.0.0.1", 0));
-             Socket c = new Socket("127.0.0.1", p.port())) {
+                    try (s) {
+                        readRequest(s.getInputStream());
+                        OutputStream o = s.getOutputStream();
+                        o.write(("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: "
+                                        + big.length + "\r\n\r\n")
+                                .getBytes(StandardCharsets.ISO_8859_1));
+                        o.write(big);
+                        o.flush();
+                        Thread.sleep(5_000);
+                    } catch (Exception e) {
+                        // closed by the proxy
+                    }
+                });
+                MeasuringProxy p = startProxy(ProxyConfig.defaults("http://127.0.0.1:" + ss.getLocalPort())
+                        .withListen("127.0.0.1", 0));
+                Socket c = new Socket("127.0.0.1", p.port())) {
             c.setSoTimeout(10_000); // a proxy that stops passing bytes on fails the test instead of hanging it
             if (smallClientWindow()) {
                 c.setReceiveBufferSize(16 * 1024); // the proxy must queue, then stop reading the upstream
             }
-            c.getOutputStream().write("GET /blob HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            c.getOutputStream()
+                    .write("GET /blob HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                            .getBytes(StandardCharsets.ISO_8859_1));
             Thread.sleep(500); // let the proxy fill the socket buffers and queue behind them
             java.io.InputStream in = new java.io.BufferedInputStream(c.getInputStream());
             StringBuilder head = new StringBuilder();
             while (!head.toString().endsWith("\r\n\r\n")) {
                 head.append((char) in.read());
             }
-            assertThat(head.toString()).startsWith("HTTP/1.1 200").containsIgnoringCase("content-length: " + big.length);
+            assertThat(head.toString())
+                    .startsWith("HTTP/1.1 200")
+                    .containsIgnoringCase("content-length: " + big.length);
             byte[] got = new byte[big.length];
             int off = 0;
             while (off < got.length) {

@@ -23,9 +23,15 @@ public final class ProxyOverheadBench {
 
     public static void main(String[] args) throws Exception {
         switch (args[0]) {
-            case "overhead" -> overhead(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
-                    Integer.parseInt(args[4]), Integer.parseInt(args[5]));
-            case "capacity" -> capacity(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+            case "overhead" ->
+                overhead(
+                        Integer.parseInt(args[1]),
+                        Integer.parseInt(args[2]),
+                        Integer.parseInt(args[3]),
+                        Integer.parseInt(args[4]),
+                        Integer.parseInt(args[5]));
+            case "capacity" ->
+                capacity(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
             case "streams" -> streams(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
             default -> throw new IllegalArgumentException("mode overhead|capacity|streams");
         }
@@ -40,9 +46,11 @@ public final class ProxyOverheadBench {
         final List<Long> ttftRaw = new ArrayList<>();
         /** TTFT minus the simulator's own residence (handler entry to first write), microseconds. */
         final Histogram path = new Histogram(60_000_000L, 3);
+
         final List<Long> pathRaw = new ArrayList<>();
         /** The two legs of PATH: client send → simulator handler entry, simulator first write → client, microseconds. */
         final Histogram ingress = new Histogram(60_000_000L, 3);
+
         final Histogram egress = new Histogram(60_000_000L, 3);
         long missingServerTiming;
         long errors;
@@ -78,7 +86,8 @@ public final class ProxyOverheadBench {
         for (int w = 0; w < threads; w++) {
             Thread t = new Thread(() -> {
                 long[] gaps = new long[8];
-                try (BenchClient dc = new BenchClient(HOST, simPort); BenchClient pc = new BenchClient(HOST, proxyPort)) {
+                try (BenchClient dc = new BenchClient(HOST, simPort);
+                        BenchClient pc = new BenchClient(HOST, proxyPort)) {
                     for (int i = 0; i < WARMUP_REQUESTS_PER_ARM / threads; i++) {
                         if (dc.post("/v1/completions", body, gaps).status() != 200
                                 | pc.post("/v1/completions", body, gaps).status() != 200) {
@@ -126,10 +135,12 @@ public final class ProxyOverheadBench {
                 Arm d = new Arm();
                 Arm p = new Arm();
                 long[] gaps = new long[maxTokens + 8];
-                try (BenchClient dc = new BenchClient(HOST, simPort); BenchClient pc = new BenchClient(HOST, proxyPort)) {
+                try (BenchClient dc = new BenchClient(HOST, simPort);
+                        BenchClient pc = new BenchClient(HOST, proxyPort)) {
                     for (long i = worker; System.nanoTime() < end; i++) {
                         // a random pause breaks the phase lock between a closed-loop client and the engine's step clock
-                        Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextInt(THINK_MS));
+                        Thread.sleep(
+                                java.util.concurrent.ThreadLocalRandom.current().nextInt(THINK_MS));
                         boolean viaProxy = (i & 1) == 0;
                         Arm arm = viaProxy ? p : d;
                         try {
@@ -174,8 +185,9 @@ public final class ProxyOverheadBench {
             t.join();
         }
         System.out.printf("streams=%d seconds=%d max_tokens=%d%n", streams, seconds, maxTokens);
-        System.out.printf("  requests direct=%d proxied=%d errors direct=%d proxied=%d%n", direct.ttft.getTotalCount(),
-                proxied.ttft.getTotalCount(), direct.errors, proxied.errors);
+        System.out.printf(
+                "  requests direct=%d proxied=%d errors direct=%d proxied=%d%n",
+                direct.ttft.getTotalCount(), proxied.ttft.getTotalCount(), direct.errors, proxied.errors);
         row("TTFT", direct.ttft, proxied.ttft);
         bootstrap("TTFT", direct.ttftRaw, proxied.ttftRaw);
         // The simulator's residence (queueing for and running engine steps) is the same process in both
@@ -185,29 +197,41 @@ public final class ProxyOverheadBench {
         bootstrap("PATH", direct.pathRaw, proxied.pathRaw);
         row("IN  ", direct.ingress, proxied.ingress);
         row("OUT ", direct.egress, proxied.egress);
-        System.out.printf("  (PATH = TTFT outside the simulator's handler; requests without its timing header: direct %d proxied %d;"
-                + " IN = client send -> simulator handler entry, OUT = simulator first write -> client has the token)%n",
+        System.out.printf(
+                "  (PATH = TTFT outside the simulator's handler; requests without its timing header: direct %d proxied %d;"
+                        + " IN = client send -> simulator handler entry, OUT = simulator first write -> client has the token)%n",
                 direct.missingServerTiming, proxied.missingServerTiming);
         row("ITL ", direct.itl, proxied.itl);
         row("E2E ", direct.e2e, proxied.e2e);
         scrape.join();
-        residence("in-proxy response piece (upstream read -> client flush)", before[0],
+        residence(
+                "in-proxy response piece (upstream read -> client flush)",
+                before[0],
                 buckets(proxyPort, "aiwatch_proxy_forward_seconds"));
-        residence("in-proxy request (handler start -> upstream write)", before[1],
+        residence(
+                "in-proxy request (handler start -> upstream write)",
+                before[1],
                 buckets(proxyPort, "aiwatch_proxy_request_forward_seconds"));
     }
 
     /** Cumulative bucket counts of an unlabelled histogram on the proxy's /metrics, in bound order. */
     static double[] buckets(int port, String name) throws Exception {
         var http = java.net.http.HttpClient.newHttpClient();
-        String text = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + HOST + ":" + port + "/metrics"))
-                .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-        return text.lines().filter(l -> l.startsWith(name + "_bucket{"))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).toArray();
+        String text = http.send(
+                        java.net.http.HttpRequest.newBuilder(
+                                        java.net.URI.create("http://" + HOST + ":" + port + "/metrics"))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString())
+                .body();
+        return text.lines()
+                .filter(l -> l.startsWith(name + "_bucket{"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .toArray();
     }
 
-    private static final double[] RESIDENCE_MS = {0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 1000,
-        Double.POSITIVE_INFINITY};
+    private static final double[] RESIDENCE_MS = {
+        0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 1000, Double.POSITIVE_INFINITY
+    };
 
     private static void residence(String what, double[] before, double[] after) {
         double total = after[after.length - 1] - before[before.length - 1];
@@ -215,8 +239,9 @@ public final class ProxyOverheadBench {
         for (double q : new double[] {0.5, 0.99, 0.999}) {
             for (int i = 0; i < after.length; i++) {
                 if (after[i] - before[i] >= q * total) {
-                    sb.append(String.format(" p%s <= %s ms", q * 100 == 99.9 ? "99.9" : String.valueOf((int) (q * 100)),
-                            RESIDENCE_MS[i]));
+                    sb.append(String.format(
+                            " p%s <= %s ms",
+                            q * 100 == 99.9 ? "99.9" : String.valueOf((int) (q * 100)), RESIDENCE_MS[i]));
                     break;
                 }
             }
@@ -257,8 +282,9 @@ public final class ProxyOverheadBench {
         }
         java.util.Arrays.sort(p50);
         java.util.Arrays.sort(p99);
-        System.out.printf("  %s added, 95%% bootstrap interval: p50 [%+.3f, %+.3f] ms, p99 [%+.3f, %+.3f] ms%n", name,
-                p50[(int) (n * 0.025)], p50[(int) (n * 0.975)], p99[(int) (n * 0.025)], p99[(int) (n * 0.975)]);
+        System.out.printf(
+                "  %s added, 95%% bootstrap interval: p50 [%+.3f, %+.3f] ms, p99 [%+.3f, %+.3f] ms%n",
+                name, p50[(int) (n * 0.025)], p50[(int) (n * 0.975)], p99[(int) (n * 0.025)], p99[(int) (n * 0.975)]);
     }
 
     private static long quantile(long[] sorted, double q) {
@@ -270,7 +296,8 @@ public final class ProxyOverheadBench {
         double d99 = d.getValueAtPercentile(99) / 1000.0;
         double p50 = p.getValueAtPercentile(50) / 1000.0;
         double p99 = p.getValueAtPercentile(99) / 1000.0;
-        System.out.printf("  %s ms  direct p50 %.3f p99 %.3f | proxied p50 %.3f p99 %.3f | added p50 %+.3f p99 %+.3f%n",
+        System.out.printf(
+                "  %s ms  direct p50 %.3f p99 %.3f | proxied p50 %.3f p99 %.3f | added p50 %+.3f p99 %+.3f%n",
                 name, d50, d99, p50, p99, p50 - d50, p99 - d99);
     }
 
@@ -312,8 +339,13 @@ public final class ProxyOverheadBench {
         for (Thread t : ts) {
             t.join();
         }
-        System.out.printf("non-streaming max_tokens=1: threads=%d %.0f req/s (%d ok, %d errors) latency p50 %.2f ms p99 %.2f ms%n",
-                threads, ok.get() / (double) seconds, ok.get(), errors.get(), lat.getValueAtPercentile(50) / 1000.0,
+        System.out.printf(
+                "non-streaming max_tokens=1: threads=%d %.0f req/s (%d ok, %d errors) latency p50 %.2f ms p99 %.2f ms%n",
+                threads,
+                ok.get() / (double) seconds,
+                ok.get(),
+                errors.get(),
+                lat.getValueAtPercentile(50) / 1000.0,
                 lat.getValueAtPercentile(99) / 1000.0);
     }
 
@@ -325,29 +357,37 @@ public final class ProxyOverheadBench {
         Histogram ttft = new Histogram(600_000_000L, 3);
         long start = System.nanoTime();
         for (int i = 0; i < streams; i++) {
-            Thread t = new Thread(() -> {
-                try (BenchClient c = new BenchClient(HOST, simPort)) {
-                    BenchClient.Timing tm = c.post("/v1/completions", body, new long[maxTokens + 8]);
-                    if (tm.status() == 200 && tm.tokenChunks() == maxTokens) {
-                        ok.incrementAndGet();
-                        chunks.addAndGet(tm.tokenChunks());
-                        synchronized (ttft) {
-                            ttft.recordValue(tm.ttft() / 1000);
+            Thread t = new Thread(
+                    () -> {
+                        try (BenchClient c = new BenchClient(HOST, simPort)) {
+                            BenchClient.Timing tm = c.post("/v1/completions", body, new long[maxTokens + 8]);
+                            if (tm.status() == 200 && tm.tokenChunks() == maxTokens) {
+                                ok.incrementAndGet();
+                                chunks.addAndGet(tm.tokenChunks());
+                                synchronized (ttft) {
+                                    ttft.recordValue(tm.ttft() / 1000);
+                                }
+                            }
+                        } catch (Exception e) {
+                            // counted as not ok
+                        } finally {
+                            done.countDown();
                         }
-                    }
-                } catch (Exception e) {
-                    // counted as not ok
-                } finally {
-                    done.countDown();
-                }
-            }, "stream-" + i);
+                    },
+                    "stream-" + i);
             t.setDaemon(true);
             t.start();
         }
         done.await();
         double secs = (System.nanoTime() - start) / 1e9;
-        System.out.printf("concurrent streams=%d max_tokens=%d: %d complete in %.1f s, %.0f chunks/s, TTFT p50 %.1f ms p99 %.1f ms%n",
-                streams, maxTokens, ok.get(), secs, chunks.get() / secs, ttft.getValueAtPercentile(50) / 1000.0,
+        System.out.printf(
+                "concurrent streams=%d max_tokens=%d: %d complete in %.1f s, %.0f chunks/s, TTFT p50 %.1f ms p99 %.1f ms%n",
+                streams,
+                maxTokens,
+                ok.get(),
+                secs,
+                chunks.get() / secs,
+                ttft.getValueAtPercentile(50) / 1000.0,
                 ttft.getValueAtPercentile(99) / 1000.0);
     }
 }

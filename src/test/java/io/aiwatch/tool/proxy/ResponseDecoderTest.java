@@ -83,7 +83,8 @@ class ResponseDecoderTest {
         Seen head = decode("HTTP/1.1 200 OK\r\nContent-Length: 99\r\n\r\n", true, 4, false);
         assertThat(head.contentCalls).isZero();
 
-        Seen afterContinue = decode("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", false, 5, false);
+        Seen afterContinue =
+                decode("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", false, 5, false);
         assertThat(afterContinue.status).isEqualTo(200);
         assertThat(afterContinue.text()).isEqualTo("ok");
     }
@@ -116,23 +117,31 @@ class ResponseDecoderTest {
 
     @Test
     void malformedOrTruncatedResponsesAreErrors() {
-        List<String> bad = new ArrayList<>(List.of("SMTP 220 hello\r\n\r\n", "HTTP/1.1 2x0 OK\r\n\r\n",
+        List<String> bad = new ArrayList<>(List.of(
+                "SMTP 220 hello\r\n\r\n",
+                "HTTP/1.1 2x0 OK\r\n\r\n",
                 "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
                 "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabX\r\n",
                 "HTTP/1.1 200 OK\r\nContent-Length: nine\r\n\r\n"));
         for (String wire : bad) {
             byte[] b = wire.getBytes(StandardCharsets.ISO_8859_1);
-            assertThatThrownBy(() -> new ResponseDecoder(false).feed(b, 0, b.length, new Seen())).as(wire).isInstanceOf(IOException.class);
+            assertThatThrownBy(() -> new ResponseDecoder(false).feed(b, 0, b.length, new Seen()))
+                    .as(wire)
+                    .isInstanceOf(IOException.class);
         }
-        byte[] huge = ("HTTP/1.1 200 OK\r\nX-Big: " + "a".repeat(ResponseDecoder.MAX_HEAD) + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
-        assertThatThrownBy(() -> new ResponseDecoder(false).feed(huge, 0, huge.length, new Seen())).hasMessageContaining("head over");
+        byte[] huge = ("HTTP/1.1 200 OK\r\nX-Big: " + "a".repeat(ResponseDecoder.MAX_HEAD) + "\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1);
+        assertThatThrownBy(() -> new ResponseDecoder(false).feed(huge, 0, huge.length, new Seen()))
+                .hasMessageContaining("head over");
 
         ResponseDecoder cut = new ResponseDecoder(false);
         byte[] b = "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc".getBytes(StandardCharsets.ISO_8859_1);
         assertThatThrownBy(() -> {
-            cut.feed(b, 0, b.length, new Seen());
-            cut.endOfInput();
-        }).isInstanceOf(EOFException.class).hasMessageContaining("before the end of the body");
+                    cut.feed(b, 0, b.length, new Seen());
+                    cut.endOfInput();
+                })
+                .isInstanceOf(EOFException.class)
+                .hasMessageContaining("before the end of the body");
         ResponseDecoder none = new ResponseDecoder(false);
         assertThat(none.anyByte()).isFalse();
         assertThatThrownBy(none::endOfInput).hasMessageContaining("in the headers");

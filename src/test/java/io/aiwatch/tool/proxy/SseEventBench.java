@@ -9,7 +9,8 @@ import java.nio.charset.StandardCharsets;
  * Run: {@code java -cp target/classes:target/test-classes:target/aiwatch.jar io.aiwatch.tool.proxy.SseEventBench}
  */
 public final class SseEventBench {
-    private static final com.fasterxml.jackson.databind.ObjectMapper TREE = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final com.fasterxml.jackson.databind.ObjectMapper TREE =
+            new com.fasterxml.jackson.databind.ObjectMapper();
 
     /** What the meter did per event before: a tree, then usage, choices, model, finish reasons, first text. */
     private static int tree(String payload) {
@@ -26,7 +27,9 @@ public final class SseEventBench {
                 n += c.path("finish_reason").isTextual() ? 1 : 0;
             }
             com.fasterxml.jackson.databind.JsonNode c0 = choices.get(0);
-            String text = c0.has("delta") ? c0.path("delta").path("content").asText("") : c0.path("text").asText("");
+            String text = c0.has("delta")
+                    ? c0.path("delta").path("content").asText("")
+                    : c0.path("text").asText("");
             return n + text.length();
         } catch (java.io.IOException e) {
             return -1;
@@ -34,10 +37,12 @@ public final class SseEventBench {
     }
 
     public static void main(String[] args) {
-        String chat = "{\"id\":\"chatcmpl-8e1f\",\"object\":\"chat.completion.chunk\",\"created\":1764201600,\"model\":\"meta-llama/Llama-3.1-8B-Instruct\","
-                + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\" the\"},\"logprobs\":null,\"finish_reason\":null}]}";
-        String text = "{\"id\":\"cmpl-8e1f\",\"object\":\"text_completion\",\"created\":1764201600,\"model\":\"meta-llama/Llama-3.1-8B-Instruct\","
-                + "\"choices\":[{\"index\":0,\"text\":\" the\",\"logprobs\":null,\"finish_reason\":null,\"stop_reason\":null}]}";
+        String chat =
+                "{\"id\":\"chatcmpl-8e1f\",\"object\":\"chat.completion.chunk\",\"created\":1764201600,\"model\":\"meta-llama/Llama-3.1-8B-Instruct\","
+                        + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\" the\"},\"logprobs\":null,\"finish_reason\":null}]}";
+        String text =
+                "{\"id\":\"cmpl-8e1f\",\"object\":\"text_completion\",\"created\":1764201600,\"model\":\"meta-llama/Llama-3.1-8B-Instruct\","
+                        + "\"choices\":[{\"index\":0,\"text\":\" the\",\"logprobs\":null,\"finish_reason\":null,\"stop_reason\":null}]}";
         byte[][] payloads = {chat.getBytes(StandardCharsets.UTF_8), text.getBytes(StandardCharsets.UTF_8)};
         String[] strings = {chat, text};
         JsonFactory json = new JsonFactory();
@@ -57,8 +62,9 @@ public final class SseEventBench {
             long t2 = System.nanoTime();
             double streaming = (t1 - t0) / (double) n;
             double tree = (t2 - t1) / (double) n;
-            System.out.printf("round %d: streaming %.0f ns/event, tree %.0f ns/event, tree/streaming %.2f%s%n", round, streaming, tree,
-                    tree / streaming, round < 2 ? " (warm-up)" : "");
+            System.out.printf(
+                    "round %d: streaming %.0f ns/event, tree %.0f ns/event, tree/streaming %.2f%s%n",
+                    round, streaming, tree, tree / streaming, round < 2 ? " (warm-up)" : "");
         }
         System.out.println("(sink " + sink + ")");
     }

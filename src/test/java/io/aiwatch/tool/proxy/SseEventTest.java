@@ -30,8 +30,12 @@ class SseEventTest {
         Integer prompt = null;
         Integer completion = null;
         if (u != null && u.isObject()) {
-            prompt = u.path("prompt_tokens").canConvertToInt() ? u.get("prompt_tokens").asInt() : null;
-            completion = u.path("completion_tokens").canConvertToInt() ? u.get("completion_tokens").asInt() : null;
+            prompt = u.path("prompt_tokens").canConvertToInt()
+                    ? u.get("prompt_tokens").asInt()
+                    : null;
+            completion = u.path("completion_tokens").canConvertToInt()
+                    ? u.get("completion_tokens").asInt()
+                    : null;
         }
         sb.append("usage=").append(prompt).append('/').append(completion);
         JsonNode choices = root == null ? null : root.path("choices");
@@ -46,8 +50,15 @@ class SseEventTest {
             }
         }
         JsonNode c0 = choices.get(0);
-        String text = c0.has("delta") ? c0.path("delta").path("content").asText("") : c0.path("text").asText("");
-        return sb.append(" choices model=").append(model).append(" reasons=").append(reasons).append(" text=").append(!text.isEmpty())
+        String text = c0.has("delta")
+                ? c0.path("delta").path("content").asText("")
+                : c0.path("text").asText("");
+        return sb.append(" choices model=")
+                .append(model)
+                .append(" reasons=")
+                .append(reasons)
+                .append(" text=")
+                .append(!text.isEmpty())
                 .toString();
     }
 
@@ -58,12 +69,18 @@ class SseEventTest {
         if (e == null) {
             return "bad";
         }
-        StringBuilder sb = new StringBuilder("usage=").append(e.usagePrompt).append('/').append(e.usageCompletion);
+        StringBuilder sb =
+                new StringBuilder("usage=").append(e.usagePrompt).append('/').append(e.usageCompletion);
         if (e.choices <= 0) {
             return sb.append(" no-choices").toString();
         }
-        return sb.append(" choices model=").append(e.model).append(" reasons=").append(e.finishReasons).append(" text=")
-                .append(e.firstHasText).toString();
+        return sb.append(" choices model=")
+                .append(e.model)
+                .append(" reasons=")
+                .append(e.finishReasons)
+                .append(" text=")
+                .append(e.firstHasText)
+                .toString();
     }
 
     static final List<String> SAMPLES = List.of(
@@ -76,7 +93,13 @@ class SseEventTest {
             "{\"choices\":[{\"text\":{\"a\":[1,2]}},{\"finish_reason\":7}],\"model\":3}",
             "{\"choices\":[\"x\",{\"text\":\"y\"}],\"usage\":[]}",
             "{\"choices\":{\"text\":\"y\"},\"usage\":{}}",
-            "[{\"choices\":[{\"text\":\"y\"}]}]", "\"text\"", "42", "", "   ", "{}", "{\"choices\":[{\"delta\":{\"content\":true}}]}");
+            "[{\"choices\":[{\"text\":\"y\"}]}]",
+            "\"text\"",
+            "42",
+            "",
+            "   ",
+            "{}",
+            "{\"choices\":[{\"delta\":{\"content\":true}}]}");
 
     @Test
     void agreesWithTheTreeReadingOnSamplesAndTheirMutations() {

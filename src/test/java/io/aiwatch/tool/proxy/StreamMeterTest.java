@@ -12,9 +12,12 @@ class StreamMeterTest {
         String e = eol + eol;
         return ": keep-alive comment" + e
                 + "data: {\"model\":\"m\",\"choices\":[{\"index\":0,\"text\":\" a\",\"finish_reason\":null}]}" + e
-                + "event: message" + eol + "data: {\"model\":\"m\",\"choices\":[{\"index\":0,\"text\":\"\",\"finish_reason\":null}]}" + e
-                + "data: {\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\" b\"},\"finish_reason\":\"length\"}]}" + e
-                + "data: {\"model\":\"m\",\"choices\":[],\"usage\":{\"prompt_tokens\":7,\"completion_tokens\":3,\"total_tokens\":10}}" + e
+                + "event: message" + eol
+                + "data: {\"model\":\"m\",\"choices\":[{\"index\":0,\"text\":\"\",\"finish_reason\":null}]}" + e
+                + "data: {\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\" b\"},\"finish_reason\":\"length\"}]}"
+                + e
+                + "data: {\"model\":\"m\",\"choices\":[],\"usage\":{\"prompt_tokens\":7,\"completion_tokens\":3,\"total_tokens\":10}}"
+                + e
                 + "data: [DONE]" + e;
     }
 
@@ -36,7 +39,9 @@ class StreamMeterTest {
         for (String eol : new String[] {"\n", "\r\n", "\r"}) {
             byte[] bytes = stream(eol).getBytes(StandardCharsets.UTF_8);
             StreamMeter whole = feedInPieces(bytes, null);
-            assertThat(whole.tokenChunks).as("token chunks with %s", eol.replace("\r", "CR").replace("\n", "LF")).isEqualTo(3);
+            assertThat(whole.tokenChunks)
+                    .as("token chunks with %s", eol.replace("\r", "CR").replace("\n", "LF"))
+                    .isEqualTo(3);
             assertThat(whole.contentChunks).isEqualTo(2);
             assertThat(whole.usagePrompt).isEqualTo(7);
             assertThat(whole.outputTokens()).isEqualTo(3);

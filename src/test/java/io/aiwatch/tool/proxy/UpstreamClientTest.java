@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 class UpstreamClientTest {
     /** Suffix of a scripted answer after which the server closes the connection. */
     private static final String CLOSE = "<close>";
+
     private ServerSocket server;
     private final AtomicInteger connections = new AtomicInteger();
     private final List<String> requestLines = new CopyOnWriteArrayList<>();
@@ -55,7 +56,8 @@ class UpstreamClientTest {
 
     private void serve(Socket s, Function<Integer, String> answer) {
         try (s) {
-            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
+            BufferedReader in =
+                    new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
             OutputStream out = s.getOutputStream();
             for (int n = 0; ; n++) {
                 String line = in.readLine();
@@ -105,7 +107,8 @@ class UpstreamClientTest {
         assertThat(r1.status).isEqualTo(200);
         assertThat(r1.header("x-n")).isEqualTo("0");
         assertThat(read(r1)).isEqualTo("hello, world");
-        UpstreamClient.Response r2 = c.send("GET", "/v1/models", List.<String[]>of(new String[] {"Authorization", "Bearer x"}), new byte[0]);
+        UpstreamClient.Response r2 =
+                c.send("GET", "/v1/models", List.<String[]>of(new String[] {"Authorization", "Bearer x"}), new byte[0]);
         assertThat(read(r2)).isEqualTo("hello, world");
         assertThat(r2.header("X-N")).isEqualTo("1");
         assertThat(connections.get()).isEqualTo(1);
@@ -115,8 +118,7 @@ class UpstreamClientTest {
 
     @Test
     void readsContentLengthBodiesAndBodiesThatEndWithTheConnection() throws Exception {
-        UpstreamClient c = start(n -> n == 0 ? "HTTP/1.1 404 Not Found\r\nContent-Length: 3\r\n\r\nabc"
-                : null);
+        UpstreamClient c = start(n -> n == 0 ? "HTTP/1.1 404 Not Found\r\nContent-Length: 3\r\n\r\nabc" : null);
         UpstreamClient.Response r = c.send("GET", "/x", List.of(), new byte[0]);
         assertThat(r.status).isEqualTo(404);
         assertThat(read(r)).isEqualTo("abc");
@@ -148,7 +150,8 @@ class UpstreamClientTest {
         }
         server = new ServerSocket(0);
         UpstreamClient c = new UpstreamClient(URI.create("http://127.0.0.1:" + port), 1000, 1000);
-        assertThatThrownBy(() -> c.send("GET", "/", List.of(), new byte[0])).isInstanceOf(UpstreamClient.ConnectFailed.class);
+        assertThatThrownBy(() -> c.send("GET", "/", List.of(), new byte[0]))
+                .isInstanceOf(UpstreamClient.ConnectFailed.class);
     }
 
     @Test
@@ -157,7 +160,9 @@ class UpstreamClientTest {
         UpstreamClient.Response r = c.send("GET", "/", List.of(), new byte[0]);
         long t0 = System.nanoTime();
         assertThatThrownBy(() -> r.body.readAllBytes()).isInstanceOf(java.io.EOFException.class);
-        assertThat(System.nanoTime() - t0).as("fails at the cut, not at the read timeout").isLessThan(1_500_000_000L);
+        assertThat(System.nanoTime() - t0)
+                .as("fails at the cut, not at the read timeout")
+                .isLessThan(1_500_000_000L);
         r.close();
     }
 }

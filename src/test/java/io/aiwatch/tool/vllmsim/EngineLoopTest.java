@@ -39,7 +39,8 @@ class EngineLoopTest {
     void handingOutTokensOverlapsTheNextStepInsteadOfStretchingIt() throws Exception {
         // 40 ms steps whatever the batch; 40 streams whose tokens cost ~0.5 ms each to hand out, so
         // ~20 ms per step. Inline hand-out made every step ~60 ms; overlapped it stays at ~40 ms.
-        SimulatorConfig c = SimulatorConfig.defaults().withEngine(64, 1_000_000, 100_000).withTiming(1e9, 40.0, 0.0);
+        SimulatorConfig c =
+                SimulatorConfig.defaults().withEngine(64, 1_000_000, 100_000).withTiming(1e9, 40.0, 0.0);
         Engine engine = new Engine(c, new EngineMetrics(c, 0));
         int streams = 40;
         int tokens = 10;
@@ -52,7 +53,9 @@ class EngineLoopTest {
                 sinks.add(s);
                 loop.submit(new SimRequest(i + 1, 8, tokens, "length", tokens, s));
             }
-            assertThat(done.await(10, TimeUnit.SECONDS)).as("all streams finish").isTrue();
+            assertThat(done.await(10, TimeUnit.SECONDS))
+                    .as("all streams finish")
+                    .isTrue();
         }
         double sumMs = 0;
         int gaps = 0;

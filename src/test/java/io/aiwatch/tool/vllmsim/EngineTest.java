@@ -80,7 +80,8 @@ class EngineTest {
         assertThat(meanGap(one.get(0))).isCloseTo(0.011, org.assertj.core.data.Offset.offset(1e-9));
         // 32 decoding sequences: 10 ms + 32 x 1 ms per step
         assertThat(meanGap(many.get(0))).isCloseTo(0.042, org.assertj.core.data.Offset.offset(1e-9));
-        assertThat(many).allSatisfy(r -> assertThat(r.completion.completionTokens()).isEqualTo(50));
+        assertThat(many)
+                .allSatisfy(r -> assertThat(r.completion.completionTokens()).isEqualTo(50));
     }
 
     @Test
@@ -104,7 +105,8 @@ class EngineTest {
         assertThat(e.waitingCount()).isEqualTo(6);
         assertThat(m.waiting).isEqualTo(6);
         run(e, r, 1000, new ArrayList<>());
-        assertThat(r).allSatisfy(x -> assertThat(x.completion.completionTokens()).isEqualTo(5));
+        assertThat(r)
+                .allSatisfy(x -> assertThat(x.completion.completionTokens()).isEqualTo(5));
         assertThat(m.finishedCount("length")).isEqualTo(10);
     }
 
@@ -154,7 +156,8 @@ class EngineTest {
 
     @Test
     void longPromptsArePrefilledInChunksOfTheStepBudget() {
-        SimulatorConfig c = SimulatorConfig.defaults().withEngine(256, 65536, 512).withTiming(10_000, 10.0, 0.0);
+        SimulatorConfig c =
+                SimulatorConfig.defaults().withEngine(256, 65536, 512).withTiming(10_000, 10.0, 0.0);
         EngineMetrics m = new EngineMetrics(c, 0);
         Engine e = new Engine(c, m);
         List<Recorder> r = submit(e, 1, 1200, 3);
@@ -177,7 +180,10 @@ class EngineTest {
         assertThat(r).allSatisfy(x -> assertThat(x.tokenTimes).hasSize(1));
         Engine.Step second = e.plan(first.duration());
         e.complete(second, first.duration() + second.duration());
-        assertThat(r).allSatisfy(x -> assertThat(x.completion).as("finished, but not yet told").isNull());
+        assertThat(r)
+                .allSatisfy(x -> assertThat(x.completion)
+                        .as("finished, but not yet told")
+                        .isNull());
         e.deliverNotifications();
         assertThat(r).allSatisfy(x -> {
             assertThat(x.tokenTimes).hasSize(2);

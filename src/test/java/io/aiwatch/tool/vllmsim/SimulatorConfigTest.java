@@ -13,7 +13,8 @@ class SimulatorConfigTest {
 
     @Test
     void yamlKeysOverrideDefaultsAndMissingKeysKeepThem() throws Exception {
-        SimulatorConfig c = yaml.readValue("model: llama\nspeed: 50\nkv_capacity_tokens: 8192\nseed: 3\n", SimulatorConfig.class);
+        SimulatorConfig c =
+                yaml.readValue("model: llama\nspeed: 50\nkv_capacity_tokens: 8192\nseed: 3\n", SimulatorConfig.class);
         assertThat(c.model()).isEqualTo("llama");
         assertThat(c.speed()).isEqualTo(50);
         assertThat(c.kvCapacityTokens()).isEqualTo(8192);
@@ -24,8 +25,10 @@ class SimulatorConfigTest {
 
     @Test
     void unknownKeysAndBadValuesAreErrors() {
-        assertThatThrownBy(() -> yaml.readValue("max_num_seq: 3\n", SimulatorConfig.class)).hasMessageContaining("max_num_seq");
-        assertThatThrownBy(() -> yaml.readValue("speed: 0\n", SimulatorConfig.class)).hasMessageContaining("speed must be");
+        assertThatThrownBy(() -> yaml.readValue("max_num_seq: 3\n", SimulatorConfig.class))
+                .hasMessageContaining("max_num_seq");
+        assertThatThrownBy(() -> yaml.readValue("speed: 0\n", SimulatorConfig.class))
+                .hasMessageContaining("speed must be");
     }
 
     @Test
@@ -33,6 +36,7 @@ class SimulatorConfigTest {
         ProxyConfig p = yaml.readValue("upstream: http://127.0.0.1:8000\nport: 9001\n", ProxyConfig.class);
         assertThat(p.port()).isEqualTo(9001);
         assertThat(p.maxModels()).isEqualTo(20);
-        assertThatThrownBy(() -> yaml.readValue("port: 9001\n", ProxyConfig.class)).hasMessageContaining("upstream is required");
+        assertThatThrownBy(() -> yaml.readValue("port: 9001\n", ProxyConfig.class))
+                .hasMessageContaining("upstream is required");
     }
 }

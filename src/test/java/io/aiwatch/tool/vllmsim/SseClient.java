@@ -14,24 +14,25 @@ import java.util.List;
 
 /** Test helper: posts JSON and reads an SSE response event by event, with arrival times. */
 public final class SseClient {
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     /** One SSE {@code data:} payload and when it arrived (System.nanoTime). */
-    public record Event(String data, long nanos) {
-    }
+    public record Event(String data, long nanos) {}
 
     /** The raw status, body text, events (for streams) and the send time. */
-    public record Result(int status, String body, List<Event> events, long sentNanos,
-            java.net.http.HttpHeaders headers) {
-    }
+    public record Result(
+            int status, String body, List<Event> events, long sentNanos, java.net.http.HttpHeaders headers) {}
 
     public HttpClient http() {
         return http;
     }
 
     public Result post(String url, String json, String... headers) throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json));
         for (int i = 0; i < headers.length; i += 2) {
@@ -54,12 +55,20 @@ public final class SseClient {
     }
 
     public String get(String url) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        return http.send(
+                        HttpRequest.newBuilder(URI.create(url))
+                                .timeout(Duration.ofSeconds(10))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 
     public int getStatus(String url) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode();
+        return http.send(
+                        HttpRequest.newBuilder(URI.create(url))
+                                .timeout(Duration.ofSeconds(10))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 }

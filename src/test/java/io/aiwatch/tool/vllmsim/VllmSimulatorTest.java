@@ -21,7 +21,10 @@ class VllmSimulatorTest {
 
     @BeforeEach
     void start() {
-        sim = VllmSimulator.start(SimulatorConfig.defaults().withModel("test-model").withListen("127.0.0.1", 0).withSpeed(200));
+        sim = VllmSimulator.start(SimulatorConfig.defaults()
+                .withModel("test-model")
+                .withListen("127.0.0.1", 0)
+                .withSpeed(200));
         base = "http://127.0.0.1:" + sim.port();
     }
 
@@ -33,7 +36,8 @@ class VllmSimulatorTest {
     @Test
     void nonStreamingCompletionReportsExactUsage() throws Exception {
         String prompt = "The quick brown fox, 42 times!";
-        var r = client.post(base + "/v1/completions", "{\"model\":\"test-model\",\"prompt\":\"" + prompt + "\",\"max_tokens\":7}");
+        var r = client.post(
+                base + "/v1/completions", "{\"model\":\"test-model\",\"prompt\":\"" + prompt + "\",\"max_tokens\":7}");
         assertThat(r.status()).isEqualTo(200);
         JsonNode body = JSON.readTree(r.body());
         assertThat(body.path("object").asText()).isEqualTo("text_completion");
@@ -49,8 +53,10 @@ class VllmSimulatorTest {
 
     @Test
     void streamingCompletionSendsOneChunkPerTokenThenUsageThenDone() throws Exception {
-        var r = client.post(base + "/v1/completions", "{\"prompt\":\"hello world\",\"max_tokens\":5,\"stream\":true,"
-                + "\"stream_options\":{\"include_usage\":true}}");
+        var r = client.post(
+                base + "/v1/completions",
+                "{\"prompt\":\"hello world\",\"max_tokens\":5,\"stream\":true,"
+                        + "\"stream_options\":{\"include_usage\":true}}");
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.headers().firstValue("content-type").orElse("")).startsWith("text/event-stream");
         assertThat(r.body()).endsWith("data: [DONE]\n\n");
@@ -63,7 +69,10 @@ class VllmSimulatorTest {
             text.append(c.at("/choices/0/text").asText());
             assertThat(c.at("/choices/0/finish_reason").isNull()).isEqualTo(i < 4);
         }
-        assertThat(JSON.readTree(ev.get(4).data()).at("/choices/0/finish_reason").asText()).isEqualTo("length");
+        assertThat(JSON.readTree(ev.get(4).data())
+                        .at("/choices/0/finish_reason")
+                        .asText())
+                .isEqualTo("length");
         JsonNode usage = JSON.readTree(ev.get(5).data());
         assertThat(usage.path("choices")).isEmpty();
         assertThat(usage.at("/usage/prompt_tokens").asInt()).isEqualTo(2);
@@ -81,27 +90,36 @@ class VllmSimulatorTest {
 
     @Test
     void streamingChatStartsWithRoleAndCountsTemplateTokens() throws Exception {
-        var r = client.post(base + "/v1/chat/completions", "{\"model\":\"test-model\",\"messages\":[{\"role\":\"system\","
-                + "\"content\":\"be brief\"},{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"what is 2+2?\"}]}],"
-                + "\"max_completion_tokens\":4,\"stream\":true,\"stream_options\":{\"include_usage\":true}}");
+        var r = client.post(
+                base + "/v1/chat/completions",
+                "{\"model\":\"test-model\",\"messages\":[{\"role\":\"system\","
+                        + "\"content\":\"be brief\"},{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"what is 2+2?\"}]}],"
+                        + "\"max_completion_tokens\":4,\"stream\":true,\"stream_options\":{\"include_usage\":true}}");
         assertThat(r.status()).isEqualTo(200);
         List<SseClient.Event> ev = r.events();
         assertThat(ev).hasSize(1 + 4 + 1 + 1);
         JsonNode role = JSON.readTree(ev.get(0).data());
         assertThat(role.path("object").asText()).isEqualTo("chat.completion.chunk");
         assertThat(role.at("/choices/0/delta/role").asText()).isEqualTo("assistant");
-        assertThat(JSON.readTree(ev.get(1).data()).at("/choices/0/delta/content").asText()).isNotBlank();
+        assertThat(JSON.readTree(ev.get(1).data())
+                        .at("/choices/0/delta/content")
+                        .asText())
+                .isNotBlank();
         // 3 + (4 + 2 "be brief") + (4 + 6 "what is 2 + 2 ?")
-        assertThat(JSON.readTree(ev.get(5).data()).at("/usage/prompt_tokens").asInt()).isEqualTo(19);
+        assertThat(JSON.readTree(ev.get(5).data()).at("/usage/prompt_tokens").asInt())
+                .isEqualTo(19);
     }
 
     @Test
     void nonStreamingChatReturnsAssistantMessage() throws Exception {
-        var r = client.post(base + "/v1/chat/completions", "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":3}");
+        var r = client.post(
+                base + "/v1/chat/completions",
+                "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":3}");
         JsonNode body = JSON.readTree(r.body());
         assertThat(body.path("object").asText()).isEqualTo("chat.completion");
         assertThat(body.at("/choices/0/message/role").asText()).isEqualTo("assistant");
-        assertThat(SimTokenizer.count(body.at("/choices/0/message/content").asText())).isEqualTo(3);
+        assertThat(SimTokenizer.count(body.at("/choices/0/message/content").asText()))
+                .isEqualTo(3);
         assertThat(body.at("/usage/prompt_tokens").asInt()).isEqualTo(3 + 4 + 1);
     }
 
@@ -112,9 +130,13 @@ class VllmSimulatorTest {
         JsonNode b = JSON.readTree(client.post(base + "/v1/completions", req).body());
         try (VllmSimulator other = VllmSimulator.start(sim.config().withSeed(99).withListen("127.0.0.1", 0));
                 VllmSimulator same = VllmSimulator.start(sim.config().withListen("127.0.0.1", 0))) {
-            JsonNode c = JSON.readTree(client.post("http://127.0.0.1:" + other.port() + "/v1/completions", req).body());
-            JsonNode d = JSON.readTree(client.post("http://127.0.0.1:" + same.port() + "/v1/completions", req).body());
-            assertThat(a.at("/choices/0/text")).isEqualTo(b.at("/choices/0/text")).isEqualTo(d.at("/choices/0/text"));
+            JsonNode c = JSON.readTree(client.post("http://127.0.0.1:" + other.port() + "/v1/completions", req)
+                    .body());
+            JsonNode d = JSON.readTree(client.post("http://127.0.0.1:" + same.port() + "/v1/completions", req)
+                    .body());
+            assertThat(a.at("/choices/0/text"))
+                    .isEqualTo(b.at("/choices/0/text"))
+                    .isEqualTo(d.at("/choices/0/text"));
             assertThat(c.at("/choices/0/text")).isNotEqualTo(a.at("/choices/0/text"));
         }
         int n = a.at("/usage/completion_tokens").asInt();
@@ -136,7 +158,9 @@ class VllmSimulatorTest {
         var noPrompt = client.post(base + "/v1/completions", "{\"max_tokens\":5}");
         assertThat(noPrompt.status()).isEqualTo(400);
         // the server keeps working
-        assertThat(client.post(base + "/v1/completions", "{\"prompt\":\"x\",\"max_tokens\":1}").status()).isEqualTo(200);
+        assertThat(client.post(base + "/v1/completions", "{\"prompt\":\"x\",\"max_tokens\":1}")
+                        .status())
+                .isEqualTo(200);
     }
 
     @Test
@@ -154,8 +178,10 @@ class VllmSimulatorTest {
             List<Future<SseClient.Result>> fs = new java.util.ArrayList<>();
             for (int i = 0; i < 64; i++) {
                 int tokens = 10 + i;
-                fs.add(pool.submit(() -> client.post(base + "/v1/completions", "{\"prompt\":\"p\",\"max_tokens\":" + tokens
-                        + ",\"stream\":true,\"stream_options\":{\"include_usage\":true}}")));
+                fs.add(pool.submit(() -> client.post(
+                        base + "/v1/completions",
+                        "{\"prompt\":\"p\",\"max_tokens\":" + tokens
+                                + ",\"stream\":true,\"stream_options\":{\"include_usage\":true}}")));
             }
             for (int i = 0; i < fs.size(); i++) {
                 var r = fs.get(i).get();
@@ -170,10 +196,14 @@ class VllmSimulatorTest {
         }
         assertThat(sim.metrics().finishedCount("length")).isEqualTo(64);
         String metrics = client.get(base + "/metrics");
-        assertThat(metrics).contains("vllm:generation_tokens_total{engine=\"0\",model_name=\"test-model\"} "
-                + (64 * 10 + 64 * 63 / 2));
-        assertThat(metrics.lines().filter(l -> l.startsWith("vllm:request_success_total{")).collect(Collectors.toList()))
-                .contains("vllm:request_success_total{engine=\"0\",finished_reason=\"length\",model_name=\"test-model\"} 64");
+        assertThat(metrics)
+                .contains("vllm:generation_tokens_total{engine=\"0\",model_name=\"test-model\"} "
+                        + (64 * 10 + 64 * 63 / 2));
+        assertThat(metrics.lines()
+                        .filter(l -> l.startsWith("vllm:request_success_total{"))
+                        .collect(Collectors.toList()))
+                .contains(
+                        "vllm:request_success_total{engine=\"0\",finished_reason=\"length\",model_name=\"test-model\"} 64");
     }
 
     @Test
@@ -189,9 +219,12 @@ class VllmSimulatorTest {
         // same process, same monotonic clock: the server's span lies inside the client's
         assertThat(received).isBetween(before, firstWrite);
         assertThat(firstWrite).isLessThanOrEqualTo(after);
-        var nonStreaming = client.post(base + "/v1/completions", "{\"prompt\":\"x\",\"max_tokens\":2}", "X-Sim-Timing", "1");
+        var nonStreaming =
+                client.post(base + "/v1/completions", "{\"prompt\":\"x\",\"max_tokens\":2}", "X-Sim-Timing", "1");
         assertThat(nonStreaming.headers().firstValue("x-sim-monotonic-ns")).isPresent();
         var notAsked = client.post(base + "/v1/completions", body);
-        assertThat(notAsked.headers().firstValue("x-sim-monotonic-ns")).as("no internal clock values unless asked").isEmpty();
+        assertThat(notAsked.headers().firstValue("x-sim-monotonic-ns"))
+                .as("no internal clock values unless asked")
+                .isEmpty();
     }
 }

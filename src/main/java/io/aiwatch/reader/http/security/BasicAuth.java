@@ -21,8 +21,9 @@ import java.util.function.LongSupplier;
  */
 public final class BasicAuth {
     /** Checked for unknown users so they cost as much as known ones; of a random password nobody knows. */
-    private static final String DUMMY_HASH = BCrypt.withDefaults().hashToString(10,
-            java.util.UUID.randomUUID().toString().toCharArray());
+    private static final String DUMMY_HASH = BCrypt.withDefaults()
+            .hashToString(10, java.util.UUID.randomUUID().toString().toCharArray());
+
     private static final int MAX_CACHE = 1024;
     private static final int MAX_HEADER = 4096;
 
@@ -81,8 +82,9 @@ public final class BasicAuth {
         synchronized (bcryptLock) {
             bcryptRuns.incrementAndGet();
             try {
-                return BCrypt.verifyer().verify(password.getBytes(StandardCharsets.UTF_8),
-                        hash.getBytes(StandardCharsets.US_ASCII)).verified;
+                return BCrypt.verifyer()
+                        .verify(password.getBytes(StandardCharsets.UTF_8), hash.getBytes(StandardCharsets.US_ASCII))
+                        .verified;
             } catch (RuntimeException e) { // over-long password or a hash the library refuses: not authenticated
                 return false;
             }

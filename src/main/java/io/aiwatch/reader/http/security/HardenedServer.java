@@ -35,7 +35,10 @@ public final class HardenedServer {
 
     /** Thread pool, HTTP configuration, body limits and connection cap; does not add a connector. */
     public void apply(JavalinConfig cfg) {
-        QueuedThreadPool pool = new QueuedThreadPool(limits.maxThreads(), Math.min(4, limits.maxThreads()), 60_000,
+        QueuedThreadPool pool = new QueuedThreadPool(
+                limits.maxThreads(),
+                Math.min(4, limits.maxThreads()),
+                60_000,
                 new BlockingArrayQueue<>(limits.maxQueuedRequests()));
         pool.setName("aiwatch-http");
         cfg.jetty.threadPool = pool;
@@ -58,14 +61,16 @@ public final class HardenedServer {
      * A connector on {@code host:port} with the idle timeout; TLS when {@code tls} is not null (HTTP/1.1
      * only: Javalin's Jetty here has no HTTP/2 module).
      */
-    public Connector connector(Server server, HttpConfiguration base, SslContextFactory.Server tls, String host, int port) {
+    public Connector connector(
+            Server server, HttpConfiguration base, SslContextFactory.Server tls, String host, int port) {
         ServerConnector c;
         if (tls == null) {
             c = new ServerConnector(server, new HttpConnectionFactory(base));
         } else {
             HttpConfiguration https = new HttpConfiguration(base);
             https.addCustomizer(new SecureRequestCustomizer(false));
-            c = new ServerConnector(server, new SslConnectionFactory(tls, "http/1.1"), new HttpConnectionFactory(https));
+            c = new ServerConnector(
+                    server, new SslConnectionFactory(tls, "http/1.1"), new HttpConnectionFactory(https));
         }
         c.setHost(host);
         c.setPort(port);

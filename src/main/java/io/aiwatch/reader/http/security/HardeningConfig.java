@@ -30,8 +30,12 @@ public record HardeningConfig(
         if (idleTimeout == null || idleTimeout.isNegative() || idleTimeout.isZero()) {
             throw new IllegalArgumentException("idle_timeout must be positive");
         }
-        if (requestHeaderBytes < 1024 || maxRequestBodyBytes < 0 || maxConnections < 1 || maxThreads < 4
-                || maxQueuedRequests < 1 || maxConcurrentScrapes < 1) {
+        if (requestHeaderBytes < 1024
+                || maxRequestBodyBytes < 0
+                || maxConnections < 1
+                || maxThreads < 4
+                || maxQueuedRequests < 1
+                || maxConcurrentScrapes < 1) {
             throw new IllegalArgumentException("hardening limits out of range (request_header_bytes >= 1024, "
                     + "max_threads >= 4, the others >= 1): " + this);
         }
@@ -58,10 +62,12 @@ public record HardeningConfig(
         if (idleTimeout != null) {
             idle = WebConfigLoader.goDuration(idleTimeout);
             if (idle == null) {
-                throw new IllegalArgumentException("idle_timeout: not a duration: \"" + idleTimeout + "\" (e.g. 10s, 500ms)");
+                throw new IllegalArgumentException(
+                        "idle_timeout: not a duration: \"" + idleTimeout + "\" (e.g. 10s, 500ms)");
             }
         }
-        return new HardeningConfig(idle,
+        return new HardeningConfig(
+                idle,
                 requestHeaderBytes == null ? d.requestHeaderBytes() : requestHeaderBytes,
                 maxRequestBodyBytes == null ? d.maxRequestBodyBytes() : maxRequestBodyBytes,
                 maxConnections == null ? d.maxConnections() : maxConnections,

@@ -16,12 +16,15 @@ import java.util.List;
  * @param fingerprint SHA-256 over the watched files' content; a change means reload
  * @param rateLimitInterval time per token of the rate limit; {@link Duration#ZERO} disables it
  */
-record LoadedWebConfig(Path source, WebConfig config, Tls tls, List<Path> watched, String fingerprint,
-                       Duration rateLimitInterval) {
+record LoadedWebConfig(
+        Path source, WebConfig config, Tls tls, List<Path> watched, String fingerprint, Duration rateLimitInterval) {
 
     /** Key, chain, trusted client CAs and the TLS options that go into the SSL context. */
-    record Tls(PrivateKey key, List<X509Certificate> chain, List<X509Certificate> clientCas,
-               WebConfig.TlsServerConfig options) {
+    record Tls(
+            PrivateKey key,
+            List<X509Certificate> chain,
+            List<X509Certificate> clientCas,
+            WebConfig.TlsServerConfig options) {
         /** Never shows the key. */
         @Override
         public String toString() {

@@ -21,15 +21,16 @@ import java.util.regex.Pattern;
  * are wrapped into PKCS#8 here (a few DER bytes around the original key).
  */
 final class Pem {
-    private static final Pattern BLOCK = Pattern.compile(
-            "-----BEGIN ([A-Z0-9 ]+)-----\\s*([A-Za-z0-9+/=\\s]*?)\\s*-----END \\1-----");
-    private static final byte[] OID_RSA = {0x06, 0x09, 0x2A, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xF7, 0x0D, 0x01, 0x01, 0x01};
+    private static final Pattern BLOCK =
+            Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----\\s*([A-Za-z0-9+/=\\s]*?)\\s*-----END \\1-----");
+    private static final byte[] OID_RSA = {
+        0x06, 0x09, 0x2A, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xF7, 0x0D, 0x01, 0x01, 0x01
+    };
     private static final byte[] OID_EC = {0x06, 0x07, 0x2A, (byte) 0x86, 0x48, (byte) 0xCE, 0x3D, 0x02, 0x01};
     private static final byte[] DER_NULL = {0x05, 0x00};
     private static final byte[] INT_ZERO = {0x02, 0x01, 0x00};
 
-    private Pem() {
-    }
+    private Pem() {}
 
     /** Every {@code CERTIFICATE} block in {@code pem}, in order; at least one. */
     static List<X509Certificate> certificates(String pem, String what) throws WebConfigException {
@@ -39,7 +40,8 @@ final class Pem {
             CertificateFactory cf = CertificateFactory.getInstance("X.509");
             while (m.find()) {
                 if (m.group(1).equals("CERTIFICATE")) {
-                    certs.add((X509Certificate) cf.generateCertificate(new ByteArrayInputStream(decode(m.group(2), what))));
+                    certs.add((X509Certificate)
+                            cf.generateCertificate(new ByteArrayInputStream(decode(m.group(2), what))));
                 }
             }
         } catch (GeneralSecurityException e) {
@@ -67,10 +69,11 @@ final class Pem {
                 case "ENCRYPTED PRIVATE KEY":
                     throw new WebConfigException(what + ": encrypted private keys are not supported");
                 default:
-                    // certificates or parameters next to the key: skip
+                // certificates or parameters next to the key: skip
             }
         }
-        throw new WebConfigException(what + ": no PEM private key block (PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY) found");
+        throw new WebConfigException(
+                what + ": no PEM private key block (PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY) found");
     }
 
     private static PrivateKey pkcs8(byte[] der, String what) throws WebConfigException {

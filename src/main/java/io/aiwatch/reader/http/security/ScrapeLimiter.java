@@ -21,7 +21,8 @@ public final class ScrapeLimiter {
 
     public ScrapeLimiter(int maxConcurrentScrapes) {
         if (maxConcurrentScrapes < 1) {
-            throw new IllegalArgumentException("max concurrent scrapes must be at least 1, got " + maxConcurrentScrapes);
+            throw new IllegalArgumentException(
+                    "max concurrent scrapes must be at least 1, got " + maxConcurrentScrapes);
         }
         this.max = maxConcurrentScrapes;
         this.permits = new Semaphore(maxConcurrentScrapes);
@@ -44,7 +45,9 @@ public final class ScrapeLimiter {
 
     private void reject(Context ctx) {
         rejected.incrementAndGet();
-        ctx.status(503).header("Retry-After", "1").contentType("text/plain; charset=utf-8")
+        ctx.status(503)
+                .header("Retry-After", "1")
+                .contentType("text/plain; charset=utf-8")
                 .result("too many concurrent scrapes (limit " + max + ")\n");
     }
 
@@ -59,11 +62,19 @@ public final class ScrapeLimiter {
     /** {@code aiwatch_http_scrapes_rejected_total} and {@code aiwatch_http_scrapes_in_flight}. */
     public List<MetricFamily> families() {
         return List.of(
-                MetricFamily.builder("aiwatch_http_scrapes_rejected_total", MetricType.COUNTER,
-                        "Scrapes answered 503 because the concurrent-scrape cap was reached.").add(Labels.EMPTY, rejected()).build(),
-                MetricFamily.builder("aiwatch_http_scrapes_in_flight", MetricType.GAUGE,
-                        "Scrapes being answered right now.").add(Labels.EMPTY, inFlight()).build(),
-                MetricFamily.builder("aiwatch_http_scrapes_max_concurrent", MetricType.GAUGE,
-                        "The concurrent-scrape cap.").add(Labels.EMPTY, max).build());
+                MetricFamily.builder(
+                                "aiwatch_http_scrapes_rejected_total",
+                                MetricType.COUNTER,
+                                "Scrapes answered 503 because the concurrent-scrape cap was reached.")
+                        .add(Labels.EMPTY, rejected())
+                        .build(),
+                MetricFamily.builder(
+                                "aiwatch_http_scrapes_in_flight", MetricType.GAUGE, "Scrapes being answered right now.")
+                        .add(Labels.EMPTY, inFlight())
+                        .build(),
+                MetricFamily.builder(
+                                "aiwatch_http_scrapes_max_concurrent", MetricType.GAUGE, "The concurrent-scrape cap.")
+                        .add(Labels.EMPTY, max)
+                        .build());
     }
 }

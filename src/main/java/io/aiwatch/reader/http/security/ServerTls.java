@@ -56,7 +56,8 @@ final class ServerTls extends SslContextFactory.Server {
         f.setKeyManagerPassword(new String(STORE_PASSWORD));
         WebConfig.TlsServerConfig o = tls.options();
         f.setNeedClientAuth(o.clientAuthType().requires());
-        f.setWantClientAuth(o.clientAuthType() != WebConfig.ClientAuth.NO_CLIENT_CERT && !o.clientAuthType().requires());
+        f.setWantClientAuth(o.clientAuthType() != WebConfig.ClientAuth.NO_CLIENT_CERT
+                && !o.clientAuthType().requires());
         List<String> protocols = new ArrayList<>();
         for (WebConfig.TlsVersion v : WebConfig.TlsVersion.values()) {
             if (v.compareTo(o.minVersion()) >= 0 && v.compareTo(o.maxVersion()) <= 0) {
@@ -97,7 +98,9 @@ final class ServerTls extends SslContextFactory.Server {
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(ts);
             base = (X509ExtendedTrustManager) Arrays.stream(tmf.getTrustManagers())
-                    .filter(m -> m instanceof X509ExtendedTrustManager).findFirst().orElseThrow();
+                    .filter(m -> m instanceof X509ExtendedTrustManager)
+                    .findFirst()
+                    .orElseThrow();
         }
         return new TrustManager[] {new ClientTrust(base, t.options().clientAllowedSans(), t.clientCas())};
     }
@@ -123,7 +126,8 @@ final class ServerTls extends SslContextFactory.Server {
         }
 
         @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine e) throws CertificateException {
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine e)
+                throws CertificateException {
             if (base != null) {
                 base.checkClientTrusted(chain, authType, e);
             }
@@ -163,7 +167,8 @@ final class ServerTls extends SslContextFactory.Server {
         }
 
         @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine e) throws CertificateException {
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine e)
+                throws CertificateException {
             throw new CertificateException("server side only");
         }
 

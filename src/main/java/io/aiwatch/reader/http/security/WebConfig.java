@@ -81,8 +81,13 @@ public record WebConfig(
 
         /** exporter-toolkit's rule: TLS is on when any of cert, key, CA or client auth is set. */
         boolean configured() {
-            return cert != null || key != null || certFile != null || keyFile != null || clientCa != null
-                    || clientCaFile != null || clientAuthType != ClientAuth.NO_CLIENT_CERT;
+            return cert != null
+                    || key != null
+                    || certFile != null
+                    || keyFile != null
+                    || clientCa != null
+                    || clientCaFile != null
+                    || clientAuthType != ClientAuth.NO_CLIENT_CERT;
         }
 
         /** Never shows the inline key. */
@@ -90,7 +95,8 @@ public record WebConfig(
         public String toString() {
             return "TlsServerConfig[certFile=" + certFile + ", keyFile=" + keyFile + ", inlineCert=" + (cert != null)
                     + ", inlineKey=" + (key != null ? "<secret>" : "none") + ", clientAuthType=" + clientAuthType
-                    + ", clientCaFile=" + clientCaFile + ", minVersion=" + minVersion + ", maxVersion=" + maxVersion + "]";
+                    + ", clientCaFile=" + clientCaFile + ", minVersion=" + minVersion + ", maxVersion=" + maxVersion
+                    + "]";
         }
     }
 
@@ -107,12 +113,14 @@ public record WebConfig(
     /** {@code rate_limit}: {@code interval} is a Go duration ("1s", "250ms"); 0 or absent disables. */
     public record RateLimitConfig(
             @JsonProperty("interval") String interval,
-            @JsonProperty("burst") Integer burst) {
-    }
+            @JsonProperty("burst") Integer burst) {}
 
     /** TLS protocol versions, by their exporter-toolkit names. */
     public enum TlsVersion {
-        TLS10("TLSv1"), TLS11("TLSv1.1"), TLS12("TLSv1.2"), TLS13("TLSv1.3");
+        TLS10("TLSv1"),
+        TLS11("TLSv1.1"),
+        TLS12("TLSv1.2"),
+        TLS13("TLSv1.3");
 
         private final String javaName;
 
@@ -132,7 +140,8 @@ public record WebConfig(
                     return v;
                 }
             }
-            throw new IllegalArgumentException("unknown TLS version \"" + s + "\" (expected TLS10, TLS11, TLS12 or TLS13)");
+            throw new IllegalArgumentException(
+                    "unknown TLS version \"" + s + "\" (expected TLS10, TLS11, TLS12 or TLS13)");
         }
     }
 
@@ -177,8 +186,9 @@ public record WebConfig(
                     return c;
                 }
             }
-            throw new IllegalArgumentException("invalid ClientAuth: " + s + " (expected NoClientCert, RequestClientCert, "
-                    + "RequireAnyClientCert, VerifyClientCertIfGiven or RequireAndVerifyClientCert)");
+            throw new IllegalArgumentException(
+                    "invalid ClientAuth: " + s + " (expected NoClientCert, RequestClientCert, "
+                            + "RequireAnyClientCert, VerifyClientCertIfGiven or RequireAndVerifyClientCert)");
         }
 
         @Override

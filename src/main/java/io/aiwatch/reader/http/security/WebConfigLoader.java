@@ -35,15 +35,19 @@ import javax.net.ssl.SSLContext;
 public final class WebConfigLoader {
     /** bcrypt modular crypt format: {@code $2a$}, {@code $2b$} or {@code $2y$}, 2-digit cost, 53 chars of salt+hash. */
     static final Pattern BCRYPT = Pattern.compile("^\\$2[aby]\\$(\\d\\d)\\$[./A-Za-z0-9]{53}$");
-    static final Set<String> HEADERS = Set.of("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options",
-            "X-XSS-Protection", "Strict-Transport-Security");
+
+    static final Set<String> HEADERS = Set.of(
+            "Content-Security-Policy",
+            "X-Frame-Options",
+            "X-Content-Type-Options",
+            "X-XSS-Protection",
+            "Strict-Transport-Security");
     private static final Pattern DURATION_PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h)");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
-    private WebConfigLoader() {
-    }
+    private WebConfigLoader() {}
 
     /** Loads {@code file}; every problem is a {@link WebConfigException} naming the file. */
     public static LoadedWebConfig load(Path file) throws WebConfigException {
@@ -66,8 +70,12 @@ public final class WebConfigLoader {
             WebConfig c = YAML.readValue(bytes, WebConfig.class);
             return c == null ? WebConfig.defaults() : c;
         } catch (UnrecognizedPropertyException e) {
-            int line = lineOfKey(new String(bytes, StandardCharsets.UTF_8), e.getPropertyName(),
-                    e.getLocation() == null ? Integer.MAX_VALUE : e.getLocation().getLineNr());
+            int line = lineOfKey(
+                    new String(bytes, StandardCharsets.UTF_8),
+                    e.getPropertyName(),
+                    e.getLocation() == null
+                            ? Integer.MAX_VALUE
+                            : e.getLocation().getLineNr());
             throw new WebConfigException(file + ":" + line + ": unknown key \"" + e.getPropertyName()
                     + "\" (allowed here: " + e.getKnownPropertyIds() + ")");
         } catch (JsonProcessingException e) {
@@ -92,14 +100,16 @@ public final class WebConfigLoader {
                     + " needs client_ca_file (or client_ca) to verify client certificates against");
         }
         if (t.minVersion().compareTo(t.maxVersion()) > 0) {
-            throw new WebConfigException(prefix + "min_version " + t.minVersion() + " is above max_version " + t.maxVersion());
+            throw new WebConfigException(
+                    prefix + "min_version " + t.minVersion() + " is above max_version " + t.maxVersion());
         }
         if (!t.curvePreferences().isEmpty()) {
             throw new WebConfigException(prefix + "curve_preferences is not supported by aiwatch (Java 17 cannot set "
                     + "TLS groups per server); remove it to use the JVM's defaults");
         }
         validateCipherSuites(prefix, t.cipherSuites());
-        String certWhat = t.certFile() != null ? resolve(dir, t.certFile()).toString() : file + ": tls_server_config.cert";
+        String certWhat =
+                t.certFile() != null ? resolve(dir, t.certFile()).toString() : file + ": tls_server_config.cert";
         String keyWhat = t.keyFile() != null ? resolve(dir, t.keyFile()).toString() : file + ": tls_server_config.key";
         List<X509Certificate> chain = Pem.certificates(certPem, certWhat);
         List<X509Certificate> cas = caPem == null ? List.of() : Pem.certificates(caPem, file + ": client CA");
@@ -107,11 +117,20 @@ public final class WebConfigLoader {
     }
 
     /** The PEM text of an inline value or a file; exactly one of the two may be set. */
-    private static String pem(Path file, Path dir, String inlineKey, String inline, String fileKey, String path,
-                              List<Path> watched, boolean required) throws WebConfigException {
+    private static String pem(
+            Path file,
+            Path dir,
+            String inlineKey,
+            String inline,
+            String fileKey,
+            String path,
+            List<Path> watched,
+            boolean required)
+            throws WebConfigException {
         String prefix = file + ": tls_server_config: ";
         if (inline != null && path != null) {
-            throw new WebConfigException(prefix + "at most one of " + inlineKey + " and " + fileKey + " must be configured");
+            throw new WebConfigException(
+                    prefix + "at most one of " + inlineKey + " and " + fileKey + " must be configured");
         }
         if (inline != null) {
             return inline;
@@ -138,7 +157,8 @@ public final class WebConfigLoader {
         }
         Set<String> supported;
         try {
-            supported = Set.of(SSLContext.getDefault().getSupportedSSLParameters().getCipherSuites());
+            supported =
+                    Set.of(SSLContext.getDefault().getSupportedSSLParameters().getCipherSuites());
         } catch (NoSuchAlgorithmException e) {
             throw new WebConfigException(prefix + "no TLS support in this JVM", e);
         }
@@ -153,8 +173,8 @@ public final class WebConfigLoader {
         for (var e : headers.entrySet()) {
             String prefix = file + ": http_server_config.headers: ";
             if (!HEADERS.contains(e.getKey())) {
-                throw new WebConfigException(prefix + "HTTP header \"" + e.getKey() + "\" can not be configured (allowed: "
-                        + HEADERS + ")");
+                throw new WebConfigException(
+                        prefix + "HTTP header \"" + e.getKey() + "\" can not be configured (allowed: " + HEADERS + ")");
             }
             String v = e.getValue() == null ? "" : e.getValue();
             if (v.indexOf('\r') >= 0 || v.indexOf('\n') >= 0) {
@@ -162,10 +182,12 @@ public final class WebConfigLoader {
             }
             String lower = v.toLowerCase(Locale.ROOT);
             if (e.getKey().equals("X-Frame-Options") && !lower.equals("deny") && !lower.equals("sameorigin")) {
-                throw new WebConfigException(prefix + "invalid value for X-Frame-Options. Expected one of: [\"deny\" \"sameorigin\"]");
+                throw new WebConfigException(
+                        prefix + "invalid value for X-Frame-Options. Expected one of: [\"deny\" \"sameorigin\"]");
             }
             if (e.getKey().equals("X-Content-Type-Options") && !lower.equals("nosniff")) {
-                throw new WebConfigException(prefix + "invalid value for X-Content-Type-Options. Expected one of: [\"nosniff\"]");
+                throw new WebConfigException(
+                        prefix + "invalid value for X-Content-Type-Options. Expected one of: [\"nosniff\"]");
             }
         }
     }
@@ -179,12 +201,14 @@ public final class WebConfigLoader {
             String hash = e.getValue() == null ? "" : e.getValue();
             Matcher m = BCRYPT.matcher(hash);
             if (!m.matches()) {
-                throw new WebConfigException(prefix + "user \"" + e.getKey() + "\": not a bcrypt hash ($2a$, $2b$ or $2y$, "
-                        + "e.g. from `htpasswd -nBC 10 \"\" | tr -d ':\\n'`)");
+                throw new WebConfigException(
+                        prefix + "user \"" + e.getKey() + "\": not a bcrypt hash ($2a$, $2b$ or $2y$, "
+                                + "e.g. from `htpasswd -nBC 10 \"\" | tr -d ':\\n'`)");
             }
             int cost = Integer.parseInt(m.group(1));
             if (cost < 4 || cost > 31) {
-                throw new WebConfigException(prefix + "user \"" + e.getKey() + "\": bcrypt cost " + cost + " outside 4..31");
+                throw new WebConfigException(
+                        prefix + "user \"" + e.getKey() + "\": bcrypt cost " + cost + " outside 4..31");
             }
         }
     }
@@ -195,7 +219,8 @@ public final class WebConfigLoader {
         }
         Duration d = goDuration(r.interval());
         if (d == null) {
-            throw new WebConfigException(file + ": rate_limit.interval: not a duration: \"" + r.interval() + "\" (e.g. 1s, 250ms)");
+            throw new WebConfigException(
+                    file + ": rate_limit.interval: not a duration: \"" + r.interval() + "\" (e.g. 1s, 250ms)");
         }
         if (!d.isZero() && (r.burst() == null || r.burst() < 1)) {
             throw new WebConfigException(file + ": rate_limit.burst must be at least 1 when interval is set");

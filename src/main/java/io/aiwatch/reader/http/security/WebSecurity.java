@@ -47,10 +47,10 @@ public final class WebSecurity {
     private volatile boolean lastReloadOk = true;
     private HardenedServer hardening;
 
-    private record Active(LoadedWebConfig loaded, BasicAuth auth, RateLimiter limiter) {
-    }
+    private record Active(LoadedWebConfig loaded, BasicAuth auth, RateLimiter limiter) {}
 
-    private WebSecurity(LoadedWebConfig loaded, LongSupplier nanoTime, Duration checkInterval) throws WebConfigException {
+    private WebSecurity(LoadedWebConfig loaded, LongSupplier nanoTime, Duration checkInterval)
+            throws WebConfigException {
         this.nanoTime = nanoTime;
         this.checkIntervalNanos = checkInterval.toNanos();
         this.lastCheck = new AtomicLong(nanoTime.getAsLong());
@@ -74,7 +74,8 @@ public final class WebSecurity {
     /** As {@link #load(Optional)} with an injected monotonic clock and change-check interval (tests). */
     public static WebSecurity load(Optional<Path> webConfigFile, LongSupplier nanoTime, Duration checkInterval)
             throws WebConfigException {
-        LoadedWebConfig loaded = webConfigFile.isPresent() ? WebConfigLoader.load(webConfigFile.get()) : LoadedWebConfig.defaults();
+        LoadedWebConfig loaded =
+                webConfigFile.isPresent() ? WebConfigLoader.load(webConfigFile.get()) : LoadedWebConfig.defaults();
         return new WebSecurity(loaded, nanoTime, checkInterval);
     }
 
@@ -115,7 +116,10 @@ public final class WebSecurity {
         }
         if (!a.auth().check(ctx.header("Authorization"))) {
             authFailures.incrementAndGet();
-            ctx.status(401).header("WWW-Authenticate", "Basic").contentType("text/plain; charset=utf-8").result("Unauthorized\n");
+            ctx.status(401)
+                    .header("WWW-Authenticate", "Basic")
+                    .contentType("text/plain; charset=utf-8")
+                    .result("Unauthorized\n");
             ctx.skipRemainingHandlers();
         }
     }
@@ -174,36 +178,70 @@ public final class WebSecurity {
             try {
                 cert.checkValidity();
             } catch (java.security.cert.CertificateException e) {
-                LOG.warn("the TLS certificate from {} is not valid now (valid {} to {}); clients that verify will refuse it",
-                        loaded.source(), cert.getNotBefore().toInstant(), cert.getNotAfter().toInstant());
+                LOG.warn(
+                        "the TLS certificate from {} is not valid now (valid {} to {}); clients that verify will refuse it",
+                        loaded.source(),
+                        cert.getNotBefore().toInstant(),
+                        cert.getNotAfter().toInstant());
             }
         }
         var rl = loaded.config().rateLimit();
         int burst = rl == null || rl.burst() == null ? 0 : rl.burst();
-        return new Active(loaded, new BasicAuth(loaded.config().basicAuthUsers(), nanoTime, AUTH_CACHE_TTL),
+        return new Active(
+                loaded,
+                new BasicAuth(loaded.config().basicAuthUsers(), nanoTime, AUTH_CACHE_TTL),
                 new RateLimiter(loaded.rateLimitInterval(), burst, nanoTime));
     }
 
     /** Self-metrics for the exposition; cheap. */
     public List<MetricFamily> families() {
         List<MetricFamily> out = new ArrayList<>();
-        out.add(MetricFamily.builder("aiwatch_web_config_reloads_total", MetricType.COUNTER,
+        out.add(MetricFamily.builder(
+                        "aiwatch_web_config_reloads_total",
+                        MetricType.COUNTER,
                         "Reloads of the web-config after its files changed, by result.")
-                .add(Labels.of("result", "success"), reloadOk.get()).add(Labels.of("result", "failure"), reloadFailed.get()).build());
-        out.add(MetricFamily.builder("aiwatch_web_config_last_reload_successful", MetricType.GAUGE,
-                "1 when the last web-config reload succeeded (or none was needed), else 0.").add(Labels.EMPTY, lastReloadOk ? 1 : 0).build());
-        out.add(MetricFamily.builder("aiwatch_http_auth_failures_total", MetricType.COUNTER,
-                "Requests refused with 401 for missing or wrong basic-auth credentials.").add(Labels.EMPTY, authFailures.get()).build());
-        out.add(MetricFamily.builder("aiwatch_http_rate_limited_total", MetricType.COUNTER,
-                "Requests refused with 429 by the web-config rate_limit.").add(Labels.EMPTY, rateLimited.get()).build());
-        out.add(MetricFamily.builder("aiwatch_http_requests_too_large_total", MetricType.COUNTER,
-                "Requests refused with 413 for a body over the limit.").add(Labels.EMPTY, hardening == null ? 0 : hardening.rejectedTooLarge()).build());
+                .add(Labels.of("result", "success"), reloadOk.get())
+                .add(Labels.of("result", "failure"), reloadFailed.get())
+                .build());
+        out.add(MetricFamily.builder(
+                        "aiwatch_web_config_last_reload_successful",
+                        MetricType.GAUGE,
+                        "1 when the last web-config reload succeeded (or none was needed), else 0.")
+                .add(Labels.EMPTY, lastReloadOk ? 1 : 0)
+                .build());
+        out.add(MetricFamily.builder(
+                        "aiwatch_http_auth_failures_total",
+                        MetricType.COUNTER,
+                        "Requests refused with 401 for missing or wrong basic-auth credentials.")
+                .add(Labels.EMPTY, authFailures.get())
+                .build());
+        out.add(MetricFamily.builder(
+                        "aiwatch_http_rate_limited_total",
+                        MetricType.COUNTER,
+                        "Requests refused with 429 by the web-config rate_limit.")
+                .add(Labels.EMPTY, rateLimited.get())
+                .build());
+        out.add(MetricFamily.builder(
+                        "aiwatch_http_requests_too_large_total",
+                        MetricType.COUNTER,
+                        "Requests refused with 413 for a body over the limit.")
+                .add(Labels.EMPTY, hardening == null ? 0 : hardening.rejectedTooLarge())
+                .build());
         if (serverTls != null) {
-            out.add(MetricFamily.builder("aiwatch_http_tls_handshake_failures_total", MetricType.COUNTER,
-                    "TLS handshakes that failed (bad client certificate, protocol version, cipher...).").add(Labels.EMPTY, handshakeFailures.get()).build());
-            out.add(MetricFamily.builder("aiwatch_tls_certificate_expiry_timestamp_seconds", MetricType.GAUGE,
-                    "Unix time at which the served TLS certificate expires.")
-                    .add(Labels.EMPTY, active.loaded().tls().chain().get(0).getNotAfter().getTime() / 1000.0).build());
+            out.add(MetricFamily.builder(
+                            "aiwatch_http_tls_handshake_failures_total",
+                            MetricType.COUNTER,
+                            "TLS handshakes that failed (bad client certificate, protocol version, cipher...).")
+                    .add(Labels.EMPTY, handshakeFailures.get())
+                    .build());
+            out.add(MetricFamily.builder(
+                            "aiwatch_tls_certificate_expiry_timestamp_seconds",
+                            MetricType.GAUGE,
+                            "Unix time at which the served TLS certificate expires.")
+                    .add(
+                            Labels.EMPTY,
+                            active.loaded().tls().chain().get(0).getNotAfter().getTime() / 1000.0)
+                    .build());
         }
         return out;
     }

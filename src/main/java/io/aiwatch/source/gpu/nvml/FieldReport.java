@@ -23,8 +23,7 @@ final class FieldReport {
         }
     }
 
-    private FieldReport() {
-    }
+    private FieldReport() {}
 
     /** Reads every field with one reader per device (one cycle). */
     static List<Row> collect(GpuBackend backend) {
@@ -43,11 +42,20 @@ final class FieldReport {
                     rows.add(new Row(d.index(), f.name(), null, error(e), f.source()));
                 }
             }
-            rows.add(extra(d.index(), "clock_event_reasons", () -> "0x" + Long.toHexString(r.clockEventReasons()),
+            rows.add(extra(
+                    d.index(),
+                    "clock_event_reasons",
+                    () -> "0x" + Long.toHexString(r.clockEventReasons()),
                     "nvmlDeviceGetCurrentClocksEventReasons"));
-            rows.add(extra(d.index(), "processes", () -> String.valueOf(r.processes().size()),
+            rows.add(extra(
+                    d.index(),
+                    "processes",
+                    () -> String.valueOf(r.processes().size()),
                     "nvmlDeviceGetComputeRunningProcesses_v3 + nvmlDeviceGetGraphicsRunningProcesses_v3"));
-            rows.add(extra(d.index(), "xid_events_drained", () -> String.valueOf(r.drainXidEvents().size()),
+            rows.add(extra(
+                    d.index(),
+                    "xid_events_drained",
+                    () -> String.valueOf(r.drainXidEvents().size()),
                     "nvmlEventSetWait_v2"));
         }
         return rows;

@@ -18,26 +18,25 @@ import java.util.List;
 final class GpmSampler {
 
     /** A DCGM profiling field, the GPM metric behind it, and the factor to dcgm-exporter's unit. */
-    record Metric(DcgmField field, int gpmId, double scale) {
-    }
+    record Metric(DcgmField field, int gpmId, double scale) {}
 
     private static final double PERCENT = 0.01;
     private static final double MIB = 1024.0 * 1024.0;
 
     /** nvmlGpmMetricId_t values from nvml.h; percent → ratio, MiB/s → bytes/s. */
     static final List<Metric> METRICS = List.of(
-            new Metric(DcgmField.DCGM_FI_PROF_GR_ENGINE_ACTIVE, 1, PERCENT),   // NVML_GPM_METRIC_GRAPHICS_UTIL
-            new Metric(DcgmField.DCGM_FI_PROF_SM_ACTIVE, 2, PERCENT),          // NVML_GPM_METRIC_SM_UTIL
-            new Metric(DcgmField.DCGM_FI_PROF_SM_OCCUPANCY, 3, PERCENT),       // NVML_GPM_METRIC_SM_OCCUPANCY
+            new Metric(DcgmField.DCGM_FI_PROF_GR_ENGINE_ACTIVE, 1, PERCENT), // NVML_GPM_METRIC_GRAPHICS_UTIL
+            new Metric(DcgmField.DCGM_FI_PROF_SM_ACTIVE, 2, PERCENT), // NVML_GPM_METRIC_SM_UTIL
+            new Metric(DcgmField.DCGM_FI_PROF_SM_OCCUPANCY, 3, PERCENT), // NVML_GPM_METRIC_SM_OCCUPANCY
             new Metric(DcgmField.DCGM_FI_PROF_PIPE_TENSOR_ACTIVE, 5, PERCENT), // NVML_GPM_METRIC_ANY_TENSOR_UTIL
-            new Metric(DcgmField.DCGM_FI_PROF_DRAM_ACTIVE, 10, PERCENT),       // NVML_GPM_METRIC_DRAM_BW_UTIL
-            new Metric(DcgmField.DCGM_FI_PROF_PIPE_FP64_ACTIVE, 11, PERCENT),  // NVML_GPM_METRIC_FP64_UTIL
-            new Metric(DcgmField.DCGM_FI_PROF_PIPE_FP32_ACTIVE, 12, PERCENT),  // NVML_GPM_METRIC_FP32_UTIL
-            new Metric(DcgmField.DCGM_FI_PROF_PIPE_FP16_ACTIVE, 13, PERCENT),  // NVML_GPM_METRIC_FP16_UTIL
-            new Metric(DcgmField.DCGM_FI_PROF_PCIE_TX_BYTES, 20, MIB),         // NVML_GPM_METRIC_PCIE_TX_PER_SEC
-            new Metric(DcgmField.DCGM_FI_PROF_PCIE_RX_BYTES, 21, MIB),         // NVML_GPM_METRIC_PCIE_RX_PER_SEC
-            new Metric(DcgmField.DCGM_FI_PROF_NVLINK_TX_BYTES, 61, MIB),       // NVML_GPM_METRIC_NVLINK_TOTAL_TX_PER_SEC
-            new Metric(DcgmField.DCGM_FI_PROF_NVLINK_RX_BYTES, 60, MIB));      // NVML_GPM_METRIC_NVLINK_TOTAL_RX_PER_SEC
+            new Metric(DcgmField.DCGM_FI_PROF_DRAM_ACTIVE, 10, PERCENT), // NVML_GPM_METRIC_DRAM_BW_UTIL
+            new Metric(DcgmField.DCGM_FI_PROF_PIPE_FP64_ACTIVE, 11, PERCENT), // NVML_GPM_METRIC_FP64_UTIL
+            new Metric(DcgmField.DCGM_FI_PROF_PIPE_FP32_ACTIVE, 12, PERCENT), // NVML_GPM_METRIC_FP32_UTIL
+            new Metric(DcgmField.DCGM_FI_PROF_PIPE_FP16_ACTIVE, 13, PERCENT), // NVML_GPM_METRIC_FP16_UTIL
+            new Metric(DcgmField.DCGM_FI_PROF_PCIE_TX_BYTES, 20, MIB), // NVML_GPM_METRIC_PCIE_TX_PER_SEC
+            new Metric(DcgmField.DCGM_FI_PROF_PCIE_RX_BYTES, 21, MIB), // NVML_GPM_METRIC_PCIE_RX_PER_SEC
+            new Metric(DcgmField.DCGM_FI_PROF_NVLINK_TX_BYTES, 61, MIB), // NVML_GPM_METRIC_NVLINK_TOTAL_TX_PER_SEC
+            new Metric(DcgmField.DCGM_FI_PROF_NVLINK_RX_BYTES, 60, MIB)); // NVML_GPM_METRIC_NVLINK_TOTAL_RX_PER_SEC
 
     /** The metrics of one sample pair: a value or the metric's own NVML error code. */
     record Result(double[] values, int[] codes) {
@@ -50,7 +49,9 @@ final class GpmSampler {
                     if (!Double.isFinite(values[i])) {
                         // Seen on an idle H100 (driver 580.159.04): DRAM_BW_UTIL came back NaN with
                         // NVML_SUCCESS for a short sample pair. A ratio of NaN is no reading: skip this cycle.
-                        throw new GpuCallException("nvmlGpmMetricsGet", Nvml.ERROR_NO_DATA,
+                        throw new GpuCallException(
+                                "nvmlGpmMetricsGet",
+                                Nvml.ERROR_NO_DATA,
                                 field + " came back " + values[i] + " for this sample pair");
                     }
                     return values[i] * METRICS.get(i).scale();
@@ -75,8 +76,12 @@ final class GpmSampler {
 
     /** A sampler when GPM works on the device, else null (no symbols, not Hopper, or an error). */
     static GpmSampler probe(Nvml nvml, Device device) {
-        for (String s : List.of("nvmlGpmQueryDeviceSupport", "nvmlGpmSampleAlloc", "nvmlGpmSampleFree",
-                "nvmlGpmSampleGet", "nvmlGpmMetricsGet")) {
+        for (String s : List.of(
+                "nvmlGpmQueryDeviceSupport",
+                "nvmlGpmSampleAlloc",
+                "nvmlGpmSampleFree",
+                "nvmlGpmSampleGet",
+                "nvmlGpmMetricsGet")) {
             if (!nvml.has(s)) {
                 return null;
             }
@@ -97,7 +102,8 @@ final class GpmSampler {
         if (!havePrevious) {
             havePrevious = true;
             swap();
-            throw new GpuCallException("nvmlGpmMetricsGet", Nvml.ERROR_NO_DATA, "first GPM sample; metrics need two cycles");
+            throw new GpuCallException(
+                    "nvmlGpmMetricsGet", Nvml.ERROR_NO_DATA, "first GPM sample; metrics need two cycles");
         }
         GpmMetricsGet get = new GpmMetricsGet();
         get.version = GpmMetricsGet.VERSION;

@@ -31,7 +31,8 @@ public final class NvmlBackend implements GpuBackend {
     private final boolean pcieSlow;
     private boolean closed;
 
-    private NvmlBackend(Nvml nvml, Map<Integer, NvmlGpu> gpus, String driverVersion, String nvmlVersion, XidEvents xids) {
+    private NvmlBackend(
+            Nvml nvml, Map<Integer, NvmlGpu> gpus, String driverVersion, String nvmlVersion, XidEvents xids) {
         this.nvml = nvml;
         this.gpus = Collections.unmodifiableMap(gpus);
         List<GpuDeviceInfo> list = new ArrayList<>();
@@ -51,7 +52,8 @@ public final class NvmlBackend implements GpuBackend {
             PointerByReference ref = new PointerByReference();
             int rc = nvml.lib.nvmlDeviceGetHandleByIndex_v2(i, ref);
             if (rc != Nvml.SUCCESS) {
-                LOG.warning("NVML device " + i + " skipped: " + nvml.error("nvmlDeviceGetHandleByIndex_v2", rc).getMessage());
+                LOG.warning("NVML device " + i + " skipped: "
+                        + nvml.error("nvmlDeviceGetHandleByIndex_v2", rc).getMessage());
                 continue;
             }
             handles.put(i, new Device(ref.getValue()));
@@ -104,7 +106,8 @@ public final class NvmlBackend implements GpuBackend {
      */
     @Override
     public boolean isSlow(DcgmField field) {
-        return pcieSlow && (field == DcgmField.DCGM_FI_PROF_PCIE_TX_BYTES || field == DcgmField.DCGM_FI_PROF_PCIE_RX_BYTES);
+        return pcieSlow
+                && (field == DcgmField.DCGM_FI_PROF_PCIE_TX_BYTES || field == DcgmField.DCGM_FI_PROF_PCIE_RX_BYTES);
     }
 
     @Override

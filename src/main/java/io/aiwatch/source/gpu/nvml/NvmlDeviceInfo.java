@@ -18,27 +18,54 @@ final class NvmlDeviceInfo {
     static final int TEMPERATURE_THRESHOLD_MEM_MAX = 2;
 
     /** nvmlBrandType_t names, by enum value (nvml.h). */
-    private static final String[] BRANDS = {"Unknown", "Quadro", "Tesla", "NVS", "Grid", "GeForce", "Titan",
-        "NVIDIA Virtual Applications", "NVIDIA Virtual PC", "NVIDIA Virtual Compute Server",
-        "NVIDIA RTX Virtual Workstation", "NVIDIA Cloud Gaming", "Quadro RTX", "NVIDIA RTX", "NVIDIA",
-        "GeForce RTX", "Titan RTX"};
+    private static final String[] BRANDS = {
+        "Unknown",
+        "Quadro",
+        "Tesla",
+        "NVS",
+        "Grid",
+        "GeForce",
+        "Titan",
+        "NVIDIA Virtual Applications",
+        "NVIDIA Virtual PC",
+        "NVIDIA Virtual Compute Server",
+        "NVIDIA RTX Virtual Workstation",
+        "NVIDIA Cloud Gaming",
+        "Quadro RTX",
+        "NVIDIA RTX",
+        "NVIDIA",
+        "GeForce RTX",
+        "Titan RTX"
+    };
 
-    private NvmlDeviceInfo() {
-    }
+    private NvmlDeviceInfo() {}
 
     static GpuDeviceInfo read(Nvml nvml, int index, Device d, boolean gpmSupported) {
         NvmlLibrary lib = nvml.lib;
         String uuid = text(() -> nvml.string("nvmlDeviceGetUUID", (b, n) -> lib.nvmlDeviceGetUUID(d, b, n)));
         String name = text(() -> nvml.string("nvmlDeviceGetName", (b, n) -> lib.nvmlDeviceGetName(d, b, n)));
         String serial = text(() -> nvml.string("nvmlDeviceGetSerial", (b, n) -> lib.nvmlDeviceGetSerial(d, b, n)));
-        String vbios = text(() -> nvml.string("nvmlDeviceGetVbiosVersion", (b, n) -> lib.nvmlDeviceGetVbiosVersion(d, b, n)));
+        String vbios =
+                text(() -> nvml.string("nvmlDeviceGetVbiosVersion", (b, n) -> lib.nvmlDeviceGetVbiosVersion(d, b, n)));
         String brand = text(() -> brandName(nvml, d));
         String busId = text(() -> pciBusId(nvml, d));
         long minor = number(() -> nvml.u32("nvmlDeviceGetMinorNumber", o -> lib.nvmlDeviceGetMinorNumber(d, o)), -1);
         long totalBytes = number(() -> NvmlDeviceReader.memory(nvml, d)[0], 0);
-        double powerLimit = number(() -> nvml.u32("nvmlDeviceGetEnforcedPowerLimit",
-                o -> lib.nvmlDeviceGetEnforcedPowerLimit(d, o)), -1) / 1000.0;
-        return new GpuDeviceInfo(index, uuid, busId, (int) minor, name, brand, serial, vbios, totalBytes,
+        double powerLimit = number(
+                        () -> nvml.u32(
+                                "nvmlDeviceGetEnforcedPowerLimit", o -> lib.nvmlDeviceGetEnforcedPowerLimit(d, o)),
+                        -1)
+                / 1000.0;
+        return new GpuDeviceInfo(
+                index,
+                uuid,
+                busId,
+                (int) minor,
+                name,
+                brand,
+                serial,
+                vbios,
+                totalBytes,
                 powerLimit < 0 ? Double.NaN : powerLimit,
                 threshold(nvml, d, TEMPERATURE_THRESHOLD_SLOWDOWN),
                 threshold(nvml, d, TEMPERATURE_THRESHOLD_SHUTDOWN),
@@ -67,8 +94,11 @@ final class NvmlDeviceInfo {
     }
 
     private static double threshold(Nvml nvml, Device d, int type) {
-        long t = number(() -> nvml.u32("nvmlDeviceGetTemperatureThreshold",
-                o -> nvml.lib.nvmlDeviceGetTemperatureThreshold(d, type, o)), -1);
+        long t = number(
+                () -> nvml.u32(
+                        "nvmlDeviceGetTemperatureThreshold",
+                        o -> nvml.lib.nvmlDeviceGetTemperatureThreshold(d, type, o)),
+                -1);
         return t < 0 ? Double.NaN : t;
     }
 

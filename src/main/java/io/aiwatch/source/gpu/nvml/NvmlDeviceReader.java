@@ -66,25 +66,33 @@ final class NvmlDeviceReader implements GpuBackend.DeviceReader {
         return switch (field) {
             case DCGM_FI_DEV_SM_CLOCK -> clock(CLOCK_SM);
             case DCGM_FI_DEV_MEM_CLOCK -> clock(CLOCK_MEM);
-            case DCGM_FI_DEV_GPU_TEMP -> nvml.u32("nvmlDeviceGetTemperature", o -> lib.nvmlDeviceGetTemperature(d, TEMPERATURE_GPU, o));
+            case DCGM_FI_DEV_GPU_TEMP ->
+                nvml.u32("nvmlDeviceGetTemperature", o -> lib.nvmlDeviceGetTemperature(d, TEMPERATURE_GPU, o));
             case DCGM_FI_DEV_MEMORY_TEMP -> fields().get(NvmlFieldValues.FI_DEV_MEMORY_TEMP);
-            case DCGM_FI_DEV_POWER_USAGE -> nvml.u32("nvmlDeviceGetPowerUsage", o -> lib.nvmlDeviceGetPowerUsage(d, o)) / 1000.0;
-            case DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION -> NvmlFieldValues.unsigned(
-                    nvml.u64("nvmlDeviceGetTotalEnergyConsumption", o -> lib.nvmlDeviceGetTotalEnergyConsumption(d, o)));
-            case DCGM_FI_DEV_PCIE_REPLAY_COUNTER -> nvml.u32("nvmlDeviceGetPcieReplayCounter", o -> lib.nvmlDeviceGetPcieReplayCounter(d, o));
+            case DCGM_FI_DEV_POWER_USAGE ->
+                nvml.u32("nvmlDeviceGetPowerUsage", o -> lib.nvmlDeviceGetPowerUsage(d, o)) / 1000.0;
+            case DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION ->
+                NvmlFieldValues.unsigned(nvml.u64(
+                        "nvmlDeviceGetTotalEnergyConsumption", o -> lib.nvmlDeviceGetTotalEnergyConsumption(d, o)));
+            case DCGM_FI_DEV_PCIE_REPLAY_COUNTER ->
+                nvml.u32("nvmlDeviceGetPcieReplayCounter", o -> lib.nvmlDeviceGetPcieReplayCounter(d, o));
             case DCGM_FI_DEV_GPU_UTIL -> utilization.get(this::utilization)[0];
             case DCGM_FI_DEV_MEM_COPY_UTIL -> utilization.get(this::utilization)[1];
-            case DCGM_FI_DEV_ENC_UTIL -> nvml.u32("nvmlDeviceGetEncoderUtilization",
-                    o -> lib.nvmlDeviceGetEncoderUtilization(d, o, new IntByReference()));
-            case DCGM_FI_DEV_DEC_UTIL -> nvml.u32("nvmlDeviceGetDecoderUtilization",
-                    o -> lib.nvmlDeviceGetDecoderUtilization(d, o, new IntByReference()));
+            case DCGM_FI_DEV_ENC_UTIL ->
+                nvml.u32(
+                        "nvmlDeviceGetEncoderUtilization",
+                        o -> lib.nvmlDeviceGetEncoderUtilization(d, o, new IntByReference()));
+            case DCGM_FI_DEV_DEC_UTIL ->
+                nvml.u32(
+                        "nvmlDeviceGetDecoderUtilization",
+                        o -> lib.nvmlDeviceGetDecoderUtilization(d, o, new IntByReference()));
             case DCGM_FI_DEV_XID_ERRORS -> backend.xids().last(gpu.index());
-            case DCGM_FI_DEV_POWER_VIOLATION -> violation(0);        // NVML_PERF_POLICY_POWER
-            case DCGM_FI_DEV_THERMAL_VIOLATION -> violation(1);      // NVML_PERF_POLICY_THERMAL
-            case DCGM_FI_DEV_SYNC_BOOST_VIOLATION -> violation(2);   // NVML_PERF_POLICY_SYNC_BOOST
-            case DCGM_FI_DEV_BOARD_LIMIT_VIOLATION -> violation(3);  // NVML_PERF_POLICY_BOARD_LIMIT
-            case DCGM_FI_DEV_LOW_UTIL_VIOLATION -> violation(4);     // NVML_PERF_POLICY_LOW_UTILIZATION
-            case DCGM_FI_DEV_RELIABILITY_VIOLATION -> violation(5);  // NVML_PERF_POLICY_RELIABILITY
+            case DCGM_FI_DEV_POWER_VIOLATION -> violation(0); // NVML_PERF_POLICY_POWER
+            case DCGM_FI_DEV_THERMAL_VIOLATION -> violation(1); // NVML_PERF_POLICY_THERMAL
+            case DCGM_FI_DEV_SYNC_BOOST_VIOLATION -> violation(2); // NVML_PERF_POLICY_SYNC_BOOST
+            case DCGM_FI_DEV_BOARD_LIMIT_VIOLATION -> violation(3); // NVML_PERF_POLICY_BOARD_LIMIT
+            case DCGM_FI_DEV_LOW_UTIL_VIOLATION -> violation(4); // NVML_PERF_POLICY_LOW_UTILIZATION
+            case DCGM_FI_DEV_RELIABILITY_VIOLATION -> violation(5); // NVML_PERF_POLICY_RELIABILITY
             case DCGM_FI_DEV_FB_FREE -> mib(memory()[1]);
             case DCGM_FI_DEV_FB_USED -> mib(memory()[2]);
             case DCGM_FI_DEV_FB_RESERVED -> reserved();
@@ -94,14 +102,21 @@ final class NvmlDeviceReader implements GpuBackend.DeviceReader {
             case DCGM_FI_DEV_ECC_DBE_AGG_TOTAL -> ecc(MEMORY_ERROR_UNCORRECTED, AGGREGATE_ECC);
             case DCGM_FI_DEV_RETIRED_SBE -> retiredPages(PAGE_RETIREMENT_MULTIPLE_SBE);
             case DCGM_FI_DEV_RETIRED_DBE -> retiredPages(PAGE_RETIREMENT_DBE);
-            case DCGM_FI_DEV_RETIRED_PENDING -> nvml.u32("nvmlDeviceGetRetiredPagesPendingStatus",
-                    o -> lib.nvmlDeviceGetRetiredPagesPendingStatus(d, o));
-            case DCGM_FI_DEV_NVLINK_CRC_FLIT_ERROR_COUNT_TOTAL -> fields().get(NvmlFieldValues.FI_DEV_NVLINK_CRC_FLIT_ERROR_COUNT_TOTAL);
-            case DCGM_FI_DEV_NVLINK_CRC_DATA_ERROR_COUNT_TOTAL -> fields().get(NvmlFieldValues.FI_DEV_NVLINK_CRC_DATA_ERROR_COUNT_TOTAL);
-            case DCGM_FI_DEV_NVLINK_REPLAY_ERROR_COUNT_TOTAL -> fields().get(NvmlFieldValues.FI_DEV_NVLINK_REPLAY_ERROR_COUNT_TOTAL);
-            case DCGM_FI_DEV_NVLINK_RECOVERY_ERROR_COUNT_TOTAL -> fields().get(NvmlFieldValues.FI_DEV_NVLINK_RECOVERY_ERROR_COUNT_TOTAL);
-            case DCGM_FI_DEV_NVLINK_BANDWIDTH_TOTAL -> fields().get(NvmlFieldValues.FI_DEV_NVLINK_THROUGHPUT_DATA_TX)
-                    + fields().get(NvmlFieldValues.FI_DEV_NVLINK_THROUGHPUT_DATA_RX);
+            case DCGM_FI_DEV_RETIRED_PENDING ->
+                nvml.u32(
+                        "nvmlDeviceGetRetiredPagesPendingStatus",
+                        o -> lib.nvmlDeviceGetRetiredPagesPendingStatus(d, o));
+            case DCGM_FI_DEV_NVLINK_CRC_FLIT_ERROR_COUNT_TOTAL ->
+                fields().get(NvmlFieldValues.FI_DEV_NVLINK_CRC_FLIT_ERROR_COUNT_TOTAL);
+            case DCGM_FI_DEV_NVLINK_CRC_DATA_ERROR_COUNT_TOTAL ->
+                fields().get(NvmlFieldValues.FI_DEV_NVLINK_CRC_DATA_ERROR_COUNT_TOTAL);
+            case DCGM_FI_DEV_NVLINK_REPLAY_ERROR_COUNT_TOTAL ->
+                fields().get(NvmlFieldValues.FI_DEV_NVLINK_REPLAY_ERROR_COUNT_TOTAL);
+            case DCGM_FI_DEV_NVLINK_RECOVERY_ERROR_COUNT_TOTAL ->
+                fields().get(NvmlFieldValues.FI_DEV_NVLINK_RECOVERY_ERROR_COUNT_TOTAL);
+            case DCGM_FI_DEV_NVLINK_BANDWIDTH_TOTAL ->
+                fields().get(NvmlFieldValues.FI_DEV_NVLINK_THROUGHPUT_DATA_TX)
+                        + fields().get(NvmlFieldValues.FI_DEV_NVLINK_THROUGHPUT_DATA_RX);
             case DCGM_FI_DEV_CORRECTABLE_REMAPPED_ROWS -> remapped.get(this::remappedRows)[0];
             case DCGM_FI_DEV_UNCORRECTABLE_REMAPPED_ROWS -> remapped.get(this::remappedRows)[1];
             case DCGM_FI_DEV_ROW_REMAP_FAILURE -> remapped.get(this::remappedRows)[3];
@@ -119,9 +134,11 @@ final class NvmlDeviceReader implements GpuBackend.DeviceReader {
             case DCGM_FI_DEV_OEM_INFOROM_VER -> inforom(INFOROM_OEM);
             case DCGM_FI_DEV_ECC_INFOROM_VER -> inforom(INFOROM_ECC);
             case DCGM_FI_DEV_POWER_INFOROM_VER -> inforom(INFOROM_POWER);
-            case DCGM_FI_DEV_INFOROM_IMAGE_VER -> nvml.string("nvmlDeviceGetInforomImageVersion",
-                    (b, n) -> lib.nvmlDeviceGetInforomImageVersion(d, b, n));
-            case DCGM_FI_DEV_VBIOS_VERSION -> nvml.string("nvmlDeviceGetVbiosVersion", (b, n) -> lib.nvmlDeviceGetVbiosVersion(d, b, n));
+            case DCGM_FI_DEV_INFOROM_IMAGE_VER ->
+                nvml.string(
+                        "nvmlDeviceGetInforomImageVersion", (b, n) -> lib.nvmlDeviceGetInforomImageVersion(d, b, n));
+            case DCGM_FI_DEV_VBIOS_VERSION ->
+                nvml.string("nvmlDeviceGetVbiosVersion", (b, n) -> lib.nvmlDeviceGetVbiosVersion(d, b, n));
             default -> throw new IllegalArgumentException(field + " is not a label");
         };
     }
@@ -129,10 +146,13 @@ final class NvmlDeviceReader implements GpuBackend.DeviceReader {
     @Override
     public long clockEventReasons() throws GpuCallException {
         if (nvml.has("nvmlDeviceGetCurrentClocksEventReasons")) {
-            return nvml.u64("nvmlDeviceGetCurrentClocksEventReasons", o -> lib.nvmlDeviceGetCurrentClocksEventReasons(d, o));
+            return nvml.u64(
+                    "nvmlDeviceGetCurrentClocksEventReasons", o -> lib.nvmlDeviceGetCurrentClocksEventReasons(d, o));
         }
         if (nvml.has("nvmlDeviceGetCurrentClocksThrottleReasons")) {
-            return nvml.u64("nvmlDeviceGetCurrentClocksThrottleReasons", o -> lib.nvmlDeviceGetCurrentClocksThrottleReasons(d, o));
+            return nvml.u64(
+                    "nvmlDeviceGetCurrentClocksThrottleReasons",
+                    o -> lib.nvmlDeviceGetCurrentClocksThrottleReasons(d, o));
         }
         nvml.require("nvmlDeviceGetCurrentClocksEventReasons");
         return 0;
@@ -174,7 +194,8 @@ final class NvmlDeviceReader implements GpuBackend.DeviceReader {
     private double reserved() throws GpuCallException {
         long r = memory()[3];
         if (r < 0) {
-            throw new GpuCallException("nvmlDeviceGetMemoryInfo_v2", Nvml.ERROR_NOT_SUPPORTED, "driver has only nvmlMemory_t v1");
+            throw new GpuCallException(
+                    "nvmlDeviceGetMemoryInfo_v2", Nvml.ERROR_NOT_SUPPORTED, "driver has only nvmlMemory_t v1");
         }
         return mib(r);
     }
@@ -203,8 +224,8 @@ final class NvmlDeviceReader implements GpuBackend.DeviceReader {
     }
 
     private double ecc(int errorType, int counterType) throws GpuCallException {
-        return NvmlFieldValues.unsigned(nvml.u64("nvmlDeviceGetTotalEccErrors",
-                o -> lib.nvmlDeviceGetTotalEccErrors(d, errorType, counterType, o)));
+        return NvmlFieldValues.unsigned(nvml.u64(
+                "nvmlDeviceGetTotalEccErrors", o -> lib.nvmlDeviceGetTotalEccErrors(d, errorType, counterType, o)));
     }
 
     /** The count of retired pages: a NULL buffer of size 0 answers the count (INSUFFICIENT_SIZE). */
@@ -225,8 +246,12 @@ final class NvmlDeviceReader implements GpuBackend.DeviceReader {
         IntByReference pending = new IntByReference();
         IntByReference failure = new IntByReference();
         nvml.check("nvmlDeviceGetRemappedRows", lib.nvmlDeviceGetRemappedRows(d, corr, unc, pending, failure));
-        return new long[] {Integer.toUnsignedLong(corr.getValue()), Integer.toUnsignedLong(unc.getValue()),
-            Integer.toUnsignedLong(pending.getValue()), Integer.toUnsignedLong(failure.getValue())};
+        return new long[] {
+            Integer.toUnsignedLong(corr.getValue()),
+            Integer.toUnsignedLong(unc.getValue()),
+            Integer.toUnsignedLong(pending.getValue()),
+            Integer.toUnsignedLong(failure.getValue())
+        };
     }
 
     private NvmlFieldValues fields() throws GpuCallException {
@@ -243,9 +268,11 @@ final class NvmlDeviceReader implements GpuBackend.DeviceReader {
         if (sampler == null) {
             if (pcie) {
                 int counter = field == DcgmField.DCGM_FI_PROF_PCIE_TX_BYTES ? PCIE_UTIL_TX_BYTES : PCIE_UTIL_RX_BYTES;
-                return 1024.0 * nvml.u32("nvmlDeviceGetPcieThroughput", o -> lib.nvmlDeviceGetPcieThroughput(d, counter, o));
+                return 1024.0
+                        * nvml.u32("nvmlDeviceGetPcieThroughput", o -> lib.nvmlDeviceGetPcieThroughput(d, counter, o));
             }
-            throw new GpuCallException("nvmlGpmQueryDeviceSupport", Nvml.ERROR_NOT_SUPPORTED, "GPM not supported on this device");
+            throw new GpuCallException(
+                    "nvmlGpmQueryDeviceSupport", Nvml.ERROR_NOT_SUPPORTED, "GPM not supported on this device");
         }
         // On a node that also has GPUs without GPM the PCIe fields run on the slow schedule; there
         // they reuse the fast cycle's sample pair instead of advancing the sampler a second time.

@@ -24,13 +24,19 @@ final class NvmlFieldValues {
     static final int FI_DEV_MEMORY_TEMP = 82;
     /** KiB transmitted over all links when scopeId is UINT_MAX. */
     static final int FI_DEV_NVLINK_THROUGHPUT_DATA_TX = 138;
+
     static final int FI_DEV_NVLINK_THROUGHPUT_DATA_RX = 139;
     /** scopeId UINT_MAX: the sum over all NVLinks. */
     static final int SCOPE_ALL_LINKS = -1;
 
-    static final List<Integer> IDS = List.of(FI_DEV_MEMORY_TEMP, FI_DEV_NVLINK_CRC_FLIT_ERROR_COUNT_TOTAL,
-            FI_DEV_NVLINK_CRC_DATA_ERROR_COUNT_TOTAL, FI_DEV_NVLINK_REPLAY_ERROR_COUNT_TOTAL,
-            FI_DEV_NVLINK_RECOVERY_ERROR_COUNT_TOTAL, FI_DEV_NVLINK_THROUGHPUT_DATA_TX, FI_DEV_NVLINK_THROUGHPUT_DATA_RX);
+    static final List<Integer> IDS = List.of(
+            FI_DEV_MEMORY_TEMP,
+            FI_DEV_NVLINK_CRC_FLIT_ERROR_COUNT_TOTAL,
+            FI_DEV_NVLINK_CRC_DATA_ERROR_COUNT_TOTAL,
+            FI_DEV_NVLINK_REPLAY_ERROR_COUNT_TOTAL,
+            FI_DEV_NVLINK_RECOVERY_ERROR_COUNT_TOTAL,
+            FI_DEV_NVLINK_THROUGHPUT_DATA_TX,
+            FI_DEV_NVLINK_THROUGHPUT_DATA_RX);
 
     private final Nvml nvml;
     private final Map<Integer, Double> values;
@@ -51,7 +57,8 @@ final class NvmlFieldValues {
         for (int i = 0; i < fv.length; i++) {
             fv[i] = new FieldValue(mem.share((long) i * size));
             fv[i].fieldId = IDS.get(i);
-            boolean throughput = IDS.get(i) == FI_DEV_NVLINK_THROUGHPUT_DATA_TX || IDS.get(i) == FI_DEV_NVLINK_THROUGHPUT_DATA_RX;
+            boolean throughput =
+                    IDS.get(i) == FI_DEV_NVLINK_THROUGHPUT_DATA_TX || IDS.get(i) == FI_DEV_NVLINK_THROUGHPUT_DATA_RX;
             fv[i].scopeId = throughput ? SCOPE_ALL_LINKS : 0;
             fv[i].write();
         }
@@ -86,12 +93,12 @@ final class NvmlFieldValues {
     static double decode(int valueType, byte[] raw) {
         ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.nativeOrder());
         return switch (valueType) {
-            case 0 -> b.getDouble(0);                               // NVML_VALUE_TYPE_DOUBLE
-            case 1 -> Integer.toUnsignedLong(b.getInt(0));          // UNSIGNED_INT
-            case 2, 3 -> unsigned(b.getLong(0));                    // UNSIGNED_LONG (LP64), UNSIGNED_LONG_LONG
-            case 4 -> b.getLong(0);                                 // SIGNED_LONG_LONG
-            case 5 -> b.getInt(0);                                  // SIGNED_INT
-            case 6 -> Short.toUnsignedInt(b.getShort(0));           // UNSIGNED_SHORT (newer headers)
+            case 0 -> b.getDouble(0); // NVML_VALUE_TYPE_DOUBLE
+            case 1 -> Integer.toUnsignedLong(b.getInt(0)); // UNSIGNED_INT
+            case 2, 3 -> unsigned(b.getLong(0)); // UNSIGNED_LONG (LP64), UNSIGNED_LONG_LONG
+            case 4 -> b.getLong(0); // SIGNED_LONG_LONG
+            case 5 -> b.getInt(0); // SIGNED_INT
+            case 6 -> Short.toUnsignedInt(b.getShort(0)); // UNSIGNED_SHORT (newer headers)
             default -> Double.NaN;
         };
     }

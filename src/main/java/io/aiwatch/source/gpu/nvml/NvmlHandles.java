@@ -5,13 +5,11 @@ import com.sun.jna.PointerType;
 
 /** The opaque NVML handles, one {@link PointerType} per C handle type. Never leave the package. */
 final class NvmlHandles {
-    private NvmlHandles() {
-    }
+    private NvmlHandles() {}
 
     /** {@code nvmlDevice_t} ({@code struct nvmlDevice_st*}). */
     public static final class Device extends PointerType {
-        public Device() {
-        }
+        public Device() {}
 
         public Device(Pointer p) {
             super(p);
@@ -20,8 +18,7 @@ final class NvmlHandles {
 
     /** {@code nvmlEventSet_t} ({@code struct nvmlEventSet_st*}). */
     public static final class EventSet extends PointerType {
-        public EventSet() {
-        }
+        public EventSet() {}
 
         public EventSet(Pointer p) {
             super(p);
@@ -30,8 +27,7 @@ final class NvmlHandles {
 
     /** {@code nvmlGpmSample_t} ({@code struct nvmlGpmSample_st*}), allocated by nvmlGpmSampleAlloc. */
     public static final class GpmSample extends PointerType {
-        public GpmSample() {
-        }
+        public GpmSample() {}
 
         public GpmSample(Pointer p) {
             super(p);

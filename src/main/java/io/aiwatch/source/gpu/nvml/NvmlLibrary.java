@@ -28,23 +28,53 @@ import java.util.List;
  */
 interface NvmlLibrary extends Library {
 
-    List<String> REQUIRED = List.of("nvmlInit_v2", "nvmlShutdown", "nvmlErrorString",
-            "nvmlDeviceGetCount_v2", "nvmlDeviceGetHandleByIndex_v2");
+    List<String> REQUIRED = List.of(
+            "nvmlInit_v2", "nvmlShutdown", "nvmlErrorString", "nvmlDeviceGetCount_v2", "nvmlDeviceGetHandleByIndex_v2");
 
-    List<String> OPTIONAL = List.of("nvmlSystemGetDriverVersion", "nvmlSystemGetNVMLVersion",
-            "nvmlDeviceGetUUID", "nvmlDeviceGetName", "nvmlDeviceGetSerial", "nvmlDeviceGetVbiosVersion",
-            "nvmlDeviceGetInforomVersion", "nvmlDeviceGetInforomImageVersion", "nvmlDeviceGetMinorNumber",
-            "nvmlDeviceGetBrand", "nvmlDeviceGetPciInfo_v3", "nvmlDeviceGetClockInfo", "nvmlDeviceGetTemperature",
-            "nvmlDeviceGetTemperatureThreshold", "nvmlDeviceGetPowerUsage", "nvmlDeviceGetEnforcedPowerLimit",
-            "nvmlDeviceGetTotalEnergyConsumption", "nvmlDeviceGetPcieReplayCounter", "nvmlDeviceGetUtilizationRates",
-            "nvmlDeviceGetEncoderUtilization", "nvmlDeviceGetDecoderUtilization", "nvmlDeviceGetViolationStatus",
-            "nvmlDeviceGetMemoryInfo", "nvmlDeviceGetMemoryInfo_v2", "nvmlDeviceGetTotalEccErrors",
-            "nvmlDeviceGetRetiredPages", "nvmlDeviceGetRetiredPagesPendingStatus", "nvmlDeviceGetRemappedRows",
-            "nvmlDeviceGetFieldValues", "nvmlDeviceGetCurrentClocksEventReasons",
-            "nvmlDeviceGetCurrentClocksThrottleReasons", "nvmlDeviceGetComputeRunningProcesses_v3",
-            "nvmlDeviceGetGraphicsRunningProcesses_v3", "nvmlDeviceGetPcieThroughput", "nvmlEventSetCreate",
-            "nvmlDeviceRegisterEvents", "nvmlEventSetWait_v2", "nvmlEventSetFree", "nvmlGpmQueryDeviceSupport",
-            "nvmlGpmSampleAlloc", "nvmlGpmSampleFree", "nvmlGpmSampleGet", "nvmlGpmMetricsGet");
+    List<String> OPTIONAL = List.of(
+            "nvmlSystemGetDriverVersion",
+            "nvmlSystemGetNVMLVersion",
+            "nvmlDeviceGetUUID",
+            "nvmlDeviceGetName",
+            "nvmlDeviceGetSerial",
+            "nvmlDeviceGetVbiosVersion",
+            "nvmlDeviceGetInforomVersion",
+            "nvmlDeviceGetInforomImageVersion",
+            "nvmlDeviceGetMinorNumber",
+            "nvmlDeviceGetBrand",
+            "nvmlDeviceGetPciInfo_v3",
+            "nvmlDeviceGetClockInfo",
+            "nvmlDeviceGetTemperature",
+            "nvmlDeviceGetTemperatureThreshold",
+            "nvmlDeviceGetPowerUsage",
+            "nvmlDeviceGetEnforcedPowerLimit",
+            "nvmlDeviceGetTotalEnergyConsumption",
+            "nvmlDeviceGetPcieReplayCounter",
+            "nvmlDeviceGetUtilizationRates",
+            "nvmlDeviceGetEncoderUtilization",
+            "nvmlDeviceGetDecoderUtilization",
+            "nvmlDeviceGetViolationStatus",
+            "nvmlDeviceGetMemoryInfo",
+            "nvmlDeviceGetMemoryInfo_v2",
+            "nvmlDeviceGetTotalEccErrors",
+            "nvmlDeviceGetRetiredPages",
+            "nvmlDeviceGetRetiredPagesPendingStatus",
+            "nvmlDeviceGetRemappedRows",
+            "nvmlDeviceGetFieldValues",
+            "nvmlDeviceGetCurrentClocksEventReasons",
+            "nvmlDeviceGetCurrentClocksThrottleReasons",
+            "nvmlDeviceGetComputeRunningProcesses_v3",
+            "nvmlDeviceGetGraphicsRunningProcesses_v3",
+            "nvmlDeviceGetPcieThroughput",
+            "nvmlEventSetCreate",
+            "nvmlDeviceRegisterEvents",
+            "nvmlEventSetWait_v2",
+            "nvmlEventSetFree",
+            "nvmlGpmQueryDeviceSupport",
+            "nvmlGpmSampleAlloc",
+            "nvmlGpmSampleFree",
+            "nvmlGpmSampleGet",
+            "nvmlGpmMetricsGet");
 
     int nvmlInit_v2();
 
@@ -119,8 +149,12 @@ interface NvmlLibrary extends Library {
     /** isPending: nvmlEnableState_t. */
     int nvmlDeviceGetRetiredPagesPendingStatus(Device device, IntByReference isPending);
 
-    int nvmlDeviceGetRemappedRows(Device device, IntByReference corrRows, IntByReference uncRows,
-            IntByReference isPending, IntByReference failureOccurred);
+    int nvmlDeviceGetRemappedRows(
+            Device device,
+            IntByReference corrRows,
+            IntByReference uncRows,
+            IntByReference isPending,
+            IntByReference failureOccurred);
 
     /** values: nvmlFieldValue_t[valuesCount], contiguous. */
     int nvmlDeviceGetFieldValues(Device device, int valuesCount, Pointer values);

@@ -16,8 +16,7 @@ import java.util.Optional;
  * Exit status: 0 ok, 1 a check failed, 2 NVML unavailable or bad arguments.
  */
 public final class NvmlProbe {
-    private NvmlProbe() {
-    }
+    private NvmlProbe() {}
 
     public static void main(String[] args) throws Exception {
         System.exit(run(args, System.out, System.err));

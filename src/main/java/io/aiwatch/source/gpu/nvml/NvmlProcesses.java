@@ -20,8 +20,7 @@ final class NvmlProcesses {
     private static final int INITIAL_CAPACITY = 32;
     private static final int ATTEMPTS = 5;
 
-    private NvmlProcesses() {
-    }
+    private NvmlProcesses() {}
 
     /**
      * Both kinds; a kind the device does not support (NOT_SUPPORTED) contributes nothing, any

@@ -12,25 +12,24 @@ import io.aiwatch.source.gpu.nvml.NvmlHandles.GpmSample;
  * compares every size and offset with the C compiler's. Never leave the package.
  */
 final class NvmlStructs {
-    private NvmlStructs() {
-    }
+    private NvmlStructs() {}
 
     /** {@code nvmlPciInfo_t} (filled by nvmlDeviceGetPciInfo_v3). 68 bytes. */
     @FieldOrder({"busIdLegacy", "domain", "bus", "device", "pciDeviceId", "pciSubSystemId", "busId"})
     public static final class PciInfo extends Structure {
         public byte[] busIdLegacy = new byte[16]; // char[NVML_DEVICE_PCI_BUS_ID_BUFFER_V2_SIZE], "0000:8D:00.0"
-        public int domain;                         // unsigned int, 0..0xffffffff
-        public int bus;                            // unsigned int, 0..0xff
-        public int device;                         // unsigned int, 0..31
-        public int pciDeviceId;                    // unsigned int, 16-bit device id << 16 | vendor id
-        public int pciSubSystemId;                 // unsigned int
-        public byte[] busId = new byte[32];        // char[NVML_DEVICE_PCI_BUS_ID_BUFFER_SIZE], "00000000:8D:00.0"
+        public int domain; // unsigned int, 0..0xffffffff
+        public int bus; // unsigned int, 0..0xff
+        public int device; // unsigned int, 0..31
+        public int pciDeviceId; // unsigned int, 16-bit device id << 16 | vendor id
+        public int pciSubSystemId; // unsigned int
+        public byte[] busId = new byte[32]; // char[NVML_DEVICE_PCI_BUS_ID_BUFFER_SIZE], "00000000:8D:00.0"
     }
 
     /** {@code nvmlUtilization_t}. */
     @FieldOrder({"gpu", "memory"})
     public static final class Utilization extends Structure {
-        public int gpu;    // unsigned int, percent of the last sample period with a kernel running
+        public int gpu; // unsigned int, percent of the last sample period with a kernel running
         public int memory; // unsigned int, percent of the period with device memory read or written
     }
 
@@ -38,8 +37,8 @@ final class NvmlStructs {
     @FieldOrder({"total", "free", "used"})
     public static final class Memory extends Structure {
         public long total; // unsigned long long, bytes
-        public long free;  // unsigned long long, bytes
-        public long used;  // unsigned long long, bytes (allocated + reserved)
+        public long free; // unsigned long long, bytes
+        public long used; // unsigned long long, bytes (allocated + reserved)
     }
 
     /** {@code nvmlMemory_v2_t}: version must be {@link #VERSION}. */
@@ -48,23 +47,22 @@ final class NvmlStructs {
         /** NVML_STRUCT_VERSION(Memory, 2): sizeof(nvmlMemory_v2_t) | 2 << 24. */
         static final int VERSION = 40 | 2 << 24;
 
-        public int version;   // unsigned int, structure format version
-        public long total;    // unsigned long long, bytes
+        public int version; // unsigned int, structure format version
+        public long total; // unsigned long long, bytes
         public long reserved; // unsigned long long, bytes reserved for system use (driver, firmware)
-        public long free;     // unsigned long long, bytes
-        public long used;     // unsigned long long, bytes allocated
+        public long free; // unsigned long long, bytes
+        public long used; // unsigned long long, bytes allocated
     }
 
     /** {@code nvmlProcessInfo_t} = {@code nvmlProcessInfo_v2_t} (the _v3 process queries fill it). */
     @FieldOrder({"pid", "usedGpuMemory", "gpuInstanceId", "computeInstanceId"})
     public static final class ProcessInfo extends Structure {
-        public int pid;               // unsigned int, process id
-        public long usedGpuMemory;    // unsigned long long, bytes; NVML_VALUE_NOT_AVAILABLE (-1) when unknown
-        public int gpuInstanceId;     // unsigned int, MIG GPU instance or 0xFFFFFFFF
+        public int pid; // unsigned int, process id
+        public long usedGpuMemory; // unsigned long long, bytes; NVML_VALUE_NOT_AVAILABLE (-1) when unknown
+        public int gpuInstanceId; // unsigned int, MIG GPU instance or 0xFFFFFFFF
         public int computeInstanceId; // unsigned int, MIG compute instance or 0xFFFFFFFF
 
-        public ProcessInfo() {
-        }
+        public ProcessInfo() {}
 
         ProcessInfo(Pointer p) {
             super(p);
@@ -84,16 +82,15 @@ final class NvmlStructs {
      */
     @FieldOrder({"fieldId", "scopeId", "timestamp", "latencyUsec", "valueType", "nvmlReturn", "value"})
     public static final class FieldValue extends Structure {
-        public int fieldId;              // unsigned int, NVML_FI_* id (in)
-        public int scopeId;              // unsigned int, e.g. NVLink id; UINT_MAX = all links (in)
-        public long timestamp;           // long long, CPU timestamp, microseconds since 1970
-        public long latencyUsec;         // long long, microseconds the driver took
-        public int valueType;            // nvmlValueType_t (enum, 4 bytes)
-        public int nvmlReturn;           // nvmlReturn_t, per-field status
+        public int fieldId; // unsigned int, NVML_FI_* id (in)
+        public int scopeId; // unsigned int, e.g. NVLink id; UINT_MAX = all links (in)
+        public long timestamp; // long long, CPU timestamp, microseconds since 1970
+        public long latencyUsec; // long long, microseconds the driver took
+        public int valueType; // nvmlValueType_t (enum, 4 bytes)
+        public int nvmlReturn; // nvmlReturn_t, per-field status
         public byte[] value = new byte[8]; // nvmlValue_t union, 8 bytes at offset 32, read per valueType
 
-        public FieldValue() {
-        }
+        public FieldValue() {}
 
         FieldValue(Pointer p) {
             super(p);
@@ -103,10 +100,10 @@ final class NvmlStructs {
     /** {@code nvmlEventData_t}. */
     @FieldOrder({"device", "eventType", "eventData", "gpuInstanceId", "computeInstanceId"})
     public static final class EventData extends Structure {
-        public Device device;         // nvmlDevice_t, the device the event is for
-        public long eventType;        // unsigned long long, nvmlEventType* bit
-        public long eventData;        // unsigned long long, the XID for nvmlEventTypeXidCriticalError
-        public int gpuInstanceId;     // unsigned int, MIG GPU instance or 0xFFFFFFFF
+        public Device device; // nvmlDevice_t, the device the event is for
+        public long eventType; // unsigned long long, nvmlEventType* bit
+        public long eventData; // unsigned long long, the XID for nvmlEventTypeXidCriticalError
+        public int gpuInstanceId; // unsigned int, MIG GPU instance or 0xFFFFFFFF
         public int computeInstanceId; // unsigned int, MIG compute instance or 0xFFFFFFFF
     }
 
@@ -115,7 +112,7 @@ final class NvmlStructs {
     public static final class GpmSupport extends Structure {
         static final int VERSION = 1;
 
-        public int version;           // unsigned int (in)
+        public int version; // unsigned int (in)
         public int isSupportedDevice; // unsigned int, non-zero when GPM works on the device (out)
     }
 
@@ -123,16 +120,16 @@ final class NvmlStructs {
     @FieldOrder({"shortName", "longName", "unit"})
     public static final class GpmMetricInfo extends Structure {
         public Pointer shortName; // char*, may be NULL
-        public Pointer longName;  // char*, may be NULL
-        public Pointer unit;      // char*, may be NULL
+        public Pointer longName; // char*, may be NULL
+        public Pointer unit; // char*, may be NULL
     }
 
     /** {@code nvmlGpmMetric_t}. */
     @FieldOrder({"metricId", "nvmlReturn", "value", "metricInfo"})
     public static final class GpmMetric extends Structure {
-        public int metricId;                              // unsigned int, NVML_GPM_METRIC_* (in)
-        public int nvmlReturn;                            // nvmlReturn_t, status of this metric (out)
-        public double value;                              // double, percent 0-100 or MiB/s (out)
+        public int metricId; // unsigned int, NVML_GPM_METRIC_* (in)
+        public int nvmlReturn; // nvmlReturn_t, status of this metric (out)
+        public double value; // double, percent 0-100 or MiB/s (out)
         public GpmMetricInfo metricInfo = new GpmMetricInfo(); // names and unit (out)
     }
 
@@ -143,10 +140,10 @@ final class NvmlStructs {
         /** NVML_GPM_METRIC_MAX of the header this layout follows. */
         static final int METRIC_MAX = 98;
 
-        public int version;          // unsigned int (in)
-        public int numMetrics;       // unsigned int, entries used in metrics[] (in)
-        public GpmSample sample1;    // nvmlGpmSample_t, the older sample (in)
-        public GpmSample sample2;    // nvmlGpmSample_t, the newer sample (in)
+        public int version; // unsigned int (in)
+        public int numMetrics; // unsigned int, entries used in metrics[] (in)
+        public GpmSample sample1; // nvmlGpmSample_t, the older sample (in)
+        public GpmSample sample2; // nvmlGpmSample_t, the newer sample (in)
         public GpmMetric[] metrics = new GpmMetric[METRIC_MAX]; // nvmlGpmMetric_t[NVML_GPM_METRIC_MAX]
 
         public GpmMetricsGet() {

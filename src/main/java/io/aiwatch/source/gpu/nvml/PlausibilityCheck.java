@@ -15,10 +15,15 @@ import java.util.Locale;
  * {@code gpu}-tagged test. Takes real time: two cycles 1 s apart, energy 1.5 s apart.
  */
 final class PlausibilityCheck {
-    private static final List<DcgmField> GPM_RATIOS = List.of(DcgmField.DCGM_FI_PROF_GR_ENGINE_ACTIVE,
-            DcgmField.DCGM_FI_PROF_SM_ACTIVE, DcgmField.DCGM_FI_PROF_SM_OCCUPANCY, DcgmField.DCGM_FI_PROF_PIPE_TENSOR_ACTIVE,
-            DcgmField.DCGM_FI_PROF_DRAM_ACTIVE, DcgmField.DCGM_FI_PROF_PIPE_FP64_ACTIVE,
-            DcgmField.DCGM_FI_PROF_PIPE_FP32_ACTIVE, DcgmField.DCGM_FI_PROF_PIPE_FP16_ACTIVE);
+    private static final List<DcgmField> GPM_RATIOS = List.of(
+            DcgmField.DCGM_FI_PROF_GR_ENGINE_ACTIVE,
+            DcgmField.DCGM_FI_PROF_SM_ACTIVE,
+            DcgmField.DCGM_FI_PROF_SM_OCCUPANCY,
+            DcgmField.DCGM_FI_PROF_PIPE_TENSOR_ACTIVE,
+            DcgmField.DCGM_FI_PROF_DRAM_ACTIVE,
+            DcgmField.DCGM_FI_PROF_PIPE_FP64_ACTIVE,
+            DcgmField.DCGM_FI_PROF_PIPE_FP32_ACTIVE,
+            DcgmField.DCGM_FI_PROF_PIPE_FP16_ACTIVE);
 
     /** What was checked: lines starting PASS or FAIL, and the report of the second cycle. */
     record Outcome(List<String> lines, List<FieldReport.Row> report) {
@@ -29,8 +34,7 @@ final class PlausibilityCheck {
 
     private final List<String> lines = new ArrayList<>();
 
-    private PlausibilityCheck() {
-    }
+    private PlausibilityCheck() {}
 
     static Outcome run(GpuBackend backend) throws InterruptedException {
         PlausibilityCheck c = new PlausibilityCheck();
@@ -85,10 +89,22 @@ final class PlausibilityCheck {
         double reserved = read(r, d, DcgmField.DCGM_FI_DEV_FB_RESERVED);
         double total = d.memoryTotalBytes() / (1024.0 * 1024.0);
         double sum = free + used + reserved;
-        check(total > 0 && Math.abs(sum - total) <= 0.01 * total, d, String.format(Locale.ROOT,
-                "FB used %.0f + free %.0f + reserved %.0f = %.0f MiB within 1%% of total %.0f MiB", used, free, reserved, sum, total));
+        check(
+                total > 0 && Math.abs(sum - total) <= 0.01 * total,
+                d,
+                String.format(
+                        Locale.ROOT,
+                        "FB used %.0f + free %.0f + reserved %.0f = %.0f MiB within 1%% of total %.0f MiB",
+                        used,
+                        free,
+                        reserved,
+                        sum,
+                        total));
         check(d.uuid().startsWith("GPU-"), d, "UUID " + d.uuid() + " starts with GPU-");
-        check(d.pciBusId().matches("[0-9A-F]{8}:[0-9A-F]{2}:[0-9A-F]{2}\\.[0-9A-F]"), d, "PCI bus id " + d.pciBusId() + " like 00000000:8D:00.0");
+        check(
+                d.pciBusId().matches("[0-9A-F]{8}:[0-9A-F]{2}:[0-9A-F]{2}\\.[0-9A-F]"),
+                d,
+                "PCI bus id " + d.pciBusId() + " like 00000000:8D:00.0");
         if (d.gpmSupported()) {
             for (DcgmField f : GPM_RATIOS) {
                 double v = read(r, d, f);

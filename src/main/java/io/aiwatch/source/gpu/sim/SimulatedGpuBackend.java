@@ -73,15 +73,37 @@ public final class SimulatedGpuBackend implements GpuBackend {
         // on the first read, so a demo shows warm GPUs rather than a cold start.
         Instant start = clock.instant().minusSeconds(600);
         for (int i = 0; i < count; i++) {
-            String uuid = String.format("GPU-%08x-%04x-%04x-%04x-%012x", r.nextInt() & 0xffffffffL, r.nextInt(0x10000),
-                    r.nextInt(0x10000), r.nextInt(0x10000), r.nextLong() & 0xffffffffffffL);
+            String uuid = String.format(
+                    "GPU-%08x-%04x-%04x-%04x-%012x",
+                    r.nextInt() & 0xffffffffL,
+                    r.nextInt(0x10000),
+                    r.nextInt(0x10000),
+                    r.nextInt(0x10000),
+                    r.nextLong() & 0xffffffffffffL);
             int[] buses = {0x18, 0x2a, 0x3a, 0x5d, 0x9a, 0xab, 0xba, 0xdb};
             String bus = String.format("00000000:%02X:00.0", i < buses.length ? buses[i] : 0x10 + i);
-            devices.add(new GpuDeviceInfo(i, uuid, bus, i, "NVIDIA H100 80GB HBM3", "NVIDIA",
-                    String.format("16523220%05d", r.nextInt(100000)), "96.00.99.00.01", FB_TOTAL_MIB << 20,
-                    POWER_LIMIT_W, GpuPhysics.SLOWDOWN_C, GpuPhysics.SHUTDOWN_C, GpuPhysics.MEMORY_MAX_C, true));
-            gpus.add(new Gpu(new GpuPhysics(POWER_LIMIT_W, ambientC), r.nextDouble() * 2 * Math.PI, 240 + r.nextInt(360),
-                    62_000 + r.nextInt(8_000), 4100 + i, start));
+            devices.add(new GpuDeviceInfo(
+                    i,
+                    uuid,
+                    bus,
+                    i,
+                    "NVIDIA H100 80GB HBM3",
+                    "NVIDIA",
+                    String.format("16523220%05d", r.nextInt(100000)),
+                    "96.00.99.00.01",
+                    FB_TOTAL_MIB << 20,
+                    POWER_LIMIT_W,
+                    GpuPhysics.SLOWDOWN_C,
+                    GpuPhysics.SHUTDOWN_C,
+                    GpuPhysics.MEMORY_MAX_C,
+                    true));
+            gpus.add(new Gpu(
+                    new GpuPhysics(POWER_LIMIT_W, ambientC),
+                    r.nextDouble() * 2 * Math.PI,
+                    240 + r.nextInt(360),
+                    62_000 + r.nextInt(8_000),
+                    4100 + i,
+                    start));
             // Energy since boot: a few days of service at ~450 W.
             gpus.get(i).physics.energyMj = (2 + r.nextDouble() * 5) * 86_400 * 450 * 1000;
         }
@@ -228,15 +250,27 @@ public final class SimulatedGpuBackend implements GpuBackend {
                     case DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION -> Math.floor(p.energyMj);
                     case DCGM_FI_DEV_GPU_UTIL -> Math.round(u * 100);
                     case DCGM_FI_DEV_MEM_COPY_UTIL -> Math.round(u * 55);
-                    case DCGM_FI_DEV_ENC_UTIL, DCGM_FI_DEV_DEC_UTIL, DCGM_FI_DEV_PCIE_REPLAY_COUNTER,
-                            DCGM_FI_DEV_ECC_SBE_VOL_TOTAL, DCGM_FI_DEV_ECC_DBE_VOL_TOTAL, DCGM_FI_DEV_ECC_SBE_AGG_TOTAL,
-                            DCGM_FI_DEV_ECC_DBE_AGG_TOTAL, DCGM_FI_DEV_RETIRED_SBE, DCGM_FI_DEV_RETIRED_DBE,
-                            DCGM_FI_DEV_RETIRED_PENDING, DCGM_FI_DEV_UNCORRECTABLE_REMAPPED_ROWS,
-                            DCGM_FI_DEV_CORRECTABLE_REMAPPED_ROWS, DCGM_FI_DEV_ROW_REMAP_FAILURE,
-                            DCGM_FI_DEV_NVLINK_CRC_FLIT_ERROR_COUNT_TOTAL, DCGM_FI_DEV_NVLINK_CRC_DATA_ERROR_COUNT_TOTAL,
-                            DCGM_FI_DEV_NVLINK_REPLAY_ERROR_COUNT_TOTAL, DCGM_FI_DEV_NVLINK_RECOVERY_ERROR_COUNT_TOTAL,
-                            DCGM_FI_DEV_SYNC_BOOST_VIOLATION, DCGM_FI_DEV_BOARD_LIMIT_VIOLATION,
-                            DCGM_FI_DEV_LOW_UTIL_VIOLATION, DCGM_FI_DEV_RELIABILITY_VIOLATION -> 0;
+                    case DCGM_FI_DEV_ENC_UTIL,
+                            DCGM_FI_DEV_DEC_UTIL,
+                            DCGM_FI_DEV_PCIE_REPLAY_COUNTER,
+                            DCGM_FI_DEV_ECC_SBE_VOL_TOTAL,
+                            DCGM_FI_DEV_ECC_DBE_VOL_TOTAL,
+                            DCGM_FI_DEV_ECC_SBE_AGG_TOTAL,
+                            DCGM_FI_DEV_ECC_DBE_AGG_TOTAL,
+                            DCGM_FI_DEV_RETIRED_SBE,
+                            DCGM_FI_DEV_RETIRED_DBE,
+                            DCGM_FI_DEV_RETIRED_PENDING,
+                            DCGM_FI_DEV_UNCORRECTABLE_REMAPPED_ROWS,
+                            DCGM_FI_DEV_CORRECTABLE_REMAPPED_ROWS,
+                            DCGM_FI_DEV_ROW_REMAP_FAILURE,
+                            DCGM_FI_DEV_NVLINK_CRC_FLIT_ERROR_COUNT_TOTAL,
+                            DCGM_FI_DEV_NVLINK_CRC_DATA_ERROR_COUNT_TOTAL,
+                            DCGM_FI_DEV_NVLINK_REPLAY_ERROR_COUNT_TOTAL,
+                            DCGM_FI_DEV_NVLINK_RECOVERY_ERROR_COUNT_TOTAL,
+                            DCGM_FI_DEV_SYNC_BOOST_VIOLATION,
+                            DCGM_FI_DEV_BOARD_LIMIT_VIOLATION,
+                            DCGM_FI_DEV_LOW_UTIL_VIOLATION,
+                            DCGM_FI_DEV_RELIABILITY_VIOLATION -> 0;
                     case DCGM_FI_DEV_POWER_VIOLATION -> Math.floor(p.powerViolationNs);
                     case DCGM_FI_DEV_THERMAL_VIOLATION -> Math.floor(p.thermalViolationNs);
                     case DCGM_FI_DEV_FB_USED -> Math.round(usedMib);
@@ -309,6 +343,5 @@ public final class SimulatedGpuBackend implements GpuBackend {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

@@ -28,7 +28,8 @@ class BasicAuthTest {
 
     @Test
     void verifiesAllThreeBcryptPrefixes() {
-        String b = new String(BCrypt.with(BCrypt.Version.VERSION_2B).hash(4, "s3cret".toCharArray()), StandardCharsets.US_ASCII);
+        String b = new String(
+                BCrypt.with(BCrypt.Version.VERSION_2B).hash(4, "s3cret".toCharArray()), StandardCharsets.US_ASCII);
         assertThat(b).startsWith("$2b$04$");
         BasicAuth a = auth(Map.of("php", PHP_2Y, "bsd", OPENBSD_2A_EMPTY, "bob", b));
         assertThat(a.check(basic("php", "rasmuslerdorf"))).isTrue();
@@ -45,10 +46,12 @@ class BasicAuthTest {
         assertThat(a.check(null)).isFalse();
         assertThat(a.check("Bearer abc")).isFalse();
         assertThat(a.check("Basic !!!not-base64!!!")).isFalse();
-        assertThat(a.check("Basic " + Base64.getEncoder().encodeToString("no-colon".getBytes()))).isFalse();
+        assertThat(a.check("Basic " + Base64.getEncoder().encodeToString("no-colon".getBytes())))
+                .isFalse();
         assertThat(a.check("Basic " + "A".repeat(10_000))).isFalse();
         assertThat(a.check(basic("php", "x".repeat(500)))).isFalse();
-        assertThat(a.check("basic " + basic("php", "rasmuslerdorf").substring(6))).isTrue();
+        assertThat(a.check("basic " + basic("php", "rasmuslerdorf").substring(6)))
+                .isTrue();
     }
 
     @Test

@@ -10,7 +10,8 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class HardeningConfigTest {
-    private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private final ObjectMapper yaml =
+            new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     @Test
     void missingKeysKeepDefaults() throws Exception {
@@ -23,8 +24,11 @@ class HardeningConfigTest {
 
     @Test
     void refusesUnknownKeysAndNonsense() {
-        assertThatThrownBy(() -> yaml.readValue("max_conections: 3\n", HardeningConfig.class)).hasMessageContaining("max_conections");
-        assertThatThrownBy(() -> yaml.readValue("idle_timeout: soon\n", HardeningConfig.class)).hasMessageContaining("idle_timeout");
-        assertThatThrownBy(() -> yaml.readValue("max_concurrent_scrapes: 0\n", HardeningConfig.class)).hasMessageContaining("out of range");
+        assertThatThrownBy(() -> yaml.readValue("max_conections: 3\n", HardeningConfig.class))
+                .hasMessageContaining("max_conections");
+        assertThatThrownBy(() -> yaml.readValue("idle_timeout: soon\n", HardeningConfig.class))
+                .hasMessageContaining("idle_timeout");
+        assertThatThrownBy(() -> yaml.readValue("max_concurrent_scrapes: 0\n", HardeningConfig.class))
+                .hasMessageContaining("out of range");
     }
 }

@@ -39,8 +39,9 @@ import org.junit.jupiter.api.io.TempDir;
 class HostileRequestsTest {
     private static final int REQUESTS = 3000;
     private static final Set<Integer> REFUSALS = Set.of(400, 401, 404, 405, 413, 414, 431, 501, 505);
-    private static final String AUTH = "Authorization: Basic " + java.util.Base64.getEncoder()
-            .encodeToString("prometheus:scrape".getBytes(StandardCharsets.UTF_8)) + "\r\n";
+    private static final String AUTH = "Authorization: Basic "
+            + java.util.Base64.getEncoder().encodeToString("prometheus:scrape".getBytes(StandardCharsets.UTF_8))
+            + "\r\n";
 
     @TempDir
     Path dir;
@@ -48,8 +49,10 @@ class HostileRequestsTest {
     @Test
     void survivesHostileTrafficAndStillServesCorrectMetrics() throws Exception {
         Path web = dir.resolve("web.yml");
-        Files.writeString(web, "basic_auth_users:\n  prometheus: "
-                + BCrypt.with(BCrypt.Version.VERSION_2Y).hashToString(4, "scrape".toCharArray()) + "\n");
+        Files.writeString(
+                web,
+                "basic_auth_users:\n  prometheus: "
+                        + BCrypt.with(BCrypt.Version.VERSION_2Y).hashToString(4, "scrape".toCharArray()) + "\n");
         HardeningConfig limits = new HardeningConfig(Duration.ofMillis(500), 8192, 64 * 1024, 128, 16, 256, 4);
         try (TestServer s = new TestServer(WebSecurity.load(Optional.of(web)), limits, null)) {
             List<byte[]> cases = hostileCases(new Random(42));
@@ -70,8 +73,13 @@ class HostileRequestsTest {
                     int status = results.get(i).get(30, TimeUnit.SECONDS);
                     statuses.merge(status, 1, Integer::sum);
                     if (i < cases.size() && i < 45) {
-                        System.out.println("case " + i + " -> " + status + " : " + printable(sent.get(i)).substring(0,
-                                Math.min(60, printable(sent.get(i)).length())));
+                        System.out.println("case " + i + " -> " + status + " : "
+                                + printable(sent.get(i))
+                                        .substring(
+                                                0,
+                                                Math.min(
+                                                        60,
+                                                        printable(sent.get(i)).length())));
                     }
                     if (status != -1 && !REFUSALS.contains(status)) {
                         wrong.add(status + " for " + printable(sent.get(i)));
@@ -82,24 +90,39 @@ class HostileRequestsTest {
             }
             System.out.println("hostile request outcomes (status -> count, -1 = closed without answer): " + statuses);
             assertThat(wrong).as("hostile requests that were not refused").isEmpty();
-            assertThat(statuses.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(REQUESTS);
+            assertThat(statuses.values().stream().mapToInt(Integer::intValue).sum())
+                    .isEqualTo(REQUESTS);
             assertThat(statuses).containsKeys(400, 401, 404, 413, 431);
 
             for (Socket sloth : sloths) {
-                assertThat(closedByServer(sloth)).as("slowloris connection closed by the idle timeout").isTrue();
+                assertThat(closedByServer(sloth))
+                        .as("slowloris connection closed by the idle timeout")
+                        .isTrue();
             }
 
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-            HttpResponse<String> ok = http.send(HttpRequest.newBuilder(URI.create(s.url("/metrics")))
-                    .header("Authorization", AUTH.substring(15).trim()).build(), HttpResponse.BodyHandlers.ofString());
+            HttpClient http = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .build();
+            HttpResponse<String> ok = http.send(
+                    HttpRequest.newBuilder(URI.create(s.url("/metrics")))
+                            .header("Authorization", AUTH.substring(15).trim())
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(ok.statusCode()).isEqualTo(200);
             assertThat(ok.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
-            assertThat(ok.body()).contains("# TYPE DCGM_FI_DEV_GPU_TEMP gauge\nDCGM_FI_DEV_GPU_TEMP{gpu=\"0\",UUID=\"GPU-1\"} 41\n");
-            HttpResponse<String> om = http.send(HttpRequest.newBuilder(URI.create(s.url("/metrics")))
-                    .header("Authorization", AUTH.substring(15).trim())
-                    .header("Accept", "application/openmetrics-text;version=1.0.0").build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(om.body()).contains("DCGM_FI_DEV_GPU_TEMP{gpu=\"0\",UUID=\"GPU-1\"} 41\n").endsWith("# EOF\n");
-            assertThat(ok.body()).containsPattern("aiwatch_http_auth_failures_total [1-9]")
+            assertThat(ok.body())
+                    .contains("# TYPE DCGM_FI_DEV_GPU_TEMP gauge\nDCGM_FI_DEV_GPU_TEMP{gpu=\"0\",UUID=\"GPU-1\"} 41\n");
+            HttpResponse<String> om = http.send(
+                    HttpRequest.newBuilder(URI.create(s.url("/metrics")))
+                            .header("Authorization", AUTH.substring(15).trim())
+                            .header("Accept", "application/openmetrics-text;version=1.0.0")
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(om.body())
+                    .contains("DCGM_FI_DEV_GPU_TEMP{gpu=\"0\",UUID=\"GPU-1\"} 41\n")
+                    .endsWith("# EOF\n");
+            assertThat(ok.body())
+                    .containsPattern("aiwatch_http_auth_failures_total [1-9]")
                     .containsPattern("aiwatch_http_requests_too_large_total [1-9]");
         }
     }
@@ -198,7 +221,8 @@ class HostileRequestsTest {
             String sofar = out.toString(StandardCharsets.ISO_8859_1);
             int end = sofar.indexOf("\r\n\r\n");
             if (end > 0) {
-                var m = java.util.regex.Pattern.compile("(?im)^content-length:\\s*(\\d+)").matcher(sofar.substring(0, end));
+                var m = java.util.regex.Pattern.compile("(?im)^content-length:\\s*(\\d+)")
+                        .matcher(sofar.substring(0, end));
                 if (m.find() && out.size() >= end + 4 + Integer.parseInt(m.group(1))) {
                     break;
                 }
@@ -213,7 +237,8 @@ class HostileRequestsTest {
             Socket s = new Socket();
             s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
             s.setSoTimeout(3000);
-            s.getOutputStream().write("GET /metrics HTTP/1.1\r\nHost: x\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream()
+                    .write("GET /metrics HTTP/1.1\r\nHost: x\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
             s.getOutputStream().flush();
             out.add(s);
         }

@@ -25,24 +25,36 @@ class ScrapeLimiterTest {
                 release.await(10, TimeUnit.SECONDS);
             }
         })) {
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-            HttpRequest slow = HttpRequest.newBuilder(URI.create(s.url("/metrics"))).timeout(Duration.ofSeconds(15)).build();
+            HttpClient http = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .build();
+            HttpRequest slow = HttpRequest.newBuilder(URI.create(s.url("/metrics")))
+                    .timeout(Duration.ofSeconds(15))
+                    .build();
             CompletableFuture<HttpResponse<String>> a = http.sendAsync(slow, HttpResponse.BodyHandlers.ofString());
             CompletableFuture<HttpResponse<String>> b = http.sendAsync(slow, HttpResponse.BodyHandlers.ofString());
-            assertThat(entered.await(10, TimeUnit.SECONDS)).as("two scrapes in flight").isTrue();
+            assertThat(entered.await(10, TimeUnit.SECONDS))
+                    .as("two scrapes in flight")
+                    .isTrue();
             assertThat(s.limiter.inFlight()).isEqualTo(2);
 
-            HttpResponse<String> third = http.send(HttpRequest.newBuilder(URI.create(s.url("/metrics?fast=yes"))).build(),
+            HttpResponse<String> third = http.send(
+                    HttpRequest.newBuilder(URI.create(s.url("/metrics?fast=yes")))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(third.statusCode()).isEqualTo(503);
             assertThat(third.headers().firstValue("Retry-After")).hasValue("1");
             assertThat(s.limiter.rejected()).isEqualTo(1);
-            assertThat(get(http, s, "/health")).as("other routes are not capped").isEqualTo(200);
+            assertThat(get(http, s, "/health"))
+                    .as("other routes are not capped")
+                    .isEqualTo(200);
 
             release.countDown();
             assertThat(a.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
             assertThat(b.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
-            HttpResponse<String> after = http.send(HttpRequest.newBuilder(URI.create(s.url("/metrics?fast=yes"))).build(),
+            HttpResponse<String> after = http.send(
+                    HttpRequest.newBuilder(URI.create(s.url("/metrics?fast=yes")))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(after.statusCode()).isEqualTo(200);
             assertThat(after.body()).contains("aiwatch_http_scrapes_rejected_total 1\n");
@@ -51,10 +63,13 @@ class ScrapeLimiterTest {
 
     @Test
     void refusesANonPositiveCap() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ScrapeLimiter(0)).isInstanceOf(IllegalArgumentException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ScrapeLimiter(0))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     private static int get(HttpClient http, TestServer s, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(s.url(path))).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        return http.send(
+                        HttpRequest.newBuilder(URI.create(s.url(path))).build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 }

@@ -52,8 +52,11 @@ final class TestPki {
         String traditionalKeyPem() {
             if (keys.getPrivate() instanceof java.security.interfaces.ECPrivateKey ec) {
                 try {
-                    var sec1 = new org.bouncycastle.asn1.sec.ECPrivateKey(256, ec.getS(),
-                            new org.bouncycastle.asn1.x9.X962Parameters(org.bouncycastle.asn1.sec.SECObjectIdentifiers.secp256r1));
+                    var sec1 = new org.bouncycastle.asn1.sec.ECPrivateKey(
+                            256,
+                            ec.getS(),
+                            new org.bouncycastle.asn1.x9.X962Parameters(
+                                    org.bouncycastle.asn1.sec.SECObjectIdentifiers.secp256r1));
                     return pem(new org.bouncycastle.util.io.pem.PemObject("EC PRIVATE KEY", sec1.getEncoded()));
                 } catch (IOException e) {
                     throw new IllegalStateException(e);
@@ -73,8 +76,7 @@ final class TestPki {
         }
     }
 
-    private TestPki() {
-    }
+    private TestPki() {}
 
     static KeyPair ecKeys() {
         try {
@@ -98,33 +100,54 @@ final class TestPki {
 
     static Issued ca(String cn) {
         KeyPair k = ecKeys();
-        return new Issued(k, build(cn, k, null, true, Instant.now().minus(Duration.ofDays(1)),
-                Instant.now().plus(Duration.ofDays(30))));
+        return new Issued(
+                k,
+                build(
+                        cn,
+                        k,
+                        null,
+                        true,
+                        Instant.now().minus(Duration.ofDays(1)),
+                        Instant.now().plus(Duration.ofDays(30))));
     }
 
     /** A leaf for 127.0.0.1 / localhost valid from yesterday for 30 days. */
     static Issued leaf(Issued ca, String cn) {
-        return leaf(ca, cn, ecKeys(), Instant.now().minus(Duration.ofDays(1)), Instant.now().plus(Duration.ofDays(30)));
+        return leaf(
+                ca,
+                cn,
+                ecKeys(),
+                Instant.now().minus(Duration.ofDays(1)),
+                Instant.now().plus(Duration.ofDays(30)));
     }
 
     static Issued leaf(Issued ca, String cn, KeyPair keys, Instant notBefore, Instant notAfter) {
         return new Issued(keys, build(cn, keys, ca, false, notBefore, notAfter));
     }
 
-    private static X509Certificate build(String cn, KeyPair keys, Issued issuer, boolean isCa, Instant from, Instant to) {
+    private static X509Certificate build(
+            String cn, KeyPair keys, Issued issuer, boolean isCa, Instant from, Instant to) {
         try {
             X500Name subject = new X500Name("CN=" + cn);
-            X500Name issuerName = issuer == null ? subject : new X500Name(issuer.cert().getSubjectX500Principal().getName());
-            var b = new JcaX509v3CertificateBuilder(issuerName, BigInteger.valueOf(SERIAL.incrementAndGet()),
-                    Date.from(from), Date.from(to), subject, keys.getPublic());
+            X500Name issuerName = issuer == null
+                    ? subject
+                    : new X500Name(issuer.cert().getSubjectX500Principal().getName());
+            var b = new JcaX509v3CertificateBuilder(
+                    issuerName,
+                    BigInteger.valueOf(SERIAL.incrementAndGet()),
+                    Date.from(from),
+                    Date.from(to),
+                    subject,
+                    keys.getPublic());
             b.addExtension(Extension.basicConstraints, true, new BasicConstraints(isCa));
             if (isCa) {
                 b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
             } else {
                 b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-                        new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
-                        new GeneralName(GeneralName.dNSName, "localhost"),
-                        new GeneralName(GeneralName.dNSName, cn)}));
+                    new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
+                    new GeneralName(GeneralName.dNSName, "localhost"),
+                    new GeneralName(GeneralName.dNSName, cn)
+                }));
             }
             KeyPair signer = issuer == null ? keys : issuer.keys();
             String alg = signer.getPrivate().getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
@@ -156,14 +179,18 @@ final class TestPki {
         if (clientCert != null) {
             KeyStore ks = KeyStore.getInstance("PKCS12");
             ks.load(null, null);
-            ks.setKeyEntry("client", clientCert.keys().getPrivate(), "pw".toCharArray(), new X509Certificate[] {clientCert.cert()});
+            ks.setKeyEntry("client", clientCert.keys().getPrivate(), "pw".toCharArray(), new X509Certificate[] {
+                clientCert.cert()
+            });
             kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             kmf.init(ks, "pw".toCharArray());
         }
         SSLContext ctx = SSLContext.getInstance(protocol);
         javax.net.ssl.KeyManager[] kms = null;
         if (kmf != null) {
-            kms = new javax.net.ssl.KeyManager[] {new AlwaysPresent((javax.net.ssl.X509ExtendedKeyManager) kmf.getKeyManagers()[0])};
+            kms = new javax.net.ssl.KeyManager[] {
+                new AlwaysPresent((javax.net.ssl.X509ExtendedKeyManager) kmf.getKeyManagers()[0])
+            };
         }
         ctx.init(kms, tmf.getTrustManagers(), new SecureRandom());
         return ctx;
@@ -182,7 +209,8 @@ final class TestPki {
         }
 
         @Override
-        public String chooseEngineClientAlias(String[] keyType, java.security.Principal[] issuers, javax.net.ssl.SSLEngine e) {
+        public String chooseEngineClientAlias(
+                String[] keyType, java.security.Principal[] issuers, javax.net.ssl.SSLEngine e) {
             return "client";
         }
 

@@ -36,7 +36,8 @@ final class TestServer implements AutoCloseable {
             var choice = ContentNegotiation.negotiate(ctx.header("Accept"), ctx.header("Accept-Encoding"));
             List<MetricFamily> families = new ArrayList<>();
             families.add(MetricFamily.builder("DCGM_FI_DEV_GPU_TEMP", MetricType.GAUGE, "GPU temperature (in C).")
-                    .add(Labels.of("gpu", "0", "UUID", "GPU-1"), 41).build());
+                    .add(Labels.of("gpu", "0", "UUID", "GPU-1"), 41)
+                    .build());
             families.addAll(limiter.families());
             families.addAll(security.families());
             StringBuilder sb = new StringBuilder();
@@ -47,7 +48,8 @@ final class TestServer implements AutoCloseable {
                 families.forEach(f -> TextFormat.write(sb, f));
             }
             byte[] body = sb.toString().getBytes(StandardCharsets.UTF_8);
-            ctx.header("Vary", "Accept, Accept-Encoding").contentType(choice.format().contentType());
+            ctx.header("Vary", "Accept, Accept-Encoding")
+                    .contentType(choice.format().contentType());
             if (choice.gzip()) {
                 ctx.header("Content-Encoding", "gzip");
                 body = ContentNegotiation.gzip(body);

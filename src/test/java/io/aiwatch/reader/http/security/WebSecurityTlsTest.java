@@ -33,6 +33,7 @@ class WebSecurityTlsTest {
 
     @TempDir
     Path dir;
+
     final AtomicLong nanos = new AtomicLong();
 
     @BeforeAll
@@ -53,8 +54,7 @@ class WebSecurityTlsTest {
         return new TestServer(sec, HardeningConfig.defaults(), null);
     }
 
-    private record Reply(int status, String body, Certificate[] serverCerts) {
-    }
+    private record Reply(int status, String body, Certificate[] serverCerts) {}
 
     private static Reply get(SSLContext ctx, String url) throws IOException {
         HttpsURLConnection c = (HttpsURLConnection) new URL(url).openConnection();
@@ -66,7 +66,8 @@ class WebSecurityTlsTest {
             int status = c.getResponseCode();
             Certificate[] certs = c.getServerCertificates();
             try (InputStream in = status < 400 ? c.getInputStream() : c.getErrorStream()) {
-                return new Reply(status, in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8), certs);
+                return new Reply(
+                        status, in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8), certs);
             }
         } finally {
             c.disconnect();
@@ -75,19 +76,24 @@ class WebSecurityTlsTest {
 
     @Test
     void mutualTlsAdmitsOnlyClientsOfTheConfiguredCa() throws Exception {
-        try (TestServer s = start(server, "  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: ca.crt\n")) {
+        try (TestServer s =
+                start(server, "  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: ca.crt\n")) {
             Reply ok = get(TestPki.client(ca, client, "TLSv1.3"), s.url("/metrics"));
             assertThat(ok.status()).isEqualTo(200);
             assertThat(ok.body()).contains("DCGM_FI_DEV_GPU_TEMP{gpu=\"0\",UUID=\"GPU-1\"} 41");
 
             assertThatThrownBy(() -> get(TestPki.client(ca, strangerClient, "TLSv1.3"), s.url("/metrics")))
-                    .as("certificate from another CA").isInstanceOf(IOException.class);
+                    .as("certificate from another CA")
+                    .isInstanceOf(IOException.class);
             assertThatThrownBy(() -> get(TestPki.client(ca, null, "TLSv1.3"), s.url("/metrics")))
-                    .as("no client certificate").isInstanceOf(IOException.class);
+                    .as("no client certificate")
+                    .isInstanceOf(IOException.class);
             assertThatThrownBy(() -> get(TestPki.client(ca, strangerClient, "TLSv1.2"), s.url("/metrics")))
-                    .as("another CA over TLS 1.2").isInstanceOf(IOException.class);
+                    .as("another CA over TLS 1.2")
+                    .isInstanceOf(IOException.class);
             assertThat(s.security.handshakeFailures()).isGreaterThanOrEqualTo(3);
-            assertThat(get(TestPki.client(ca, client, "TLSv1.3"), s.url("/metrics")).body())
+            assertThat(get(TestPki.client(ca, client, "TLSv1.3"), s.url("/metrics"))
+                            .body())
                     .containsPattern("aiwatch_http_tls_handshake_failures_total [1-9]");
         }
     }
@@ -95,8 +101,12 @@ class WebSecurityTlsTest {
     @Test
     void verifyIfGivenAdmitsNoCertificateButNotAWrongOne() throws Exception {
         try (TestServer s = start(server, "  client_auth_type: VerifyClientCertIfGiven\n  client_ca_file: ca.crt\n")) {
-            assertThat(get(TestPki.client(ca, null, "TLSv1.3"), s.url("/health")).status()).isEqualTo(200);
-            assertThat(get(TestPki.client(ca, client, "TLSv1.3"), s.url("/health")).status()).isEqualTo(200);
+            assertThat(get(TestPki.client(ca, null, "TLSv1.3"), s.url("/health"))
+                            .status())
+                    .isEqualTo(200);
+            assertThat(get(TestPki.client(ca, client, "TLSv1.3"), s.url("/health"))
+                            .status())
+                    .isEqualTo(200);
             assertThatThrownBy(() -> get(TestPki.client(ca, strangerClient, "TLSv1.3"), s.url("/health")))
                     .isInstanceOf(IOException.class);
         }
@@ -104,8 +114,10 @@ class WebSecurityTlsTest {
 
     @Test
     void clientAllowedSansAreEnforcedInTheHandshake() throws Exception {
-        try (TestServer s = start(server, "  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: ca.crt\n"
-                + "  client_allowed_sans: [prometheus.example]\n")) {
+        try (TestServer s = start(
+                server,
+                "  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: ca.crt\n"
+                        + "  client_allowed_sans: [prometheus.example]\n")) {
             assertThatThrownBy(() -> get(TestPki.client(ca, client, "TLSv1.3"), s.url("/health")))
                     .isInstanceOf(IOException.class);
         }
@@ -116,29 +128,43 @@ class WebSecurityTlsTest {
         try (TestServer s = start(server, "  min_version: TLS13\n")) {
             assertThatThrownBy(() -> get(TestPki.client(ca, null, "TLSv1.2"), s.url("/health")))
                     .isInstanceOf(SSLHandshakeException.class);
-            assertThat(get(TestPki.client(ca, null, "TLSv1.3"), s.url("/health")).status()).isEqualTo(200);
-            try (SSLSocket socket = (SSLSocket) TestPki.client(ca, null, "TLSv1.3").getSocketFactory()
-                    .createSocket(TestPki.loopback(), s.port())) {
+            assertThat(get(TestPki.client(ca, null, "TLSv1.3"), s.url("/health"))
+                            .status())
+                    .isEqualTo(200);
+            try (SSLSocket socket = (SSLSocket)
+                    TestPki.client(ca, null, "TLSv1.3").getSocketFactory().createSocket(TestPki.loopback(), s.port())) {
                 socket.startHandshake();
                 assertThat(socket.getSession().getProtocol()).isEqualTo("TLSv1.3");
             }
         }
         try (TestServer s = start(server, "  min_version: TLS12\n")) {
-            assertThat(get(TestPki.client(ca, null, "TLSv1.2"), s.url("/health")).status())
-                    .as("the same client is fine when min_version allows it").isEqualTo(200);
+            assertThat(get(TestPki.client(ca, null, "TLSv1.2"), s.url("/health"))
+                            .status())
+                    .as("the same client is fine when min_version allows it")
+                    .isEqualTo(200);
         }
     }
 
     @Test
     void validatingClientRejectsAnExpiredServerCertificate() throws Exception {
-        TestPki.Issued expired = TestPki.leaf(ca, "server", TestPki.ecKeys(), Instant.now().minus(Duration.ofDays(10)),
+        TestPki.Issued expired = TestPki.leaf(
+                ca,
+                "server",
+                TestPki.ecKeys(),
+                Instant.now().minus(Duration.ofDays(10)),
                 Instant.now().minus(Duration.ofDays(1)));
         try (TestServer s = start(expired, "")) {
             assertThatThrownBy(() -> get(TestPki.client(ca, null, "TLSv1.3"), s.url("/health")))
                     .isInstanceOf(SSLHandshakeException.class)
                     .satisfies(e -> assertThat(causes(e)).anyMatch(c -> c instanceof CertificateExpiredException));
-            assertThat(s.security.families().stream().filter(f -> f.name().equals("aiwatch_tls_certificate_expiry_timestamp_seconds"))
-                    .findFirst().orElseThrow().samples().get(0).value()).isLessThan(Instant.now().getEpochSecond());
+            assertThat(s.security.families().stream()
+                            .filter(f -> f.name().equals("aiwatch_tls_certificate_expiry_timestamp_seconds"))
+                            .findFirst()
+                            .orElseThrow()
+                            .samples()
+                            .get(0)
+                            .value())
+                    .isLessThan(Instant.now().getEpochSecond());
         }
     }
 

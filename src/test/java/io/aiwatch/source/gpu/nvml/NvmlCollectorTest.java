@@ -42,12 +42,22 @@ class NvmlCollectorTest {
     }
 
     private GpuCollector fastCollector() {
-        return new GpuCollector(GpuCollector.Role.FAST, backend, CountersFile.defaults(), Duration.ofSeconds(1),
-                new GpuHealth(), new GpuCollector.Settings("Hostname", "n", 8), new ProcessIdentity(Path.of("/proc")));
+        return new GpuCollector(
+                GpuCollector.Role.FAST,
+                backend,
+                CountersFile.defaults(),
+                Duration.ofSeconds(1),
+                new GpuHealth(),
+                new GpuCollector.Settings("Hostname", "n", 8),
+                new ProcessIdentity(Path.of("/proc")));
     }
 
     private static List<Sample> samples(Snapshot s, String family) {
-        return s.families().stream().filter(f -> f.name().equals(family)).findFirst().orElseThrow().samples();
+        return s.families().stream()
+                .filter(f -> f.name().equals(family))
+                .findFirst()
+                .orElseThrow()
+                .samples();
     }
 
     private static List<String> gpus(Snapshot s, String family) {
@@ -83,7 +93,8 @@ class NvmlCollectorTest {
     void gpuIsLostMarksThatGpuDownAndTheOtherContinues() {
         fake.fake_fail("nvmlDeviceGetClockInfo", 0, 15, -1);
         Snapshot s = fastCollector().collect();
-        assertThat(samples(s, "aiwatch_gpu_up")).extracting(x -> x.labels().get("gpu") + "=" + (int) x.value())
+        assertThat(samples(s, "aiwatch_gpu_up"))
+                .extracting(x -> x.labels().get("gpu") + "=" + (int) x.value())
                 .containsExactly("0=0", "1=1");
         assertThat(gpus(s, "DCGM_FI_DEV_GPU_TEMP")).containsExactly("1");
     }
@@ -94,11 +105,13 @@ class NvmlCollectorTest {
         GpuCollector c = fastCollector();
         c.collect();
         Snapshot s = c.collect();
-        assertThat(samples(s, "aiwatch_gpu_library_errors_total")).singleElement().satisfies(x -> {
-            assertThat(x.labels().get("function")).isEqualTo("nvmlDeviceGetTemperature");
-            assertThat(x.labels().get("code")).isEqualTo("NVML_ERROR_UNKNOWN");
-            assertThat(x.value()).isEqualTo(3);
-        });
+        assertThat(samples(s, "aiwatch_gpu_library_errors_total"))
+                .singleElement()
+                .satisfies(x -> {
+                    assertThat(x.labels().get("function")).isEqualTo("nvmlDeviceGetTemperature");
+                    assertThat(x.labels().get("code")).isEqualTo("NVML_ERROR_UNKNOWN");
+                    assertThat(x.value()).isEqualTo(3);
+                });
         assertThat(gpus(s, "DCGM_FI_DEV_GPU_TEMP")).containsExactly("1");
         assertThat(gpus(c.collect(), "DCGM_FI_DEV_GPU_TEMP")).containsExactly("0", "1");
     }
@@ -106,13 +119,21 @@ class NvmlCollectorTest {
     @Test
     void aHungNvmlCallLeavesScrapesFastAndShowsTheCollectorStale() throws Exception {
         backend.close();
-        DaemonConfig cfg = DaemonConfig.defaults().withListen("127.0.0.1:0").withGpu(GpuConfig.defaults()
-                .withLibrary(FakeNvml.path().toString()).withInterval("200ms"));
+        DaemonConfig cfg = DaemonConfig.defaults()
+                .withListen("127.0.0.1:0")
+                .withGpu(GpuConfig.defaults()
+                        .withLibrary(FakeNvml.path().toString())
+                        .withInterval("200ms"));
         HttpClient http = HttpClient.newHttpClient();
         try (Daemon d = Daemon.start(cfg, Clock.systemUTC())) {
             URI metrics = URI.create("http://127.0.0.1:" + d.port() + "/metrics");
             URI ready = URI.create("http://127.0.0.1:" + d.port() + "/ready");
-            for (int i = 0; i < 50 && http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.ofString()).statusCode() != 200; i++) {
+            for (int i = 0;
+                    i < 50
+                            && http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.ofString())
+                                            .statusCode()
+                                    != 200;
+                    i++) {
                 Thread.sleep(100);
             }
             fake.fake_hang("nvmlDeviceGetPowerUsage", 0, 8000);
@@ -121,14 +142,18 @@ class NvmlCollectorTest {
             long deadline = System.nanoTime() + Duration.ofSeconds(6).toNanos();
             while (System.nanoTime() < deadline && !body.contains("aiwatch_collector_up{collector=\"gpu\"} 0")) {
                 long t0 = System.nanoTime();
-                body = http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString()).body();
+                body = http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString())
+                        .body();
                 slowest = Math.max(slowest, System.nanoTime() - t0);
                 Thread.sleep(50);
             }
-            assertThat(body).contains("aiwatch_collector_up{collector=\"gpu\"} 0").doesNotContain("DCGM_FI_DEV_POWER_USAGE{");
+            assertThat(body)
+                    .contains("aiwatch_collector_up{collector=\"gpu\"} 0")
+                    .doesNotContain("DCGM_FI_DEV_POWER_USAGE{");
             // The hung call blocks for 8 s; scrapes never waited for it.
             assertThat(Duration.ofNanos(slowest)).isLessThan(Duration.ofSeconds(1));
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r =
+                    http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).isEqualTo(503);
             assertThat(r.body()).contains("stale").contains("collection running for");
             fake.fake_reset();

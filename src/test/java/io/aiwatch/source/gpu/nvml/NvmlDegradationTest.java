@@ -38,7 +38,8 @@ class NvmlDegradationTest {
         DeviceReader r = backend.reader(0);
         assertThat(r.read(DcgmField.DCGM_FI_DEV_FB_FREE)).isEqualTo(600);
         assertThat(r.read(DcgmField.DCGM_FI_DEV_FB_USED)).isEqualTo(400);
-        GpuCallException e = catchThrowableOfType(GpuCallException.class, () -> r.read(DcgmField.DCGM_FI_DEV_FB_RESERVED));
+        GpuCallException e =
+                catchThrowableOfType(GpuCallException.class, () -> r.read(DcgmField.DCGM_FI_DEV_FB_RESERVED));
         assertThat(e.isNotSupported()).isTrue();
         assertThat(backend.devices().get(0).memoryTotalBytes()).isEqualTo(1000 * MIB);
         assertThat(fake.fake_calls("nvmlDeviceGetMemoryInfo_v2")).isZero();
@@ -62,20 +63,26 @@ class NvmlDegradationTest {
 
     @Test
     void withNeitherClockReasonCallItIsNotSupported() throws Exception {
-        backend = FakeNvml.backendWithout("nvmlDeviceGetCurrentClocksEventReasons", "nvmlDeviceGetCurrentClocksThrottleReasons");
-        GpuCallException e = catchThrowableOfType(GpuCallException.class, () -> backend.reader(0).clockEventReasons());
+        backend = FakeNvml.backendWithout(
+                "nvmlDeviceGetCurrentClocksEventReasons", "nvmlDeviceGetCurrentClocksThrottleReasons");
+        GpuCallException e = catchThrowableOfType(
+                GpuCallException.class, () -> backend.reader(0).clockEventReasons());
         assertThat(e.isNotSupported()).isTrue();
         assertThat(e.function()).isEqualTo("nvmlDeviceGetCurrentClocksEventReasons");
     }
 
     @Test
     void anAbsentSymbolIsNotSupportedWithoutCallingIt() throws Exception {
-        backend = FakeNvml.backendWithout("nvmlDeviceGetRemappedRows", "nvmlDeviceGetFieldValues", NvmlProcesses.GRAPHICS);
+        backend = FakeNvml.backendWithout(
+                "nvmlDeviceGetRemappedRows", "nvmlDeviceGetFieldValues", NvmlProcesses.GRAPHICS);
         DeviceReader r = backend.reader(0);
-        GpuCallException e = catchThrowableOfType(GpuCallException.class, () -> r.read(DcgmField.DCGM_FI_DEV_ROW_REMAP_FAILURE));
+        GpuCallException e =
+                catchThrowableOfType(GpuCallException.class, () -> r.read(DcgmField.DCGM_FI_DEV_ROW_REMAP_FAILURE));
         assertThat(e.isNotSupported()).isTrue();
         assertThat(e.function()).isEqualTo("nvmlDeviceGetRemappedRows");
-        assertThat(catchThrowableOfType(GpuCallException.class, () -> r.read(DcgmField.DCGM_FI_DEV_MEMORY_TEMP)).isNotSupported()).isTrue();
+        assertThat(catchThrowableOfType(GpuCallException.class, () -> r.read(DcgmField.DCGM_FI_DEV_MEMORY_TEMP))
+                        .isNotSupported())
+                .isTrue();
         assertThat(fake.fake_calls("nvmlDeviceGetRemappedRows")).isZero();
         fake.fake_set_processes(0, 0, 1, new int[] {5}, new long[] {MIB});
         assertThat(r.processes()).hasSize(1);
@@ -84,7 +91,8 @@ class NvmlDegradationTest {
     @Test
     void withoutEventSymbolsXidDrainIsNotSupported() throws Exception {
         backend = FakeNvml.backendWithout("nvmlEventSetWait_v2");
-        GpuCallException e = catchThrowableOfType(GpuCallException.class, () -> backend.reader(0).drainXidEvents());
+        GpuCallException e = catchThrowableOfType(
+                GpuCallException.class, () -> backend.reader(0).drainXidEvents());
         assertThat(e.isNotSupported()).isTrue();
         assertThat(e.function()).isEqualTo("nvmlEventSetWait_v2");
     }

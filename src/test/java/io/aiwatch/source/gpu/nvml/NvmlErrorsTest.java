@@ -45,22 +45,29 @@ class NvmlErrorsTest {
         "GPU_IS_LOST, 15, GPU is lost",
         "UNKNOWN, 999, Unknown Error",
         "TIMEOUT, 10, Timeout",
-        "UNKNOWN, 42, Unknown Error"})
+        "UNKNOWN, 42, Unknown Error"
+    })
     void surfacesTheFunctionAndCode(NvmlReturn expected, int rc, String message) throws Exception {
         fake.fake_fail("nvmlDeviceGetPowerUsage", 0, rc, -1);
-        GpuCallException e = catchThrowableOfType(GpuCallException.class, () -> reader(0).read(DcgmField.DCGM_FI_DEV_POWER_USAGE));
+        GpuCallException e =
+                catchThrowableOfType(GpuCallException.class, () -> reader(0).read(DcgmField.DCGM_FI_DEV_POWER_USAGE));
         assertThat(e.function()).isEqualTo("nvmlDeviceGetPowerUsage");
         assertThat(e.code()).isEqualTo(expected);
         assertThat(e.rawCode()).isEqualTo(rc);
         assertThat(e.getMessage()).contains(message).contains("(" + rc + ")");
-        assertThat(reader(1).read(DcgmField.DCGM_FI_DEV_POWER_USAGE)).as("other device unaffected").isEqualTo(68.951);
-        assertThat(reader(0).read(DcgmField.DCGM_FI_DEV_GPU_TEMP)).as("other field unaffected").isEqualTo(41);
+        assertThat(reader(1).read(DcgmField.DCGM_FI_DEV_POWER_USAGE))
+                .as("other device unaffected")
+                .isEqualTo(68.951);
+        assertThat(reader(0).read(DcgmField.DCGM_FI_DEV_GPU_TEMP))
+                .as("other field unaffected")
+                .isEqualTo(41);
     }
 
     @Test
     void aTransientErrorFailsOnlyThatCall() throws Exception {
         fake.fake_fail("nvmlDeviceGetTemperature", 0, 999, 1);
-        assertThat(catchThrowableOfType(GpuCallException.class, () -> reader(0).read(DcgmField.DCGM_FI_DEV_GPU_TEMP)).rawCode())
+        assertThat(catchThrowableOfType(GpuCallException.class, () -> reader(0).read(DcgmField.DCGM_FI_DEV_GPU_TEMP))
+                        .rawCode())
                 .isEqualTo(999);
         assertThat(reader(0).read(DcgmField.DCGM_FI_DEV_GPU_TEMP)).isEqualTo(41);
     }
@@ -71,12 +78,16 @@ class NvmlErrorsTest {
         int before = fake.fake_calls("nvmlDeviceGetMemoryInfo_v2");
         fake.fake_fail("nvmlDeviceGetMemoryInfo_v2", 0, 15, 1);
         DeviceReader r = reader(0);
-        for (DcgmField f : new DcgmField[] {DcgmField.DCGM_FI_DEV_FB_FREE, DcgmField.DCGM_FI_DEV_FB_USED, DcgmField.DCGM_FI_DEV_FB_RESERVED}) {
+        for (DcgmField f : new DcgmField[] {
+            DcgmField.DCGM_FI_DEV_FB_FREE, DcgmField.DCGM_FI_DEV_FB_USED, DcgmField.DCGM_FI_DEV_FB_RESERVED
+        }) {
             GpuCallException e = catchThrowableOfType(GpuCallException.class, () -> r.read(f));
             assertThat(e.isGpuLost()).as(f.name()).isTrue();
             assertThat(e.function()).isEqualTo("nvmlDeviceGetMemoryInfo_v2");
         }
-        assertThat(fake.fake_calls("nvmlDeviceGetMemoryInfo_v2") - before).as("one call per cycle, even failing").isEqualTo(1);
+        assertThat(fake.fake_calls("nvmlDeviceGetMemoryInfo_v2") - before)
+                .as("one call per cycle, even failing")
+                .isEqualTo(1);
         assertThat(reader(0).read(DcgmField.DCGM_FI_DEV_FB_USED)).isGreaterThan(0);
     }
 
@@ -84,7 +95,8 @@ class NvmlErrorsTest {
     void fieldValueErrorsArePerField() throws Exception {
         fake.fake_unset(0, "fi.82");
         DeviceReader r = reader(0);
-        GpuCallException e = catchThrowableOfType(GpuCallException.class, () -> r.read(DcgmField.DCGM_FI_DEV_MEMORY_TEMP));
+        GpuCallException e =
+                catchThrowableOfType(GpuCallException.class, () -> r.read(DcgmField.DCGM_FI_DEV_MEMORY_TEMP));
         assertThat(e.function()).isEqualTo("nvmlDeviceGetFieldValues");
         assertThat(e.isNotSupported()).isTrue();
         assertThat(r.read(DcgmField.DCGM_FI_DEV_NVLINK_BANDWIDTH_TOTAL)).isEqualTo(3072);
@@ -94,9 +106,14 @@ class NvmlErrorsTest {
     void aFailedFieldValuesCallFailsAllItsFields() throws Exception {
         fake.fake_fail("nvmlDeviceGetFieldValues", 0, 15, -1);
         DeviceReader r = reader(0);
-        assertThat(catchThrowableOfType(GpuCallException.class, () -> r.read(DcgmField.DCGM_FI_DEV_MEMORY_TEMP)).isGpuLost()).isTrue();
-        assertThat(catchThrowableOfType(GpuCallException.class,
-                () -> r.read(DcgmField.DCGM_FI_DEV_NVLINK_REPLAY_ERROR_COUNT_TOTAL)).isGpuLost()).isTrue();
+        assertThat(catchThrowableOfType(GpuCallException.class, () -> r.read(DcgmField.DCGM_FI_DEV_MEMORY_TEMP))
+                        .isGpuLost())
+                .isTrue();
+        assertThat(catchThrowableOfType(
+                                GpuCallException.class,
+                                () -> r.read(DcgmField.DCGM_FI_DEV_NVLINK_REPLAY_ERROR_COUNT_TOTAL))
+                        .isGpuLost())
+                .isTrue();
         assertThat(fake.fake_calls("nvmlDeviceGetFieldValues")).isEqualTo(1);
     }
 
@@ -104,8 +121,12 @@ class NvmlErrorsTest {
     void processAndClockErrorsSurface() throws Exception {
         fake.fake_fail(NvmlProcesses.COMPUTE, 0, 15, -1);
         fake.fake_fail("nvmlDeviceGetCurrentClocksEventReasons", 0, 3, -1);
-        assertThat(catchThrowableOfType(GpuCallException.class, () -> reader(0).processes()).function()).isEqualTo(NvmlProcesses.COMPUTE);
-        assertThat(catchThrowableOfType(GpuCallException.class, () -> reader(0).clockEventReasons()).isNotSupported()).isTrue();
+        assertThat(catchThrowableOfType(GpuCallException.class, () -> reader(0).processes())
+                        .function())
+                .isEqualTo(NvmlProcesses.COMPUTE);
+        assertThat(catchThrowableOfType(GpuCallException.class, () -> reader(0).clockEventReasons())
+                        .isNotSupported())
+                .isTrue();
     }
 
     @Test
@@ -138,7 +159,8 @@ class NvmlErrorsTest {
     @Test
     void absentLibraryIsLibraryNotFound() {
         Path missing = Path.of("/nonexistent/dir/libnvidia-ml.so.1");
-        NvmlUnavailableException e = catchThrowableOfType(NvmlUnavailableException.class, () -> NvmlLoader.load(Optional.of(missing)));
+        NvmlUnavailableException e =
+                catchThrowableOfType(NvmlUnavailableException.class, () -> NvmlLoader.load(Optional.of(missing)));
         assertThat(e.reason()).isEqualTo(NvmlUnavailableException.Reason.LIBRARY_NOT_FOUND);
         assertThat(e.getMessage()).contains(missing.toString());
         assertThat(e.nvmlCode()).isEmpty();
@@ -148,7 +170,8 @@ class NvmlErrorsTest {
     void unloadableLibraryIsLibraryNotFound() throws Exception {
         Path notElf = java.nio.file.Files.createTempFile("libnvidia-ml", ".so.1");
         try {
-            NvmlUnavailableException e = catchThrowableOfType(NvmlUnavailableException.class, () -> NvmlLoader.load(Optional.of(notElf)));
+            NvmlUnavailableException e =
+                    catchThrowableOfType(NvmlUnavailableException.class, () -> NvmlLoader.load(Optional.of(notElf)));
             assertThat(e.reason()).isEqualTo(NvmlUnavailableException.Reason.LIBRARY_NOT_FOUND);
             assertThat(e.getMessage()).contains("cannot load", notElf.toString());
         } finally {
@@ -159,7 +182,8 @@ class NvmlErrorsTest {
     @Test
     void aLibraryWithoutNvmlSymbolsIsSymbolMissing() {
         Path other = FakeNvml.path().resolveSibling("libnot-nvml.so");
-        NvmlUnavailableException e = catchThrowableOfType(NvmlUnavailableException.class, () -> NvmlLoader.load(Optional.of(other)));
+        NvmlUnavailableException e =
+                catchThrowableOfType(NvmlUnavailableException.class, () -> NvmlLoader.load(Optional.of(other)));
         assertThat(e.reason()).isEqualTo(NvmlUnavailableException.Reason.SYMBOL_MISSING);
         assertThat(e.getMessage()).contains("nvmlInit_v2");
     }

@@ -91,7 +91,9 @@ class NvmlFieldsTest {
         assertThat(r.read(DcgmField.DCGM_FI_DEV_FB_RESERVED)).isEqualTo(1_000);
         assertThat(fake.fake_calls("nvmlDeviceGetMemoryInfo_v2") - before).isEqualTo(1);
         reader(0).read(DcgmField.DCGM_FI_DEV_FB_FREE);
-        assertThat(fake.fake_calls("nvmlDeviceGetMemoryInfo_v2") - before).as("a new cycle calls again").isEqualTo(2);
+        assertThat(fake.fake_calls("nvmlDeviceGetMemoryInfo_v2") - before)
+                .as("a new cycle calls again")
+                .isEqualTo(2);
     }
 
     @Test
@@ -130,10 +132,14 @@ class NvmlFieldsTest {
         fake.fake_set_value(0, "fi.138", 4096);
         fake.fake_set_value(0, "fi.139", 1024);
         DeviceReader r = reader(0);
-        assertThat(r.read(DcgmField.DCGM_FI_DEV_NVLINK_CRC_FLIT_ERROR_COUNT_TOTAL)).isEqualTo(101);
-        assertThat(r.read(DcgmField.DCGM_FI_DEV_NVLINK_CRC_DATA_ERROR_COUNT_TOTAL)).isEqualTo(102);
-        assertThat(r.read(DcgmField.DCGM_FI_DEV_NVLINK_REPLAY_ERROR_COUNT_TOTAL)).isEqualTo(103);
-        assertThat(r.read(DcgmField.DCGM_FI_DEV_NVLINK_RECOVERY_ERROR_COUNT_TOTAL)).isEqualTo(104);
+        assertThat(r.read(DcgmField.DCGM_FI_DEV_NVLINK_CRC_FLIT_ERROR_COUNT_TOTAL))
+                .isEqualTo(101);
+        assertThat(r.read(DcgmField.DCGM_FI_DEV_NVLINK_CRC_DATA_ERROR_COUNT_TOTAL))
+                .isEqualTo(102);
+        assertThat(r.read(DcgmField.DCGM_FI_DEV_NVLINK_REPLAY_ERROR_COUNT_TOTAL))
+                .isEqualTo(103);
+        assertThat(r.read(DcgmField.DCGM_FI_DEV_NVLINK_RECOVERY_ERROR_COUNT_TOTAL))
+                .isEqualTo(104);
         assertThat(r.read(DcgmField.DCGM_FI_DEV_NVLINK_BANDWIDTH_TOTAL)).isEqualTo(5120);
         assertThat(r.read(DcgmField.DCGM_FI_DEV_MEMORY_TEMP)).isEqualTo(35);
         assertThat(fake.fake_calls("nvmlDeviceGetFieldValues")).isEqualTo(1);
@@ -145,8 +151,11 @@ class NvmlFieldsTest {
         DeviceReader r = reader(0);
         List<DcgmField> read = new ArrayList<>();
         for (DcgmField f : DcgmField.values()) {
-            if (!f.isProvided() || f.kind() == DcgmField.Kind.LABEL
-                    || f.isProfiling() && f != DcgmField.DCGM_FI_PROF_PCIE_TX_BYTES && f != DcgmField.DCGM_FI_PROF_PCIE_RX_BYTES) {
+            if (!f.isProvided()
+                    || f.kind() == DcgmField.Kind.LABEL
+                    || f.isProfiling()
+                            && f != DcgmField.DCGM_FI_PROF_PCIE_TX_BYTES
+                            && f != DcgmField.DCGM_FI_PROF_PCIE_RX_BYTES) {
                 continue;
             }
             assertThat(r.read(f)).as(f.name()).isFinite().isGreaterThanOrEqualTo(0);
@@ -159,8 +168,8 @@ class NvmlFieldsTest {
 
     @Test
     void notProvidedFieldsAreNotSupported() throws Exception {
-        GpuCallException e = catchThrowableOfType(GpuCallException.class,
-                () -> reader(0).read(DcgmField.DCGM_FI_DEV_NVLINK_BANDWIDTH_L0));
+        GpuCallException e = catchThrowableOfType(
+                GpuCallException.class, () -> reader(0).read(DcgmField.DCGM_FI_DEV_NVLINK_BANDWIDTH_L0));
         assertThat(e.code()).isEqualTo(NvmlReturn.NOT_SUPPORTED);
     }
 
@@ -234,10 +243,11 @@ class NvmlFieldsTest {
         fake.fake_set_processes(0, 0, 2, new int[] {4242, -1}, new long[] {2L << 30, -1});
         fake.fake_set_processes(0, 1, 1, new int[] {77}, new long[] {5 * MIB});
         List<GpuProcess> p = reader(0).processes();
-        assertThat(p).containsExactly(
-                new GpuProcess(4242, 2L << 30, "compute"),
-                new GpuProcess(4_294_967_295L, -1, "compute"),
-                new GpuProcess(77, 5 * MIB, "graphics"));
+        assertThat(p)
+                .containsExactly(
+                        new GpuProcess(4242, 2L << 30, "compute"),
+                        new GpuProcess(4_294_967_295L, -1, "compute"),
+                        new GpuProcess(77, 5 * MIB, "graphics"));
         assertThat(reader(1).processes()).isEmpty();
     }
 

@@ -37,20 +37,28 @@ class NvmlGpmTest {
         backend = FakeNvml.backend();
         fake.fake_set_value(0, "gpm.2", 40);
         DeviceReader first = backend.reader(0);
-        GpuCallException e = catchThrowableOfType(GpuCallException.class, () -> first.read(DcgmField.DCGM_FI_PROF_SM_ACTIVE));
+        GpuCallException e =
+                catchThrowableOfType(GpuCallException.class, () -> first.read(DcgmField.DCGM_FI_PROF_SM_ACTIVE));
         assertThat(e.code()).isEqualTo(NvmlReturn.NO_DATA);
-        assertThat(catchThrowableOfType(GpuCallException.class, () -> first.read(DcgmField.DCGM_FI_PROF_DRAM_ACTIVE)).code())
+        assertThat(catchThrowableOfType(GpuCallException.class, () -> first.read(DcgmField.DCGM_FI_PROF_DRAM_ACTIVE))
+                        .code())
                 .isEqualTo(NvmlReturn.NO_DATA);
-        assertThat(fake.fake_calls("nvmlGpmSampleGet")).as("one sample per cycle").isEqualTo(1);
+        assertThat(fake.fake_calls("nvmlGpmSampleGet"))
+                .as("one sample per cycle")
+                .isEqualTo(1);
 
         fake.fake_set_value(0, "gpm.2", 60);
         DeviceReader second = backend.reader(0);
         assertThat(second.read(DcgmField.DCGM_FI_PROF_SM_ACTIVE)).isEqualTo(0.5);
         fake.fake_set_value(0, "gpm.2", 100);
-        assertThat(second.read(DcgmField.DCGM_FI_PROF_SM_ACTIVE)).as("cached within the cycle").isEqualTo(0.5);
+        assertThat(second.read(DcgmField.DCGM_FI_PROF_SM_ACTIVE))
+                .as("cached within the cycle")
+                .isEqualTo(0.5);
         assertThat(fake.fake_calls("nvmlGpmSampleGet")).isEqualTo(2);
 
-        assertThat(backend.reader(0).read(DcgmField.DCGM_FI_PROF_SM_ACTIVE)).as("pairs (60, 100)").isEqualTo(0.8);
+        assertThat(backend.reader(0).read(DcgmField.DCGM_FI_PROF_SM_ACTIVE))
+                .as("pairs (60, 100)")
+                .isEqualTo(0.8);
     }
 
     @Test
@@ -59,12 +67,15 @@ class NvmlGpmTest {
         catchThrowableOfType(GpuCallException.class, () -> backend.reader(0).read(DcgmField.DCGM_FI_PROF_DRAM_ACTIVE));
         fake.fake_set_value(0, "gpm.10", Double.NaN);
         DeviceReader r = backend.reader(0);
-        assertThat(catchThrowableOfType(GpuCallException.class, () -> r.read(DcgmField.DCGM_FI_PROF_DRAM_ACTIVE)).code())
+        assertThat(catchThrowableOfType(GpuCallException.class, () -> r.read(DcgmField.DCGM_FI_PROF_DRAM_ACTIVE))
+                        .code())
                 .isEqualTo(NvmlReturn.NO_DATA);
         assertThat(r.read(DcgmField.DCGM_FI_PROF_SM_ACTIVE)).isEqualTo(0.02);
         fake.fake_set_value(0, "gpm.10", 7);
         backend.reader(0).read(DcgmField.DCGM_FI_PROF_SM_ACTIVE); // the pair (NaN, 7) is skipped too
-        assertThat(backend.reader(0).read(DcgmField.DCGM_FI_PROF_DRAM_ACTIVE)).as("pair (7, 7)").isEqualTo(0.07);
+        assertThat(backend.reader(0).read(DcgmField.DCGM_FI_PROF_DRAM_ACTIVE))
+                .as("pair (7, 7)")
+                .isEqualTo(0.07);
     }
 
     @Test
@@ -94,7 +105,8 @@ class NvmlGpmTest {
         fake.fake_unset(0, "gpm.3");
         catchThrowableOfType(GpuCallException.class, () -> backend.reader(0).read(DcgmField.DCGM_FI_PROF_SM_ACTIVE));
         DeviceReader r = backend.reader(0);
-        GpuCallException e = catchThrowableOfType(GpuCallException.class, () -> r.read(DcgmField.DCGM_FI_PROF_SM_OCCUPANCY));
+        GpuCallException e =
+                catchThrowableOfType(GpuCallException.class, () -> r.read(DcgmField.DCGM_FI_PROF_SM_OCCUPANCY));
         assertThat(e.function()).isEqualTo("nvmlGpmMetricsGet");
         assertThat(e.isNotSupported()).isTrue();
         assertThat(r.read(DcgmField.DCGM_FI_PROF_SM_ACTIVE)).isEqualTo(0.02);
@@ -113,7 +125,8 @@ class NvmlGpmTest {
         DeviceReader r = backend.reader(1);
         assertThat(r.read(DcgmField.DCGM_FI_PROF_PCIE_TX_BYTES)).isEqualTo(1500 * 1024.0);
         assertThat(r.read(DcgmField.DCGM_FI_PROF_PCIE_RX_BYTES)).isEqualTo(2500 * 1024.0);
-        GpuCallException e = catchThrowableOfType(GpuCallException.class, () -> r.read(DcgmField.DCGM_FI_PROF_SM_ACTIVE));
+        GpuCallException e =
+                catchThrowableOfType(GpuCallException.class, () -> r.read(DcgmField.DCGM_FI_PROF_SM_ACTIVE));
         assertThat(e.isNotSupported()).isTrue();
         assertThat(e.function()).isEqualTo("nvmlGpmQueryDeviceSupport");
     }
@@ -122,8 +135,11 @@ class NvmlGpmTest {
     void onAMixedNodeTheSlowPcieReadOfAGpmDeviceReusesTheFastCyclesPair() throws Exception {
         fake.fake_set_value(1, "gpm_supported", 0);
         backend = FakeNvml.backend();
-        assertThat(catchThrowableOfType(GpuCallException.class,
-                () -> backend.reader(0).read(DcgmField.DCGM_FI_PROF_PCIE_TX_BYTES)).code()).isEqualTo(NvmlReturn.NO_DATA);
+        assertThat(catchThrowableOfType(
+                                GpuCallException.class,
+                                () -> backend.reader(0).read(DcgmField.DCGM_FI_PROF_PCIE_TX_BYTES))
+                        .code())
+                .isEqualTo(NvmlReturn.NO_DATA);
         catchThrowableOfType(GpuCallException.class, () -> backend.reader(0).read(DcgmField.DCGM_FI_PROF_SM_ACTIVE));
         backend.reader(0).read(DcgmField.DCGM_FI_PROF_SM_ACTIVE);
         int samples = fake.fake_calls("nvmlGpmSampleGet");
@@ -144,7 +160,8 @@ class NvmlGpmTest {
         backend = FakeNvml.backend();
         catchThrowableOfType(GpuCallException.class, () -> backend.reader(0).read(DcgmField.DCGM_FI_PROF_SM_ACTIVE));
         fake.fake_fail("nvmlGpmSampleGet", 0, 15, 1);
-        GpuCallException e = catchThrowableOfType(GpuCallException.class, () -> backend.reader(0).read(DcgmField.DCGM_FI_PROF_SM_ACTIVE));
+        GpuCallException e = catchThrowableOfType(
+                GpuCallException.class, () -> backend.reader(0).read(DcgmField.DCGM_FI_PROF_SM_ACTIVE));
         assertThat(e.function()).isEqualTo("nvmlGpmSampleGet");
         assertThat(e.isGpuLost()).isTrue();
         assertThat(backend.reader(0).read(DcgmField.DCGM_FI_PROF_SM_ACTIVE)).isEqualTo(0.02);
@@ -155,7 +172,9 @@ class NvmlGpmTest {
         backend = FakeNvml.backend();
         catchThrowableOfType(GpuCallException.class, () -> backend.reader(0).read(DcgmField.DCGM_FI_PROF_SM_ACTIVE));
         backend.close();
-        assertThat(fake.fake_calls("nvmlGpmSampleFree")).isEqualTo(fake.fake_calls("nvmlGpmSampleAlloc")).isEqualTo(2);
+        assertThat(fake.fake_calls("nvmlGpmSampleFree"))
+                .isEqualTo(fake.fake_calls("nvmlGpmSampleAlloc"))
+                .isEqualTo(2);
         backend = null;
     }
 }

@@ -35,17 +35,21 @@ class NvmlHungCallTest {
     void otherReadsOfTheSameDeviceProceedWhileOneCallHangs() throws Exception {
         fake.fake_hang("nvmlDeviceGetPowerUsage", 0, HANG_MILLIS);
         long start = System.nanoTime();
-        CompletableFuture<Double> hung = CompletableFuture.supplyAsync(() -> {
-            try {
-                return backend.reader(0).read(DcgmField.DCGM_FI_DEV_POWER_USAGE);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }, pool);
+        CompletableFuture<Double> hung = CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        return backend.reader(0).read(DcgmField.DCGM_FI_DEV_POWER_USAGE);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                },
+                pool);
         for (int i = 0; i < 200 && fake.fake_calls("nvmlDeviceGetPowerUsage") == 0; i++) {
             Thread.sleep(5);
         }
-        assertThat(fake.fake_calls("nvmlDeviceGetPowerUsage")).as("the hung call has started").isEqualTo(1);
+        assertThat(fake.fake_calls("nvmlDeviceGetPowerUsage"))
+                .as("the hung call has started")
+                .isEqualTo(1);
 
         var reader = backend.reader(0);
         assertThat(reader.read(DcgmField.DCGM_FI_DEV_GPU_TEMP)).isEqualTo(41);
@@ -55,7 +59,9 @@ class NvmlHungCallTest {
         assertThat(backend.reader(1).read(DcgmField.DCGM_FI_DEV_POWER_USAGE)).isEqualTo(68.951);
         long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
         assertThat(hung).isNotDone();
-        assertThat(elapsedMillis).as("other reads did not wait for the hung call").isLessThan(HANG_MILLIS);
+        assertThat(elapsedMillis)
+                .as("other reads did not wait for the hung call")
+                .isLessThan(HANG_MILLIS);
 
         assertThat(hung.get(5, TimeUnit.SECONDS)).isEqualTo(68.951);
         assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThanOrEqualTo(HANG_MILLIS);

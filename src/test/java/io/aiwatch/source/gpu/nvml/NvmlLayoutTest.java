@@ -52,7 +52,9 @@ class NvmlLayoutTest {
         for (String f : fields) {
             long cOffset = fake.fake_layout(cName, f);
             assertThat(cOffset).as("C probe knows %s.%s", cName, f).isGreaterThanOrEqualTo(0);
-            assertThat((long) (int) fieldOffset.invoke(s, f)).as("offsetof(%s, %s)", cName, f).isEqualTo(cOffset);
+            assertThat((long) (int) fieldOffset.invoke(s, f))
+                    .as("offsetof(%s, %s)", cName, f)
+                    .isEqualTo(cOffset);
         }
     }
 

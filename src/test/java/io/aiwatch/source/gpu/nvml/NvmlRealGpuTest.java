@@ -25,7 +25,8 @@ class NvmlRealGpuTest {
 
     @BeforeAll
     static void load() throws Exception {
-        backend = NvmlLoader.load(Optional.ofNullable(System.getProperty("aiwatch.nvmlLibrary")).map(Path::of));
+        backend = NvmlLoader.load(
+                Optional.ofNullable(System.getProperty("aiwatch.nvmlLibrary")).map(Path::of));
     }
 
     @AfterAll

@@ -51,14 +51,17 @@ class NvmlXidEventsTest {
         fake.fake_push_xid(1, 63);
         assertThat(backend.reader(1).read(DcgmField.DCGM_FI_DEV_XID_ERRORS)).isEqualTo(63);
         assertThat(backend.reader(1).drainXidEvents()).containsExactly(new XidEvent(48), new XidEvent(63));
-        assertThat(backend.reader(1).read(DcgmField.DCGM_FI_DEV_XID_ERRORS)).as("last value stays").isEqualTo(63);
+        assertThat(backend.reader(1).read(DcgmField.DCGM_FI_DEV_XID_ERRORS))
+                .as("last value stays")
+                .isEqualTo(63);
     }
 
     @Test
     void registrationNotSupportedMakesDrainNotSupportedForThatDevice() throws Exception {
         fake.fake_set_value(1, "xid_supported", 0);
         backend = FakeNvml.backend();
-        GpuCallException e = catchThrowableOfType(GpuCallException.class, () -> backend.reader(1).drainXidEvents());
+        GpuCallException e = catchThrowableOfType(
+                GpuCallException.class, () -> backend.reader(1).drainXidEvents());
         assertThat(e.code()).isEqualTo(NvmlReturn.NOT_SUPPORTED);
         assertThat(e.function()).isEqualTo("nvmlDeviceRegisterEvents");
         fake.fake_push_xid(0, 79);
@@ -69,7 +72,8 @@ class NvmlXidEventsTest {
     void eventSetCreationFailureFailsEveryDrain() throws Exception {
         fake.fake_fail("nvmlEventSetCreate", -1, 999, 1);
         backend = FakeNvml.backend();
-        GpuCallException e = catchThrowableOfType(GpuCallException.class, () -> backend.reader(0).drainXidEvents());
+        GpuCallException e = catchThrowableOfType(
+                GpuCallException.class, () -> backend.reader(0).drainXidEvents());
         assertThat(e.function()).isEqualTo("nvmlEventSetCreate");
         assertThat(e.rawCode()).isEqualTo(999);
     }
@@ -79,7 +83,8 @@ class NvmlXidEventsTest {
         backend = FakeNvml.backend();
         fake.fake_push_xid(0, 79);
         fake.fake_fail("nvmlEventSetWait_v2", -1, 15, 1);
-        GpuCallException e = catchThrowableOfType(GpuCallException.class, () -> backend.reader(0).drainXidEvents());
+        GpuCallException e = catchThrowableOfType(
+                GpuCallException.class, () -> backend.reader(0).drainXidEvents());
         assertThat(e.function()).isEqualTo("nvmlEventSetWait_v2");
         assertThat(e.isGpuLost()).isTrue();
         assertThat(backend.reader(0).drainXidEvents()).containsExactly(new XidEvent(79));
