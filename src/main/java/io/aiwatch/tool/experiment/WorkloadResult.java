@@ -23,6 +23,8 @@ import org.HdrHistogram.Histogram;
  * @param timeScale   factor from measured (wall) seconds in {@code records} to the seconds of
  *                    {@code summary} and {@code histograms}: 1 unless a simulator ran faster than
  *                    real time
+ * @param environment facts the workload learned about what it ran against (server model and
+ *                    version, device, file system), for the report's environment table
  */
 public record WorkloadResult(
         Map<String, Double> summary,
@@ -31,13 +33,15 @@ public record WorkloadResult(
         String failure,
         boolean interrupted,
         List<String> notes,
-        double timeScale) {
+        double timeScale,
+        Map<String, String> environment) {
 
     public WorkloadResult {
         summary = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(summary));
         histograms = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(histograms));
         records = java.util.Collections.unmodifiableList(new ArrayList<>(records));
         notes = List.copyOf(notes);
+        environment = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(environment));
         if (!(timeScale > 0)) {
             throw new IllegalArgumentException("timeScale must be > 0");
         }
@@ -57,6 +61,7 @@ public record WorkloadResult(
         private final Map<String, Histogram> histograms = new LinkedHashMap<>();
         private final List<Map<String, Object>> records = new ArrayList<>();
         private final List<String> notes = new ArrayList<>();
+        private final Map<String, String> environment = new LinkedHashMap<>();
         private String failure;
         private boolean interrupted;
         private double timeScale = 1;
@@ -91,13 +96,19 @@ public record WorkloadResult(
             return this;
         }
 
+        public Builder environment(String key, String value) {
+            environment.put(key, value);
+            return this;
+        }
+
         public Builder timeScale(double scale) {
             this.timeScale = scale;
             return this;
         }
 
         public WorkloadResult build() {
-            return new WorkloadResult(summary, histograms, records, failure, interrupted, notes, timeScale);
+            return new WorkloadResult(
+                    summary, histograms, records, failure, interrupted, notes, timeScale, environment);
         }
     }
 }

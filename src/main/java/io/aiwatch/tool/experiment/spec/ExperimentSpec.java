@@ -1,4 +1,4 @@
-package io.aiwatch.tool.experiment;
+package io.aiwatch.tool.experiment.spec;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
