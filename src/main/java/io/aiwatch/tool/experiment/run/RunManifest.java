@@ -95,6 +95,26 @@ public final class RunManifest {
 
         @JsonProperty("daemon")
         String daemon;
+
+        public String started() {
+            return started;
+        }
+
+        public String ended() {
+            return ended;
+        }
+
+        public String endState() {
+            return endState;
+        }
+
+        public String reason() {
+            return reason;
+        }
+
+        public String daemon() {
+            return daemon;
+        }
     }
 
     /** One planned iteration and its latest attempt. */
