@@ -1,9 +1,9 @@
 package io.aiwatch.cli;
 
 import io.aiwatch.config.ConfigException;
-import io.aiwatch.config.DaemonConfig;
-import io.aiwatch.config.GpuConfig;
 import io.aiwatch.daemon.Daemon;
+import io.aiwatch.daemon.DaemonConfig;
+import io.aiwatch.source.gpu.GpuConfig;
 import io.aiwatch.source.gpu.nvml.NvmlBackend;
 import io.aiwatch.source.gpu.nvml.NvmlLoader;
 import io.aiwatch.tool.experiment.run.DaemonStarter;
@@ -37,7 +37,7 @@ final class ExperimentDaemons implements DaemonStarter {
                 .withListen("127.0.0.1:0")
                 .withGpu(GpuConfig.defaults().withSimulate(sim));
         Daemon daemon = Daemon.start(config, Clock.systemUTC(), sim > 0 ? load : null);
-        String description = "in-process aiwatch daemon " + VersionProvider.version()
+        String description = "in-process aiwatch daemon " + io.aiwatch.daemon.Version.get()
                 + (sim > 0 ? ", " + sim + " simulated H100(s)" : "") + why;
         boolean simulated = sim > 0;
         URI url = URI.create("http://127.0.0.1:" + daemon.port() + "/metrics");

@@ -60,7 +60,7 @@ public record SimulatorConfig(
         @JsonProperty("spec_draft_ms") double specDraftMs,
         @JsonProperty("enable_prefix_caching") boolean enablePrefixCaching) {
 
-    /** The settings without speculative decoding and without prefix caching. */
+    /** The settings without speculative decoding, with prefix caching on (vLLM's defaults). */
     public SimulatorConfig(
             String model,
             String host,
@@ -98,7 +98,7 @@ public record SimulatorConfig(
                 0,
                 0.7,
                 1.0,
-                false);
+                true);
     }
 
     public SimulatorConfig {
