@@ -37,22 +37,23 @@ extern "C" __global__ void fill_bf16(__nv_bfloat16* __restrict__ p, u64 n, u64 s
 }
 
 // ------------------------------------------------------------------------------------------------
-// Device-to-device copy, 16 bytes per access, four accesses in flight per thread.
+// Device-to-device copy, 16 bytes per access: each block copies contiguous tiles of blockDim * 4
+// vectors (good DRAM page locality), four loads in flight per thread before the stores.
 // ------------------------------------------------------------------------------------------------
 extern "C" __global__ void copy_u4(const uint4* __restrict__ src, uint4* __restrict__ dst, u64 n16) {
-    u64 stride = (u64)gridDim.x * blockDim.x;
-    u64 i = (u64)blockIdx.x * blockDim.x + threadIdx.x;
-    for (; i + 3 * stride < n16; i += 4 * stride) {
-        uint4 a = __ldcs(src + i);
-        uint4 b = __ldcs(src + i + stride);
-        uint4 c = __ldcs(src + i + 2 * stride);
-        uint4 d = __ldcs(src + i + 3 * stride);
-        __stcs(dst + i, a);
-        __stcs(dst + i + stride, b);
-        __stcs(dst + i + 2 * stride, c);
-        __stcs(dst + i + 3 * stride, d);
+    const u64 tile = (u64)blockDim.x * 4;
+    for (u64 base = (u64)blockIdx.x * tile; base < n16; base += (u64)gridDim.x * tile) {
+        u64 i = base + threadIdx.x;
+        if (base + tile <= n16) {
+            uint4 a = src[i], b = src[i + blockDim.x], c = src[i + 2 * blockDim.x], d = src[i + 3 * blockDim.x];
+            dst[i] = a;
+            dst[i + blockDim.x] = b;
+            dst[i + 2 * blockDim.x] = c;
+            dst[i + 3 * blockDim.x] = d;
+        } else {
+            for (; i < n16; i += blockDim.x) dst[i] = src[i];
+        }
     }
-    for (; i < n16; i += stride) __stcs(dst + i, __ldcs(src + i));
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -223,6 +224,111 @@ extern "C" __global__ void __launch_bounds__(G_THREADS, 1)
 }
 
 // ------------------------------------------------------------------------------------------------
+// Hopper tensor-core GEMM (sm_90a only: wgmma), same "TN" contract as gemm_tn_bf16.
+// Block tile 128 x 256 x 64, two consumer warpgroups (rows 0-63 and 64-127 of the tile), each issuing
+// wgmma m64n256k16 with both operands from shared memory in the 128-byte swizzle (16-byte chunk c of
+// row r stored at chunk c ^ (r & 7), 8-row groups 1024 bytes apart). Loads are cp.async by all
+// threads, W_STAGES deep. Blocks are rasterised in groups of 8 tile rows for L2 reuse.
+// ------------------------------------------------------------------------------------------------
+#if defined(__CUDA_ARCH_FEAT_SM90_ALL)
+#define W_BM 128
+#define W_BN 256
+#define W_BK 64
+#define W_STAGES 4
+#define W_A_BYTES (W_BM * W_BK * 2)
+#define W_STAGE_BYTES ((W_BM + W_BN) * W_BK * 2)
+#define W_GROUP_M 8
+
+__device__ __forceinline__ uint32_t sw128(int r, int c) { return (uint32_t)(r * 128 + ((c ^ (r & 7)) << 4)); }
+
+__device__ __forceinline__ uint64_t wgmma_desc(uint32_t saddr) {
+    uint64_t d = 0;
+    d |= (uint64_t)((saddr & 0x3FFFF) >> 4);
+    d |= (uint64_t)1 << 16;             // leading byte offset (unused for swizzled K-major)
+    d |= (uint64_t)(1024 >> 4) << 32;   // stride byte offset: 8 rows x 128 bytes
+    d |= (uint64_t)1 << 62;             // 128-byte swizzle
+    return d;
+}
+
+__device__ __forceinline__ void wgmma_m64n256k16(float* d, uint64_t da, uint64_t db) {
+    asm volatile(
+        "{\n"
+        "wgmma.mma_async.sync.aligned.m64n256k16.f32.bf16.bf16 "
+        "{%0,%1,%2,%3,%4,%5,%6,%7,%8,%9,%10,%11,%12,%13,%14,%15,%16,%17,%18,%19,%20,%21,%22,%23,%24,%25,%26,%27,%28,%29,%30,%31,%32,%33,%34,%35,%36,%37,%38,%39,%40,%41,%42,%43,%44,%45,%46,%47,%48,%49,%50,%51,%52,%53,%54,%55,%56,%57,%58,%59,%60,%61,%62,%63,%64,%65,%66,%67,%68,%69,%70,%71,%72,%73,%74,%75,%76,%77,%78,%79,%80,%81,%82,%83,%84,%85,%86,%87,%88,%89,%90,%91,%92,%93,%94,%95,%96,%97,%98,%99,%100,%101,%102,%103,%104,%105,%106,%107,%108,%109,%110,%111,%112,%113,%114,%115,%116,%117,%118,%119,%120,%121,%122,%123,%124,%125,%126,%127}, "
+        "%128, %129, 1, 1, 1, 0, 0;\n"
+        "}\n"
+        : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3]), "+f"(d[4]), "+f"(d[5]), "+f"(d[6]), "+f"(d[7]), "+f"(d[8]), "+f"(d[9]), "+f"(d[10]), "+f"(d[11]), "+f"(d[12]), "+f"(d[13]), "+f"(d[14]), "+f"(d[15]), "+f"(d[16]), "+f"(d[17]), "+f"(d[18]), "+f"(d[19]), "+f"(d[20]), "+f"(d[21]), "+f"(d[22]), "+f"(d[23]), "+f"(d[24]), "+f"(d[25]), "+f"(d[26]), "+f"(d[27]), "+f"(d[28]), "+f"(d[29]), "+f"(d[30]), "+f"(d[31]), "+f"(d[32]), "+f"(d[33]), "+f"(d[34]), "+f"(d[35]), "+f"(d[36]), "+f"(d[37]), "+f"(d[38]), "+f"(d[39]), "+f"(d[40]), "+f"(d[41]), "+f"(d[42]), "+f"(d[43]), "+f"(d[44]), "+f"(d[45]), "+f"(d[46]), "+f"(d[47]), "+f"(d[48]), "+f"(d[49]), "+f"(d[50]), "+f"(d[51]), "+f"(d[52]), "+f"(d[53]), "+f"(d[54]), "+f"(d[55]), "+f"(d[56]), "+f"(d[57]), "+f"(d[58]), "+f"(d[59]), "+f"(d[60]), "+f"(d[61]), "+f"(d[62]), "+f"(d[63]), "+f"(d[64]), "+f"(d[65]), "+f"(d[66]), "+f"(d[67]), "+f"(d[68]), "+f"(d[69]), "+f"(d[70]), "+f"(d[71]), "+f"(d[72]), "+f"(d[73]), "+f"(d[74]), "+f"(d[75]), "+f"(d[76]), "+f"(d[77]), "+f"(d[78]), "+f"(d[79]), "+f"(d[80]), "+f"(d[81]), "+f"(d[82]), "+f"(d[83]), "+f"(d[84]), "+f"(d[85]), "+f"(d[86]), "+f"(d[87]), "+f"(d[88]), "+f"(d[89]), "+f"(d[90]), "+f"(d[91]), "+f"(d[92]), "+f"(d[93]), "+f"(d[94]), "+f"(d[95]), "+f"(d[96]), "+f"(d[97]), "+f"(d[98]), "+f"(d[99]), "+f"(d[100]), "+f"(d[101]), "+f"(d[102]), "+f"(d[103]), "+f"(d[104]), "+f"(d[105]), "+f"(d[106]), "+f"(d[107]), "+f"(d[108]), "+f"(d[109]), "+f"(d[110]), "+f"(d[111]), "+f"(d[112]), "+f"(d[113]), "+f"(d[114]), "+f"(d[115]), "+f"(d[116]), "+f"(d[117]), "+f"(d[118]), "+f"(d[119]), "+f"(d[120]), "+f"(d[121]), "+f"(d[122]), "+f"(d[123]), "+f"(d[124]), "+f"(d[125]), "+f"(d[126]), "+f"(d[127])
+        : "l"(da), "l"(db));
+}
+
+extern "C" __global__ void __launch_bounds__(256, 1)
+    gemm_tn_bf16_wgmma(const __nv_bfloat16* __restrict__ A, const __nv_bfloat16* __restrict__ B,
+                       __nv_bfloat16* __restrict__ C, int M, int N, int K) {
+    extern __shared__ __align__(1024) uint8_t smem_raw[];
+    // 1024-byte alignment for the swizzle pattern
+    uint8_t* smem = (uint8_t*)(((uintptr_t)smem_raw + 1023) & ~(uintptr_t)1023);
+    const int tid = threadIdx.x, wg = tid >> 7, lane = tid & 31, warp_in_wg = (tid >> 5) & 3;
+    const int nx = N / W_BN, ny = M / W_BM;
+    const int bid = blockIdx.x, per_group = W_GROUP_M * nx, group = bid / per_group;
+    const int first_y = group * W_GROUP_M, rows_in_group = min(ny - first_y, W_GROUP_M);
+    const int by = first_y + (bid % per_group) % rows_in_group, bx = (bid % per_group) / rows_in_group;
+    const int m0 = by * W_BM, n0 = bx * W_BN, KT = K / W_BK;
+    const uint32_t sbase = smem_u32(smem);
+
+    auto load_stage = [&](int slot, int kt) {
+        const uint32_t sa = sbase + slot * W_STAGE_BYTES, sb = sa + W_A_BYTES;
+        const int k0 = kt * W_BK;
+#pragma unroll
+        for (int i = tid; i < W_BM * 8; i += 256) {
+            int r = i >> 3, c = i & 7;
+            cp_async16(sa + sw128(r, c), A + (size_t)(m0 + r) * K + k0 + c * 8);
+        }
+#pragma unroll
+        for (int i = tid; i < W_BN * 8; i += 256) {
+            int r = i >> 3, c = i & 7;
+            cp_async16(sb + sw128(r, c), B + (size_t)(n0 + r) * K + k0 + c * 8);
+        }
+    };
+
+    float d[128];
+#pragma unroll
+    for (int i = 0; i < 128; i++) d[i] = 0.f;
+
+#pragma unroll
+    for (int s = 0; s < W_STAGES - 1; s++) {
+        if (s < KT) load_stage(s, s);
+        cp_async_commit();
+    }
+    for (int kt = 0; kt < KT; kt++) {
+        cp_async_wait<W_STAGES - 2>();
+        asm volatile("fence.proxy.async.shared::cta;\n" ::: "memory");
+        __syncthreads();
+        int next = kt + W_STAGES - 1;
+        if (next < KT) load_stage(next % W_STAGES, next);
+        cp_async_commit();
+        const uint32_t sa = sbase + (kt % W_STAGES) * W_STAGE_BYTES + wg * (64 * 128), sb = sbase + (kt % W_STAGES) * W_STAGE_BYTES + W_A_BYTES;
+        asm volatile("wgmma.fence.sync.aligned;\n" ::: "memory");
+#pragma unroll
+        for (int kk = 0; kk < W_BK / 16; kk++) {
+            wgmma_m64n256k16(d, wgmma_desc(sa + kk * 32), wgmma_desc(sb + kk * 32));
+        }
+        asm volatile("wgmma.commit_group.sync.aligned;\n" ::: "memory");
+        asm volatile("wgmma.wait_group.sync.aligned 0;\n" ::: "memory");
+    }
+    cp_async_wait<0>();
+
+    const int row = m0 + wg * 64 + warp_in_wg * 16 + (lane >> 2);
+#pragma unroll
+    for (int i = 0; i < 32; i++) {
+        int col = n0 + i * 8 + (lane & 3) * 2;
+        __nv_bfloat162* c2 = (__nv_bfloat162*)C;
+        c2[((size_t)row * N + col) >> 1] = __floats2bfloat162_rn(d[4 * i], d[4 * i + 1]);
+        c2[((size_t)(row + 8) * N + col) >> 1] = __floats2bfloat162_rn(d[4 * i + 2], d[4 * i + 3]);
+    }
+}
+#endif
+
+// ------------------------------------------------------------------------------------------------
 // Skinny tensor-core GEMM for decode (few rows of activations against a large weight matrix):
 // C[M,N] += X[M,K] * W[N,K]^T with C float (zeroed by the caller), M <= 16 * MT per blockIdx.y.
 // No shared memory: every thread loads 16 bytes of W per k32 slab and n8 tile straight into the
@@ -310,18 +416,24 @@ extern "C" __global__ void __launch_bounds__(S_WARPS * 32)
 // ------------------------------------------------------------------------------------------------
 // Element-wise pieces of a decode step.
 // ------------------------------------------------------------------------------------------------
-extern "C" __global__ void f32_to_bf16(const float* __restrict__ in, __nv_bfloat16* __restrict__ out, u64 n) {
+// Converts and zeroes the source: the split-K accumulator is ready for the next product without a memset.
+extern "C" __global__ void f32_to_bf16(float* __restrict__ in, __nv_bfloat16* __restrict__ out, u64 n) {
     u64 stride = (u64)gridDim.x * blockDim.x;
-    for (u64 i = (u64)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += stride) out[i] = __float2bfloat16_rn(in[i]);
+    for (u64 i = (u64)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += stride) {
+        out[i] = __float2bfloat16_rn(in[i]);
+        in[i] = 0.f;
+    }
 }
 
-// gu is [rows, 2 * ffn] (gate then up); out[r, i] = silu(gate[r, i]) * up[r, i].
-extern "C" __global__ void silu_mul(const float* __restrict__ gu, __nv_bfloat16* __restrict__ out, int rows, int ffn) {
+// gu is [rows, 2 * ffn] (gate then up); out[r, i] = silu(gate[r, i]) * up[r, i]; gu is zeroed.
+extern "C" __global__ void silu_mul(float* __restrict__ gu, __nv_bfloat16* __restrict__ out, int rows, int ffn) {
     u64 n = (u64)rows * ffn, stride = (u64)gridDim.x * blockDim.x;
     for (u64 i = (u64)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += stride) {
         u64 r = i / ffn, c = i % ffn;
         float gt = gu[r * 2 * ffn + c], up = gu[r * 2 * ffn + ffn + c];
         out[i] = __float2bfloat16_rn(gt / (1.f + __expf(-gt)) * up);
+        gu[r * 2 * ffn + c] = 0.f;
+        gu[r * 2 * ffn + ffn + c] = 0.f;
     }
 }
 
@@ -341,7 +453,19 @@ extern "C" __global__ void add_i32(int* p, int delta) {
 // two of V), so a warp covers 32 / LPP positions per step.
 // ------------------------------------------------------------------------------------------------
 #define A_WARPS 4
-#define ACH 256
+#define ACH 64
+
+__device__ __forceinline__ float dot8(const __nv_bfloat162* q, uint4 k) {
+    const __nv_bfloat162* k2 = (const __nv_bfloat162*)&k;
+    float s = 0.f;
+#pragma unroll
+    for (int e = 0; e < 4; e++) {
+        float2 a = __bfloat1622float2(q[e]), b = __bfloat1622float2(k2[e]);
+        s = fmaf(a.x, b.x, s);
+        s = fmaf(a.y, b.y, s);
+    }
+    return s;
+}
 
 template <int HD, int G>
 __device__ __forceinline__ void attn_partial_body(const __nv_bfloat16* __restrict__ qkv, int qStride,
@@ -351,6 +475,7 @@ __device__ __forceinline__ void attn_partial_body(const __nv_bfloat16* __restric
     constexpr int DPL = 16;         // dims per lane
     constexpr int LPP = HD / DPL;   // lanes per position
     constexpr int PPW = 32 / LPP;   // positions per warp step
+    constexpr int STEP = A_WARPS * PPW;
     __shared__ float sm[A_WARPS][G][HD + 2];
     const int T = *Tp;
     const int bk = blockIdx.x, chunk = blockIdx.y, nChunks = gridDim.y;
@@ -362,12 +487,18 @@ __device__ __forceinline__ void attn_partial_body(const __nv_bfloat16* __restric
     const int tEnd = min(T, tBeg + ACH);
     const float scale = rsqrtf((float)HD) * 1.4426950408889634f;  // log2(e) / sqrt(HD)
 
-    float qv[G][DPL];
+    __nv_bfloat162 qv[G][DPL / 2];
 #pragma unroll
     for (int h = 0; h < G; h++) {
-        const __nv_bfloat16* qp = qkv + (size_t)b * qStride + (kvh * G + h) * HD + sub * DPL;
+        const uint4* qp = (const uint4*)(qkv + (size_t)b * qStride + (kvh * G + h) * HD + sub * DPL);
+        uint4 q0 = qp[0], q1 = qp[1];
+        const __nv_bfloat162* a = (const __nv_bfloat162*)&q0;
+        const __nv_bfloat162* c = (const __nv_bfloat162*)&q1;
 #pragma unroll
-        for (int d = 0; d < DPL; d++) qv[h][d] = __bfloat162float(qp[d]) * scale;
+        for (int e = 0; e < 4; e++) {
+            qv[h][e] = a[e];
+            qv[h][4 + e] = c[e];
+        }
     }
     float m[G], l[G], acc[G][DPL];
 #pragma unroll
@@ -378,47 +509,49 @@ __device__ __forceinline__ void attn_partial_body(const __nv_bfloat16* __restric
         for (int d = 0; d < DPL; d++) acc[h][d] = 0.f;
     }
     const size_t head = ((size_t)b * KVH + kvh) * Tmax;
+    const uint4 zero = make_uint4(0, 0, 0, 0);
     // Every lane runs the same number of steps (shuffles need the whole warp); a lane whose
-    // position is past tEnd contributes nothing.
-    for (int t0 = tBeg + warp * PPW; t0 < tEnd; t0 += A_WARPS * PPW) {
-        const int t = t0 + pos;
-        const bool valid = t < tEnd;
-        float kf[DPL], vf[DPL];
-        if (valid) {
+    // position is past tEnd contributes nothing. Two positions per lane are loaded before either is used.
+    for (int t0 = tBeg + warp * PPW; t0 < tEnd; t0 += 2 * STEP) {
+        uint4 kr[2][2], vr[2][2];
+        bool valid[2];
+#pragma unroll
+        for (int u = 0; u < 2; u++) {
+            const int t = t0 + u * STEP + pos;
+            valid[u] = t < tEnd;
             const uint4* kp = (const uint4*)(Kc + (head + t) * HD + sub * DPL);
             const uint4* vp = (const uint4*)(Vc + (head + t) * HD + sub * DPL);
+            kr[u][0] = valid[u] ? __ldcs(kp) : zero;
+            kr[u][1] = valid[u] ? __ldcs(kp + 1) : zero;
+            vr[u][0] = valid[u] ? __ldcs(vp) : zero;
+            vr[u][1] = valid[u] ? __ldcs(vp + 1) : zero;
+        }
+#pragma unroll
+        for (int u = 0; u < 2; u++) {
+            float vf[DPL];
 #pragma unroll
             for (int v = 0; v < 2; v++) {
-                uint4 kr = __ldcs(kp + v), vr = __ldcs(vp + v);
-                const __nv_bfloat162* k2 = (const __nv_bfloat162*)&kr;
-                const __nv_bfloat162* v2 = (const __nv_bfloat162*)&vr;
+                const __nv_bfloat162* v2 = (const __nv_bfloat162*)&vr[u][v];
 #pragma unroll
                 for (int e = 0; e < 4; e++) {
-                    float2 kk = __bfloat1622float2(k2[e]), vv = __bfloat1622float2(v2[e]);
-                    kf[v * 8 + 2 * e] = kk.x;
-                    kf[v * 8 + 2 * e + 1] = kk.y;
+                    float2 vv = __bfloat1622float2(v2[e]);
                     vf[v * 8 + 2 * e] = vv.x;
                     vf[v * 8 + 2 * e + 1] = vv.y;
                 }
             }
-        } else {
 #pragma unroll
-            for (int d = 0; d < DPL; d++) kf[d] = vf[d] = 0.f;
-        }
+            for (int h = 0; h < G; h++) {
+                float s = (dot8(qv[h], kr[u][0]) + dot8(qv[h] + 4, kr[u][1])) * scale;
 #pragma unroll
-        for (int h = 0; h < G; h++) {
-            float s = 0.f;
+                for (int off = 1; off < LPP; off <<= 1) s += __shfl_xor_sync(0xffffffffu, s, off);
+                if (valid[u]) {
+                    float mn = fmaxf(m[h], s);
+                    float corr = exp2f(m[h] - mn), p = exp2f(s - mn);
+                    l[h] = l[h] * corr + p;
 #pragma unroll
-            for (int d = 0; d < DPL; d++) s = fmaf(qv[h][d], kf[d], s);
-#pragma unroll
-            for (int off = 1; off < LPP; off <<= 1) s += __shfl_xor_sync(0xffffffffu, s, off);
-            if (valid) {
-                float mn = fmaxf(m[h], s);
-                float corr = exp2f(m[h] - mn), p = exp2f(s - mn);
-                l[h] = l[h] * corr + p;
-#pragma unroll
-                for (int d = 0; d < DPL; d++) acc[h][d] = fmaf(p, vf[d], acc[h][d] * corr);
-                m[h] = mn;
+                    for (int d = 0; d < DPL; d++) acc[h][d] = fmaf(p, vf[d], acc[h][d] * corr);
+                    m[h] = mn;
+                }
             }
         }
     }

@@ -8,7 +8,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 out=${1:-$here/../resources/io/aiwatch/tool/cuda}
 nvcc=${NVCC:-nvcc}
 mkdir -p "$out"
-for arch in 80 90; do
+# sm_80: Ampere/Ada; sm_90: Hopper and newer; sm_90a: H100/H200 only, adds the wgmma product
+for arch in 80 90 90a; do
   "$nvcc" -ptx -O3 -std=c++17 -arch=compute_$arch \
     -o "$out/aiwatch_kernels.sm_$arch.ptx" "$here/aiwatch_kernels.cu"
 done

@@ -82,6 +82,14 @@ public final class BenchGpuCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Seed of the random inputs (default: from the clock).")
     Long seed;
 
+    /**
+     * Runs this command alone ({@code java -cp ... io.aiwatch.cli.BenchGpuCommand ...}): the GPU machine's
+     * bundle carries only the classes and libraries this command needs, not the daemon's.
+     */
+    public static void main(String[] args) {
+        System.exit(new picocli.CommandLine(new BenchGpuCommand()).execute(args));
+    }
+
     @Override
     public Integer call() throws Exception {
         List<ModelShape> shapes = new ArrayList<>();

@@ -52,11 +52,15 @@ public final class CudaDriver {
                 }
                 ready = true;
             } catch (LinkageError e) {
+                String why = String.valueOf(e.getMessage());
+                String reason = why.contains("libcuda.so.1")
+                        ? "libcuda.so.1 not found"
+                        : why.lines().findFirst().orElse(why);
                 failure = new CudaException(
                         CudaException.NOT_A_DRIVER_CODE,
-                        "No NVIDIA driver: the CUDA driver library libcuda.so.1 (or JCuda's binding of it) could not"
-                                + " be loaded (" + e.getMessage() + "). GPU benchmarks need a Linux x86-64 machine with"
-                                + " the NVIDIA driver installed.",
+                        "No NVIDIA driver: the CUDA driver library (libcuda.so.1) or JCuda's binding of it could not"
+                                + " be loaded (" + reason + "). GPU benchmarks need a Linux x86-64 machine with the"
+                                + " NVIDIA driver installed.",
                         e);
                 throw failure;
             }

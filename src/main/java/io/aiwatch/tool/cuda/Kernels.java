@@ -29,6 +29,10 @@ public final class Kernels {
     public static final int GEMM_BK = 32;
     /** Dynamic shared memory of {@code gemm_tn_*}: 4 stages of (128 + 256) x 32 bf16. */
     public static final int GEMM_SMEM_BYTES = 4 * (GEMM_BM + GEMM_BN) * GEMM_BK * 2;
+    /** Tile of {@code gemm_tn_bf16_wgmma} (Hopper): k per pipeline stage. */
+    public static final int WGMMA_BK = 64;
+    /** Dynamic shared memory of {@code gemm_tn_bf16_wgmma}: 4 stages of (128 + 256) x 64 bf16, plus alignment. */
+    public static final int WGMMA_SMEM_BYTES = 4 * (GEMM_BM + GEMM_BN) * WGMMA_BK * 2 + 1024;
     /** Columns per block of the skinny kernels (4 warps x 32). */
     public static final int SKINNY_BN = 128;
     /** k per loop step of the skinny kernels. */
@@ -36,23 +40,37 @@ public final class Kernels {
     /** Most activation rows one skinny block handles (blockIdx.y covers more). */
     public static final int SKINNY_MAX_M = 64;
     /** Context positions per attention block (ACH in the CUDA source). */
-    public static final int ATTN_CHUNK = 256;
+    public static final int ATTN_CHUNK = 64;
 
     private final CudaContext ctx;
     private final CUmodule module;
     private final String ptxName;
     private final Map<String, CUfunction> functions = new HashMap<>();
     private final int gridStrideBlocks;
+    private final boolean wgmma;
 
     private Kernels(CudaContext ctx, CUmodule module, String ptxName) {
         this.ctx = ctx;
         this.module = module;
         this.ptxName = ptxName;
         this.gridStrideBlocks = ctx.info().multiprocessors() * 8;
+        this.wgmma = ptxName.contains("sm_90a");
     }
 
-    /** Resource name of the PTX for a compute capability, or an exception below 8.0 (no bf16 mma). */
+    /** Blocks of 256 threads for a grid-stride loop over {@code n} elements: enough to fill the GPU, no more than needed. */
+    private int blocksFor(long n) {
+        return (int) Math.max(1, Math.min(gridStrideBlocks, (n + 255) / 256));
+    }
+
+    /**
+     * Resource name of the PTX for a compute capability: sm_90a (with the wgmma product) on exactly
+     * 9.0 (H100, H200), sm_90 on newer chips, sm_80 on Ampere and Ada; an exception below 8.0 (no
+     * bf16 mma).
+     */
     public static String ptxResourceFor(int major, int minor) {
+        if (major == 9 && minor == 0) {
+            return "aiwatch_kernels.sm_90a.ptx";
+        }
         if (major >= 9) {
             return "aiwatch_kernels.sm_90.ptx";
         }
@@ -83,14 +101,24 @@ public final class Kernels {
         check(JCudaDriver.cuModuleLoadData(module, ptx), "cuModuleLoadData(" + name + ")");
         Kernels k = new Kernels(ctx, module, name);
         for (String f : new String[] {"gemm_tn_bf16", "gemm_tn_f32add"}) {
-            check(
-                    JCudaDriver.cuFuncSetAttribute(
-                            k.function(f),
-                            CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
-                            GEMM_SMEM_BYTES),
-                    "cuFuncSetAttribute(" + f + ", dynamic shared memory " + GEMM_SMEM_BYTES + ")");
+            k.allowSharedMemory(f, GEMM_SMEM_BYTES);
+        }
+        if (k.wgmma) {
+            k.allowSharedMemory("gemm_tn_bf16_wgmma", WGMMA_SMEM_BYTES);
         }
         return k;
+    }
+
+    private void allowSharedMemory(String f, int bytes) {
+        check(
+                JCudaDriver.cuFuncSetAttribute(
+                        function(f), CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, bytes),
+                "cuFuncSetAttribute(" + f + ", dynamic shared memory " + bytes + ")");
+    }
+
+    /** Whether the Hopper wgmma product ({@link #gemmBf16Wgmma}) is available (compute capability 9.0). */
+    public boolean hasWgmma() {
+        return wgmma;
     }
 
     /** The PTX resource that was loaded. */
@@ -138,7 +166,7 @@ public final class Kernels {
     /** Fills {@code n} bf16 elements at {@code offset} bytes with the deterministic pattern of {@link HostMath#fillValue}. */
     public void fillBf16(DeviceBuffer buf, long offset, long n, long seed, float scale, CudaStream s) {
         buf.checkRange(offset, 2 * n);
-        launch("fill_bf16", gridStrideBlocks, 1, 1, 256, 0, s, buf.at(offset), n, seed, scale);
+        launch("fill_bf16", blocksFor(n), 1, 1, 256, 0, s, buf.at(offset), n, seed, scale);
     }
 
     /** Copies {@code bytes} (a multiple of 16) from {@code src} to {@code dst} with the 16-byte copy kernel. */
@@ -148,7 +176,7 @@ public final class Kernels {
         }
         src.checkRange(0, bytes);
         dst.checkRange(0, bytes);
-        launch("copy_u4", gridStrideBlocks, 1, 1, 256, 0, s, src.at(0), dst.at(0), bytes / 16);
+        launch("copy_u4", blocksFor(bytes / 16), 1, 1, 256, 0, s, src.at(0), dst.at(0), bytes / 16);
     }
 
     /**
@@ -192,6 +220,38 @@ public final class Kernels {
                 1,
                 256,
                 GEMM_SMEM_BYTES,
+                s,
+                a.at(0),
+                b.at(0),
+                c.at(0),
+                m,
+                n,
+                k);
+    }
+
+    /**
+     * C[M,N] (bf16) = A[M,K] * B[N,K]^T with Hopper's wgmma (128 x 256 x 64 tiles, two warpgroups).
+     *
+     * @throws IllegalStateException where {@link #hasWgmma()} is false
+     */
+    public void gemmBf16Wgmma(DeviceBuffer a, DeviceBuffer b, DeviceBuffer c, int m, int n, int k, CudaStream s) {
+        if (!wgmma) {
+            throw new IllegalStateException("the wgmma product needs compute capability 9.0 (loaded " + ptxName + ")");
+        }
+        validateGemm(m, n, k, 1);
+        if (k % WGMMA_BK != 0) {
+            throw new IllegalArgumentException("wgmma GEMM needs K % " + WGMMA_BK + " == 0, got K=" + k);
+        }
+        a.checkRange(0, 2L * m * k);
+        b.checkRange(0, 2L * n * k);
+        c.checkRange(0, 2L * m * n);
+        launch(
+                "gemm_tn_bf16_wgmma",
+                (n / GEMM_BN) * (m / GEMM_BM),
+                1,
+                1,
+                256,
+                WGMMA_SMEM_BYTES,
                 s,
                 a.at(0),
                 b.at(0),
@@ -287,18 +347,18 @@ public final class Kernels {
                 k);
     }
 
-    /** out (bf16) = in (float), {@code n} elements. */
+    /** out (bf16) = in (float), {@code n} elements; {@code in} is zeroed (ready for the next split-K product). */
     public void f32ToBf16(DeviceBuffer in, DeviceBuffer out, long n, CudaStream s) {
         in.checkRange(0, 4 * n);
         out.checkRange(0, 2 * n);
-        launch("f32_to_bf16", gridStrideBlocks, 1, 1, 256, 0, s, in.at(0), out.at(0), n);
+        launch("f32_to_bf16", blocksFor(n), 1, 1, 256, 0, s, in.at(0), out.at(0), n);
     }
 
-    /** out[r, i] (bf16) = silu(gu[r, i]) * gu[r, ffn + i]. */
+    /** out[r, i] (bf16) = silu(gu[r, i]) * gu[r, ffn + i]; {@code gu} is zeroed. */
     public void siluMul(DeviceBuffer gu, DeviceBuffer out, int rows, int ffn, CudaStream s) {
         gu.checkRange(0, 8L * rows * ffn);
         out.checkRange(0, 2L * rows * ffn);
-        launch("silu_mul", gridStrideBlocks, 1, 1, 256, 0, s, gu.at(0), out.at(0), rows, ffn);
+        launch("silu_mul", blocksFor((long) rows * ffn), 1, 1, 256, 0, s, gu.at(0), out.at(0), rows, ffn);
     }
 
     /** *p += delta on the device (the decode step's context length). */

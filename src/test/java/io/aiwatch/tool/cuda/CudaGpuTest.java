@@ -41,6 +41,7 @@ class CudaGpuTest {
         assertThat(i.multiprocessors()).isPositive();
         assertThat(ctx.memoryInfo().freeBytes()).isPositive().isLessThanOrEqualTo(i.totalMemoryBytes());
         assertThat(ctx.kernels().ptxName()).contains(i.computeMajor() >= 9 ? "sm_90" : "sm_80");
+        assertThat(ctx.kernels().hasWgmma()).isEqualTo(i.computeMajor() == 9 && i.computeMinor() == 0);
     }
 
     @Test
@@ -83,8 +84,11 @@ class CudaGpuTest {
         assertThat(copy.checkPassed()).as(copy.check()).isTrue();
         Measurement fma = mb.fma(4096, 3);
         assertThat(fma.checkPassed()).as(fma.check()).isTrue();
-        Measurement mm = mb.matmul(1024, 3);
-        assertThat(mm.checkPassed()).as(mm.check()).isTrue();
+        List<Measurement> mm = mb.matmul(1024, 3);
+        assertThat(mm)
+                .isNotEmpty()
+                .allSatisfy(m -> assertThat(m.checkPassed()).as(m.check()).isTrue());
+        assertThat(mm.size()).isEqualTo(ctx.kernels().hasWgmma() ? 2 : 1);
     }
 
     @Test

@@ -27,7 +27,7 @@ class KernelsValidationTest {
 
     @Test
     void picksPtxByComputeCapabilityAndRefusesPreAmpere() {
-        assertThat(Kernels.ptxResourceFor(9, 0)).isEqualTo("aiwatch_kernels.sm_90.ptx");
+        assertThat(Kernels.ptxResourceFor(9, 0)).isEqualTo("aiwatch_kernels.sm_90a.ptx");
         assertThat(Kernels.ptxResourceFor(10, 0)).isEqualTo("aiwatch_kernels.sm_90.ptx");
         assertThat(Kernels.ptxResourceFor(8, 9)).isEqualTo("aiwatch_kernels.sm_80.ptx");
         assertThatThrownBy(() -> Kernels.ptxResourceFor(7, 5))
@@ -35,6 +35,7 @@ class KernelsValidationTest {
                 .hasMessageContaining("compute capability 7.5 is not supported");
         assertThat(Kernels.class.getResource("aiwatch_kernels.sm_80.ptx")).isNotNull();
         assertThat(Kernels.class.getResource("aiwatch_kernels.sm_90.ptx")).isNotNull();
+        assertThat(Kernels.class.getResource("aiwatch_kernels.sm_90a.ptx")).isNotNull();
     }
 
     @Test

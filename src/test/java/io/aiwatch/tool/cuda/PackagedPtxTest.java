@@ -38,14 +38,15 @@ class PackagedPtxTest {
         assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
         String out = new String(p.getInputStream().readAllBytes());
         assertThat(p.exitValue()).as("build-ptx.sh output: %s", out).isZero();
-        for (String arch : new String[] {"80", "90"}) {
+        for (String arch : new String[] {"80", "90", "90a"}) {
             String name = "aiwatch_kernels.sm_" + arch + ".ptx";
             String built = Files.readString(tmp.resolve(name));
             String packaged = Files.readString(Path.of("src/main/resources/io/aiwatch/tool/cuda", name));
             assertThat(packaged)
                     .as("%s differs from nvcc's output: run src/main/cuda/build-ptx.sh and commit", name)
                     .isEqualTo(built);
-            assertThat(built).contains(".target sm_" + arch).contains(".entry gemm_tn_bf16");
+            assertThat(built).contains(".target sm_" + arch).contains(".entry gemm_tn_bf16(");
+            assertThat(built.contains(".entry gemm_tn_bf16_wgmma(")).isEqualTo(arch.equals("90a"));
         }
     }
 }

@@ -224,9 +224,12 @@ public final class DecodeWorkload {
                     k, s, x, seedX, layers[0], seeds[0], qkvF, qkvH, kCache[0], vCache[0], seeds[4], seeds[5], part,
                     tLen, attn);
 
+            // the split-K accumulators start zeroed; each consumer (convert, SiLU) zeroes what it read
+            qkvF.zeroAsync(s);
+            hidF.zeroAsync(s);
+            guF.zeroAsync(s);
             Runnable step = () -> {
                 for (int l = 0; l < m.layers(); l++) {
-                    qkvF.zeroAsync(s);
                     gemm(k, x, layers[l], 0, qkvF, qkvN, d, s);
                     k.f32ToBf16(qkvF, qkvH, b * qkvN, s);
                     k.attentionPartial(
@@ -245,13 +248,10 @@ public final class DecodeWorkload {
                             part,
                             s);
                     k.attentionCombine(m.headDim(), m.group(), part, tLen, tMax, batch, m.kvHeads(), attn, s);
-                    hidF.zeroAsync(s);
                     gemm(k, attn, layers[l], offO, hidF, d, attnW, s);
                     k.f32ToBf16(hidF, x, b * d, s);
-                    guF.zeroAsync(s);
                     gemm(k, x, layers[l], offGu, guF, 2 * ffn, d, s);
                     k.siluMul(guF, mid, batch, ffn, s);
-                    hidF.zeroAsync(s);
                     gemm(k, mid, layers[l], offDown, hidF, d, ffn, s);
                     k.f32ToBf16(hidF, x, b * d, s);
                 }
@@ -342,15 +342,15 @@ public final class DecodeWorkload {
             DeviceBuffer attn) {
         int qkvN = m.qkvColumns();
         int d = m.hidden();
-        MicroBench.poison(qkvF, s);
         qkvF.zeroAsync(s);
+        MicroBench.poison(qkvH, s);
         gemm(k, x, w, 0, qkvF, qkvN, d, s);
         k.f32ToBf16(qkvF, qkvH, (long) batch * qkvN, s);
         MicroBench.poison(attn, s);
         k.attentionPartial(m.headDim(), m.group(), qkvH, qkvN, kc, 0, vc, 0, tLen, tMax(), batch, m.kvHeads(), part, s);
         k.attentionCombine(m.headDim(), m.group(), part, tLen, tMax(), batch, m.kvHeads(), attn, s);
         s.synchronize();
-        String g = MicroBench.checkGemmSamples(qkvF, 0, batch, qkvN, d, seedX, 1f, seedW, scale(d), false, 24);
+        String g = MicroBench.checkGemmSamples(qkvH, 0, batch, qkvN, d, seedX, 1f, seedW, scale(d), true, 24);
         String a = checkAttention(qkvH, attn, seedK, seedV);
         boolean ok = g.startsWith("ok") && a.startsWith("ok");
         return (ok ? "ok" : "FAILED") + ": QKV " + g + "; attention " + a;

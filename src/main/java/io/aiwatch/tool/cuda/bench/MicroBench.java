@@ -121,11 +121,15 @@ public final class MicroBench {
         }
     }
 
-    /** bf16 tensor-core product C = A * B^T of n x n matrices (bf16 out, f32 accumulate). */
-    public Measurement matmul(int n, int repeats) {
+    /**
+     * bf16 tensor-core product C = A * B^T of n x n matrices (bf16 out, f32 accumulate): "bf16_matmul"
+     * with the best kernel the GPU has (wgmma on Hopper), plus "bf16_matmul_mma_sync" there.
+     */
+    public List<Measurement> matmul(int n, int repeats) {
         long seedA = random.nextLong();
         long seedB = random.nextLong();
         long elems = (long) n * n;
+        List<Measurement> out = new ArrayList<>();
         try (CudaStream s = ctx.createStream();
                 DeviceBuffer a = ctx.allocate(2 * elems);
                 DeviceBuffer b = ctx.allocate(2 * elems);
@@ -133,22 +137,57 @@ public final class MicroBench {
             Kernels k = ctx.kernels();
             k.fillBf16(a, 0, elems, seedA, 1f, s);
             k.fillBf16(b, 0, elems, seedB, 1f, s);
-            Samples t = time(ctx, s, 2, repeats, () -> k.gemmBf16(a, b, c, n, n, n, s));
-            // poison, run once more, then check sampled elements (an unwritten element stays NaN)
-            poison(c, s);
-            k.gemmBf16(a, b, c, n, n, n, s);
-            s.synchronize();
-            String check = checkGemmSamples(c, 0, n, n, n, seedA, 1f, seedB, 1f, true, 48);
-            return new Measurement(
-                    "bf16_matmul",
-                    2.0 * n * (double) n * n / t.median(),
-                    "FLOP/s",
-                    t.median(),
-                    t.count(),
-                    params("m", n, "n", n, "k", n, "seedA", seedA, "seedB", seedB, "kernel", "gemm_tn_bf16 mma.sync"),
-                    check.startsWith("ok"),
-                    check);
+            if (k.hasWgmma()) {
+                out.add(matmulWith(
+                        "bf16_matmul",
+                        "gemm_tn_bf16_wgmma (wgmma m64n256k16)",
+                        n,
+                        repeats,
+                        seedA,
+                        seedB,
+                        c,
+                        s,
+                        () -> k.gemmBf16Wgmma(a, b, c, n, n, n, s)));
+            }
+            out.add(matmulWith(
+                    k.hasWgmma() ? "bf16_matmul_mma_sync" : "bf16_matmul",
+                    "gemm_tn_bf16 (mma.sync m16n8k16)",
+                    n,
+                    repeats,
+                    seedA,
+                    seedB,
+                    c,
+                    s,
+                    () -> k.gemmBf16(a, b, c, n, n, n, s)));
         }
+        return out;
+    }
+
+    private Measurement matmulWith(
+            String name,
+            String kernel,
+            int n,
+            int repeats,
+            long seedA,
+            long seedB,
+            DeviceBuffer c,
+            CudaStream s,
+            Runnable launch) {
+        Samples t = time(ctx, s, 2, repeats, launch);
+        // poison, run once more, then check sampled elements (an unwritten element stays NaN)
+        poison(c, s);
+        launch.run();
+        s.synchronize();
+        String check = checkGemmSamples(c, 0, n, n, n, seedA, 1f, seedB, 1f, true, 48);
+        return new Measurement(
+                name,
+                2.0 * n * (double) n * n / t.median(),
+                "FLOP/s",
+                t.median(),
+                t.count(),
+                params("m", n, "n", n, "k", n, "seedA", seedA, "seedB", seedB, "kernel", kernel),
+                check.startsWith("ok"),
+                check);
     }
 
     /** Host/device copies of {@code bytes} from pinned and pageable memory (4 measurements). */

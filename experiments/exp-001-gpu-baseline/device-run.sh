@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs on the GPU machine from the checkout root (the bundle is .device/cuda, see prepare-device.sh):
+#   bash .device/cuda/device-run.sh MODE [bench args...]
+# MODE: check  - PTX re-check with the nvcc there, gpu-tagged tests, a short bench with the PyTorch peer
+#       bench  - aiwatch bench gpu with the given arguments
+# Results go to $OUT (the device tool's folder) or ./device-out.
+set -uo pipefail
+mode=${1:-check}; shift || true
+out=${OUT:-$PWD/device-out}; mkdir -p "$out"
+b=.device/cuda
+if [ ! -x /tmp/jre/bin/java ]; then tar xzf .device/jre.tgz -C /tmp; fi
+export PATH=/tmp/jre/bin:$PATH
+cp=$(ls $b/lib/*.jar | grep -v junit-console | tr '\n' ':')
+{ date -u; uname -r; nvidia-smi --query-gpu=name,driver_version,memory.total,power.limit,clocks.max.sm,temperature.gpu --format=csv; nvcc --version | tail -2; python3 -c 'import torch; print("torch", torch.__version__)'; java -version 2>&1 | head -1; } > "$out/env.txt" 2>&1
+cat "$out/env.txt"
+if [ "$mode" = check ]; then
+  mkdir -p /tmp/ptx && bash $b/src/cuda/build-ptx.sh /tmp/ptx >/dev/null 2>&1
+  for f in $b/src/*.ptx; do cmp -s "$f" /tmp/ptx/$(basename "$f") && echo "PTX $(basename "$f") identical to nvcc there" || echo "PTX $(basename "$f") DIFFERS from nvcc there"; done
+  java -jar $b/lib/junit-console.jar execute -cp "$cp" --select-class io.aiwatch.tool.cuda.CudaGpuTest \
+    --include-tag gpu --details=tree --disable-banner 2>&1 | tee "$out/gpu-tests.txt" | tail -40
+  java -cp "$cp" io.aiwatch.cli.BenchGpuCommand --out "$out/bench" "$@" 2>&1 | tee "$out/bench.txt"
+else
+  java -cp "$cp" io.aiwatch.cli.BenchGpuCommand --out "$out/bench" "$@" 2>&1 | tee "$out/bench.txt"
+fi
