@@ -13,6 +13,11 @@ export PATH=/tmp/jre/bin:$PATH
 cp=$(ls $b/lib/*.jar | grep -v junit-console | tr '\n' ':')
 { date -u; uname -r; nvidia-smi --query-gpu=name,driver_version,memory.total,power.limit,clocks.max.sm,temperature.gpu --format=csv; nvcc --version | tail -2; python3 -c 'import torch; print("torch", torch.__version__)'; java -version 2>&1 | head -1; } > "$out/env.txt" 2>&1
 cat "$out/env.txt"
+# power, temperature and clocks every 500 ms beside the whole run (read-only queries)
+nvidia-smi --query-gpu=timestamp,power.draw,temperature.gpu,clocks.sm,clocks.mem,utilization.gpu,clocks_event_reasons.active \
+  --format=csv,nounits -lms 500 > "$out/power.csv" 2>&1 &
+smi=$!
+trap 'kill $smi 2>/dev/null' EXIT
 if [ "$mode" = check ]; then
   mkdir -p /tmp/ptx && bash $b/src/cuda/build-ptx.sh /tmp/ptx >/dev/null 2>&1
   for f in $b/src/*.ptx; do cmp -s "$f" /tmp/ptx/$(basename "$f") && echo "PTX $(basename "$f") identical to nvcc there" || echo "PTX $(basename "$f") DIFFERS from nvcc there"; done

@@ -79,6 +79,12 @@ public final class BenchGpuCommand implements Callable<Integer> {
             description = "Timed repetitions per microbenchmark (default: ${DEFAULT-VALUE}).")
     int repeats;
 
+    @Option(
+            names = "--sustain",
+            description = "MODEL:BATCH:SECONDS: keep decoding that configuration for SECONDS and report throughput per"
+                    + " half second (the thermal/power trajectory; read it beside nvidia-smi or the daemon).")
+    String sustain;
+
     @Option(names = "--seed", description = "Seed of the random inputs (default: from the clock).")
     Long seed;
 
@@ -88,6 +94,21 @@ public final class BenchGpuCommand implements Callable<Integer> {
      */
     public static void main(String[] args) {
         System.exit(new picocli.CommandLine(new BenchGpuCommand()).execute(args));
+    }
+
+    private String checkSustain() {
+        if (sustain == null) {
+            return null;
+        }
+        String[] p = sustain.split(":");
+        if (p.length != 3) {
+            throw new picocli.CommandLine.ParameterException(
+                    new picocli.CommandLine(this), "--sustain: expected MODEL:BATCH:SECONDS, got '" + sustain + "'");
+        }
+        ModelShape.named(p[0]);
+        Integer.parseInt(p[1]);
+        Double.parseDouble(p[2]);
+        return sustain;
     }
 
     @Override
@@ -140,7 +161,8 @@ public final class BenchGpuCommand implements Callable<Integer> {
                 1 << 16,
                 repeats,
                 seed != null ? seed : System.nanoTime(),
-                out);
+                out,
+                checkSustain());
         try {
             GpuBench.Report r = GpuBench.run(o, System.out);
             boolean checks = r.micro().stream().allMatch(m -> m.checkPassed())

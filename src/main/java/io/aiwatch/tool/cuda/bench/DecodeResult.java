@@ -1,5 +1,7 @@
 package io.aiwatch.tool.cuda.bench;
 
+import java.util.List;
+
 /**
  * One decode configuration's outcome.
  *
@@ -41,7 +43,18 @@ public record DecodeResult(
         double flopsPerSecond,
         String gemmPath,
         boolean checkPassed,
-        String check) {
+        String check,
+        List<SustainPoint> sustain) {
+
+    /**
+     * One window of a sustained run: seconds since its start, decode throughput and mean step time
+     * in that window (read beside the GPU's power, temperature and clocks of the same moment).
+     */
+    public record SustainPoint(double atSeconds, double tokensPerSecond, double stepMeanSeconds) {}
+
+    public DecodeResult {
+        sustain = List.copyOf(sustain);
+    }
 
     /** FLOPs per byte read: where the step sits on the roofline. */
     public double arithmeticIntensity() {
@@ -69,6 +82,7 @@ public record DecodeResult(
                 0,
                 "",
                 false,
-                "");
+                "",
+                List.of());
     }
 }

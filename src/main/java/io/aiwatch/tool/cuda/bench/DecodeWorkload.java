@@ -33,6 +33,7 @@ public final class DecodeWorkload {
     private final int warmupSteps;
     private final boolean growContext;
     private final long seed;
+    private double sustainSeconds;
 
     /**
      * @param contextStart context length (KV positions) at the first step, at least 1
@@ -63,6 +64,19 @@ public final class DecodeWorkload {
         this.warmupSteps = warmupSteps;
         this.growContext = growContext;
         this.seed = seed;
+    }
+
+    /**
+     * After the timed steps, keep decoding for {@code seconds} (context held, so a long run needs no
+     * larger cache) and report throughput per window of about half a second: the thermal and power
+     * behaviour of a sustained load.
+     */
+    public DecodeWorkload sustainFor(double seconds) {
+        if (seconds < 0) {
+            throw new IllegalArgumentException("sustain seconds must be >= 0");
+        }
+        this.sustainSeconds = seconds;
+        return this;
     }
 
     int tMax() {
@@ -270,6 +284,13 @@ public final class DecodeWorkload {
                 int t0 = readInt(tLen);
                 t = timeSteps(s, g);
                 int t1 = readInt(tLen);
+                List<DecodeResult.SustainPoint> sustain = new ArrayList<>();
+                if (sustainSeconds > 0) {
+                    if (growContext) {
+                        k.addInt(tLen, -(t1 - t0) / 2, s); // hold near the middle of the timed range
+                    }
+                    sustain = sustain(s, g, t.mean(), growContext ? tLen : null, k);
+                }
                 double mean = t.mean();
                 int mid0 = (t0 + t1) / 2;
                 double bytes = m.bytesPerStep(batch, mid0);
@@ -294,9 +315,33 @@ public final class DecodeWorkload {
                         flops / mean,
                         tiled() ? "tiled" : "skinny",
                         check.startsWith("ok"),
-                        check);
+                        check,
+                        sustain);
             }
         }
+    }
+
+    private List<DecodeResult.SustainPoint> sustain(
+            CudaStream s, CudaStream.Graph g, double stepSeconds, DeviceBuffer tLen, Kernels k) {
+        int perWindow = (int) Math.max(1, Math.min(100_000, 0.5 / stepSeconds));
+        List<DecodeResult.SustainPoint> out = new ArrayList<>();
+        long start = System.nanoTime();
+        long end = start + (long) (sustainSeconds * 1e9);
+        while (System.nanoTime() < end) {
+            long w0 = System.nanoTime();
+            for (int i = 0; i < perWindow; i++) {
+                g.launch();
+                if (tLen != null) {
+                    k.addInt(tLen, -1, s); // the graph grows the context; keep it constant
+                }
+            }
+            s.synchronize();
+            long w1 = System.nanoTime();
+            double secs = (w1 - w0) / 1e9;
+            out.add(new DecodeResult.SustainPoint(
+                    (w1 - start) / 1e9, perWindow * (double) batch / secs, secs / perWindow));
+        }
+        return out;
     }
 
     private Samples timeSteps(CudaStream s, CudaStream.Graph g) {

@@ -50,7 +50,8 @@ public final class GpuBench {
             int fmaIters,
             int repeats,
             long seed,
-            Path outDir) {}
+            Path outDir,
+            String sustain) {}
 
     /** What a run produced (also the JSON document). */
     public record Report(
@@ -61,7 +62,8 @@ public final class GpuBench {
             List<DecodeResult> decodeFixedContext,
             JsonNode torch,
             Map<String, Double> ratios,
-            Map<String, Object> roofline) {}
+            Map<String, Object> roofline,
+            DecodeResult sustained) {}
 
     private GpuBench() {}
 
@@ -71,6 +73,7 @@ public final class GpuBench {
         List<DecodeResult> decode = new ArrayList<>();
         List<DecodeResult> fixed = new ArrayList<>();
         GpuInfo info;
+        DecodeResult sustained = null;
         try (CudaContext ctx = CudaContext.open(o.device())) {
             info = ctx.info();
             log.printf(
@@ -100,6 +103,31 @@ public final class GpuBench {
                                     ctx, m, b, o.context(), o.steps(), o.warmupSteps(), o.growContext(), o.seed() + b)
                             .run();
                     decode.add(logged(log, r));
+                }
+            }
+            if (o.sustain() != null) {
+                String[] p = o.sustain().split(":");
+                log.println("sustained decode " + o.sustain() + " ...");
+                sustained = logged(
+                        log,
+                        new DecodeWorkload(
+                                        ctx,
+                                        ModelShape.named(p[0]),
+                                        Integer.parseInt(p[1]),
+                                        o.context(),
+                                        o.steps(),
+                                        o.warmupSteps(),
+                                        false,
+                                        o.seed())
+                                .sustainFor(Double.parseDouble(p[2]))
+                                .run());
+                for (DecodeResult.SustainPoint sp : sustained.sustain()) {
+                    log.printf(
+                            Locale.ROOT,
+                            "  sustain t=%6.1f s %10.1f tok/s step %.3f ms%n",
+                            sp.atSeconds(),
+                            sp.tokensPerSecond(),
+                            sp.stepMeanSeconds() * 1e3);
                 }
             }
             for (String spec : o.compare()) {
@@ -155,7 +183,8 @@ public final class GpuBench {
             roof.put("points", points);
             Files.writeString(o.outDir().resolve("roofline.svg"), rl.svg(all));
         }
-        Report report = new Report(Instant.now().toString(), info, micro, decode, fixed, torch, ratios, roof);
+        Report report =
+                new Report(Instant.now().toString(), info, micro, decode, fixed, torch, ratios, roof, sustained);
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         json.writeValue(o.outDir().resolve("gpu-bench.json").toFile(), report);
         Files.writeString(o.outDir().resolve("gpu-bench.md"), BenchTables.markdown(report));
@@ -202,6 +231,11 @@ public final class GpuBench {
     static double torchValue(JsonNode torch, String name) {
         String key = name.startsWith("bf16_matmul") ? "bf16_matmul" : name;
         return torch == null ? 0 : torch.path("micro").path(key).path("value").asDouble(0);
+    }
+
+    /** UTC time of day, to line the log up with a power/temperature trace. */
+    private static String clock() {
+        return java.time.LocalTime.now(java.time.ZoneOffset.UTC).withNano(0).toString();
     }
 
     private static Measurement logged(PrintStream log, Measurement m) {

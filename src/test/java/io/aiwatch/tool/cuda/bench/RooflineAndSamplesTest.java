@@ -33,7 +33,7 @@ class RooflineAndSamplesTest {
         assertThat(r.attainable(1000)).isEqualTo(600e12);
         DecodeResult d = new DecodeResult(
                 "8B", 1, 1024, 1088, 64, "ok", "", 0, 100, 0.01, 0.01, 0.01, 0.01, 1.5e10, 1.5e10, 1.5e12, 1.5e12,
-                "skinny", true, "ok");
+                "skinny", true, "ok", List.of());
         assertThat(d.arithmeticIntensity()).isEqualTo(1.0);
         assertThat(r.fraction(d)).isCloseTo(0.5, within(1e-9));
         String svg = r.svg(List.of(d));
