@@ -124,7 +124,8 @@ public final class GpuBench {
                 for (DecodeResult.SustainPoint sp : sustained.sustain()) {
                     log.printf(
                             Locale.ROOT,
-                            "  sustain t=%6.1f s %10.1f tok/s step %.3f ms%n",
+                            "%s   sustain t=%6.1f s %10.1f tok/s step %.3f ms%n",
+                            clock(),
                             sp.atSeconds(),
                             sp.tokensPerSecond(),
                             sp.stepMeanSeconds() * 1e3);
@@ -241,7 +242,8 @@ public final class GpuBench {
     private static Measurement logged(PrintStream log, Measurement m) {
         log.printf(
                 Locale.ROOT,
-                "%-12s %12.4g %-6s median %.3f ms  check %s%n",
+                "%s %-12s %12.4g %-6s median %.3f ms  check %s%n",
+                clock(),
                 m.name(),
                 m.value(),
                 m.unit(),
@@ -253,7 +255,8 @@ public final class GpuBench {
     private static DecodeResult logged(PrintStream log, DecodeResult r) {
         log.printf(
                 Locale.ROOT,
-                "decode %-4s b=%-4d ctx %d-%d %-12s %10.1f tok/s p50 %.3f ms p99 %.3f ms %.2f TB/s %s%n",
+                "%s decode %-4s b=%-4d ctx %d-%d %-12s %10.1f tok/s p50 %.3f ms p99 %.3f ms %.2f TB/s %s%n",
+                clock(),
                 r.model(),
                 r.batch(),
                 r.contextStart(),
