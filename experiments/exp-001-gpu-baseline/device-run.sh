@@ -3,6 +3,7 @@
 #   bash .device/cuda/device-run.sh MODE [bench args...]
 # MODE: check  - PTX re-check with the nvcc there, gpu-tagged tests, a short bench with the PyTorch peer
 #       bench  - aiwatch bench gpu with the given arguments
+#       exp    - EXP-001 on the experiment runner (bundle from prepare-device.sh --full), e.g. exp --quick
 # Results go to $OUT (the device tool's folder) or ./device-out.
 set -uo pipefail
 mode=${1:-check}; shift || true
@@ -11,6 +12,7 @@ b=.device/cuda
 if [ ! -x /tmp/jre/bin/java ]; then tar xzf .device/jre.tgz -C /tmp; fi
 export PATH=/tmp/jre/bin:$PATH
 cp=$(ls $b/lib/*.jar | grep -v junit-console | tr '\n' ':')
+export AIWATCH_CUDA_CP=$cp
 { date -u; uname -r; nvidia-smi --query-gpu=name,driver_version,memory.total,power.limit,clocks.max.sm,temperature.gpu --format=csv; nvcc --version | tail -2; python3 -c 'import torch; print("torch", torch.__version__)'; java -version 2>&1 | head -1; } > "$out/env.txt" 2>&1
 cat "$out/env.txt"
 # power, temperature and clocks every 500 ms beside the whole run (read-only queries)
@@ -24,6 +26,9 @@ if [ "$mode" = check ]; then
   java -jar $b/lib/junit-console.jar execute -cp "$cp" --select-class io.aiwatch.tool.cuda.CudaGpuTest \
     --include-tag gpu --details=tree --disable-banner 2>&1 | tee "$out/gpu-tests.txt" | tail -40
   java -cp "$cp" io.aiwatch.cli.BenchGpuCommand --out "$out/bench" "$@" 2>&1 | tee "$out/bench.txt"
+elif [ "$mode" = exp ]; then
+  java -cp "$cp" io.aiwatch.cli.Main experiment run $b/exp-001.yaml --out "$out/exp" "$@" 2>&1 | tee "$out/exp.txt"
+  (cd "$out" && tar czf exp.tgz exp && rm -rf exp)
 else
   java -cp "$cp" io.aiwatch.cli.BenchGpuCommand --out "$out/bench" "$@" 2>&1 | tee "$out/bench.txt"
 fi

@@ -85,6 +85,12 @@ public final class BenchGpuCommand implements Callable<Integer> {
                     + " half second (the thermal/power trajectory; read it beside nvidia-smi or the daemon).")
     String sustain;
 
+    @Option(
+            names = "--summary",
+            description = "Also write the sustained (else the first) decode configuration's figures as a flat JSON"
+                    + " object to this file (the experiment runner's summary.json).")
+    Path summary;
+
     @Option(names = "--seed", description = "Seed of the random inputs (default: from the clock).")
     Long seed;
 
@@ -165,6 +171,13 @@ public final class BenchGpuCommand implements Callable<Integer> {
                 checkSustain());
         try {
             GpuBench.Report r = GpuBench.run(o, System.out);
+            if (summary != null) {
+                io.aiwatch.tool.cuda.bench.DecodeResult d = r.sustained() != null
+                        ? r.sustained()
+                        : r.decode().isEmpty() ? null : r.decode().get(0);
+                new com.fasterxml.jackson.databind.ObjectMapper()
+                        .writeValue(summary.toFile(), d == null ? java.util.Map.of() : d.summary());
+            }
             boolean checks = r.micro().stream().allMatch(m -> m.checkPassed())
                     && r.decode().stream().allMatch(d -> !d.status().equals("ok") || d.checkPassed());
             System.out.println("results in " + out.toAbsolutePath() + (checks ? "" : " -- SOME CHECKS FAILED"));

@@ -56,6 +56,51 @@ public record DecodeResult(
         sustain = List.copyOf(sustain);
     }
 
+    /**
+     * Flat figures for the experiment runner's summary (unit as the name's suffix); a configuration
+     * that did not fit has {@code fits} 0 and nothing else.
+     */
+    public java.util.Map<String, Double> summary() {
+        java.util.Map<String, Double> m = new java.util.LinkedHashMap<>();
+        m.put("fits", "does-not-fit".equals(status) ? 0.0 : 1.0);
+        m.put("memory_bytes", (double) memoryBytes);
+        if (!"ok".equals(status)) {
+            return m;
+        }
+        m.put("check_passed", checkPassed ? 1.0 : 0.0);
+        m.put("tokens_per_s", tokensPerSecond);
+        m.put("step_p50_ms", stepP50Seconds * 1e3);
+        m.put("step_p95_ms", stepP95Seconds * 1e3);
+        m.put("step_p99_ms", stepP99Seconds * 1e3);
+        m.put("step_mean_ms", stepMeanSeconds * 1e3);
+        m.put("bytes_per_s", bytesPerSecond);
+        m.put("flops_per_s", flopsPerSecond);
+        m.put("flop_per_byte", arithmeticIntensity());
+        if (!sustain.isEmpty()) {
+            int n = sustain.size();
+            int tenth = Math.max(1, n / 10);
+            double first = sustain.subList(0, tenth).stream()
+                    .mapToDouble(SustainPoint::tokensPerSecond)
+                    .average()
+                    .orElse(0);
+            double last = sustain.subList(n - tenth, n).stream()
+                    .mapToDouble(SustainPoint::tokensPerSecond)
+                    .average()
+                    .orElse(0);
+            m.put("sustain_s", sustain.get(n - 1).atSeconds());
+            m.put(
+                    "sustain_tokens_per_s",
+                    sustain.stream()
+                            .mapToDouble(SustainPoint::tokensPerSecond)
+                            .average()
+                            .orElse(0));
+            m.put("sustain_first_tenth_tokens_per_s", first);
+            m.put("sustain_last_tenth_tokens_per_s", last);
+            m.put("sustain_last_over_first_ratio", first == 0 ? 0 : last / first);
+        }
+        return m;
+    }
+
     /** FLOPs per byte read: where the step sits on the roofline. */
     public double arithmeticIntensity() {
         return bytesPerStep == 0 ? 0 : flopsPerStep / bytesPerStep;
