@@ -449,8 +449,8 @@ extern "C" __global__ void add_i32(int* p, int delta) {
 // ("flash-decoding"): block (b * KVH + kvh, chunk) handles positions [chunk * ACH, +ACH) and writes
 // per query head the running max m, the sum l of exp(s - m) and acc = sum exp(s - m) * v; a second
 // kernel combines the chunks. Positions at or beyond *T are ignored (blocks past it exit).
-// Within a warp, LPP = HD / 8 lanes share one position (8 dims each, one 16-byte load of K and one
-// of V), so a warp covers 32 / LPP positions per step; each lane has 4 positions in flight.
+// Within a warp, LPP = HD / 16 lanes share one position (16 dims each, two 16-byte loads of K and
+// two of V), so a warp covers 32 / LPP positions per step.
 // ------------------------------------------------------------------------------------------------
 #define A_WARPS 4
 #define ACH 64
@@ -472,10 +472,9 @@ __device__ __forceinline__ void attn_partial_body(const __nv_bfloat16* __restric
                                                   const __nv_bfloat16* __restrict__ Kc,
                                                   const __nv_bfloat16* __restrict__ Vc, const int* __restrict__ Tp,
                                                   int Tmax, int KVH, float* __restrict__ part) {
-    constexpr int DPL = 8;          // dims per lane: one 16-byte load of K and one of V per position
+    constexpr int DPL = 16;         // dims per lane
     constexpr int LPP = HD / DPL;   // lanes per position
     constexpr int PPW = 32 / LPP;   // positions per warp step
-    constexpr int PU = 4;           // positions per lane loaded before any is used
     constexpr int STEP = A_WARPS * PPW;
     __shared__ float sm[A_WARPS][G][HD + 2];
     const int T = *Tp;
@@ -491,10 +490,15 @@ __device__ __forceinline__ void attn_partial_body(const __nv_bfloat16* __restric
     __nv_bfloat162 qv[G][DPL / 2];
 #pragma unroll
     for (int h = 0; h < G; h++) {
-        uint4 q0 = *(const uint4*)(qkv + (size_t)b * qStride + (kvh * G + h) * HD + sub * DPL);
+        const uint4* qp = (const uint4*)(qkv + (size_t)b * qStride + (kvh * G + h) * HD + sub * DPL);
+        uint4 q0 = qp[0], q1 = qp[1];
         const __nv_bfloat162* a = (const __nv_bfloat162*)&q0;
+        const __nv_bfloat162* c = (const __nv_bfloat162*)&q1;
 #pragma unroll
-        for (int e = 0; e < 4; e++) qv[h][e] = a[e];
+        for (int e = 0; e < 4; e++) {
+            qv[h][e] = a[e];
+            qv[h][4 + e] = c[e];
+        }
     }
     float m[G], l[G], acc[G][DPL];
 #pragma unroll
@@ -507,30 +511,37 @@ __device__ __forceinline__ void attn_partial_body(const __nv_bfloat16* __restric
     const size_t head = ((size_t)b * KVH + kvh) * Tmax;
     const uint4 zero = make_uint4(0, 0, 0, 0);
     // Every lane runs the same number of steps (shuffles need the whole warp); a lane whose
-    // position is past tEnd contributes nothing. PU positions per lane are loaded before any is used.
-    for (int t0 = tBeg + warp * PPW; t0 < tEnd; t0 += PU * STEP) {
-        uint4 kr[PU], vr[PU];
-        bool valid[PU];
+    // position is past tEnd contributes nothing. Two positions per lane are loaded before either is used.
+    for (int t0 = tBeg + warp * PPW; t0 < tEnd; t0 += 2 * STEP) {
+        uint4 kr[2][2], vr[2][2];
+        bool valid[2];
 #pragma unroll
-        for (int u = 0; u < PU; u++) {
+        for (int u = 0; u < 2; u++) {
             const int t = t0 + u * STEP + pos;
             valid[u] = t < tEnd;
-            kr[u] = valid[u] ? __ldcs((const uint4*)(Kc + (head + t) * HD + sub * DPL)) : zero;
-            vr[u] = valid[u] ? __ldcs((const uint4*)(Vc + (head + t) * HD + sub * DPL)) : zero;
+            const uint4* kp = (const uint4*)(Kc + (head + t) * HD + sub * DPL);
+            const uint4* vp = (const uint4*)(Vc + (head + t) * HD + sub * DPL);
+            kr[u][0] = valid[u] ? __ldcs(kp) : zero;
+            kr[u][1] = valid[u] ? __ldcs(kp + 1) : zero;
+            vr[u][0] = valid[u] ? __ldcs(vp) : zero;
+            vr[u][1] = valid[u] ? __ldcs(vp + 1) : zero;
         }
 #pragma unroll
-        for (int u = 0; u < PU; u++) {
+        for (int u = 0; u < 2; u++) {
             float vf[DPL];
-            const __nv_bfloat162* v2 = (const __nv_bfloat162*)&vr[u];
 #pragma unroll
-            for (int e = 0; e < 4; e++) {
-                float2 vv = __bfloat1622float2(v2[e]);
-                vf[2 * e] = vv.x;
-                vf[2 * e + 1] = vv.y;
+            for (int v = 0; v < 2; v++) {
+                const __nv_bfloat162* v2 = (const __nv_bfloat162*)&vr[u][v];
+#pragma unroll
+                for (int e = 0; e < 4; e++) {
+                    float2 vv = __bfloat1622float2(v2[e]);
+                    vf[v * 8 + 2 * e] = vv.x;
+                    vf[v * 8 + 2 * e + 1] = vv.y;
+                }
             }
 #pragma unroll
             for (int h = 0; h < G; h++) {
-                float s = dot8(qv[h], kr[u]) * scale;
+                float s = (dot8(qv[h], kr[u][0]) + dot8(qv[h] + 4, kr[u][1])) * scale;
 #pragma unroll
                 for (int off = 1; off < LPP; off <<= 1) s += __shfl_xor_sync(0xffffffffu, s, off);
                 if (valid[u]) {
