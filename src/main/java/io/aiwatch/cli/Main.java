@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             SimulateCommand.class,
             ProxyCommand.class,
             ExperimentCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {
