@@ -210,7 +210,7 @@ public final class LoadRunner {
             inFlight.remove(tr);
             RequestRecord rel = relative(rec);
             records.add(rel);
-            live.onDone(rel, tr.traced() == null ? null : tr.traced().ids().traceId());
+            live.onDone(rel, tr.traceIds() == null ? null : tr.traceIds().traceId());
             if (more && rel.ok() && !stopped) {
                 scheduleNextTurn(position, conv, turnIndex + 1, history, tr, timers, spec);
             } else {

@@ -1,5 +1,6 @@
 package io.aiwatch.tool.proxy;
 
+import io.aiwatch.tool.openai.ResponseDecoder;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.aiwatch.collect.Exemplar;
 import io.aiwatch.reader.otlp.GenAiSpans;
+import io.aiwatch.tool.openai.StreamMeter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -84,6 +85,8 @@ final class ProxyHandler {
 
     /** Largest request body forwarded, bytes; a larger one is answered 413 without contacting the upstream. */
     static final long MAX_REQUEST_BYTES = 64L << 20;
+    /** Largest non-streamed response body read for its usage, bytes; a larger one is only timed. */
+    static final int MAX_METERED_BODY = 8 << 20;
 
     void handle(HttpServletRequest req, HttpServletResponse res) throws IOException {
         long entry = System.nanoTime();
@@ -255,7 +258,7 @@ final class ProxyHandler {
                 }
                 res.addHeader(h[0], h[1]);
             }
-            meter = measured ? new StreamMeter(type.startsWith("text/event-stream"), start) : null;
+            meter = measured ? new StreamMeter(type.startsWith("text/event-stream"), MAX_METERED_BODY, false) : null;
             status = ClientMetrics.statusLabel(code);
         }
 
@@ -287,7 +290,7 @@ final class ProxyHandler {
                 recorded = true;
                 metrics.inFlight.decrementAndGet();
                 if (meter == null) {
-                    meter = new StreamMeter(false, start); // ended before any answer
+                    meter = new StreamMeter(false, 0, false); // ended before any answer
                 }
                 record(model, status, meter, traced, start);
             }
@@ -316,50 +319,50 @@ final class ProxyHandler {
     }
 
     private void record(String model, String status, StreamMeter m, Traced traced, long start) {
-        m.finish();
+        m.finish(m.lastByteNanos());
         ClientMetrics.Series s = metrics.series(model, status);
         s.requests.increment();
-        double e2e = m.e2e();
-        long end = m.sse && m.lastChunkNanos >= 0 ? m.lastChunkNanos : m.endNanos >= 0 ? m.endNanos : System.nanoTime();
+        // a stream ends at its last token chunk, anything else at its last byte
+        long last = m.sse() && m.lastTokenNanos() >= 0 ? m.lastTokenNanos() : m.lastByteNanos();
+        double e2e = last < 0 ? Double.NaN : (last - start) / 1e9;
+        long end = last >= 0 ? last : System.nanoTime();
+        // output tokens: usage when present, else counted content chunks (streams), else unknown
+        int out = m.usageCompletion() >= 0 ? m.usageCompletion() : m.sse() ? m.contentChunks() : -1;
         if (traced != null) {
-            int out = m.outputTokens();
             spans.record(
                     new GenAiSpans.Request(
                             traced.operation(),
                             null,
                             traced.requestModel(),
-                            m.responseModel,
+                            m.responseModel(),
                             upstream,
                             start + traced.epochOffsetNanos(),
-                            m.firstChunkNanos >= 0 ? m.firstChunkNanos + traced.epochOffsetNanos() : -1,
+                            m.firstTokenNanos() >= 0 ? m.firstTokenNanos() + traced.epochOffsetNanos() : -1,
                             end + traced.epochOffsetNanos(),
-                            m.usagePrompt,
+                            m.usagePrompt(),
                             out,
-                            List.copyOf(m.finishReasons),
+                            m.finishReasons(),
                             status.equals("200") ? null : status),
                     traced.ids());
         }
         if (!Double.isNaN(e2e)) {
             s.e2e.observe(e2e, traced == null ? null : traced.exemplar(e2e, end));
         }
-        if (m.usagePrompt >= 0) {
-            s.promptTokens.observe(m.usagePrompt);
+        if (m.usagePrompt() >= 0) {
+            s.promptTokens.observe(m.usagePrompt());
         }
-        int out = m.outputTokens();
         if (out >= 0) {
             s.outputTokens.observe(out);
         }
-        if (m.streamed()) {
-            double ttft = m.ttft();
-            if (!Double.isNaN(ttft)) {
-                s.ttft.observe(ttft, traced == null ? null : traced.exemplar(ttft, m.firstChunkNanos));
-                for (double g : m.gaps()) {
-                    s.itl.observe(g);
-                }
-                if (out > 1) {
-                    double tpot = (e2e - ttft) / (out - 1);
-                    s.tpot.observe(tpot, traced == null ? null : traced.exemplar(tpot, end));
-                }
+        if (m.sse() && m.firstTokenNanos() >= 0) {
+            double ttft = (m.firstTokenNanos() - start) / 1e9;
+            s.ttft.observe(ttft, traced == null ? null : traced.exemplar(ttft, m.firstTokenNanos()));
+            for (long g : m.gapNanos()) {
+                s.itl.observe(g / 1e9);
+            }
+            if (out > 1) {
+                double tpot = (e2e - ttft) / (out - 1);
+                s.tpot.observe(tpot, traced == null ? null : traced.exemplar(tpot, end));
             }
         }
     }
