@@ -1,15 +1,20 @@
-package io.aiwatch.config;
+package io.aiwatch.daemon;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.aiwatch.config.ListenAddress;
 import io.aiwatch.reader.alert.AlertingConfig;
+import io.aiwatch.reader.http.HttpConfig;
 import io.aiwatch.reader.otlp.OtlpConfig;
+import io.aiwatch.source.gpu.GpuConfig;
 import io.aiwatch.source.inference.InferenceConfig;
 import io.aiwatch.source.storage.StorageConfig;
 import io.aiwatch.tool.proxy.ProxyConfig;
 import io.aiwatch.tool.vllmsim.SimulatorConfig;
 
 /**
- * The root of the daemon's YAML configuration. Every section is optional; flags override it.
+ * The root of the daemon's YAML configuration: one section per feature, each section the
+ * feature's own record (so {@code config} knows none of them). Every section is optional; flags
+ * override it.
  *
  * @param listen    HOST:PORT to serve on (default {@code :9400}, all interfaces)
  * @param gpu       the {@code gpu:} section
@@ -55,14 +60,6 @@ public record DaemonConfig(
 
     public DaemonConfig withGpu(GpuConfig value) {
         return new DaemonConfig(listen, value, inference, storage, http, simulator, proxy, otlp, alerting);
-    }
-
-    public DaemonConfig withInference(InferenceConfig value) {
-        return new DaemonConfig(listen, gpu, value, storage, http, simulator, proxy, otlp, alerting);
-    }
-
-    public DaemonConfig withStorage(StorageConfig value) {
-        return new DaemonConfig(listen, gpu, inference, value, http, simulator, proxy, otlp, alerting);
     }
 
     public DaemonConfig withHttp(HttpConfig value) {

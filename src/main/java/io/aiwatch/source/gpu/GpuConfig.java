@@ -1,6 +1,7 @@
-package io.aiwatch.config;
+package io.aiwatch.source.gpu;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.aiwatch.config.DurationText;
 import java.time.Duration;
 
 /**
@@ -138,7 +139,7 @@ public record GpuConfig(
                 simulateAmbientCelsius);
     }
 
-    static void requirePositive(Duration d, String key) {
+    private static void requirePositive(Duration d, String key) {
         if (d.isZero() || d.isNegative()) {
             throw new IllegalArgumentException(key + " must be positive");
         }

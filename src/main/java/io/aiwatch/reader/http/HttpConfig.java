@@ -1,4 +1,4 @@
-package io.aiwatch.config;
+package io.aiwatch.reader.http;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.aiwatch.reader.http.security.HardeningConfig;
