@@ -21,6 +21,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.LongSupplier;
 import java.util.logging.Logger;
 
 /**
@@ -51,12 +52,14 @@ final class ProxyHandler {
     private static final JsonFactory JSON = new JsonFactory();
 
     private final ProxyConfig config;
+    /** The proxy's clock: every timestamp it takes (System::nanoTime but in tests). */
+    private final LongSupplier ticker;
+
     private final UpstreamClient client;
     /** Upstream failures are logged at most once per 10 s (they are all counted). */
     private static final long WARN_EVERY_NANOS = 10_000_000_000L;
 
-    private final java.util.concurrent.atomic.AtomicLong lastWarnNanos =
-            new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - WARN_EVERY_NANOS - 1);
+    private final java.util.concurrent.atomic.AtomicLong lastWarnNanos;
     private final java.util.concurrent.atomic.AtomicLong suppressedWarnings =
             new java.util.concurrent.atomic.AtomicLong();
     private final String prefix;
@@ -71,7 +74,15 @@ final class ProxyHandler {
     private final String nioHostHeader;
 
     /** Exactly one of {@code client} (blocking, any scheme) and {@code nio} (plain HTTP) is non-null. */
-    ProxyHandler(ProxyConfig config, UpstreamClient client, NioUpstream nio, ClientMetrics metrics, GenAiSpans spans) {
+    ProxyHandler(
+            ProxyConfig config,
+            UpstreamClient client,
+            NioUpstream nio,
+            ClientMetrics metrics,
+            GenAiSpans spans,
+            LongSupplier ticker) {
+        this.ticker = ticker;
+        this.lastWarnNanos = new java.util.concurrent.atomic.AtomicLong(ticker.getAsLong() - WARN_EVERY_NANOS - 1);
         this.config = config;
         this.client = client;
         this.nio = nio;
@@ -89,7 +100,7 @@ final class ProxyHandler {
     static final int MAX_METERED_BODY = 8 << 20;
 
     void handle(HttpServletRequest req, HttpServletResponse res) throws IOException {
-        long entry = System.nanoTime();
+        long entry = ticker.getAsLong();
         String method = req.getMethod();
         String path = req.getRequestURI();
         String query = req.getQueryString();
@@ -122,7 +133,7 @@ final class ProxyHandler {
                         GenAiSpans.newIds(req.getHeader("traceparent")),
                         path.endsWith("/chat/completions") ? "chat" : "text_completion",
                         rawModel == null || rawModel.length() <= 256 ? rawModel : rawModel.substring(0, 256),
-                        System.currentTimeMillis() * 1_000_000L - System.nanoTime())
+                        System.currentTimeMillis() * 1_000_000L - ticker.getAsLong())
                 : null;
         if (traced != null) {
             headers.add(new String[] {"traceparent", traced.ids().traceparent()}); // our span is the upstream's parent
@@ -187,11 +198,11 @@ final class ProxyHandler {
                 if (n < 0) {
                     break;
                 }
-                long t = System.nanoTime();
+                long t = ticker.getAsLong();
                 try {
                     out.write(buf, 0, n);
                     out.flush();
-                    call.forwarded(System.nanoTime() - t);
+                    call.forwarded(ticker.getAsLong() - t);
                 } catch (IOException e) {
                     call.clientAborted();
                     break; // closing the upstream body cancels the upstream request
@@ -231,7 +242,7 @@ final class ProxyHandler {
             if (measured) {
                 metrics.inFlight.incrementAndGet();
             }
-            this.start = System.nanoTime();
+            this.start = ticker.getAsLong();
         }
 
         /** The request was written to the upstream at {@code sentNanos}. */
@@ -284,6 +295,11 @@ final class ProxyHandler {
             status = ClientMetrics.STATUS_CLIENT_ABORT;
         }
 
+        /** The exchange left its forward loop (its open-stream count went down). */
+        void left() {
+            metrics.changed();
+        }
+
         /** The exchange is over: records it. */
         void end() {
             if (measured && !recorded) {
@@ -325,7 +341,7 @@ final class ProxyHandler {
         // a stream ends at its last token chunk, anything else at its last byte
         long last = m.sse() && m.lastTokenNanos() >= 0 ? m.lastTokenNanos() : m.lastByteNanos();
         double e2e = last < 0 ? Double.NaN : (last - start) / 1e9;
-        long end = last >= 0 ? last : System.nanoTime();
+        long end = last >= 0 ? last : ticker.getAsLong();
         // output tokens: usage when present, else counted content chunks (streams), else unknown
         int out = m.usageCompletion() >= 0 ? m.usageCompletion() : m.sse() ? m.contentChunks() : -1;
         if (traced != null) {
@@ -365,6 +381,7 @@ final class ProxyHandler {
                 s.tpot.observe(tpot, traced == null ? null : traced.exemplar(tpot, end));
             }
         }
+        metrics.changed();
     }
 
     private void fail(
@@ -388,7 +405,7 @@ final class ProxyHandler {
     private void recordFailure(
             boolean measured, String model, Traced traced, long start, int code, String reason, String message) {
         metrics.upstreamError(reason);
-        long now = System.nanoTime();
+        long now = ticker.getAsLong();
         if (traced != null) {
             spans.record(
                     new GenAiSpans.Request(
@@ -418,6 +435,7 @@ final class ProxyHandler {
             metrics.inFlight.decrementAndGet();
             metrics.series(model, ClientMetrics.statusLabel(code)).requests.increment();
         }
+        metrics.changed();
     }
 
     /**

@@ -10,6 +10,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.function.LongSupplier;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
@@ -28,6 +29,7 @@ final class UpstreamClient implements AutoCloseable {
     private final int connectTimeoutMs;
     private final int readTimeoutMs;
     private final ConcurrentLinkedDeque<Conn> idle = new ConcurrentLinkedDeque<>();
+    private final LongSupplier ticker;
     private volatile boolean closed;
 
     /** A response whose body is read from the connection; closing it returns the connection to the pool when reusable. */
@@ -35,7 +37,7 @@ final class UpstreamClient implements AutoCloseable {
         final int status;
         final List<String[]> headers;
         final InputStream body;
-        /** System.nanoTime when the request was fully written to the upstream. */
+        /** When the request was fully written to the upstream (the proxy's ticker). */
         long sentNanos;
 
         private final DecodedBody decoded;
@@ -110,6 +112,12 @@ final class UpstreamClient implements AutoCloseable {
     }
 
     UpstreamClient(URI base, int connectTimeoutMs, int readTimeoutMs) {
+        this(base, connectTimeoutMs, readTimeoutMs, System::nanoTime);
+    }
+
+    /** @param ticker the proxy's clock for the send time; the timeouts are the socket's, in wall time */
+    UpstreamClient(URI base, int connectTimeoutMs, int readTimeoutMs, LongSupplier ticker) {
+        this.ticker = ticker;
         this.tls = "https".equals(base.getScheme());
         this.host = base.getHost();
         this.port = base.getPort() > 0 ? base.getPort() : (tls ? 443 : 80);
@@ -197,7 +205,7 @@ final class UpstreamClient implements AutoCloseable {
         try {
             c.out.write(request);
             c.out.flush();
-            sent = System.nanoTime();
+            sent = ticker.getAsLong();
             decoded.readHead();
         } catch (java.net.SocketTimeoutException e) {
             c.close();

@@ -191,9 +191,7 @@ class VllmSimulatorTest {
             pool.shutdownNow();
         }
         // Responses can complete a moment before the engine retires the last requests.
-        for (int i = 0; i < 100 && sim.metrics().finishedCount("length") < 64; i++) {
-            Thread.sleep(20);
-        }
+        sim.awaitEngine(() -> sim.metrics().finishedCount("length") >= 64, java.time.Duration.ofSeconds(2));
         assertThat(sim.metrics().finishedCount("length")).isEqualTo(64);
         String metrics = client.get(base + "/metrics");
         assertThat(metrics)

@@ -119,6 +119,11 @@ public final class OpenAiClient implements AutoCloseable {
         return this;
     }
 
+    /** The clock every time of this client's requests is read from, nanoseconds. */
+    public LongSupplier clock() {
+        return clock;
+    }
+
     public boolean chat() {
         return chat;
     }
