@@ -5,18 +5,14 @@ import io.aiwatch.collect.Labels;
 import io.aiwatch.collect.MetricFamily;
 import io.aiwatch.collect.MetricType;
 import io.aiwatch.collect.Sample;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Phaser;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.BooleanSupplier;
 
 /**
  * Client-side latency and token statistics of proxied requests, by {@code model} and
@@ -71,40 +67,24 @@ public final class ClientMetrics {
         final Histogram outputTokens = new Histogram(TOKENS);
     }
 
-    /** Advances each time a request is recorded or an exchange ends; see {@link #await}. */
+    /** Advances each time a request is recorded or an exchange ends; see {@link #changes}. */
     private final Phaser changes = new Phaser(1);
 
     public ClientMetrics(int maxModels) {
         this.maxModels = maxModels;
     }
 
-    /** A request was recorded or an exchange ended: wakes {@link #await}. */
+    /** A request was recorded or an exchange ended. */
     void changed() {
         changes.arrive();
     }
 
     /**
-     * Waits until {@code condition} holds, checking it again each time a request is recorded or
-     * an exchange ends (no polling); false when {@code timeout} (wall time) passed first. For
-     * tests and tools that must know a request was counted.
+     * Advances each time a request is recorded or an exchange leaves its forward loop: tests and tools
+     * that must know a request was counted wait for it to advance instead of polling.
      */
-    public boolean await(BooleanSupplier condition, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            int phase = changes.getPhase();
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return false;
-            }
-            try {
-                changes.awaitAdvanceInterruptibly(phase, left, TimeUnit.NANOSECONDS);
-            } catch (TimeoutException e) {
-                return condition.getAsBoolean();
-            }
-        }
+    public Phaser changes() {
+        return changes;
     }
 
     /** The label value for a requested model name: itself while fewer than maxModels were seen, else {@code other}. */

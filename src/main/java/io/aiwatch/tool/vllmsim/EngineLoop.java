@@ -1,12 +1,8 @@
 package io.aiwatch.tool.vllmsim;
 
-import java.time.Duration;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Phaser;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
 
@@ -32,7 +28,7 @@ final class EngineLoop implements DoubleSupplier, AutoCloseable {
     private final LoadMeter load = new LoadMeter();
     private final Thread thread;
     private volatile boolean stopped;
-    /** Advances after every step, every hand-out of tokens and every idle look; see {@link #await}. */
+    /** Advances after every step, every hand-out of tokens and every idle look; see {@link #progress}. */
     private final Phaser progress = new Phaser(1);
 
     private record Abort(long id) {}
@@ -117,27 +113,9 @@ final class EngineLoop implements DoubleSupplier, AutoCloseable {
         LockSupport.unpark(thread);
     }
 
-    /**
-     * Waits until {@code condition} holds, checking it again after every engine step and idle look
-     * (no polling); false when {@code timeout} (wall time) passed first.
-     */
-    boolean await(BooleanSupplier condition, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            int phase = progress.getPhase();
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return false;
-            }
-            try {
-                progress.awaitAdvanceInterruptibly(phase, left, TimeUnit.NANOSECONDS);
-            } catch (TimeoutException e) {
-                return condition.getAsBoolean();
-            }
-        }
+    /** Advances after every step, every hand-out of tokens and every idle look. */
+    Phaser progress() {
+        return progress;
     }
 
     private void drain() {

@@ -3,9 +3,8 @@ package io.aiwatch.tool.vllmsim;
 import io.aiwatch.collect.MetricFamily;
 import io.aiwatch.reader.exposition.TextFormat;
 import io.javalin.Javalin;
-import java.time.Duration;
 import java.util.List;
-import java.util.function.BooleanSupplier;
+import java.util.concurrent.Phaser;
 import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
 import org.eclipse.jetty.server.ServerConnector;
@@ -82,12 +81,11 @@ public final class VllmSimulator implements AutoCloseable, DoubleSupplier {
     }
 
     /**
-     * Waits until {@code condition} holds, checking it again after every engine step (no polling);
-     * false when {@code timeout} passed first. For tests and tools that must see the engine retire
-     * what a client already received.
+     * Advances after every engine step, hand-out of tokens and idle look: tests and tools that must
+     * see the engine retire what a client already received wait for it instead of polling.
      */
-    public boolean awaitEngine(BooleanSupplier condition, Duration timeout) throws InterruptedException {
-        return loop.await(condition, timeout);
+    public Phaser engineProgress() {
+        return loop.progress();
     }
 
     /** Makes the engine look at its ticker now. */

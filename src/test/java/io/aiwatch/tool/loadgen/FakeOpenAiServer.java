@@ -60,19 +60,8 @@ final class FakeOpenAiServer implements AutoCloseable {
 
     /** Waits (no polling) until {@code n} requests arrived; false when {@code timeoutMs} passed first. */
     boolean awaitRequests(int n, long timeoutMs) throws InterruptedException {
-        long deadline = System.nanoTime() + timeoutMs * 1_000_000;
-        while (true) {
-            int phase = arrivals.getPhase();
-            long left = deadline - System.nanoTime();
-            if (requests.get() >= n || left <= 0) {
-                return requests.get() >= n;
-            }
-            try {
-                arrivals.awaitAdvanceInterruptibly(phase, left, java.util.concurrent.TimeUnit.NANOSECONDS);
-            } catch (java.util.concurrent.TimeoutException e) {
-                return requests.get() >= n;
-            }
-        }
+        return io.aiwatch.testing.Await.until(
+                arrivals, () -> requests.get() >= n, java.time.Duration.ofMillis(timeoutMs));
     }
 
     private void handle(HttpExchange ex) throws IOException {

@@ -2,6 +2,7 @@ package io.aiwatch.tool.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.aiwatch.testing.Await;
 import io.aiwatch.tool.vllmsim.SimulatorConfig;
 import io.aiwatch.tool.vllmsim.VllmSimulator;
 import java.io.InputStream;
@@ -35,7 +36,7 @@ class ClientAbortTest {
     }
 
     private static void awaitAbort(VllmSimulator sim) throws InterruptedException {
-        sim.awaitEngine(() -> sim.metrics().finishedCount("abort") > 0, Duration.ofSeconds(3));
+        Await.until(sim.engineProgress(), () -> sim.metrics().finishedCount("abort") > 0, Duration.ofSeconds(3));
     }
 
     @Test
@@ -58,10 +59,10 @@ class ClientAbortTest {
             hangUpMidStream(proxy.port());
             awaitAbort(sim);
             assertThat(sim.metrics().finishedCount("abort")).isEqualTo(1);
-            proxy.metrics()
-                    .await(
-                            () -> proxy.metrics().requests("unknown", ClientMetrics.STATUS_CLIENT_ABORT) > 0,
-                            Duration.ofSeconds(3));
+            Await.until(
+                    proxy.metrics().changes(),
+                    () -> proxy.metrics().requests("unknown", ClientMetrics.STATUS_CLIENT_ABORT) > 0,
+                    Duration.ofSeconds(3));
             assertThat(proxy.metrics().requests("unknown", ClientMetrics.STATUS_CLIENT_ABORT))
                     .isEqualTo(1);
         }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.aiwatch.collect.MetricFamily;
 import io.aiwatch.collect.Sample;
+import io.aiwatch.testing.Await;
 import io.aiwatch.testing.ManualTicker;
 import io.aiwatch.tool.vllmsim.SseClient;
 import java.io.OutputStream;
@@ -212,10 +213,10 @@ class MeasuringProxyTest {
                         .doesNotEndWith("0\r\n\r\n")
                         .contains("\" a\"");
                 t.join(5000);
-                assertThat(p.metrics()
-                                .await(
-                                        () -> p.metrics().requests("m", ClientMetrics.STATUS_STREAM_ERROR) > 0,
-                                        Duration.ofSeconds(5)))
+                assertThat(Await.until(
+                                p.metrics().changes(),
+                                () -> p.metrics().requests("m", ClientMetrics.STATUS_STREAM_ERROR) > 0,
+                                Duration.ofSeconds(5)))
                         .isTrue();
                 assertThat(p.metrics().requests("m", ClientMetrics.STATUS_STREAM_ERROR))
                         .isEqualTo(1);
@@ -329,7 +330,7 @@ class MeasuringProxyTest {
 
     /** Open streams once the loops had up to 2 s to finish what the clients already received in full. */
     static int openStreamsAfterwards(MeasuringProxy p) throws InterruptedException {
-        p.metrics().await(() -> p.openStreams() == 0, Duration.ofSeconds(2));
+        Await.until(p.metrics().changes(), () -> p.openStreams() == 0, Duration.ofSeconds(2));
         return p.openStreams();
     }
 
@@ -442,10 +443,10 @@ class MeasuringProxyTest {
                     .as("a stream cut by the upstream's silence reaches the client as an error")
                     .doesNotEndWith("0\r\n\r\n")
                     .contains("\" a\"");
-            assertThat(p.metrics()
-                            .await(
-                                    () -> p.metrics().requests("m", ClientMetrics.STATUS_STREAM_ERROR) > 0,
-                                    Duration.ofSeconds(5)))
+            assertThat(Await.until(
+                            p.metrics().changes(),
+                            () -> p.metrics().requests("m", ClientMetrics.STATUS_STREAM_ERROR) > 0,
+                            Duration.ofSeconds(5)))
                     .isTrue();
             assertThat(p.metrics().requests("m", ClientMetrics.STATUS_STREAM_ERROR))
                     .isEqualTo(1);

@@ -2,6 +2,7 @@ package io.aiwatch.tool.vllmsim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.aiwatch.testing.Await;
 import io.aiwatch.testing.ManualTicker;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -98,7 +99,7 @@ class EngineLoopTest {
         try (EngineLoop loop = new EngineLoop(engine, 1.0, ticker)) {
             loop.start();
             loop.submit(new SimRequest(1, 8, 3, "length", 3, sink));
-            assertThat(loop.await(() -> metrics.running == 1, Duration.ofSeconds(5)))
+            assertThat(Await.until(loop.progress(), () -> metrics.running == 1, Duration.ofSeconds(5)))
                     .as("the first step is planned on the unmoved clock")
                     .isTrue();
             for (int k = 1; k <= 3; k++) {
@@ -108,7 +109,7 @@ class EngineLoopTest {
                 ticker.advance(Duration.ofMillis(50));
                 loop.wake();
                 int want = k;
-                assertThat(loop.await(() -> tokenAt.size() >= want, Duration.ofSeconds(5)))
+                assertThat(Await.until(loop.progress(), () -> tokenAt.size() >= want, Duration.ofSeconds(5)))
                         .as("token %d handed out", k)
                         .isTrue();
             }

@@ -2,6 +2,7 @@ package io.aiwatch.tool.vllmsim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.aiwatch.testing.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -104,7 +105,8 @@ class VllmMetricsTest {
             String base = "http://127.0.0.1:" + sim.port();
             client.post(base + "/v1/completions", "{\"prompt\":\"a b c\",\"max_tokens\":3}");
             // The response can complete a moment before the engine thread retires the request.
-            sim.awaitEngine(
+            Await.until(
+                    sim.engineProgress(),
                     () -> get(base + "/metrics")
                             .contains("vllm:num_requests_running{engine=\"0\",model_name=\"m\"} 0\n"),
                     Duration.ofSeconds(2));
@@ -178,7 +180,8 @@ class VllmMetricsTest {
                             "{\"prompt\":[" + "1,".repeat(19) + "1],\"max_tokens\":200,\"stream\":true}")));
                 }
                 double[] max = new double[2]; // waiting requests, KV usage: sampled as the engine steps
-                sim.awaitEngine(
+                Await.until(
+                        sim.engineProgress(),
                         () -> {
                             String text = get(base + "/metrics");
                             max[0] = Math.max(
@@ -195,7 +198,8 @@ class VllmMetricsTest {
                 }
                 // Responses can complete a moment before the engine retires the last requests and frees their KV
                 // blocks.
-                sim.awaitEngine(
+                Await.until(
+                        sim.engineProgress(),
                         () -> value(get(base + "/metrics"), "vllm:kv_cache_usage_perc{engine=\"0\",model_name=\"m\"}")
                                 == 0,
                         Duration.ofSeconds(2));
