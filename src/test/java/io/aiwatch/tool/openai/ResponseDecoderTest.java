@@ -1,4 +1,4 @@
-package io.aiwatch.tool.proxy;
+package io.aiwatch.tool.openai;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.aiwatch.tool.proxy;
+package io.aiwatch.tool.openai;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,7 +13,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** The streaming reading of an SSE payload agrees with the tree reading it replaced, on any input. */
-class SseEventTest {
+class ChunkReaderTest {
     private static final ObjectMapper TREE = new ObjectMapper();
     private static final JsonFactory JSON = new JsonFactory();
 
@@ -31,13 +31,17 @@ class SseEventTest {
         Integer completion = null;
         if (u != null && u.isObject()) {
             prompt = u.path("prompt_tokens").canConvertToInt()
+                            && u.get("prompt_tokens").asInt() >= 0
                     ? u.get("prompt_tokens").asInt()
                     : null;
             completion = u.path("completion_tokens").canConvertToInt()
+                            && u.get("completion_tokens").asInt() >= 0
                     ? u.get("completion_tokens").asInt()
                     : null;
         }
         sb.append("usage=").append(prompt).append('/').append(completion);
+        sb.append(" error=").append(root == null ? null : errorOf(root));
+        sb.append(" text=").append(root == null ? "" : textOf(root));
         JsonNode choices = root == null ? null : root.path("choices");
         if (choices == null || !choices.isArray() || choices.isEmpty()) {
             return sb.append(" no-choices").toString();
@@ -62,15 +66,53 @@ class SseEventTest {
                 .toString();
     }
 
-    /** The same, read by {@link SseEvent}. */
+    /** The load generator's tree reading of an error: the message, the object's JSON, or the object=error event's. */
+    static String errorOf(JsonNode node) {
+        JsonNode err = node.get("error");
+        if (err != null && !err.isNull()) {
+            if (err.isObject()) {
+                JsonNode m = err.path("message");
+                return m.isMissingNode() || m.isNull() ? "<json>" : m.asText();
+            }
+            return err.asText();
+        }
+        if ("error".equals(node.path("object").asText())) {
+            return node.path("message").asText("error event");
+        }
+        return null;
+    }
+
+    /** The load generator's tree reading of the generated text of all choices. */
+    static String textOf(JsonNode node) {
+        StringBuilder text = new StringBuilder();
+        if (!node.path("choices").isArray()) {
+            return "";
+        }
+        for (JsonNode ch : node.path("choices")) {
+            JsonNode t = ch.has("text") ? ch.get("text") : ch.path("delta").get("content");
+            if (t == null) {
+                t = ch.path("message").get("content");
+            }
+            if (t != null && t.isTextual()) {
+                text.append(t.asText());
+            }
+        }
+        return text.toString();
+    }
+
+    /** The same, read by {@link ChunkReader}. */
     static String streaming(String payload) {
         byte[] b = payload.getBytes(StandardCharsets.UTF_8);
-        SseEvent e = SseEvent.parse(JSON, b, 0, b.length);
-        if (e == null) {
+        ChunkReader e = new ChunkReader(JSON, true);
+        if (e.read(b, 0, b.length, true) == ChunkReader.Kind.BAD) {
             return "bad";
         }
-        StringBuilder sb =
-                new StringBuilder("usage=").append(e.usagePrompt).append('/').append(e.usageCompletion);
+        StringBuilder sb = new StringBuilder("usage=")
+                .append(e.usagePrompt < 0 ? null : e.usagePrompt)
+                .append('/')
+                .append(e.usageCompletion < 0 ? null : e.usageCompletion);
+        sb.append(" error=").append(e.errorIsJson ? "<json>" : e.error);
+        sb.append(" text=").append(e.text);
         if (e.choices <= 0) {
             return sb.append(" no-choices").toString();
         }
@@ -99,7 +141,16 @@ class SseEventTest {
             "",
             "   ",
             "{}",
-            "{\"choices\":[{\"delta\":{\"content\":true}}]}");
+            "{\"choices\":[{\"delta\":{\"content\":true}}]}",
+            "{\"object\":\"error\",\"message\":\"KV cache full\",\"type\":\"x\",\"code\":500}",
+            "{\"object\":\"error\",\"message\":12.5}",
+            "{\"error\":{\"message\":\"bad\",\"type\":\"x\"},\"choices\":[]}",
+            "{\"error\":{\"code\":5,\"message\":null}}",
+            "{\"error\":\"oops\",\"error\":null}",
+            "{\"error\":[1],\"message\":\"m\"}",
+            "{\"error\":null,\"choices\":[{\"message\":{\"role\":\"assistant\",\"content\":\"hi\"}}]}",
+            "{\"choices\":[{\"text\":\"a\"},{\"delta\":{\"content\":\"b\"}},{\"message\":{\"content\":\"c\"}},"
+                    + "{\"text\":null,\"message\":{\"content\":\"d\"}},{\"delta\":null,\"message\":{\"content\":\"e\"}}]}");
 
     @Test
     void agreesWithTheTreeReadingOnSamplesAndTheirMutations() {

@@ -1,4 +1,4 @@
-package io.aiwatch.tool.proxy;
+package io.aiwatch.tool.openai;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,7 +22,7 @@ class StreamMeterTest {
     }
 
     private static StreamMeter feedInPieces(byte[] bytes, Random rnd) {
-        StreamMeter m = new StreamMeter(true, 0);
+        StreamMeter m = new StreamMeter(true, 1 << 20, false);
         int i = 0;
         long t = 1;
         while (i < bytes.length) {
@@ -30,7 +30,7 @@ class StreamMeterTest {
             m.feed(bytes, i, n, t++);
             i += n;
         }
-        m.finish();
+        m.finish(t);
         return m;
     }
 
@@ -39,22 +39,23 @@ class StreamMeterTest {
         for (String eol : new String[] {"\n", "\r\n", "\r"}) {
             byte[] bytes = stream(eol).getBytes(StandardCharsets.UTF_8);
             StreamMeter whole = feedInPieces(bytes, null);
-            assertThat(whole.tokenChunks)
+            assertThat(whole.tokenChunks())
                     .as("token chunks with %s", eol.replace("\r", "CR").replace("\n", "LF"))
                     .isEqualTo(3);
-            assertThat(whole.contentChunks).isEqualTo(2);
-            assertThat(whole.usagePrompt).isEqualTo(7);
-            assertThat(whole.outputTokens()).isEqualTo(3);
-            assertThat(whole.badEvents).isZero();
-            assertThat(whole.finishReasons).containsExactly("length");
+            assertThat(whole.contentChunks()).isEqualTo(2);
+            assertThat(whole.usagePrompt()).isEqualTo(7);
+            assertThat(whole.usageCompletion()).isEqualTo(3);
+            assertThat(whole.sawDone()).isTrue();
+            assertThat(whole.badEvents()).isZero();
+            assertThat(whole.finishReasons()).containsExactly("length");
             Random rnd = new Random(7);
             for (int trial = 0; trial < 200; trial++) {
                 StreamMeter split = feedInPieces(bytes, rnd);
-                assertThat(split.tokenChunks).isEqualTo(whole.tokenChunks);
-                assertThat(split.contentChunks).isEqualTo(whole.contentChunks);
-                assertThat(split.usageCompletion).isEqualTo(whole.usageCompletion);
-                assertThat(split.badEvents).isZero();
-                assertThat(split.gaps()).hasSize(2);
+                assertThat(split.tokenChunks()).isEqualTo(whole.tokenChunks());
+                assertThat(split.contentChunks()).isEqualTo(whole.contentChunks());
+                assertThat(split.usageCompletion()).isEqualTo(whole.usageCompletion());
+                assertThat(split.badEvents()).isZero();
+                assertThat(split.gapNanos()).hasSize(2);
             }
         }
     }

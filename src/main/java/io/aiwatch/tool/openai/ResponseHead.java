@@ -1,4 +1,4 @@
-package io.aiwatch.tool.proxy;
+package io.aiwatch.tool.openai;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -6,9 +6,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * An upstream response's status line and headers, with what decides the body's framing: its
- * length, chunked transfer coding, and whether the connection stays open after it. Shared by the
- * blocking ({@link UpstreamClient}) and the non-blocking ({@link ResponseDecoder}) readers.
+ * A response's status line and headers, with what decides the body's framing: its length, chunked
+ * transfer coding, and whether the connection stays open after it. Read by {@link ResponseDecoder}.
  */
 final class ResponseHead {
     final int status;

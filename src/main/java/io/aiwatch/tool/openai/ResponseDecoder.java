@@ -1,25 +1,29 @@
-package io.aiwatch.tool.proxy;
+package io.aiwatch.tool.openai;
 
-import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * Decodes one HTTP/1.1 response incrementally, from whatever bytes the socket gave: the status
  * line and headers, then the body by its framing (Content-Length, chunked, or until the
  * connection closes), handing body bytes on as they come without waiting for a whole chunk.
- * Informational (1xx) responses are skipped. Not thread-safe: one per exchange, fed by one thread
- * at a time.
+ * Informational (1xx) responses are skipped; HEAD, 204 and 304 responses have no body. Used by the
+ * proxy's forward loop and blocking upstream client and by the load generator's NIO client; chunk
+ * lines (two per streamed token) are parsed without allocating. Not thread-safe: one per exchange,
+ * fed by one thread at a time.
  */
-final class ResponseDecoder {
+public final class ResponseDecoder {
     /** Largest response head accepted, bytes. */
-    static final int MAX_HEAD = 64 * 1024;
+    public static final int MAX_HEAD = 64 * 1024;
+    /** Longest chunk-size or trailer line accepted, bytes. */
+    private static final int MAX_CHUNK_LINE = 4096;
 
     /** Receives what the decoder found, on the feeding thread. */
-    interface Sink {
+    public interface Sink {
         /** The head: status and headers in order (names as sent). */
         void head(int status, List<String[]> headers) throws IOException;
 
@@ -39,7 +43,8 @@ final class ResponseDecoder {
     }
 
     private final boolean headRequest;
-    private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+    private byte[] line = new byte[256];
+    private int lineLen;
     private final List<String> headLines = new ArrayList<>();
     private int headBytes;
     private State state = State.HEAD;
@@ -48,27 +53,28 @@ final class ResponseDecoder {
     private boolean anyByte;
     private int status = -1;
 
-    ResponseDecoder(boolean headRequest) {
+    /** @param headRequest whether the request was HEAD (the response then has no body) */
+    public ResponseDecoder(boolean headRequest) {
         this.headRequest = headRequest;
     }
 
     /** True once any byte of the response arrived (a connection that closes before is stale, not failed). */
-    boolean anyByte() {
+    public boolean anyByte() {
         return anyByte;
     }
 
     /** True once the head was decoded. */
-    boolean headDone() {
+    public boolean headDone() {
         return status >= 0 && state != State.HEAD;
     }
 
     /** True when the whole response was read. */
-    boolean done() {
+    public boolean done() {
         return state == State.DONE;
     }
 
     /** True when the response is complete and the connection may carry another request. */
-    boolean reusable() {
+    public boolean reusable() {
         return state == State.DONE && keepAlive;
     }
 
@@ -76,7 +82,7 @@ final class ResponseDecoder {
      * Consumes {@code b[off..off+len)}; returns the bytes used, which is less than {@code len} only
      * when the response ended before them (bytes the server should not have sent).
      */
-    int feed(byte[] b, int off, int len, Sink sink) throws IOException {
+    public int feed(byte[] b, int off, int len, Sink sink) throws IOException {
         if (len > 0) {
             anyByte = true;
         }
@@ -90,18 +96,27 @@ final class ResponseDecoder {
                         nl++;
                     }
                     int take = nl - i;
-                    if (line.size() + take > (state == State.HEAD ? MAX_HEAD : 4096)) {
+                    if (lineLen + take > (state == State.HEAD ? MAX_HEAD : MAX_CHUNK_LINE)) {
                         throw new IOException(
                                 state == State.HEAD
                                         ? "upstream response head over " + MAX_HEAD + " bytes"
                                         : "upstream chunk line too long");
                     }
-                    line.write(b, i, take);
+                    if (lineLen + take > line.length) {
+                        line = Arrays.copyOf(line, Math.max(line.length * 2, lineLen + take));
+                    }
+                    System.arraycopy(b, i, line, lineLen, take);
+                    lineLen += take;
                     i = nl;
                     if (nl < end) { // a whole line
                         i++;
-                        String l = lineText();
-                        onLine(l, sink);
+                        int n = lineLen > 0 && line[lineLen - 1] == '\r' ? lineLen - 1 : lineLen;
+                        lineLen = 0;
+                        if (state == State.HEAD) {
+                            onHeadLine(new String(line, 0, n, StandardCharsets.ISO_8859_1), sink);
+                        } else {
+                            onChunkLine(n);
+                        }
                     }
                 }
                 case LENGTH, CHUNK_DATA -> {
@@ -124,7 +139,7 @@ final class ResponseDecoder {
     }
 
     /** The connection closed: completes a body that runs until close, else reports what was cut short. */
-    void endOfInput() throws IOException {
+    public void endOfInput() throws IOException {
         if (state == State.UNTIL_CLOSE) {
             state = State.DONE;
             keepAlive = false;
@@ -136,50 +151,33 @@ final class ResponseDecoder {
         }
     }
 
-    private String lineText() {
-        byte[] raw = line.toByteArray();
-        line.reset();
-        int n = raw.length;
-        if (n > 0 && raw[n - 1] == '\r') {
-            n--;
+    private void onHeadLine(String l, Sink sink) throws IOException {
+        headBytes += l.length() + 2;
+        if (headBytes > MAX_HEAD) {
+            throw new IOException("upstream response head over " + MAX_HEAD + " bytes");
         }
-        return new String(raw, 0, n, StandardCharsets.ISO_8859_1);
+        if (!l.isEmpty()) {
+            headLines.add(l);
+        } else if (!headLines.isEmpty()) {
+            endOfHead(sink);
+        }
     }
 
-    private void onLine(String l, Sink sink) throws IOException {
+    /** A chunk-size, chunk-end or trailer line of {@code n} bytes in {@link #line}. */
+    private void onChunkLine(int n) throws IOException {
         switch (state) {
-            case HEAD -> {
-                headBytes += l.length() + 2;
-                if (headBytes > MAX_HEAD) {
-                    throw new IOException("upstream response head over " + MAX_HEAD + " bytes");
-                }
-                if (!l.isEmpty()) {
-                    headLines.add(l);
-                } else if (!headLines.isEmpty()) {
-                    endOfHead(sink);
-                }
-            }
             case CHUNK_SIZE -> {
-                int semi = l.indexOf(';');
-                String hex = (semi >= 0 ? l.substring(0, semi) : l).trim();
-                try {
-                    remaining = Long.parseLong(hex, 16);
-                } catch (NumberFormatException e) {
-                    throw new IOException("bad upstream chunk size line");
-                }
-                if (remaining < 0) {
-                    throw new IOException("bad upstream chunk size line");
-                }
+                remaining = chunkSize(n);
                 state = remaining == 0 ? State.TRAILERS : State.CHUNK_DATA;
             }
             case CHUNK_DATA_END -> {
-                if (!l.isEmpty()) {
+                if (n != 0) {
                     throw new IOException("upstream chunk not followed by CRLF");
                 }
                 state = State.CHUNK_SIZE;
             }
             case TRAILERS -> {
-                if (l.isEmpty()) {
+                if (n == 0) {
                     state = State.DONE; // trailers are dropped
                 }
             }
@@ -187,7 +185,39 @@ final class ResponseDecoder {
         }
     }
 
-    private void endOfHead(ResponseDecoder.Sink sink) throws IOException {
+    /** The hex size before any {@code ;extension}, blanks around it allowed. */
+    private long chunkSize(int n) throws IOException {
+        int i = 0;
+        while (i < n && isBlank(line[i])) {
+            i++;
+        }
+        long size = 0;
+        int digits = 0;
+        while (i < n) {
+            int d = Character.digit(line[i], 16);
+            if (d < 0) {
+                break;
+            }
+            if (++digits > 15) {
+                throw new IOException("bad upstream chunk size line");
+            }
+            size = size * 16 + d;
+            i++;
+        }
+        while (i < n && isBlank(line[i])) {
+            i++;
+        }
+        if (digits == 0 || (i < n && line[i] != ';')) {
+            throw new IOException("bad upstream chunk size line");
+        }
+        return size;
+    }
+
+    private static boolean isBlank(byte c) {
+        return c == ' ' || c == '\t';
+    }
+
+    private void endOfHead(Sink sink) throws IOException {
         ResponseHead head = new ResponseHead(headLines.get(0));
         for (int k = 1; k < headLines.size(); k++) {
             head.header(headLines.get(k));
@@ -222,7 +252,7 @@ final class ResponseDecoder {
     }
 
     /** The status, or -1 before the head. */
-    int status() {
+    public int status() {
         return status;
     }
 }
