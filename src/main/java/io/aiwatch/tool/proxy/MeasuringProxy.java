@@ -1,15 +1,13 @@
 package io.aiwatch.tool.proxy;
 
 import io.aiwatch.collect.MetricFamily;
-import io.aiwatch.reader.exposition.ContentNegotiation;
-import io.aiwatch.reader.exposition.OpenMetricsFormat;
-import io.aiwatch.reader.exposition.TextFormat;
+import io.aiwatch.reader.exposition.ScrapeResponder;
+import io.aiwatch.reader.http.MetricsEndpoint;
 import io.aiwatch.reader.otlp.GenAiSpans;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.LongSupplier;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -166,24 +164,9 @@ public final class MeasuringProxy implements AutoCloseable {
         return metrics;
     }
 
-    /** Text 0.0.4, or OpenMetrics (with exemplars) when the scraper asks for it. */
+    /** Text 0.0.4, or OpenMetrics (with exemplars) when the scraper asks for it; gzip when accepted. */
     private void serveMetrics(HttpServletRequest req, HttpServletResponse res) throws IOException {
-        List<MetricFamily> families = metrics.families();
-        byte[] bytes;
-        if (ContentNegotiation.format(req.getHeader("Accept")) == ContentNegotiation.Format.OPENMETRICS_1_0_0) {
-            res.setContentType(OpenMetricsFormat.CONTENT_TYPE);
-            bytes = OpenMetricsFormat.render(families);
-        } else {
-            StringBuilder sb = new StringBuilder(16 * 1024);
-            for (MetricFamily f : families) {
-                TextFormat.write(sb, f);
-            }
-            res.setContentType(TextFormat.CONTENT_TYPE);
-            bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
-        }
-        res.setStatus(200);
-        res.setContentLength(bytes.length);
-        res.getOutputStream().write(bytes);
+        MetricsEndpoint.serve(req, res, ScrapeResponder.of(metrics::families));
     }
 
     @Override

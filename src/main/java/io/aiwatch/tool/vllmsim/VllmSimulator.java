@@ -1,7 +1,8 @@
 package io.aiwatch.tool.vllmsim;
 
 import io.aiwatch.collect.MetricFamily;
-import io.aiwatch.reader.exposition.TextFormat;
+import io.aiwatch.reader.exposition.ScrapeResponder;
+import io.aiwatch.reader.http.MetricsEndpoint;
 import io.javalin.Javalin;
 import java.util.List;
 import java.util.concurrent.Phaser;
@@ -53,13 +54,7 @@ public final class VllmSimulator implements AutoCloseable, DoubleSupplier {
         app.post("/v1/chat/completions", ctx -> completions.handle(ctx, true));
         app.get("/v1/models", ctx -> ctx.contentType("application/json").result(models));
         app.get("/health", ctx -> ctx.status(200));
-        app.get("/metrics", ctx -> {
-            StringBuilder sb = new StringBuilder(64 * 1024);
-            for (MetricFamily f : metrics.families()) {
-                TextFormat.write(sb, f);
-            }
-            ctx.contentType(TextFormat.CONTENT_TYPE).result(sb.toString());
-        });
+        app.get("/metrics", ctx -> MetricsEndpoint.serve(ctx.req(), ctx.res(), ScrapeResponder.of(metrics::families)));
     }
 
     /** Starts the engine thread and the HTTP server; the port is bound when this returns. */
