@@ -9,6 +9,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
 import java.util.List;
+import java.util.function.LongSupplier;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
@@ -41,13 +42,16 @@ public final class MeasuringProxy implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
 
-    private MeasuringProxy(ProxyConfig config, GenAiSpans spans, boolean blockingUpstream) {
+    private MeasuringProxy(ProxyConfig config, GenAiSpans spans, boolean blockingUpstream, LongSupplier ticker) {
         this.config = config;
         this.metrics = new ClientMetrics(config.maxModels());
         URI up = URI.create(config.upstream());
         if (blockingUpstream || "https".equals(up.getScheme())) {
             this.client = new UpstreamClient(
-                    up, (int) (config.connectTimeoutSeconds() * 1000), (int) (config.requestTimeoutSeconds() * 1000));
+                    up,
+                    (int) (config.connectTimeoutSeconds() * 1000),
+                    (int) (config.requestTimeoutSeconds() * 1000),
+                    ticker);
             this.nio = null;
         } else {
             this.client = null;
@@ -56,12 +60,13 @@ public final class MeasuringProxy implements AutoCloseable {
                         up,
                         (int) (config.connectTimeoutSeconds() * 1000),
                         (long) (config.requestTimeoutSeconds() * 1e9),
-                        config.effectiveForwardThreads());
+                        config.effectiveForwardThreads(),
+                        ticker);
             } catch (IOException e) {
                 throw new IllegalStateException("cannot open the proxy's forward selectors: " + e.getMessage(), e);
             }
         }
-        ProxyHandler handler = new ProxyHandler(config, client, nio, metrics, spans);
+        ProxyHandler handler = new ProxyHandler(config, client, nio, metrics, spans, ticker);
         QueuedThreadPool pool = new QueuedThreadPool(config.httpThreads(), 16, 60_000);
         pool.setName("aiwatch-proxy-http");
         this.server = new Server(pool);
@@ -108,7 +113,16 @@ public final class MeasuringProxy implements AutoCloseable {
 
     /** As {@link #start(ProxyConfig, GenAiSpans)}; {@code blockingUpstream} forces the https path for plain HTTP too (tests). */
     static MeasuringProxy start(ProxyConfig config, GenAiSpans spans, boolean blockingUpstream) {
-        MeasuringProxy p = new MeasuringProxy(config, spans, blockingUpstream);
+        return start(config, spans, blockingUpstream, System::nanoTime);
+    }
+
+    /**
+     * As {@link #start(ProxyConfig, GenAiSpans, boolean)} with the clock every timestamp and the
+     * forward loops' upstream timeout are taken from (tests drive it by hand; the blocking path's
+     * timeouts stay the socket's).
+     */
+    static MeasuringProxy start(ProxyConfig config, GenAiSpans spans, boolean blockingUpstream, LongSupplier ticker) {
+        MeasuringProxy p = new MeasuringProxy(config, spans, blockingUpstream, ticker);
         try {
             p.server.start();
         } catch (Exception e) {
@@ -137,6 +151,13 @@ public final class MeasuringProxy implements AutoCloseable {
     /** Streams the forward loops serve now (0 on the blocking path); for tests. */
     int openStreams() {
         return nio == null ? 0 : nio.openStreams();
+    }
+
+    /** Makes the forward loops look at the ticker now (tests that move it by hand). */
+    void wakeLoops() {
+        if (nio != null) {
+            nio.wake();
+        }
     }
 
     public ClientMetrics metrics() {
