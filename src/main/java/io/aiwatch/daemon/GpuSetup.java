@@ -43,13 +43,15 @@ public final class GpuSetup implements AutoCloseable {
     /**
      * @param simulatedLoad utilisation 0–1 that drives simulated GPUs (the in-daemon vLLM simulator's
      *                      busy fraction), or null for their built-in load pattern
+     * @param hostname      the host label's value ({@link #hostname()} on a real node)
      */
     static GpuSetup create(
             GpuConfig config,
             Clock clock,
             SnapshotStore store,
             List<String> notes,
-            java.util.function.DoubleSupplier simulatedLoad)
+            java.util.function.DoubleSupplier simulatedLoad,
+            String hostname)
             throws ConfigException {
         if (!config.enabled()) {
             return new GpuSetup(null, List.of(), store);
@@ -75,7 +77,7 @@ public final class GpuSetup implements AutoCloseable {
         }
         GpuHealth health = new GpuHealth();
         String hostnameLabel = config.hostnameLabel().equals("none") ? null : config.hostnameLabel();
-        var settings = new GpuCollector.Settings(hostnameLabel, hostname(), config.processLimit());
+        var settings = new GpuCollector.Settings(hostnameLabel, hostname, config.processLimit());
         ProcessIdentity processes = new ProcessIdentity(Path.of("/proc"));
         List<Collector> collectors = List.of(
                 new GpuCollector(
