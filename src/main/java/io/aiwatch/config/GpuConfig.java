@@ -1,6 +1,8 @@
 package io.aiwatch.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.aiwatch.source.gpu.DeviceSelection;
+import io.aiwatch.source.kubernetes.KubernetesConfig;
 import java.time.Duration;
 
 /**
@@ -16,6 +18,10 @@ import java.time.Duration;
  * @param simulate         number of simulated H100s instead of NVML (0 = real GPUs)
  * @param simulateSeed     seed of the simulated load patterns
  * @param simulateAmbientCelsius inlet temperature of the simulated GPUs, °C (default 30)
+ * @param devices          dcgm-exporter's {@code -d}: {@code f} (default: a MIG-enabled GPU's instances,
+ *                         else the GPU), {@code g[:ids]} (whole GPUs) or {@code i[:ids]} (GPU instances)
+ * @param replaceBlanksInModelName {@code modelName} label with dashes for blanks (dcgm-exporter {@code -rbmn})
+ * @param kubernetes       the {@code kubernetes:} subsection: GPU series attributed to pods
  */
 public record GpuConfig(
         @JsonProperty("enabled") Boolean enabled,
@@ -27,7 +33,10 @@ public record GpuConfig(
         @JsonProperty("process_limit") Integer processLimit,
         @JsonProperty("simulate") Integer simulate,
         @JsonProperty("simulate_seed") Long simulateSeed,
-        @JsonProperty("simulate_ambient_celsius") Double simulateAmbientCelsius) {
+        @JsonProperty("simulate_ambient_celsius") Double simulateAmbientCelsius,
+        @JsonProperty("devices") String devices,
+        @JsonProperty("replace_blanks_in_model_name") Boolean replaceBlanksInModelName,
+        @JsonProperty("kubernetes") KubernetesConfig kubernetes) {
 
     public GpuConfig {
         enabled = enabled == null || enabled;
@@ -38,6 +47,10 @@ public record GpuConfig(
         simulate = simulate == null ? 0 : simulate;
         simulateSeed = simulateSeed == null ? 42L : simulateSeed;
         simulateAmbientCelsius = simulateAmbientCelsius == null ? 30.0 : simulateAmbientCelsius;
+        devices = devices == null ? "f" : devices;
+        replaceBlanksInModelName = replaceBlanksInModelName != null && replaceBlanksInModelName;
+        kubernetes = kubernetes == null ? KubernetesConfig.defaults() : kubernetes;
+        DeviceSelection.parse(devices);
         requirePositive(DurationText.parse(interval), "interval");
         requirePositive(DurationText.parse(slowInterval), "slow_interval");
         if (!hostnameLabel.equals("Hostname") && !hostnameLabel.equals("hostname") && !hostnameLabel.equals("none")) {
@@ -57,7 +70,7 @@ public record GpuConfig(
     }
 
     public static GpuConfig defaults() {
-        return new GpuConfig(null, null, null, null, null, null, null, null, null, null);
+        return new GpuConfig(null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     public Duration intervalDuration() {
@@ -79,7 +92,10 @@ public record GpuConfig(
                 processLimit,
                 count,
                 simulateSeed,
-                simulateAmbientCelsius);
+                simulateAmbientCelsius,
+                devices,
+                replaceBlanksInModelName,
+                kubernetes);
     }
 
     public GpuConfig withCollectorsFile(String file) {
@@ -93,7 +109,10 @@ public record GpuConfig(
                 processLimit,
                 simulate,
                 simulateSeed,
-                simulateAmbientCelsius);
+                simulateAmbientCelsius,
+                devices,
+                replaceBlanksInModelName,
+                kubernetes);
     }
 
     public GpuConfig withLibrary(String path) {
@@ -107,7 +126,10 @@ public record GpuConfig(
                 processLimit,
                 simulate,
                 simulateSeed,
-                simulateAmbientCelsius);
+                simulateAmbientCelsius,
+                devices,
+                replaceBlanksInModelName,
+                kubernetes);
     }
 
     public GpuConfig withHostnameLabel(String label) {
@@ -121,7 +143,10 @@ public record GpuConfig(
                 processLimit,
                 simulate,
                 simulateSeed,
-                simulateAmbientCelsius);
+                simulateAmbientCelsius,
+                devices,
+                replaceBlanksInModelName,
+                kubernetes);
     }
 
     public GpuConfig withInterval(String value) {
@@ -135,7 +160,61 @@ public record GpuConfig(
                 processLimit,
                 simulate,
                 simulateSeed,
-                simulateAmbientCelsius);
+                simulateAmbientCelsius,
+                devices,
+                replaceBlanksInModelName,
+                kubernetes);
+    }
+
+    public GpuConfig withDevices(String value) {
+        return new GpuConfig(
+                enabled,
+                library,
+                collectorsFile,
+                interval,
+                slowInterval,
+                hostnameLabel,
+                processLimit,
+                simulate,
+                simulateSeed,
+                simulateAmbientCelsius,
+                value,
+                replaceBlanksInModelName,
+                kubernetes);
+    }
+
+    public GpuConfig withReplaceBlanksInModelName(boolean value) {
+        return new GpuConfig(
+                enabled,
+                library,
+                collectorsFile,
+                interval,
+                slowInterval,
+                hostnameLabel,
+                processLimit,
+                simulate,
+                simulateSeed,
+                simulateAmbientCelsius,
+                devices,
+                value,
+                kubernetes);
+    }
+
+    public GpuConfig withKubernetes(KubernetesConfig value) {
+        return new GpuConfig(
+                enabled,
+                library,
+                collectorsFile,
+                interval,
+                slowInterval,
+                hostnameLabel,
+                processLimit,
+                simulate,
+                simulateSeed,
+                simulateAmbientCelsius,
+                devices,
+                replaceBlanksInModelName,
+                value);
     }
 
     static void requirePositive(Duration d, String key) {
