@@ -122,7 +122,11 @@ public final class Daemon implements AutoCloseable {
                 store,
                 renderer,
                 VersionProvider.version(),
-                () -> new ArrayList<>(notes),
+                () -> {
+                    List<String> lines = new ArrayList<>(notes);
+                    lines.addAll(gpu.statusLines());
+                    return lines;
+                },
                 ListenAddress.parse(config.listen()),
                 security,
                 hardened,

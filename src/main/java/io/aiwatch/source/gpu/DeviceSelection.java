@@ -7,6 +7,7 @@ import java.util.TreeSet;
  * Which entities the GPU collector reports, in dcgm-exporter's {@code -d} syntax: {@code f} (flex,
  * the default: a MIG-enabled GPU's instances, any other GPU whole), {@code g[:ids]} (whole GPUs by
  * index) or {@code i[:ids]} (MIG GPU instances). Ids are single numbers or ranges: {@code g:0,2-4}.
+ * aiwatch's own families ({@code aiwatch_gpu_*}) stay on the GPU in every mode.
  *
  * <p>One difference: dcgm-exporter numbers {@code i} ids as DCGM GPU-instance entities across the
  * node; here an {@code i} id is the NVML GPU-instance id, the value of the {@code GPU_I_ID} label.
@@ -73,21 +74,34 @@ public record DeviceSelection(Mode mode, Set<Integer> ids) {
         return new DeviceSelection(Mode.FLEX, Set.of());
     }
 
-    /** Whether the whole GPU {@code index} is reported, given whether it has MIG instances. */
-    public boolean reportsGpu(int index, boolean hasInstances) {
+    /** Whether GPU {@code index} is reported at all ({@code g:ids} leaves the others out). */
+    public boolean reportsGpu(int index) {
+        return mode != Mode.GPUS || ids.isEmpty() || ids.contains(index);
+    }
+
+    /**
+     * Whether a field goes on the whole GPU's series: with {@code f}, everything except a MIG
+     * GPU's per-instance fields (device-wide fields such as temperature and power stay on the
+     * GPU, since NVML has them only there); with {@code g}, everything; with {@code i}, nothing.
+     *
+     * @param instanceField the field has per-instance values ({@link GpuInstance#FIELDS})
+     * @param mig           the GPU has MIG instances
+     */
+    public boolean reportsWholeGpuField(boolean instanceField, boolean mig) {
         return switch (mode) {
-            case FLEX -> !hasInstances;
-            case GPUS -> ids.isEmpty() || ids.contains(index);
+            case FLEX -> !(instanceField && mig);
+            case GPUS -> true;
             case INSTANCES -> false;
         };
     }
 
-    /** Whether GPU instance {@code gpuInstanceId} of a MIG-enabled GPU is reported. */
+    /** Whether MIG instances get series of their own. */
+    public boolean reportsInstances() {
+        return mode != Mode.GPUS;
+    }
+
+    /** Whether GPU instance {@code gpuInstanceId} is reported ({@code i:ids}). */
     public boolean reportsInstance(int gpuInstanceId) {
-        return switch (mode) {
-            case FLEX -> true;
-            case GPUS -> false;
-            case INSTANCES -> ids.isEmpty() || ids.contains(gpuInstanceId);
-        };
+        return mode != Mode.INSTANCES || ids.isEmpty() || ids.contains(gpuInstanceId);
     }
 }

@@ -96,6 +96,11 @@ public record KubernetesConfig(
                 enabled, socket, gpuIdType, resourceNames, virtualGpus, value, refreshInterval, timeout);
     }
 
+    public KubernetesConfig withRefreshInterval(String value) {
+        return new KubernetesConfig(
+                enabled, socket, gpuIdType, resourceNames, virtualGpus, oldLabelNames, value, timeout);
+    }
+
     private static void positive(Duration d, String key) {
         if (d.isZero() || d.isNegative()) {
             throw new IllegalArgumentException(key + " must be positive");
