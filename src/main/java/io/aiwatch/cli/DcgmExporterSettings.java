@@ -1,10 +1,10 @@
 package io.aiwatch.cli;
 
 import io.aiwatch.config.ConfigException;
-import io.aiwatch.config.DaemonConfig;
-import io.aiwatch.config.GpuConfig;
 import io.aiwatch.config.ListenAddress;
+import io.aiwatch.daemon.DaemonConfig;
 import io.aiwatch.source.gpu.DeviceSelection;
+import io.aiwatch.source.gpu.GpuConfig;
 import io.aiwatch.source.kubernetes.KubernetesConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -132,7 +132,7 @@ public record DcgmExporterSettings(Map<DcgmExporterFlag, String> values, Map<Dcg
             if (isTrue("replace-blanks-in-model-name")) {
                 gpu = gpu.withReplaceBlanksInModelName(true);
             }
-            KubernetesConfig k8s = gpu.kubernetes();
+            KubernetesConfig k8s = cfg.kubernetes();
             if (value("kubernetes") != null) {
                 k8s = k8s.withEnabled(isTrue("kubernetes"));
             }
@@ -157,7 +157,7 @@ public record DcgmExporterSettings(Map<DcgmExporterFlag, String> values, Map<Dcg
             if ((v = value("web-config-file")) != null && !v.isEmpty()) {
                 cfg = cfg.withHttp(cfg.http().withWebConfigFile(v));
             }
-            return cfg.withGpu(gpu.withKubernetes(k8s));
+            return cfg.withGpu(gpu).withKubernetes(k8s);
         } catch (IllegalArgumentException e) {
             throw new ConfigException("command line: " + e.getMessage());
         }

@@ -1,11 +1,9 @@
 package io.aiwatch.daemon;
 
-import io.aiwatch.cli.VersionProvider;
 import io.aiwatch.collect.CollectorRunner;
 import io.aiwatch.collect.MetricFamily;
 import io.aiwatch.collect.SnapshotStore;
 import io.aiwatch.config.ConfigException;
-import io.aiwatch.config.DaemonConfig;
 import io.aiwatch.config.ListenAddress;
 import io.aiwatch.reader.alert.AlertingService;
 import io.aiwatch.reader.alert.AlertmanagerSender;
@@ -59,13 +57,13 @@ public final class Daemon implements AutoCloseable {
             // request spans of the in-daemon proxy go to the otlp: collector
             this.spans = config.proxy() == null
                     ? null
-                    : GenAiSpans.fromConfig(config.otlp(), System.getenv(), VersionProvider.version());
+                    : GenAiSpans.fromConfig(config.otlp(), System.getenv(), Version.get());
         } catch (IllegalArgumentException e) {
             processMetrics.close();
             throw new ConfigException(e.getMessage());
         }
         this.simulator = config.simulator() == null ? null : VllmSimulator.start(config.simulator());
-        this.gpu = GpuSetup.create(config.gpu(), clock, store, notes, simulator);
+        this.gpu = GpuSetup.create(config.gpu(), config.kubernetes(), clock, store, notes, simulator);
         gpu.collectors().forEach(runner::start);
         InferenceCollectors.create(withSimulatorTarget(config.inference()), clock)
                 .forEach(runner::start);
@@ -103,7 +101,7 @@ public final class Daemon implements AutoCloseable {
         };
         try {
             this.otlp = OtlpExporter.fromConfig(
-                    config.otlp(), System.getenv(), store, serverFamilies, VersionProvider.version(), clock);
+                    config.otlp(), System.getenv(), store, serverFamilies, Version.get(), clock);
         } catch (IllegalArgumentException e) {
             abortStart();
             throw new ConfigException(e.getMessage());
@@ -121,7 +119,7 @@ public final class Daemon implements AutoCloseable {
         this.server = new DaemonServer(
                 store,
                 renderer,
-                VersionProvider.version(),
+                Version.get(),
                 () -> {
                     List<String> lines = new ArrayList<>(notes);
                     lines.addAll(gpu.statusLines());
@@ -135,7 +133,7 @@ public final class Daemon implements AutoCloseable {
         if (alerting != null) {
             alerting.start();
         }
-        LOG.info("aiwatch " + VersionProvider.version() + " serving on " + config.listen() + " (port " + port + ")");
+        LOG.info("aiwatch " + Version.get() + " serving on " + config.listen() + " (port " + port + ")");
     }
 
     /** Stops what was started before a configuration error ended start-up. */

@@ -3,18 +3,20 @@ package io.aiwatch.daemon;
 import io.aiwatch.collect.Collector;
 import io.aiwatch.collect.SnapshotStore;
 import io.aiwatch.config.ConfigException;
-import io.aiwatch.config.GpuConfig;
 import io.aiwatch.source.gpu.CountersFile;
 import io.aiwatch.source.gpu.DeviceSelection;
 import io.aiwatch.source.gpu.GpuBackend;
 import io.aiwatch.source.gpu.GpuCollector;
+import io.aiwatch.source.gpu.GpuConfig;
 import io.aiwatch.source.gpu.GpuDeviceInfo;
 import io.aiwatch.source.gpu.GpuHealth;
 import io.aiwatch.source.gpu.GpuInstance;
 import io.aiwatch.source.gpu.GpuStatus;
 import io.aiwatch.source.gpu.ProcessIdentity;
 import io.aiwatch.source.gpu.SeriesAttribution;
+import io.aiwatch.source.gpu.nvml.NvmlLoader;
 import io.aiwatch.source.gpu.sim.SimulatedGpuBackend;
+import io.aiwatch.source.kubernetes.KubernetesConfig;
 import io.aiwatch.source.kubernetes.PodAttribution;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -25,6 +27,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Logger;
 
@@ -54,6 +57,7 @@ public final class GpuSetup implements AutoCloseable {
      */
     static GpuSetup create(
             GpuConfig config,
+            KubernetesConfig kubernetes,
             Clock clock,
             SnapshotStore store,
             List<String> notes,
@@ -73,7 +77,7 @@ public final class GpuSetup implements AutoCloseable {
                     config.simulate(), config.simulateSeed(), config.simulateAmbientCelsius(), clock, simulatedLoad);
         } else {
             try {
-                backend = NvmlBackends.load(config.library());
+                backend = NvmlLoader.load(Optional.ofNullable(config.library()).map(Path::of));
             } catch (Exception e) {
                 String reason = "NVML unavailable: " + e.getMessage();
                 LOG.warning(reason + "; serving without GPU metrics");
@@ -83,9 +87,7 @@ public final class GpuSetup implements AutoCloseable {
         }
         GpuHealth health = new GpuHealth();
         String hostnameLabel = config.hostnameLabel().equals("none") ? null : config.hostnameLabel();
-        PodAttribution pods = config.kubernetes().enabled()
-                ? new PodAttribution(config.kubernetes(), migDevices(backend), clock)
-                : null;
+        PodAttribution pods = kubernetes.enabled() ? new PodAttribution(kubernetes, migDevices(backend), clock) : null;
         var settings = new GpuCollector.Settings(
                 hostnameLabel,
                 hostname(),

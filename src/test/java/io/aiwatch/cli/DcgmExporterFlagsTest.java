@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.aiwatch.config.ConfigException;
-import io.aiwatch.config.DaemonConfig;
+import io.aiwatch.daemon.DaemonConfig;
 import io.aiwatch.source.kubernetes.KubernetesConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -139,7 +139,7 @@ class DcgmExporterFlagsTest {
                         "DCGM_EXPORTER_NO_HOSTNAME", "T"));
         DaemonConfig cfg = s.applyTo(DaemonConfig.defaults());
         assertThat(cfg.listen()).isEqualTo("127.0.0.1:9500");
-        KubernetesConfig k = cfg.gpu().kubernetes();
+        KubernetesConfig k = cfg.kubernetes();
         assertThat(k.enabled()).isTrue();
         assertThat(k.gpuIdType()).isEqualTo("device-name");
         assertThat(k.socket()).isEqualTo("/run/k.sock");

@@ -2,9 +2,9 @@ package io.aiwatch.source.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.aiwatch.config.DaemonConfig;
-import io.aiwatch.config.GpuConfig;
 import io.aiwatch.daemon.Daemon;
+import io.aiwatch.daemon.DaemonConfig;
+import io.aiwatch.source.gpu.GpuConfig;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -40,10 +40,11 @@ class KubernetesDaemonTest {
     private static DaemonConfig config(Path socket) {
         return DaemonConfig.defaults()
                 .withListen("127.0.0.1:0")
-                .withGpu(GpuConfig.defaults()
-                        .withSimulate(2)
-                        .withKubernetes(
-                                KubernetesConfig.defaults().withEnabled(true).withSocket(socket.toString())));
+                .withGpu(GpuConfig.defaults().withSimulate(2))
+                .withKubernetes(KubernetesConfig.defaults()
+                        .withEnabled(true)
+                        .withRefreshInterval("300ms")
+                        .withSocket(socket.toString()));
     }
 
     @Test
