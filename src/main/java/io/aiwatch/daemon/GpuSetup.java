@@ -8,7 +8,6 @@ import io.aiwatch.source.gpu.DeviceSelection;
 import io.aiwatch.source.gpu.GpuBackend;
 import io.aiwatch.source.gpu.GpuCollector;
 import io.aiwatch.source.gpu.GpuConfig;
-import io.aiwatch.source.gpu.GpuDeviceInfo;
 import io.aiwatch.source.gpu.GpuHealth;
 import io.aiwatch.source.gpu.GpuInstance;
 import io.aiwatch.source.gpu.GpuStatus;
@@ -23,10 +22,8 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Logger;
@@ -87,7 +84,9 @@ public final class GpuSetup implements AutoCloseable {
         }
         GpuHealth health = new GpuHealth();
         String hostnameLabel = config.hostnameLabel().equals("none") ? null : config.hostnameLabel();
-        PodAttribution pods = kubernetes.enabled() ? new PodAttribution(kubernetes, migDevices(backend), clock) : null;
+        PodAttribution pods = kubernetes.enabled()
+                ? new PodAttribution(kubernetes, GpuInstance.attributionKeys(backend), clock)
+                : null;
         var settings = new GpuCollector.Settings(
                 hostnameLabel,
                 hostname(),
@@ -119,19 +118,6 @@ public final class GpuSetup implements AutoCloseable {
         LOG.info(backend.name() + " GPU backend: " + backend.devices().size() + " device(s), driver "
                 + backend.driverVersion());
         return new GpuSetup(backend, List.copyOf(collectors), store, pods);
-    }
-
-    /** MIG device UUID → {@code <gpu>-<GPU_I_ID>}, the key dcgm-exporter attributes MIG pods by. */
-    static Map<String, String> migDevices(GpuBackend backend) {
-        Map<String, String> out = new HashMap<>();
-        for (GpuDeviceInfo d : backend.devices()) {
-            for (GpuInstance gi : backend.instances(d.index())) {
-                for (GpuInstance.ComputeInstance ci : gi.computeInstances()) {
-                    out.put(ci.uuid(), d.index() + "-" + gi.id());
-                }
-            }
-        }
-        return out;
     }
 
     /** Lines for the status page beside the collectors (pod attribution's last read). */

@@ -1,6 +1,8 @@
 package io.aiwatch.source.gpu;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -25,6 +27,22 @@ public record GpuInstance(int gpuIndex, int id, String profile, List<ComputeInst
 
     public GpuInstance {
         computeInstances = List.copyOf(computeInstances);
+    }
+
+    /**
+     * Every MIG device UUID of {@code backend} → {@code <gpu>-<GPU_I_ID>}, the key dcgm-exporter
+     * attributes MIG pods by (a device plugin hands out {@code MIG-…} UUIDs).
+     */
+    public static Map<String, String> attributionKeys(GpuBackend backend) {
+        Map<String, String> out = new HashMap<>();
+        for (GpuDeviceInfo d : backend.devices()) {
+            for (GpuInstance gi : backend.instances(d.index())) {
+                for (ComputeInstance ci : gi.computeInstances()) {
+                    out.put(ci.uuid(), d.index() + "-" + gi.id());
+                }
+            }
+        }
+        return out;
     }
 
     /**

@@ -26,7 +26,7 @@ import v1.Api.ListPodResourcesResponse;
  * with messages generated from the kubelet's own {@code api.proto}. Tests set what {@code List}
  * answers: a response, a gRPC error, or a delay.
  */
-final class FakeKubelet implements AutoCloseable {
+public final class FakeKubelet implements AutoCloseable {
     static final MethodDescriptor<ListPodResourcesRequest, ListPodResourcesResponse> LIST =
             MethodDescriptor.<ListPodResourcesRequest, ListPodResourcesResponse>newBuilder()
                     .setType(MethodDescriptor.MethodType.UNARY)
@@ -44,7 +44,7 @@ final class FakeKubelet implements AutoCloseable {
     final AtomicReference<Duration> delay = new AtomicReference<>(Duration.ZERO);
     final AtomicInteger calls = new AtomicInteger();
 
-    FakeKubelet(Path socket) throws Exception {
+    public FakeKubelet(Path socket) throws Exception {
         this.socket = socket;
         ServerServiceDefinition service = ServerServiceDefinition.builder("v1.PodResourcesLister")
                 .addMethod(LIST, ServerCalls.asyncUnaryCall((request, observer) -> {
@@ -72,12 +72,13 @@ final class FakeKubelet implements AutoCloseable {
                 .start();
     }
 
-    Path socket() {
+    public Path socket() {
         return socket;
     }
 
     /** A pod with one container holding {@code ids} of {@code resource}. */
-    static v1.Api.PodResources pod(String namespace, String name, String container, String resource, String... ids) {
+    public static v1.Api.PodResources pod(
+            String namespace, String name, String container, String resource, String... ids) {
         return v1.Api.PodResources.newBuilder()
                 .setName(name)
                 .setNamespace(namespace)
@@ -89,7 +90,7 @@ final class FakeKubelet implements AutoCloseable {
                 .build();
     }
 
-    void answer(v1.Api.PodResources... pods) {
+    public void answer(v1.Api.PodResources... pods) {
         response.set(ListPodResourcesResponse.newBuilder()
                 .addAllPodResources(List.of(pods))
                 .build());
