@@ -275,33 +275,7 @@ public final class EngineMetrics {
                 model);
         out.add(MetricFamily.builder(
                         "vllm:cache_config_info", MetricType.GAUGE, "Information of the LLMEngine CacheConfig")
-                .add(
-                        Labels.of(
-                                "block_size",
-                                Integer.toString(config.blockSize()),
-                                "cache_dtype",
-                                "auto",
-                                "calculate_kv_scales",
-                                "False",
-                                "cpu_offload_gb",
-                                "0",
-                                "enable_prefix_caching",
-                                "False",
-                                "engine",
-                                "0",
-                                "gpu_memory_utilization",
-                                "0.9",
-                                "num_cpu_blocks",
-                                "None",
-                                "num_gpu_blocks",
-                                Integer.toString(config.kvBlocks()),
-                                "num_gpu_blocks_override",
-                                "None",
-                                "sliding_window",
-                                "None",
-                                "swap_space_bytes",
-                                "0"),
-                        1)
+                .add(CacheConfigInfo.labels(config), 1)
                 .build());
         return out;
     }
