@@ -71,6 +71,15 @@ public final class DaemonCommand implements Callable<Integer> {
                     "exporter-toolkit web-config file: TLS, mTLS, basic auth, response headers (docs/SECURITY.md).")
     String webConfigFile;
 
+    @Option(
+            names = "--unauthenticated-paths",
+            paramLabel = "PATHS",
+            split = ",",
+            defaultValue = "${env:AIWATCH_UNAUTHENTICATED_PATHS}",
+            description =
+                    "Paths served without basic auth, e.g. /health,/ready for Kubernetes probes [$AIWATCH_UNAUTHENTICATED_PATHS].")
+    java.util.List<String> unauthenticatedPaths;
+
     @Spec
     CommandSpec spec;
 
@@ -104,6 +113,9 @@ public final class DaemonCommand implements Callable<Integer> {
                 var sim =
                         cfg.simulator() != null ? cfg.simulator() : io.aiwatch.tool.vllmsim.SimulatorConfig.defaults();
                 cfg = cfg.withSimulator(sim.withListen("127.0.0.1", simulateVllmPort));
+            }
+            if (unauthenticatedPaths != null && !unauthenticatedPaths.isEmpty()) {
+                cfg = cfg.withHttp(cfg.http().withUnauthenticatedPaths(unauthenticatedPaths));
             }
             if (webConfigFile != null) {
                 cfg = cfg.withHttp(cfg.http().withWebConfigFile(webConfigFile));

@@ -84,7 +84,8 @@ public final class Daemon implements AutoCloseable {
         WebSecurity security;
         try {
             security = WebSecurity.load(
-                    Optional.ofNullable(config.http().webConfigFile()).map(Path::of));
+                            Optional.ofNullable(config.http().webConfigFile()).map(Path::of))
+                    .withUnauthenticatedPaths(config.http().unauthenticatedPaths());
         } catch (WebConfigException e) {
             abortStart();
             throw new ConfigException(e.getMessage());
