@@ -247,8 +247,9 @@ public final class GpuCollector implements Collector {
         } else {
             families.add(processMemory.build());
         }
-        return new Snapshot(
+        return Snapshot.of(
                 AttributedSeries.apply(families, settings.attribution()),
+                role == Role.FAST ? GpuStatus.DEVICES : GpuStatus.PROCESSES,
                 new GpuStatus(backend.name(), backend.driverVersion(), devices));
     }
 

@@ -112,7 +112,7 @@ public final class PodAttribution implements Collector, SeriesAttribution {
                         MetricType.GAUGE,
                         "GPU and MIG device ids the kubelet assigned to pods, as last read.")
                 .add(Labels.EMPTY, mapping.size());
-        return new Snapshot(List.of(upFamily.build(), errorFamily.build(), attributed.build()), null);
+        return Snapshot.of(List.of(upFamily.build(), errorFamily.build(), attributed.build()));
     }
 
     @Override
