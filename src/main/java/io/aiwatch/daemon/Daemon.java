@@ -7,7 +7,7 @@ import io.aiwatch.collect.SnapshotStore;
 import io.aiwatch.config.ConfigException;
 import io.aiwatch.config.ListenAddress;
 import io.aiwatch.reader.alert.AlertingService;
-import io.aiwatch.reader.alert.AlertmanagerSender;
+import io.aiwatch.reader.alert.notify.AlertmanagerSender;
 import io.aiwatch.reader.exposition.ExpositionRenderer;
 import io.aiwatch.reader.http.DaemonServer;
 import io.aiwatch.reader.http.security.HardenedServer;
