@@ -22,6 +22,9 @@ class CommandHelpGoldenTest {
         "daemon, daemon --help",
         "simulate-vllm, simulate vllm --help",
         "proxy, proxy --help",
+        "experiment, experiment --help",
+        "experiment-run, experiment run --help",
+        "experiment-compare, experiment compare --help",
     })
     void helpMatchesTheGoldenFile(String name, String args) throws Exception {
         PrintStream old = System.out;

@@ -12,12 +12,20 @@ import io.aiwatch.tool.experiment.run.ExperimentRunner;
 import io.aiwatch.tool.experiment.run.HostProbe;
 import io.aiwatch.tool.experiment.run.SampleLog;
 import io.aiwatch.tool.experiment.spec.SpecLoader;
+import io.aiwatch.tool.loadgen.record.Outcome;
+import io.aiwatch.tool.loadgen.record.RequestRecord;
+import io.aiwatch.tool.loadgen.record.RunResult;
+import io.aiwatch.tool.loadgen.record.RunSpec;
+import io.aiwatch.tool.loadgen.report.HtmlReport;
+import io.aiwatch.tool.loadgen.result.ResultFields;
+import io.aiwatch.tool.loadgen.result.StatsOptions;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,15 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * axes, ticks, units, lines, confidence bands, shaded throttling, and its legend below the data.
  */
 class ExperimentReportChromiumIT {
-    @TempDir
-    Path tmp;
-
-    @Test
-    void theReportRendersItsPlotsOfflineWithoutConsoleErrors() throws Exception {
-        Path run = report();
-        try (HeadlessChromium chrome = HeadlessChromium.start(tmp.resolve("profile"))) {
-            chrome.load(run.resolve("report.html").toUri().toString());
-            JsonNode page = chrome.evaluate("""
+    /** Facts about the loaded page and each of its plots, as JSON. */
+    static final String PAGE_FACTS = """
                     JSON.stringify((() => {
                       const plots = [...document.querySelectorAll('svg.plot')];
                       return {
@@ -43,6 +44,7 @@ class ExperimentReportChromiumIT {
                         scripts: document.querySelectorAll('script').length,
                         external: document.querySelectorAll('link[href], img[src], iframe, object').length,
                         failures: document.getElementById('failures') !== null,
+                        tables: document.querySelectorAll('table').length,
                         plots: plots.map(p => {
                           const r = p.getBoundingClientRect();
                           const frame = p.querySelector('rect[fill="none"]').getBBox();
@@ -64,7 +66,17 @@ class ExperimentReportChromiumIT {
                         })
                       };
                     })())
-                    """);
+                    """;
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void theReportRendersItsPlotsOfflineWithoutConsoleErrors() throws Exception {
+        Path run = report();
+        try (HeadlessChromium chrome = HeadlessChromium.start(tmp.resolve("profile"))) {
+            chrome.load(run.resolve("report.html").toUri().toString());
+            JsonNode page = chrome.evaluate(PAGE_FACTS);
             chrome.settle(Duration.ofMillis(500));
             assertThat(chrome.problems)
                     .as("console errors, exceptions, log errors")
@@ -78,25 +90,7 @@ class ExperimentReportChromiumIT {
             assertThat(page.path("failures").asBoolean()).isTrue();
             JsonNode plots = page.path("plots");
             assertThat(plots.size()).as("metric plots and GPU plots").isGreaterThanOrEqualTo(5);
-            boolean log = false;
-            for (JsonNode p : plots) {
-                String t = p.path("title").asText();
-                assertThat(p.path("w").asDouble()).as(t).isGreaterThan(300);
-                assertThat(p.path("h").asDouble()).as(t).isGreaterThan(250);
-                assertThat(p.path("lines").asInt()).as(t).isPositive();
-                assertThat(p.path("length").asDouble())
-                        .as(t + ": drawn line length")
-                        .isGreaterThan(100);
-                assertThat(p.path("ticks").size()).as(t).isGreaterThanOrEqualTo(6);
-                p.path("ticks").forEach(x -> assertThat(x.asText()).as(t).isNotBlank());
-                assertThat(p.path("axes").size()).isEqualTo(2);
-                assertThat(p.path("axes").get(1).asText()).as(t).matches(".*\\(.+\\).*"); // a unit
-                assertThat(p.path("legendEntries").asInt()).as(t).isPositive();
-                assertThat(p.path("legendTop").asDouble())
-                        .as(t + ": the legend starts below the plot area")
-                        .isGreaterThan(p.path("frameBottom").asDouble());
-                log |= p.path("axes").get(1).asText().contains("log scale");
-            }
+            boolean log = checkPlots(plots);
             assertThat(log).as("latencies spanning decades get a log axis").isTrue();
             assertThat(plots.findValues("bands"))
                     .anySatisfy(b -> assertThat(b.asInt()).isPositive());
@@ -111,6 +105,64 @@ class ExperimentReportChromiumIT {
                     .as("throttled intervals shaded")
                     .isPositive();
         }
+    }
+
+    @Test
+    void theLoadGeneratorsReportRendersOnTheSamePlots() throws Exception {
+        List<RequestRecord> records = new ArrayList<>();
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(5);
+        for (int i = 0; i < 300; i++) {
+            long send = i * 50_000_000L;
+            long ttft = (long) (20e6 * Math.exp(rnd.nextGaussian() * 1.2)); // spans decades
+            long[] itl = new long[15];
+            java.util.Arrays.fill(itl, 12_000_000L);
+            long last = send + ttft + 15 * 12_000_000L;
+            records.add(
+                    new RequestRecord(i, send, send, send + ttft, last, 100, 16, true, itl, true, Outcome.OK, null));
+        }
+        RunSpec spec = RunSpec.of(20, 300);
+        RunResult run = new RunResult(records, 20, spec, 1_700_000_000_000L, 16_000_000_000L, 0, false);
+        Map<String, Object> fields = ResultFields.compute(run, StatsOptions.defaults("m"), false);
+        Path file = tmp.resolve("loadgen.html");
+        HtmlReport.write(file, fields, records);
+        try (HeadlessChromium chrome = HeadlessChromium.start(tmp.resolve("profile2"))) {
+            chrome.load(file.toUri().toString());
+            JsonNode page = chrome.evaluate(PAGE_FACTS);
+            chrome.settle(Duration.ofMillis(500));
+            assertThat(chrome.problems).isEmpty();
+            assertThat(chrome.requests).allSatisfy(u -> assertThat(u).startsWith("file:"));
+            assertThat(page.path("scripts").asInt()).isZero();
+            assertThat(page.path("plots").size()).isEqualTo(3);
+            assertThat(checkPlots(page.path("plots")))
+                    .as("a log axis for latencies spanning decades")
+                    .isTrue();
+            assertThat(page.path("tables").asInt()).as("the summary as tables").isEqualTo(3);
+        }
+    }
+
+    /** Every plot drawn, with ticks, a unit on each axis and its legend below the data; true if one is log. */
+    private static boolean checkPlots(JsonNode plots) {
+        boolean log = false;
+        for (JsonNode p : plots) {
+            String t = p.path("title").asText();
+            assertThat(p.path("w").asDouble()).as(t).isGreaterThan(300);
+            assertThat(p.path("h").asDouble()).as(t).isGreaterThan(250);
+            assertThat(p.path("lines").asInt() + p.path("points").asInt()).as(t).isPositive();
+            assertThat(p.path("length").asDouble() + p.path("points").asInt())
+                    .as(t + ": drawn")
+                    .isGreaterThan(20);
+            assertThat(p.path("ticks").size()).as(t).isGreaterThanOrEqualTo(6);
+            p.path("ticks").forEach(x -> assertThat(x.asText()).as(t).isNotBlank());
+            assertThat(p.path("axes").size()).isEqualTo(2);
+            assertThat(p.path("axes").get(0).asText()).as(t + ": x label").isNotBlank();
+            assertThat(p.path("axes").get(1).asText()).as(t + ": y unit").matches(".*\\(.+\\).*");
+            assertThat(p.path("legendEntries").asInt()).as(t).isPositive();
+            assertThat(p.path("legendTop").asDouble())
+                    .as(t + ": the legend starts below the plot area")
+                    .isGreaterThan(p.path("frameBottom").asDouble());
+            log |= p.path("axes").toString().contains("log scale");
+        }
+        return log;
     }
 
     /** A small run of the fake workload, with GPU samples that include a power-capped interval. */
