@@ -85,7 +85,13 @@ public final class Daemon implements AutoCloseable {
         }
         this.simulator = config.simulator() == null ? null : VllmSimulator.start(config.simulator());
         this.gpu = GpuSetup.create(
-                config.gpu(), clock, store, notes, gpuLoad != null ? gpuLoad : simulator, host.hostname());
+                config.gpu(),
+                config.kubernetes(),
+                clock,
+                store,
+                notes,
+                gpuLoad != null ? gpuLoad : simulator,
+                host.hostname());
         gpu.collectors().forEach(runner::start);
         InferenceCollectors.create(withSimulatorTarget(config.inference()), clock)
                 .forEach(runner::start);
@@ -107,7 +113,8 @@ public final class Daemon implements AutoCloseable {
         WebSecurity security;
         try {
             security = WebSecurity.load(
-                    Optional.ofNullable(config.http().webConfigFile()).map(Path::of));
+                            Optional.ofNullable(config.http().webConfigFile()).map(Path::of))
+                    .withUnauthenticatedPaths(config.http().unauthenticatedPaths());
         } catch (WebConfigException e) {
             abortStart();
             throw new ConfigException(e.getMessage());
@@ -137,7 +144,11 @@ public final class Daemon implements AutoCloseable {
                 store,
                 renderer,
                 Version.get(),
-                () -> new ArrayList<>(notes),
+                () -> {
+                    List<String> lines = new ArrayList<>(notes);
+                    lines.addAll(gpu.statusLines());
+                    return lines;
+                },
                 ListenAddress.parse(config.listen()),
                 security,
                 hardened,
