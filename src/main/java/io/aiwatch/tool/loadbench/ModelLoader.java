@@ -1,0 +1,193 @@
+package io.aiwatch.tool.loadbench;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Pointer;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Reads every tensor of a safetensors file into a {@link Destination} with N reader threads. The
+ * tensors of a safetensors file are contiguous, so the loader reads their byte range from the
+ * 4 KiB boundary at or before the first tensor to the end of the file in blocks; reader i takes
+ * the i-th contiguous share (a multiple of the block size). This is the same access fio makes with
+ * {@code offset}, {@code size} and {@code offset_increment} (see {@link FioJob#sequential}).
+ *
+ * <p>Timing starts when all readers have opened the file and passed a common gate, and ends when
+ * the last one has finished and the destination has delivered everything.
+ */
+public final class ModelLoader {
+    static final int EXTENT_ALIGNMENT = 4096;
+
+    private ModelLoader() {}
+
+    /**
+     * What one load did.
+     *
+     * @param bytes     bytes delivered to the destination
+     * @param nanos     wall time from the gate to the last delivery, ns
+     * @param start     first file offset read
+     * @param end       one past the last file offset read
+     * @param shareBytes bytes of each reader's share (the last may be shorter)
+     */
+    public record Timing(long bytes, long nanos, long start, long end, long shareBytes) {
+        public double bytesPerSecond() {
+            return nanos == 0 ? 0 : bytes * 1e9 / nanos;
+        }
+    }
+
+    /** The range read and each reader's share, the same for the loader and its fio twin. */
+    public record Extent(long start, long end, long share, int readers) {
+        static Extent of(SafetensorsHeader header, int readers, int blockBytes) {
+            long start = Buffers.alignDown(header.dataStart(), EXTENT_ALIGNMENT);
+            long end = header.fileBytes();
+            long share = Buffers.alignUp((end - start + readers - 1) / readers, blockBytes);
+            return new Extent(start, end, share, readers);
+        }
+
+        long from(int reader) {
+            return Math.min(end, start + reader * share);
+        }
+
+        long to(int reader) {
+            return Math.min(end, start + (reader + 1) * share);
+        }
+    }
+
+    /**
+     * Loads {@code file} (whose header is {@code header}) into {@code dest}.
+     *
+     * @param blockBytes size of each read, a multiple of 4096
+     */
+    public static Timing load(
+            Path file, SafetensorsHeader header, ReadMethod method, int readers, int blockBytes, Destination dest)
+            throws IOException, InterruptedException {
+        if (readers < 1 || blockBytes < EXTENT_ALIGNMENT || blockBytes % EXTENT_ALIGNMENT != 0) {
+            throw new IllegalArgumentException(
+                    "readers must be >= 1 and the block size a multiple of 4096, got " + readers + ", " + blockBytes);
+        }
+        Extent extent = Extent.of(header, readers, blockBytes);
+        int alignment = method.direct() ? EXTENT_ALIGNMENT : 1;
+        dest.begin(extent.start(), extent.end(), readers, blockBytes, alignment);
+        CountDownLatch ready = new CountDownLatch(readers);
+        CountDownLatch gate = new CountDownLatch(1);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int r = 0; r < readers; r++) {
+            int reader = r;
+            Thread t = new Thread(
+                    () -> {
+                        try {
+                            run(file, method, reader, extent, blockBytes, dest, ready, gate);
+                        } catch (Throwable e) {
+                            failure.compareAndSet(null, e);
+                            ready.countDown();
+                        }
+                    },
+                    "loadbench-reader-" + r);
+            t.setDaemon(true);
+            threads.add(t);
+        }
+        threads.forEach(Thread::start);
+        ready.await();
+        long t0 = System.nanoTime();
+        gate.countDown();
+        for (Thread t : threads) {
+            t.join();
+        }
+        long bytes = dest.finish();
+        long nanos = System.nanoTime() - t0;
+        Throwable f = failure.get();
+        if (f instanceof IOException io) {
+            throw io;
+        } else if (f != null) {
+            throw new IOException(method.label() + " read of " + file + " failed: " + f, f);
+        }
+        return new Timing(bytes, nanos, extent.start(), extent.end(), extent.share());
+    }
+
+    private static void run(
+            Path file,
+            ReadMethod method,
+            int reader,
+            Extent extent,
+            int blockBytes,
+            Destination dest,
+            CountDownLatch ready,
+            CountDownLatch gate)
+            throws IOException, InterruptedException {
+        long from = extent.from(reader);
+        long to = extent.to(reader);
+        if (method == ReadMethod.MMAP) {
+            mapped(file, reader, from, to, blockBytes, dest, ready, gate);
+            return;
+        }
+        FileChannel ch = method.direct()
+                ? FileChannel.open(file, StandardOpenOption.READ, com.sun.nio.file.ExtendedOpenOption.DIRECT)
+                : FileChannel.open(file, StandardOpenOption.READ);
+        try (ch) {
+            ready.countDown();
+            gate.await();
+            for (long pos = from; pos < to; pos += blockBytes) {
+                int want = (int) Math.min(blockBytes, to - pos);
+                int ask = method.direct() ? (int) Buffers.alignUp(want, EXTENT_ALIGNMENT) : want;
+                ByteBuffer buf = dest.acquire(reader, pos, ask);
+                int filled = 0;
+                while (filled < want) {
+                    int n = ch.read(buf, pos + filled);
+                    if (n < 0) {
+                        break;
+                    }
+                    filled += n;
+                }
+                dest.release(reader, buf, pos, Math.min(filled, want));
+            }
+        }
+    }
+
+    /** mmap of the reader's range (page-aligned: the extent starts on 4 KiB and shares are whole blocks). */
+    private static void mapped(
+            Path file,
+            int reader,
+            long from,
+            long to,
+            int blockBytes,
+            Destination dest,
+            CountDownLatch ready,
+            CountDownLatch gate)
+            throws IOException, InterruptedException {
+        if (to <= from) {
+            ready.countDown();
+            return;
+        }
+        int fd = Libc.openRead(file.toString(), false);
+        Pointer map;
+        try {
+            map = Libc.C.mmap(null, to - from, Libc.PROT_READ, Libc.MAP_SHARED, fd, from);
+            Libc.C.madvise(map, to - from, Libc.MADV_SEQUENTIAL);
+        } catch (LastErrorException e) {
+            Libc.closeQuietly(fd);
+            ready.countDown();
+            throw new IOException("mmap " + file + ": " + Libc.strerror(e.getErrorCode()), e);
+        }
+        try {
+            ready.countDown();
+            gate.await();
+            for (long pos = from; pos < to; pos += blockBytes) {
+                int want = (int) Math.min(blockBytes, to - pos);
+                ByteBuffer buf = dest.acquire(reader, pos, want);
+                buf.put(map.getByteBuffer(pos - from, want));
+                dest.release(reader, buf, pos, want);
+            }
+        } finally {
+            Libc.C.munmap(map, to - from);
+            Libc.closeQuietly(fd);
+        }
+    }
+}

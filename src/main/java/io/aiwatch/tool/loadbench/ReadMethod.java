@@ -1,0 +1,35 @@
+package io.aiwatch.tool.loadbench;
+
+/**
+ * How a loader reads the file. Each has a fio engine that does the same system calls, so that the
+ * two can be compared on the same file, block size and job count.
+ */
+public enum ReadMethod {
+    /** {@code pread} through the page cache into the destination's buffer (fio {@code psync}, direct=0). */
+    BUFFERED("psync", false),
+    /** {@code pread} with {@code O_DIRECT} into aligned buffers, bypassing the page cache (fio {@code psync}, direct=1). */
+    DIRECT("psync", true),
+    /** {@code mmap} of the reader's range with {@code MADV_SEQUENTIAL}, copied out block by block (fio {@code mmap}). */
+    MMAP("mmap", false);
+
+    private final String fioEngine;
+    private final boolean direct;
+
+    ReadMethod(String fioEngine, boolean direct) {
+        this.fioEngine = fioEngine;
+        this.direct = direct;
+    }
+
+    public String fioEngine() {
+        return fioEngine;
+    }
+
+    public boolean direct() {
+        return direct;
+    }
+
+    /** Lower-case name used on the command line and in results. */
+    public String label() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}
