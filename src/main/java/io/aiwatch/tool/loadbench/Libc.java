@@ -21,6 +21,7 @@ final class Libc {
     static final int MAP_SHARED = 1;
     static final int MADV_RANDOM = 1;
     static final int MADV_SEQUENTIAL = 2;
+    static final int POSIX_FADV_SEQUENTIAL = 2;
     static final int POSIX_FADV_DONTNEED = 4;
     static final long PAGE = 4096;
 

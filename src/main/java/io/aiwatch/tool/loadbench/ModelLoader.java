@@ -15,9 +15,12 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Reads every tensor of a safetensors file into a {@link Destination} with N reader threads. The
  * tensors of a safetensors file are contiguous, so the loader reads their byte range from the
- * 4 KiB boundary at or before the first tensor to the end of the file in blocks; reader i takes
- * the i-th contiguous share (a multiple of the block size). This is the same access fio makes with
- * {@code offset}, {@code size} and {@code offset_increment} (see {@link FioJob#sequential}).
+ * block boundary at or before the first tensor (the header's last bytes ride along, as in loaders
+ * that read the whole file in one pass) to the end of the file, in blocks; reader i takes the
+ * i-th contiguous share, a whole number of blocks. fio makes the same access with one job per
+ * reader, each with that share's {@code offset} and {@code size} (see {@link FioJob#sequential}).
+ * The destination places bytes by file offset, so every tensor lands where its
+ * {@code data_offsets} say.
  *
  * <p>Timing starts when all readers have opened the file and passed a common gate, and ends when
  * the last one has finished and the destination has delivered everything.
@@ -45,7 +48,7 @@ public final class ModelLoader {
     /** The range read and each reader's share, the same for the loader and its fio twin. */
     public record Extent(long start, long end, long share, int readers) {
         static Extent of(SafetensorsHeader header, int readers, int blockBytes) {
-            long start = Buffers.alignDown(header.dataStart(), EXTENT_ALIGNMENT);
+            long start = Buffers.alignDown(header.dataStart(), blockBytes);
             long end = header.fileBytes();
             long share = Buffers.alignUp((end - start + readers - 1) / readers, blockBytes);
             return new Extent(start, end, share, readers);
@@ -68,6 +71,26 @@ public final class ModelLoader {
     public static Timing load(
             Path file, SafetensorsHeader header, ReadMethod method, int readers, int blockBytes, Destination dest)
             throws IOException, InterruptedException {
+        return load(file, header, method, readers, blockBytes, 1, dest);
+    }
+
+    /**
+     * As {@link #load(Path, SafetensorsHeader, ReadMethod, int, int, Destination)}, each reader
+     * reading its share {@code passes} times (fio's {@code loops}): warm-cache runs need several
+     * passes to last long enough for fio's millisecond runtime to be precise.
+     */
+    public static Timing load(
+            Path file,
+            SafetensorsHeader header,
+            ReadMethod method,
+            int readers,
+            int blockBytes,
+            int passes,
+            Destination dest)
+            throws IOException, InterruptedException {
+        if (passes < 1) {
+            throw new IllegalArgumentException("passes must be >= 1, got " + passes);
+        }
         if (readers < 1 || blockBytes < EXTENT_ALIGNMENT || blockBytes % EXTENT_ALIGNMENT != 0) {
             throw new IllegalArgumentException(
                     "readers must be >= 1 and the block size a multiple of 4096, got " + readers + ", " + blockBytes);
@@ -84,7 +107,7 @@ public final class ModelLoader {
             Thread t = new Thread(
                     () -> {
                         try {
-                            run(file, method, reader, extent, blockBytes, dest, ready, gate);
+                            run(file, method, reader, extent, blockBytes, passes, dest, ready, gate);
                         } catch (Throwable e) {
                             failure.compareAndSet(null, e);
                             ready.countDown();
@@ -118,6 +141,7 @@ public final class ModelLoader {
             int reader,
             Extent extent,
             int blockBytes,
+            int passes,
             Destination dest,
             CountDownLatch ready,
             CountDownLatch gate)
@@ -125,7 +149,7 @@ public final class ModelLoader {
         long from = extent.from(reader);
         long to = extent.to(reader);
         if (method == ReadMethod.MMAP) {
-            mapped(file, reader, from, to, blockBytes, dest, ready, gate);
+            mapped(file, reader, from, to, blockBytes, passes, dest, ready, gate);
             return;
         }
         FileChannel ch = method.direct()
@@ -134,20 +158,29 @@ public final class ModelLoader {
         try (ch) {
             ready.countDown();
             gate.await();
-            for (long pos = from; pos < to; pos += blockBytes) {
-                int want = (int) Math.min(blockBytes, to - pos);
-                int ask = method.direct() ? (int) Buffers.alignUp(want, EXTENT_ALIGNMENT) : want;
-                ByteBuffer buf = dest.acquire(reader, pos, ask);
-                int filled = 0;
-                while (filled < want) {
-                    int n = ch.read(buf, pos + filled);
-                    if (n < 0) {
-                        break;
-                    }
-                    filled += n;
-                }
-                dest.release(reader, buf, pos, Math.min(filled, want));
+            for (int pass = 0; pass < passes; pass++) {
+                readRange(ch, method.direct(), reader, from, to, blockBytes, dest);
             }
+        }
+    }
+
+    private static void readRange(
+            FileChannel ch, boolean direct, int reader, long from, long to, int blockBytes, Destination dest)
+            throws IOException, InterruptedException {
+        for (long pos = from; pos < to; pos += blockBytes) {
+            int want = (int) Math.min(blockBytes, to - pos);
+            // O_DIRECT needs whole sectors: the last block is asked for rounded up and comes back short.
+            int ask = direct ? (int) Buffers.alignUp(want, EXTENT_ALIGNMENT) : want;
+            ByteBuffer buf = dest.acquire(reader, pos, ask);
+            int filled = 0;
+            while (filled < want) {
+                int n = ch.read(buf, pos + filled);
+                if (n < 0) {
+                    break;
+                }
+                filled += n;
+            }
+            dest.release(reader, buf, pos, Math.min(filled, want));
         }
     }
 
@@ -158,6 +191,7 @@ public final class ModelLoader {
             long from,
             long to,
             int blockBytes,
+            int passes,
             Destination dest,
             CountDownLatch ready,
             CountDownLatch gate)
@@ -171,6 +205,7 @@ public final class ModelLoader {
         try {
             map = Libc.C.mmap(null, to - from, Libc.PROT_READ, Libc.MAP_SHARED, fd, from);
             Libc.C.madvise(map, to - from, Libc.MADV_SEQUENTIAL);
+            Libc.C.posix_fadvise(fd, from, to - from, Libc.POSIX_FADV_SEQUENTIAL);
         } catch (LastErrorException e) {
             Libc.closeQuietly(fd);
             ready.countDown();
@@ -179,11 +214,13 @@ public final class ModelLoader {
         try {
             ready.countDown();
             gate.await();
-            for (long pos = from; pos < to; pos += blockBytes) {
-                int want = (int) Math.min(blockBytes, to - pos);
-                ByteBuffer buf = dest.acquire(reader, pos, want);
-                buf.put(map.getByteBuffer(pos - from, want));
-                dest.release(reader, buf, pos, want);
+            for (int pass = 0; pass < passes; pass++) {
+                for (long pos = from; pos < to; pos += blockBytes) {
+                    int want = (int) Math.min(blockBytes, to - pos);
+                    ByteBuffer buf = dest.acquire(reader, pos, want);
+                    buf.put(map.getByteBuffer(pos - from, want));
+                    dest.release(reader, buf, pos, want);
+                }
             }
         } finally {
             Libc.C.munmap(map, to - from);

@@ -9,7 +9,11 @@ public enum ReadMethod {
     BUFFERED("psync", false),
     /** {@code pread} with {@code O_DIRECT} into aligned buffers, bypassing the page cache (fio {@code psync}, direct=1). */
     DIRECT("psync", true),
-    /** {@code mmap} of the reader's range with {@code MADV_SEQUENTIAL}, copied out block by block (fio {@code mmap}). */
+    /**
+     * {@code mmap} of the reader's range with {@code MADV_SEQUENTIAL} and
+     * {@code POSIX_FADV_SEQUENTIAL}, copied out block by block (fio {@code mmap} with its default
+     * {@code fadvise_hint}, which does both).
+     */
     MMAP("mmap", false);
 
     private final String fioEngine;
@@ -22,6 +26,14 @@ public enum ReadMethod {
 
     public String fioEngine() {
         return fioEngine;
+    }
+
+    /**
+     * Whether fio runs with {@code fadvise_hint=1}. Only the mmap reader gives the kernel sequential
+     * hints; the pread readers (Java's FileChannel has no fadvise) give none, so fio must not either.
+     */
+    public boolean fioFadviseHint() {
+        return this == MMAP;
     }
 
     public boolean direct() {

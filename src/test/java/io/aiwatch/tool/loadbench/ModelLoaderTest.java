@@ -41,7 +41,7 @@ class ModelLoaderTest {
         new PageCache().drop(file, PageCache.DropMethod.FADVISE);
         HostMemoryDestination host = new HostMemoryDestination();
         ModelLoader.Timing t = ModelLoader.load(file, header, method, readers, block, host);
-        assertThat(t.start()).isEqualTo(header.dataStart() / 4096 * 4096);
+        assertThat(t.start()).isEqualTo(header.dataStart() / block * block);
         assertThat(t.bytes()).isEqualTo(header.fileBytes() - t.start());
         assertThat(host.verify(SEED, header.dataStart())).isEqualTo(-1);
         assertThat(t.nanos()).isPositive();

@@ -1,0 +1,152 @@
+package io.aiwatch.tool.loadbench;
+
+import io.aiwatch.collect.Collector;
+import io.aiwatch.collect.MetricFamily;
+import io.aiwatch.collect.Sample;
+import io.aiwatch.collect.Snapshot;
+import io.aiwatch.source.storage.DiskStats;
+import io.aiwatch.source.storage.ProcessIoCollector;
+import io.aiwatch.source.storage.StorageCollectors;
+import io.aiwatch.source.storage.StorageConfig;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What the daemon sees of a run: the daemon's own storage collectors ({@code storage_disk} and
+ * {@code storage_process} of {@code source.storage}), run in this process just before and just after
+ * a run, so the deltas are the daemon's figures for exactly that run. The disk collector is
+ * configured to keep loop devices and partitions (the daemon's default hides loop devices), and the
+ * process collector to track this JVM, the loader.
+ */
+public final class DaemonObserver {
+    private final Collector disks;
+    private final Collector process;
+    private final long pid = ProcessHandle.current().pid();
+
+    public DaemonObserver() {
+        this(StorageConfig.defaults());
+    }
+
+    /** @param base roots and interval to use; excludes and patterns are replaced */
+    public DaemonObserver(StorageConfig base) {
+        StorageConfig c = new StorageConfig(
+                true,
+                base.interval(),
+                true,
+                "^$",
+                base.procRoot(),
+                base.sysRoot(),
+                base.rootfs(),
+                base.mountTimeout(),
+                base.fsTypesExclude(),
+                base.mountPointsExclude(),
+                List.of(),
+                1);
+        Map<String, Collector> byName = new HashMap<>();
+        for (Collector col : StorageCollectors.create(c, Clock.systemUTC(), () -> Set.of(pid))) {
+            byName.put(col.name(), col);
+        }
+        this.disks = byName.get("storage_disk");
+        this.process = byName.get("storage_process");
+    }
+
+    /** Counters at one instant. */
+    public record Mark(
+            long nanos, Map<String, DiskStats> disks, Map<String, String> classes, long readBytes, long rchar) {}
+
+    /**
+     * The daemon's view of one device during a run.
+     *
+     * @param device              kernel name
+     * @param deviceClass         {@code aiwatch_disk_info} class: nvme, ssd, hdd, virtual, ...
+     * @param readBytes           {@code aiwatch_disk_read_bytes_total} delta
+     * @param readsCompleted      {@code aiwatch_disk_reads_completed_total} delta
+     * @param readTimeSeconds     {@code aiwatch_disk_read_time_seconds_total} delta: summed read latency
+     * @param weightedIoSeconds   {@code aiwatch_disk_io_time_weighted_seconds_total} delta: time in queue
+     *                            summed over requests; divided by the run's duration it is the average queue size
+     * @param ioTimeSeconds       {@code aiwatch_disk_io_time_seconds_total} delta: time the device was busy
+     */
+    public record DeviceSeen(
+            String device,
+            String deviceClass,
+            long readBytes,
+            long readsCompleted,
+            double readTimeSeconds,
+            double weightedIoSeconds,
+            double ioTimeSeconds) {}
+
+    /**
+     * The daemon's view of a run.
+     *
+     * @param seconds          time between the two marks
+     * @param devices          one entry per device asked for, nearest first
+     * @param processReadBytes {@code aiwatch_process_storage_read_bytes_total} delta of the loader (this JVM)
+     * @param processRchar     {@code aiwatch_process_read_syscall_bytes_total} delta (page-cache hits included)
+     */
+    public record Seen(double seconds, List<DeviceSeen> devices, long processReadBytes, long processRchar) {}
+
+    public Mark mark() throws IOException {
+        try {
+            Snapshot d = disks.collect();
+            Snapshot p = process.collect();
+            Map<String, DiskStats> stats = new HashMap<>();
+            @SuppressWarnings("unchecked")
+            List<DiskStats> list = (List<DiskStats>) d.detail();
+            list.forEach(s -> stats.put(s.device(), s));
+            Map<String, String> classes = new HashMap<>();
+            for (MetricFamily f : d.families()) {
+                if (f.name().equals("aiwatch_disk_info")) {
+                    for (Sample s : f.samples()) {
+                        classes.put(s.labels().get("device"), s.labels().get("class"));
+                    }
+                }
+            }
+            long readBytes = 0;
+            long rchar = 0;
+            @SuppressWarnings("unchecked")
+            List<ProcessIoCollector.ProcessIo> procs = (List<ProcessIoCollector.ProcessIo>) p.detail();
+            for (ProcessIoCollector.ProcessIo io : procs) {
+                if (io.pid() == pid) {
+                    readBytes = io.readBytes();
+                    rchar = io.rchar();
+                }
+            }
+            return new Mark(System.nanoTime(), Map.copyOf(stats), Map.copyOf(classes), readBytes, rchar);
+        } catch (IOException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException("storage collectors failed: " + e, e);
+        }
+    }
+
+    /** The deltas from {@code before} to now for {@code devices}. */
+    public Seen since(Mark before, List<String> devices) throws IOException {
+        return between(before, mark(), devices);
+    }
+
+    static Seen between(Mark a, Mark b, List<String> devices) {
+        List<DeviceSeen> out = new ArrayList<>();
+        for (String dev : devices) {
+            DiskStats x = a.disks().get(dev);
+            DiskStats y = b.disks().get(dev);
+            if (x == null || y == null) {
+                continue;
+            }
+            out.add(new DeviceSeen(
+                    dev,
+                    b.classes().getOrDefault(dev, "unknown"),
+                    (y.sectorsRead() - x.sectorsRead()) * 512,
+                    y.readsCompleted() - x.readsCompleted(),
+                    (y.readTimeMs() - x.readTimeMs()) / 1000.0,
+                    (y.weightedIoTimeMs() - x.weightedIoTimeMs()) / 1000.0,
+                    (y.ioTimeMs() - x.ioTimeMs()) / 1000.0));
+        }
+        return new Seen(
+                (b.nanos() - a.nanos()) / 1e9, List.copyOf(out), b.readBytes() - a.readBytes(), b.rchar() - a.rchar());
+    }
+}

@@ -1,0 +1,225 @@
+package io.aiwatch.tool.loadbench;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Dataset-style access: reads of one block size at uniformly random block-aligned offsets (with
+ * repeats, fio's {@code norandommap}), a fixed number per job, with every read's latency recorded.
+ * Queue depth above 1 uses native AIO ({@code libaio}, O_DIRECT only, as in fio); depth 1 uses
+ * {@code libaio} too when direct, so QD1 and QD32 differ in nothing but depth, and {@code psync}
+ * for buffered reads. Latency runs from just before submission to the reaping of the completion,
+ * fio's {@code lat}.
+ */
+public final class RandomReads {
+    private RandomReads() {}
+
+    /**
+     * One access pattern.
+     *
+     * @param blockBytes bytes per read (4096, 65536)
+     * @param iodepth    reads in flight per job
+     * @param jobs       threads, each with its own file descriptor and queue
+     * @param direct     O_DIRECT (required for iodepth &gt; 1)
+     * @param opsPerJob  reads each job makes
+     */
+    public record Case(int blockBytes, int iodepth, int jobs, boolean direct, long opsPerJob) {
+        public Case {
+            if (blockBytes < 512 || iodepth < 1 || jobs < 1 || opsPerJob < 1) {
+                throw new IllegalArgumentException("random case needs bs >= 512, iodepth, jobs and ops >= 1");
+            }
+            if (iodepth > 1 && !direct) {
+                throw new IllegalArgumentException(
+                        "iodepth " + iodepth
+                                + " needs O_DIRECT: buffered native AIO completes inside io_submit; use jobs for buffered parallelism");
+            }
+        }
+
+        /** The fio engine that makes the same calls. */
+        public String engine() {
+            return direct ? "libaio" : "psync";
+        }
+
+        /** {@code 4k-qd32-direct}-style label. */
+        public String label() {
+            String bs = blockBytes % 1024 == 0 ? (blockBytes / 1024) + "k" : Integer.toString(blockBytes);
+            return bs + "-qd" + iodepth + (jobs > 1 ? "-j" + jobs : "") + (direct ? "-direct" : "-buffered");
+        }
+    }
+
+    /**
+     * What a random-read run measured.
+     *
+     * @param ops      reads completed
+     * @param bytes    bytes read
+     * @param nanos    wall time of the run, ns
+     * @param latency  per-read latency histogram, ns
+     */
+    public record Result(long ops, long bytes, long nanos, Histogram latency) {
+        public double iops() {
+            return ops * 1e9 / nanos;
+        }
+
+        public double bytesPerSecond() {
+            return bytes * 1e9 / nanos;
+        }
+
+        /** Latency percentile in seconds, {@code p} in 0..100. */
+        public double latencySeconds(double p) {
+            return latency.getValueAtPercentile(p) / 1e9;
+        }
+    }
+
+    public static Result run(Path file, Case c, long fileBytes, long seed) throws IOException, InterruptedException {
+        long blocks = Buffers.alignDown(fileBytes, c.blockBytes()) / c.blockBytes();
+        if (blocks < 1) {
+            throw new IOException(file + " is smaller than one " + c.blockBytes() + "-byte block");
+        }
+        List<Histogram> hists = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        CountDownLatch ready = new CountDownLatch(c.jobs());
+        CountDownLatch gate = new CountDownLatch(1);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        for (int j = 0; j < c.jobs(); j++) {
+            Histogram h = new Histogram(1, 600_000_000_000L, 3);
+            hists.add(h);
+            SplittableRandom rnd = new SplittableRandom(seed + j * 0x9E3779B97F4A7C15L);
+            Thread t = new Thread(
+                    () -> {
+                        try {
+                            if (c.direct()) {
+                                aio(file, c, blocks, rnd, h, ready, gate);
+                            } else {
+                                psync(file, c, blocks, rnd, h, ready, gate);
+                            }
+                        } catch (Throwable e) {
+                            failure.compareAndSet(null, e);
+                            ready.countDown();
+                        }
+                    },
+                    "loadbench-random-" + j);
+            t.setDaemon(true);
+            threads.add(t);
+        }
+        threads.forEach(Thread::start);
+        ready.await();
+        long t0 = System.nanoTime();
+        gate.countDown();
+        for (Thread t : threads) {
+            t.join();
+        }
+        long nanos = System.nanoTime() - t0;
+        if (failure.get() != null) {
+            Throwable f = failure.get();
+            throw f instanceof IOException io ? io : new IOException("random reads failed: " + f, f);
+        }
+        Histogram all = new Histogram(1, 600_000_000_000L, 3);
+        hists.forEach(all::add);
+        long ops = all.getTotalCount();
+        return new Result(ops, ops * c.blockBytes(), nanos, all);
+    }
+
+    private static void psync(
+            Path file,
+            Case c,
+            long blocks,
+            SplittableRandom rnd,
+            Histogram h,
+            CountDownLatch ready,
+            CountDownLatch gate)
+            throws IOException, InterruptedException {
+        ByteBuffer buf = Buffers.aligned(c.blockBytes(), (int) Libc.PAGE);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ready.countDown();
+            gate.await();
+            for (long i = 0; i < c.opsPerJob(); i++) {
+                long pos = rnd.nextLong(blocks) * c.blockBytes();
+                long t = System.nanoTime();
+                buf.clear();
+                while (buf.hasRemaining()) {
+                    if (ch.read(buf, pos + buf.position()) < 0) {
+                        throw new IOException("unexpected end of " + file + " at " + pos);
+                    }
+                }
+                h.recordValue(Math.max(1, System.nanoTime() - t));
+            }
+        }
+    }
+
+    private static void aio(
+            Path file,
+            Case c,
+            long blocks,
+            SplittableRandom rnd,
+            Histogram h,
+            CountDownLatch ready,
+            CountDownLatch gate)
+            throws IOException, InterruptedException {
+        int depth = c.iodepth();
+        int fd = Libc.openRead(file.toString(), true);
+        Memory raw = new Memory((long) depth * c.blockBytes() + Libc.PAGE);
+        Pointer bufs = raw.align((int) Libc.PAGE);
+        long[] started = new long[depth];
+        int[] batch = new int[depth];
+        try (LinuxAio q = new LinuxAio(depth)) {
+            ready.countDown();
+            gate.await();
+            long submitted = 0;
+            long completed = 0;
+            int n = 0;
+            for (int s = 0; s < depth && submitted < c.opsPerJob(); s++, submitted++) {
+                q.prepareRead(
+                        s,
+                        fd,
+                        bufs.share((long) s * c.blockBytes()),
+                        c.blockBytes(),
+                        rnd.nextLong(blocks) * c.blockBytes());
+                started[s] = System.nanoTime();
+                batch[n++] = s;
+            }
+            q.submit(batch, n);
+            while (completed < c.opsPerJob()) {
+                int got = q.reap();
+                long now = System.nanoTime();
+                n = 0;
+                for (int i = 0; i < got; i++) {
+                    int s = q.slot(i);
+                    long res = q.result(i);
+                    if (res != c.blockBytes()) {
+                        throw new IOException("read of " + c.blockBytes() + " bytes returned "
+                                + (res < 0 ? Libc.strerror((int) -res) : res + " bytes"));
+                    }
+                    h.recordValue(Math.max(1, now - started[s]));
+                    completed++;
+                    if (submitted < c.opsPerJob()) {
+                        q.prepareRead(
+                                s,
+                                fd,
+                                bufs.share((long) s * c.blockBytes()),
+                                c.blockBytes(),
+                                rnd.nextLong(blocks) * c.blockBytes());
+                        started[s] = System.nanoTime();
+                        batch[n++] = s;
+                        submitted++;
+                    }
+                }
+                if (n > 0) {
+                    q.submit(batch, n);
+                }
+            }
+        } finally {
+            Libc.closeQuietly(fd);
+        }
+    }
+}
