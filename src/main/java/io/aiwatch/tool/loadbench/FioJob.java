@@ -3,6 +3,8 @@ package io.aiwatch.tool.loadbench;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One fio invocation that makes the same reads as an aiwatch run: same file, block size, direct
@@ -21,6 +23,7 @@ import java.util.List;
  * @param loops       fio {@code loops}: passes over each job's range
  * @param jobs        each job's byte range
  * @param numberIos   random reads per job ({@code number_ios}); 0 for sequential
+ * @param runtimeSeconds longest run ({@code runtime}); 0 for no limit
  */
 public record FioJob(
         Path file,
@@ -32,13 +35,37 @@ public record FioJob(
         boolean fadviseHint,
         int loops,
         List<Range> jobs,
-        long numberIos) {
+        long numberIos,
+        double runtimeSeconds) {
 
     /** One job's byte range. */
     public record Range(long offset, long size) {}
 
     public FioJob {
         jobs = List.copyOf(jobs);
+    }
+
+    /**
+     * fio before axboe/fio#2017 (merged November 2025) maps {@code [0, size)} in its mmap engine
+     * whatever the job's {@code offset}, so every mmap job reads the start of the file (seen with
+     * Debian's fio 3.33: two jobs at 64 and 192 MiB left only 0-80 MiB in the page cache). 3.42 is
+     * taken as the first release with the fix (not verified here).
+     */
+    public static boolean mmapOffsetBroken(String fioVersion) {
+        Matcher m = Pattern.compile("fio-(\\d+)\\.(\\d+)").matcher(fioVersion);
+        if (!m.find()) {
+            return true;
+        }
+        int major = Integer.parseInt(m.group(1));
+        int minor = Integer.parseInt(m.group(2));
+        return major < 3 || (major == 3 && minor < 42);
+    }
+
+    /** True when fio can make these reads: not an mmap job at an offset under a broken fio. */
+    public boolean feasible(String fioVersion) {
+        return !(ioengine.equals("mmap")
+                && mmapOffsetBroken(fioVersion)
+                && jobs.stream().anyMatch(j -> j.offset() > 0));
     }
 
     /** The twin of {@link ModelLoader#load}: one job per reader over that reader's share. */
@@ -62,18 +89,29 @@ public record FioJob(
                 method.fioFadviseHint(),
                 loops,
                 ranges,
+                0,
                 0);
     }
 
     /** The twin of {@link RandomReads#run}: {@code jobs} jobs over the whole file, uniform offsets with repeats. */
-    public static FioJob random(Path file, RandomReads.Case c, long fileBytes) {
+    public static FioJob random(Path file, RandomReads.Case c, long fileBytes, double maxSeconds) {
         long span = Buffers.alignDown(fileBytes, c.blockBytes());
         List<Range> ranges = new ArrayList<>();
         for (int j = 0; j < c.jobs(); j++) {
             ranges.add(new Range(0, span));
         }
         return new FioJob(
-                file, "randread", c.blockBytes(), c.direct(), c.engine(), c.iodepth(), false, 1, ranges, c.opsPerJob());
+                file,
+                "randread",
+                c.blockBytes(),
+                c.direct(),
+                c.engine(),
+                c.iodepth(),
+                false,
+                1,
+                ranges,
+                c.opsPerJob(),
+                maxSeconds);
     }
 
     /** The command line, {@code fio} first. */
@@ -96,6 +134,9 @@ public record FioJob(
                 "--percentile_list=50:90:99:99.9"));
         if (rw.equals("randread")) {
             a.addAll(List.of("--norandommap", "--randrepeat=0", "--number_ios=" + numberIos));
+        }
+        if (runtimeSeconds > 0) {
+            a.add("--runtime=" + Math.max(1, Math.round(runtimeSeconds * 1000)) + "ms");
         }
         for (int j = 0; j < jobs.size(); j++) {
             a.add("--name=aiwatch" + j);

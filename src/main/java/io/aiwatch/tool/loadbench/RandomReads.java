@@ -81,7 +81,12 @@ public final class RandomReads {
         }
     }
 
-    public static Result run(Path file, Case c, long fileBytes, long seed) throws IOException, InterruptedException {
+    /**
+     * Runs {@code c} on {@code file}: each job makes {@code opsPerJob} reads or stops submitting after
+     * {@code maxSeconds}, whichever comes first (fio's {@code number_ios} and {@code runtime}).
+     */
+    public static Result run(Path file, Case c, long fileBytes, long seed, double maxSeconds)
+            throws IOException, InterruptedException {
         long blocks = Buffers.alignDown(fileBytes, c.blockBytes()) / c.blockBytes();
         if (blocks < 1) {
             throw new IOException(file + " is smaller than one " + c.blockBytes() + "-byte block");
@@ -91,6 +96,8 @@ public final class RandomReads {
         CountDownLatch ready = new CountDownLatch(c.jobs());
         CountDownLatch gate = new CountDownLatch(1);
         AtomicReference<Throwable> failure = new AtomicReference<>();
+        long[] deadline = new long[1];
+        long budget = (long) (maxSeconds * 1e9);
         for (int j = 0; j < c.jobs(); j++) {
             Histogram h = new Histogram(1, 600_000_000_000L, 3);
             hists.add(h);
@@ -99,9 +106,9 @@ public final class RandomReads {
                     () -> {
                         try {
                             if (c.direct()) {
-                                aio(file, c, blocks, rnd, h, ready, gate);
+                                aio(file, c, blocks, rnd, h, ready, gate, deadline);
                             } else {
-                                psync(file, c, blocks, rnd, h, ready, gate);
+                                psync(file, c, blocks, rnd, h, ready, gate, deadline);
                             }
                         } catch (Throwable e) {
                             failure.compareAndSet(null, e);
@@ -115,6 +122,7 @@ public final class RandomReads {
         threads.forEach(Thread::start);
         ready.await();
         long t0 = System.nanoTime();
+        deadline[0] = t0 + budget;
         gate.countDown();
         for (Thread t : threads) {
             t.join();
@@ -137,13 +145,14 @@ public final class RandomReads {
             SplittableRandom rnd,
             Histogram h,
             CountDownLatch ready,
-            CountDownLatch gate)
+            CountDownLatch gate,
+            long[] deadline)
             throws IOException, InterruptedException {
         ByteBuffer buf = Buffers.aligned(c.blockBytes(), (int) Libc.PAGE);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             ready.countDown();
             gate.await();
-            for (long i = 0; i < c.opsPerJob(); i++) {
+            for (long i = 0; i < c.opsPerJob() && System.nanoTime() < deadline[0]; i++) {
                 long pos = rnd.nextLong(blocks) * c.blockBytes();
                 long t = System.nanoTime();
                 buf.clear();
@@ -164,7 +173,8 @@ public final class RandomReads {
             SplittableRandom rnd,
             Histogram h,
             CountDownLatch ready,
-            CountDownLatch gate)
+            CountDownLatch gate,
+            long[] deadline)
             throws IOException, InterruptedException {
         int depth = c.iodepth();
         int fd = Libc.openRead(file.toString(), true);
@@ -177,6 +187,7 @@ public final class RandomReads {
             gate.await();
             long submitted = 0;
             long completed = 0;
+            long limit = c.opsPerJob();
             int n = 0;
             for (int s = 0; s < depth && submitted < c.opsPerJob(); s++, submitted++) {
                 q.prepareRead(
@@ -189,9 +200,12 @@ public final class RandomReads {
                 batch[n++] = s;
             }
             q.submit(batch, n);
-            while (completed < c.opsPerJob()) {
+            while (completed < submitted) {
                 int got = q.reap();
                 long now = System.nanoTime();
+                if (now >= deadline[0]) {
+                    limit = submitted; // out of time: reap what is in flight, submit nothing more
+                }
                 n = 0;
                 for (int i = 0; i < got; i++) {
                     int s = q.slot(i);
@@ -202,7 +216,7 @@ public final class RandomReads {
                     }
                     h.recordValue(Math.max(1, now - started[s]));
                     completed++;
-                    if (submitted < c.opsPerJob()) {
+                    if (submitted < limit) {
                         q.prepareRead(
                                 s,
                                 fd,
