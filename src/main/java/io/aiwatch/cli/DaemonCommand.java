@@ -2,9 +2,9 @@ package io.aiwatch.cli;
 
 import io.aiwatch.config.ConfigException;
 import io.aiwatch.config.ConfigLoader;
-import io.aiwatch.config.DaemonConfig;
 import io.aiwatch.config.ListenAddress;
 import io.aiwatch.daemon.Daemon;
+import io.aiwatch.daemon.DaemonConfig;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -87,7 +87,8 @@ public final class DaemonCommand implements Callable<Integer> {
 
     /** Builds the effective configuration: file, then flags. */
     DaemonConfig effectiveConfig() throws ConfigException {
-        DaemonConfig cfg = config == null ? DaemonConfig.defaults() : new ConfigLoader().load(config);
+        DaemonConfig cfg =
+                config == null ? DaemonConfig.defaults() : new ConfigLoader().load(config, DaemonConfig.class);
         try {
             if (listen != null) {
                 ListenAddress.parse(listen);

@@ -1,17 +1,17 @@
 package io.aiwatch.cli;
 
 import io.aiwatch.reader.otlp.GenAiSpans;
-import io.aiwatch.tool.loadgen.ClientConfig;
-import io.aiwatch.tool.loadgen.LoadgenException;
 import io.aiwatch.tool.loadgen.LoadgenSession;
-import io.aiwatch.tool.loadgen.Merge;
 import io.aiwatch.tool.loadgen.OutputConfig;
-import io.aiwatch.tool.loadgen.ResultFiles;
-import io.aiwatch.tool.loadgen.RunSpec;
-import io.aiwatch.tool.loadgen.StatsOptions;
 import io.aiwatch.tool.loadgen.Sweep;
 import io.aiwatch.tool.loadgen.SweepConfig;
-import io.aiwatch.tool.loadgen.WorkloadSpec;
+import io.aiwatch.tool.loadgen.client.ClientConfig;
+import io.aiwatch.tool.loadgen.record.LoadgenException;
+import io.aiwatch.tool.loadgen.record.RunSpec;
+import io.aiwatch.tool.loadgen.result.Merge;
+import io.aiwatch.tool.loadgen.result.ResultFiles;
+import io.aiwatch.tool.loadgen.result.StatsOptions;
+import io.aiwatch.tool.loadgen.workload.WorkloadSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -313,7 +313,7 @@ public final class LoadgenCommand implements Callable<Integer> {
     }
 
     LoadgenSession build() {
-        io.aiwatch.tool.loadgen.TimingPriority.configure(timingNice);
+        io.aiwatch.tool.loadgen.schedule.TimingPriority.configure(timingNice);
         require(
                 workerCount >= 1 && workerIndex >= 0 && workerIndex < workerCount,
                 "--worker-index must be in [0, --worker-count), got " + workerIndex + " of " + workerCount);

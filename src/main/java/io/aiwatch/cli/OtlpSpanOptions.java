@@ -1,5 +1,6 @@
 package io.aiwatch.cli;
 
+import io.aiwatch.daemon.Version;
 import io.aiwatch.reader.otlp.GenAiSpans;
 import io.aiwatch.reader.otlp.OtlpConfig;
 import java.util.Map;
@@ -42,6 +43,6 @@ final class OtlpSpanOptions {
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("--otlp-endpoint/--otlp-protocol: " + e.getMessage());
         }
-        return GenAiSpans.fromConfig(config, env, VersionProvider.version());
+        return GenAiSpans.fromConfig(config, env, Version.get());
     }
 }

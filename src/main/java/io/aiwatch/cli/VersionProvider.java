@@ -1,16 +1,12 @@
 package io.aiwatch.cli;
 
+import io.aiwatch.daemon.Version;
 import picocli.CommandLine.IVersionProvider;
 
-/** Reports the version from the jar manifest, or "dev" when run from classes. */
+/** {@code --version} of every command: the jar manifest's version ({@link Version}). */
 public final class VersionProvider implements IVersionProvider {
-    public static String version() {
-        String v = VersionProvider.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
-    }
-
     @Override
     public String[] getVersion() {
-        return new String[] {"aiwatch " + version()};
+        return new String[] {"aiwatch " + Version.get()};
     }
 }

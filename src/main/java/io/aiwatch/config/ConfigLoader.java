@@ -19,16 +19,21 @@ import java.util.stream.Collectors;
 
 /**
  * Loads YAML configuration strictly: an unknown key, a wrong type or an invalid value stops
- * start-up with {@code file:line:column}, the key's path and what to write instead.
+ * start-up with {@code file:line:column}, the key's path and what to write instead. It knows no
+ * section: each feature owns its record (validating in its constructor, where an
+ * {@link IllegalArgumentException} becomes this loader's error with the key's position).
  */
 public final class ConfigLoader {
     private final ObjectMapper mapper = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+            // A key written twice in one mapping is a mistake, not "the last one wins".
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
 
-    public DaemonConfig load(Path file) throws ConfigException {
+    /** Reads {@code file} as {@code type}; a missing or unreadable file is a {@link ConfigException} too. */
+    public <T> T load(Path file, Class<T> type) throws ConfigException {
         String text;
         try {
             text = Files.readString(file);
@@ -37,7 +42,7 @@ public final class ConfigLoader {
         } catch (IOException e) {
             throw new ConfigException(file + ": cannot read: " + e.getMessage());
         }
-        return parse(file.toString(), text, DaemonConfig.class);
+        return parse(file.toString(), text, type);
     }
 
     /** Parses {@code text} as {@code type}; {@code source} names it in error messages. */
@@ -124,6 +129,9 @@ public final class ConfigLoader {
         }
         if (type == String.class) {
             return "a string";
+        }
+        if (type == java.time.Duration.class) {
+            return "a duration such as 500ms, 1s, 5m, 1h or 1m30s";
         }
         if (java.util.List.class.isAssignableFrom(type)) {
             return "a list";

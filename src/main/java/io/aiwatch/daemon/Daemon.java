@@ -1,11 +1,9 @@
 package io.aiwatch.daemon;
 
-import io.aiwatch.cli.VersionProvider;
 import io.aiwatch.collect.CollectorRunner;
 import io.aiwatch.collect.MetricFamily;
 import io.aiwatch.collect.SnapshotStore;
 import io.aiwatch.config.ConfigException;
-import io.aiwatch.config.DaemonConfig;
 import io.aiwatch.config.ListenAddress;
 import io.aiwatch.reader.alert.AlertingService;
 import io.aiwatch.reader.alert.AlertmanagerSender;
@@ -59,7 +57,7 @@ public final class Daemon implements AutoCloseable {
             // request spans of the in-daemon proxy go to the otlp: collector
             this.spans = config.proxy() == null
                     ? null
-                    : GenAiSpans.fromConfig(config.otlp(), System.getenv(), VersionProvider.version());
+                    : GenAiSpans.fromConfig(config.otlp(), System.getenv(), Version.get());
         } catch (IllegalArgumentException e) {
             processMetrics.close();
             throw new ConfigException(e.getMessage());
@@ -103,7 +101,7 @@ public final class Daemon implements AutoCloseable {
         };
         try {
             this.otlp = OtlpExporter.fromConfig(
-                    config.otlp(), System.getenv(), store, serverFamilies, VersionProvider.version(), clock);
+                    config.otlp(), System.getenv(), store, serverFamilies, Version.get(), clock);
         } catch (IllegalArgumentException e) {
             abortStart();
             throw new ConfigException(e.getMessage());
@@ -121,7 +119,7 @@ public final class Daemon implements AutoCloseable {
         this.server = new DaemonServer(
                 store,
                 renderer,
-                VersionProvider.version(),
+                Version.get(),
                 () -> new ArrayList<>(notes),
                 ListenAddress.parse(config.listen()),
                 security,
@@ -131,7 +129,7 @@ public final class Daemon implements AutoCloseable {
         if (alerting != null) {
             alerting.start();
         }
-        LOG.info("aiwatch " + VersionProvider.version() + " serving on " + config.listen() + " (port " + port + ")");
+        LOG.info("aiwatch " + Version.get() + " serving on " + config.listen() + " (port " + port + ")");
     }
 
     /** Stops what was started before a configuration error ended start-up. */

@@ -3,13 +3,14 @@ package io.aiwatch.daemon;
 import io.aiwatch.collect.Collector;
 import io.aiwatch.collect.SnapshotStore;
 import io.aiwatch.config.ConfigException;
-import io.aiwatch.config.GpuConfig;
 import io.aiwatch.source.gpu.CountersFile;
 import io.aiwatch.source.gpu.GpuBackend;
 import io.aiwatch.source.gpu.GpuCollector;
+import io.aiwatch.source.gpu.GpuConfig;
 import io.aiwatch.source.gpu.GpuHealth;
 import io.aiwatch.source.gpu.GpuStatus;
 import io.aiwatch.source.gpu.ProcessIdentity;
+import io.aiwatch.source.gpu.nvml.NvmlLoader;
 import io.aiwatch.source.gpu.sim.SimulatedGpuBackend;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Logger;
 
@@ -63,7 +65,7 @@ public final class GpuSetup implements AutoCloseable {
                     config.simulate(), config.simulateSeed(), config.simulateAmbientCelsius(), clock, simulatedLoad);
         } else {
             try {
-                backend = NvmlBackends.load(config.library());
+                backend = NvmlLoader.load(Optional.ofNullable(config.library()).map(Path::of));
             } catch (Exception e) {
                 String reason = "NVML unavailable: " + e.getMessage();
                 LOG.warning(reason + "; serving without GPU metrics");

@@ -2,8 +2,7 @@ package io.aiwatch.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.aiwatch.config.DaemonConfig;
-import io.aiwatch.config.GpuConfig;
+import io.aiwatch.source.gpu.GpuConfig;
 import io.aiwatch.source.gpu.sim.SimulatedGpuBackend;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -110,8 +109,8 @@ class DaemonTest {
         String hash = at.favre.lib.crypto.bcrypt.BCrypt.withDefaults().hashToString(4, "s3cret".toCharArray());
         java.nio.file.Path web = java.nio.file.Files.writeString(
                 dir.resolve("web.yml"), "basic_auth_users:\n  prometheus: '" + hash + "'\n");
-        DaemonConfig cfg =
-                simulated(1).withHttp(io.aiwatch.config.HttpConfig.defaults().withWebConfigFile(web.toString()));
+        DaemonConfig cfg = simulated(1)
+                .withHttp(io.aiwatch.reader.http.HttpConfig.defaults().withWebConfigFile(web.toString()));
         try (Daemon d = Daemon.start(cfg, Clock.systemUTC())) {
             HttpResponse<String> denied = get(d, "/metrics");
             assertThat(denied.statusCode()).isEqualTo(401);

@@ -32,7 +32,6 @@ final class MetricAssembler {
     private final InstrumentationScopeInfo scope;
     private final SeriesStarts starts;
     private final Map<String, Stream> streams = new LinkedHashMap<>();
-    private int dropped;
 
     private static final class Stream {
         final Rule rule;
@@ -105,22 +104,16 @@ final class MetricAssembler {
         return out;
     }
 
-    /** The stream for rule's metric, or null (counted) when the point would clash with one already added. */
+    /** The stream for rule's metric, or null when the point would clash with one already added. */
     private Stream stream(Rule rule, String help, Attributes attrs) {
         Stream s = streams.computeIfAbsent(rule.name(), n -> new Stream(rule, SemanticMapping.description(rule, help)));
         boolean sameShape = s.rule.kind() == rule.kind()
                 && s.rule.integer() == rule.integer()
                 && s.rule.unit().equals(rule.unit());
         if (!sameShape || !s.seen.add(attrs)) {
-            dropped++;
             return null;
         }
         return s;
-    }
-
-    /** Points left out because two families produced the same series or disagreed on its shape. */
-    int dropped() {
-        return dropped;
     }
 
     @SuppressWarnings("unchecked")

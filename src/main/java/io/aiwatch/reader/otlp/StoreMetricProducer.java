@@ -37,7 +37,6 @@ public final class StoreMetricProducer implements MetricProducer {
     private final Supplier<List<MetricFamily>> extraFamilies;
     private final InstrumentationScopeInfo scope;
     private final SeriesStarts starts = new SeriesStarts();
-    private volatile int lastDropped;
     private final java.util.Set<String> failedFamilies = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
@@ -71,18 +70,12 @@ public final class StoreMetricProducer implements MetricProducer {
         CollectorSelfMetrics.families(states, now).forEach(f -> map(f, time, out));
         extraFamilies.get().forEach(f -> map(f, time, out));
         starts.endCycle();
-        lastDropped = out.dropped();
         return out.build();
     }
 
     /** Series whose start time is remembered (bounded by what the store holds now). */
     public int trackedSeries() {
         return starts.size();
-    }
-
-    /** Points left out in the last cycle because two families produced the same series. */
-    int lastDropped() {
-        return lastDropped;
     }
 
     private void map(MetricFamily family, long time, MetricAssembler out) {

@@ -2,6 +2,7 @@ package io.aiwatch.source.inference;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.aiwatch.config.DurationText;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -125,7 +126,7 @@ public record InferenceConfig(List<Target> targets) {
 
         static Duration parseDuration(String key, String text) {
             try {
-                return io.aiwatch.config.DurationText.parse(text);
+                return DurationText.parse(text);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(
                         "inference target " + key + " '" + text + "' must look like 500ms, 5s or 1m");

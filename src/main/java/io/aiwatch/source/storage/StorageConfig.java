@@ -3,6 +3,7 @@ package io.aiwatch.source.storage;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import io.aiwatch.config.DurationText;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -75,13 +76,13 @@ public record StorageConfig(
     @JsonCreator
     static StorageConfig fromJson(
             @JsonProperty("enabled") Boolean enabled,
-            @JsonProperty("interval") @JsonDeserialize(using = DurationText.class) Duration interval,
+            @JsonProperty("interval") @JsonDeserialize(using = DurationText.Json.class) Duration interval,
             @JsonProperty("include_partitions") Boolean includePartitions,
             @JsonProperty("disk_exclude") String diskExclude,
             @JsonProperty("proc_root") String procRoot,
             @JsonProperty("sys_root") String sysRoot,
             @JsonProperty("rootfs") String rootfs,
-            @JsonProperty("mount_timeout") @JsonDeserialize(using = DurationText.class) Duration mountTimeout,
+            @JsonProperty("mount_timeout") @JsonDeserialize(using = DurationText.Json.class) Duration mountTimeout,
             @JsonProperty("fs_types_exclude") String fsTypesExclude,
             @JsonProperty("mount_points_exclude") String mountPointsExclude,
             @JsonProperty("process_patterns") List<String> processPatterns,

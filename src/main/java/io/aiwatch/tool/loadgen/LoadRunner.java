@@ -1,5 +1,17 @@
 package io.aiwatch.tool.loadgen;
 
+import io.aiwatch.tool.loadgen.client.OpenAiClient;
+import io.aiwatch.tool.loadgen.client.ResponseTracker;
+import io.aiwatch.tool.loadgen.live.LiveMetrics;
+import io.aiwatch.tool.loadgen.record.LoadgenException;
+import io.aiwatch.tool.loadgen.record.Outcome;
+import io.aiwatch.tool.loadgen.record.RequestRecord;
+import io.aiwatch.tool.loadgen.record.RunResult;
+import io.aiwatch.tool.loadgen.record.RunSpec;
+import io.aiwatch.tool.loadgen.schedule.ArrivalSchedule;
+import io.aiwatch.tool.loadgen.schedule.Pacer;
+import io.aiwatch.tool.loadgen.schedule.TimingPriority;
+import io.aiwatch.tool.loadgen.workload.Conversation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

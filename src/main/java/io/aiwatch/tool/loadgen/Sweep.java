@@ -1,5 +1,6 @@
 package io.aiwatch.tool.loadgen;
 
+import io.aiwatch.tool.loadgen.record.LoadgenException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

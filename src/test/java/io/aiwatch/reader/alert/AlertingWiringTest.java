@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.aiwatch.config.ConfigException;
 import io.aiwatch.config.ConfigLoader;
-import io.aiwatch.config.DaemonConfig;
-import io.aiwatch.config.GpuConfig;
 import io.aiwatch.daemon.Daemon;
+import io.aiwatch.daemon.DaemonConfig;
 import io.aiwatch.it.HttpGet;
+import io.aiwatch.source.gpu.GpuConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -35,7 +35,7 @@ class AlertingWiringTest {
                   queue_capacity: 500
                   external_labels: {cluster: a}
                 """);
-        AlertingConfig a = new ConfigLoader().load(cfg).alerting();
+        AlertingConfig a = new ConfigLoader().load(cfg, DaemonConfig.class).alerting();
         assertThat(a.enabled()).isTrue();
         assertThat(a.evaluationInterval()).isEqualTo(Duration.ofSeconds(2));
         assertThat(a.alertmanagers()).hasSize(2);
@@ -49,11 +49,11 @@ class AlertingWiringTest {
     @Test
     void refusesBadAlertingKeysWithFileAndLine() throws Exception {
         Path cfg = Files.writeString(dir.resolve("aiwatch.yaml"), "alerting:\n  rule_file: [x]\n");
-        assertThatThrownBy(() -> new ConfigLoader().load(cfg))
+        assertThatThrownBy(() -> new ConfigLoader().load(cfg, DaemonConfig.class))
                 .hasMessageStartingWith(cfg + ":2")
                 .hasMessageContaining("rule_file");
         Path bad = Files.writeString(dir.resolve("b.yaml"), "alerting:\n  alertmanagers:\n    - url: ftp://x\n");
-        assertThatThrownBy(() -> new ConfigLoader().load(bad))
+        assertThatThrownBy(() -> new ConfigLoader().load(bad, DaemonConfig.class))
                 .hasMessageStartingWith(bad + ":")
                 .hasMessageContaining("alerting.alertmanagers[0]")
                 .hasMessageContaining("not an http(s) URL");

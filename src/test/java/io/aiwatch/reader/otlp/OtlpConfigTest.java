@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.aiwatch.config.ConfigException;
 import io.aiwatch.config.ConfigLoader;
-import io.aiwatch.config.DaemonConfig;
+import io.aiwatch.daemon.DaemonConfig;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

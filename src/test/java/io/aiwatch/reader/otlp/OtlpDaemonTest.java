@@ -3,9 +3,9 @@ package io.aiwatch.reader.otlp;
 import static io.aiwatch.reader.otlp.OtlpFixtures.attrs;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.aiwatch.config.DaemonConfig;
-import io.aiwatch.config.GpuConfig;
 import io.aiwatch.daemon.Daemon;
+import io.aiwatch.daemon.DaemonConfig;
+import io.aiwatch.source.gpu.GpuConfig;
 import io.aiwatch.tool.proxy.ProxyConfig;
 import io.opentelemetry.proto.metrics.v1.Metric;
 import java.net.ServerSocket;

@@ -73,9 +73,14 @@ class StorageConfigTest {
     }
 
     @Test
-    void parsesDurationText() {
-        assertThat(DurationText.parse("1.5s")).isEqualTo(Duration.ofMillis(1500));
-        assertThat(DurationText.parse("2m")).isEqualTo(Duration.ofMinutes(2));
-        assertThat(DurationText.parse("1h")).isEqualTo(Duration.ofHours(1));
+    void readsDurationsInTheDaemonsOneSyntax() throws Exception {
+        assertThat(yaml.readValue("interval: 1.5s", StorageConfig.class).interval())
+                .isEqualTo(Duration.ofMillis(1500));
+        assertThat(yaml.readValue("interval: 1m30s", StorageConfig.class).interval())
+                .isEqualTo(Duration.ofSeconds(90));
+        assertThat(yaml.readValue("interval: 1h", StorageConfig.class).interval())
+                .isEqualTo(Duration.ofHours(1));
+        assertThatThrownBy(() -> yaml.readValue("mount_timeout: 2", StorageConfig.class))
+                .hasMessageContaining("not a duration");
     }
 }

@@ -2,6 +2,18 @@ package io.aiwatch.tool.loadgen;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.aiwatch.tool.loadgen.client.OpenAiClient;
+import io.aiwatch.tool.loadgen.live.LiveMetrics;
+import io.aiwatch.tool.loadgen.live.MetricsServer;
+import io.aiwatch.tool.loadgen.live.Progress;
+import io.aiwatch.tool.loadgen.record.Outcome;
+import io.aiwatch.tool.loadgen.record.RequestRecord;
+import io.aiwatch.tool.loadgen.record.RunResult;
+import io.aiwatch.tool.loadgen.record.RunSpec;
+import io.aiwatch.tool.loadgen.result.ResultFields;
+import io.aiwatch.tool.loadgen.result.StatsOptions;
+import io.aiwatch.tool.loadgen.schedule.ArrivalSchedule;
+import io.aiwatch.tool.loadgen.workload.Conversation;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -3,6 +3,12 @@ package io.aiwatch.tool.loadgen;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aiwatch.cli.Main;
+import io.aiwatch.tool.loadgen.client.ClientConfig;
+import io.aiwatch.tool.loadgen.record.RunSpec;
+import io.aiwatch.tool.loadgen.result.ResultFiles;
+import io.aiwatch.tool.loadgen.result.StatsOptions;
+import io.aiwatch.tool.loadgen.schedule.TimingPriority;
+import io.aiwatch.tool.loadgen.workload.WorkloadSpec;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -2,6 +2,7 @@ package io.aiwatch.tool.loadgen;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.aiwatch.tool.loadgen.result.ResultFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -2,11 +2,12 @@ package io.aiwatch.reader.http.security;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.aiwatch.config.DurationText;
 import java.time.Duration;
 
 /**
  * Limits that keep the HTTP server answering under hostile or broken clients. In YAML every key is
- * optional (missing keys take {@link #defaults()}); {@code idle_timeout} is a Go-style duration.
+ * optional (missing keys take {@link #defaults()}); {@code idle_timeout} is a {@link DurationText}.
  *
  * @param idleTimeout          read/write timeout: a connection with no bytes moving for this long is
  *                             closed (dcgm-exporter uses 10 s read and write timeouts)
@@ -60,10 +61,10 @@ public record HardeningConfig(
         HardeningConfig d = defaults();
         Duration idle = d.idleTimeout();
         if (idleTimeout != null) {
-            idle = WebConfigLoader.goDuration(idleTimeout);
-            if (idle == null) {
-                throw new IllegalArgumentException(
-                        "idle_timeout: not a duration: \"" + idleTimeout + "\" (e.g. 10s, 500ms)");
+            try {
+                idle = DurationText.parse(idleTimeout);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("idle_timeout: " + e.getMessage());
             }
         }
         return new HardeningConfig(

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.aiwatch.config.DurationText;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -42,7 +43,6 @@ public final class WebConfigLoader {
             "X-Content-Type-Options",
             "X-XSS-Protection",
             "Strict-Transport-Security");
-    private static final Pattern DURATION_PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h)");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
@@ -217,8 +217,10 @@ public final class WebConfigLoader {
         if (r == null || r.interval() == null) {
             return Duration.ZERO;
         }
-        Duration d = goDuration(r.interval());
-        if (d == null) {
+        Duration d;
+        try {
+            d = DurationText.parse(r.interval());
+        } catch (IllegalArgumentException e) {
             throw new WebConfigException(
                     file + ": rate_limit.interval: not a duration: \"" + r.interval() + "\" (e.g. 1s, 250ms)");
         }
@@ -226,31 +228,6 @@ public final class WebConfigLoader {
             throw new WebConfigException(file + ": rate_limit.burst must be at least 1 when interval is set");
         }
         return d;
-    }
-
-    /** Go's {@code time.ParseDuration} for non-negative values ("1m30s", "250ms", "0"); null when malformed. */
-    static Duration goDuration(String s) {
-        String t = s.trim();
-        if (t.equals("0")) {
-            return Duration.ZERO;
-        }
-        Matcher m = DURATION_PART.matcher(t);
-        long nanos = 0;
-        int at = 0;
-        while (m.find() && m.start() == at) {
-            double v = Double.parseDouble(m.group(1));
-            long unit = switch (m.group(2)) {
-                case "ns" -> 1L;
-                case "us", "µs" -> 1_000L;
-                case "ms" -> 1_000_000L;
-                case "s" -> 1_000_000_000L;
-                case "m" -> 60_000_000_000L;
-                default -> 3_600_000_000_000L;
-            };
-            nanos += (long) (v * unit);
-            at = m.end();
-        }
-        return at == t.length() && at > 0 ? Duration.ofNanos(nanos) : null;
     }
 
     static String fingerprint(List<Path> files) {

@@ -195,10 +195,14 @@ class WebConfigLoaderTest {
         assertThat(WebConfigLoader.load(write("rate_limit:\n  interval: 250ms\n  burst: 5\n"))
                         .rateLimitInterval())
                 .isEqualTo(Duration.ofMillis(250));
-        assertThat(WebConfigLoader.goDuration("1m30s")).isEqualTo(Duration.ofSeconds(90));
-        assertThat(WebConfigLoader.goDuration("1.5h")).isEqualTo(Duration.ofMinutes(90));
-        assertThat(WebConfigLoader.goDuration("10")).isNull();
-        assertThat(WebConfigLoader.goDuration("s")).isNull();
+        // Go's compound spelling, as exporter-toolkit reads it (the syntax itself: DurationTextTest).
+        assertThat(WebConfigLoader.load(write("rate_limit:\n  interval: 1m30s\n  burst: 5\n"))
+                        .rateLimitInterval())
+                .isEqualTo(Duration.ofSeconds(90));
+        for (String bad : new String[] {"s", "10"}) {
+            assertThatThrownBy(() -> WebConfigLoader.load(write("rate_limit:\n  interval: " + bad + "\n  burst: 5\n")))
+                    .hasMessageContaining("rate_limit.interval: not a duration");
+        }
         assertThatThrownBy(() -> WebConfigLoader.load(write("rate_limit:\n  interval: 1s\n")))
                 .hasMessageContaining("burst");
     }

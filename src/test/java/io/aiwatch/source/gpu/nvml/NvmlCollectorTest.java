@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aiwatch.collect.Sample;
 import io.aiwatch.collect.Snapshot;
-import io.aiwatch.config.DaemonConfig;
-import io.aiwatch.config.GpuConfig;
 import io.aiwatch.daemon.Daemon;
+import io.aiwatch.daemon.DaemonConfig;
 import io.aiwatch.source.gpu.CountersFile;
 import io.aiwatch.source.gpu.GpuCollector;
+import io.aiwatch.source.gpu.GpuConfig;
 import io.aiwatch.source.gpu.GpuHealth;
 import io.aiwatch.source.gpu.ProcessIdentity;
 import java.net.URI;
