@@ -86,10 +86,18 @@ public final class LoadBench {
             Path file = target.resolve(target.root()
                     .relativize(tier.dir().resolve("model.safetensors"))
                     .toString());
-            SafeTarget.requireSpace(tier.dir(), plan.syntheticBytes(), "the synthetic file on " + name);
-            cleanup.push("delete " + file, () -> Files.deleteIfExists(file));
-            log.accept("tier " + name + " (" + tier.setup() + "): writing " + SafeTarget.human(plan.syntheticBytes()));
-            SafetensorsHeader header = SyntheticModel.write(file, plan.syntheticBytes(), plan.seed());
+            SafetensorsHeader header;
+            try {
+                SafeTarget.requireSpace(tier.dir(), plan.syntheticBytes(), "the synthetic file on " + name);
+                cleanup.push("delete " + file, () -> Files.deleteIfExists(file));
+                log.accept(
+                        "tier " + name + " (" + tier.setup() + "): writing " + SafeTarget.human(plan.syntheticBytes()));
+                header = SyntheticModel.write(file, plan.syntheticBytes(), plan.seed());
+            } catch (IOException e) {
+                negatives.add("tier " + name + ": " + e.getMessage());
+                log.accept("tier " + name + " unusable: " + e.getMessage());
+                return new TierOutcome(name, tier.fsType(), tier.setup(), "", 0, List.of(), "", e.getMessage());
+            }
             TierOutcome out = runTier(name, tier.fsType(), tier.setup(), file, header, dest);
             List<String> failed = cleanup.runAll();
             failed.forEach(f -> negatives.add("cleanup of tier " + name + " failed: " + f));

@@ -85,8 +85,7 @@ public final class Tiers {
     }
 
     private Tier xfs(long fileBytes) throws IOException, InterruptedException {
-        long imageBytes =
-                Math.max(XFS_MIN_BYTES, Buffers.alignUp(fileBytes + 2 * SafeTarget.headroom(fileBytes), 1 << 20));
+        long imageBytes = imageBytes(fileBytes);
         SafeTarget.requireSpace(target.root(), imageBytes, "an XFS image of " + SafeTarget.human(imageBytes));
         Path image = target.resolve("xfs.img");
         if (Files.exists(image)) {
@@ -111,7 +110,7 @@ public final class Tiers {
         cmd.check(List.of("mkfs.xfs", "-q", "-f", dev));
         Path mnt = mountPoint("xfs");
         cmd.check(List.of("mount", "-t", "xfs", "-o", "noatime", dev, mnt.toString()));
-        cleanup.push("umount " + mnt, () -> cmd.check(List.of("umount", mnt.toString())));
+        cleanup.push("umount " + mnt, () -> unmount(mnt));
         return new Tier("xfs", mnt, "xfs", dev + " (" + mode + ") on " + image.getFileName(), null);
     }
 
@@ -121,7 +120,7 @@ public final class Tiers {
         Path mnt = mountPoint("tmpfs");
         cmd.check(List.of(
                 "mount", "-t", "tmpfs", "-o", "size=" + size + ",mode=0700", "aiwatch-loadbench", mnt.toString()));
-        cleanup.push("umount " + mnt, () -> cmd.check(List.of("umount", mnt.toString())));
+        cleanup.push("umount " + mnt, () -> unmount(mnt));
         return new Tier("tmpfs", mnt, "tmpfs", "tmpfs size=" + SafeTarget.human(size), null);
     }
 
@@ -130,8 +129,7 @@ public final class Tiers {
         if (why != null) {
             throw new IOException(why);
         }
-        long imageBytes =
-                Math.max(XFS_MIN_BYTES, Buffers.alignUp(fileBytes + 2 * SafeTarget.headroom(fileBytes), 1 << 20));
+        long imageBytes = imageBytes(fileBytes);
         SafeTarget.requireSpace(target.root(), imageBytes, "a ZFS vdev of " + SafeTarget.human(imageBytes));
         Path image = target.resolve("zfs.img");
         try (RandomAccessFile f = new RandomAccessFile(image.toFile(), "rw")) {
@@ -153,6 +151,29 @@ public final class Tiers {
                 image.toString()));
         cleanup.push("zpool destroy " + pool, () -> cmd.check(List.of("zpool", "destroy", "-f", pool)));
         return new Tier("zfs", mnt, "zfs", "pool " + pool + " on " + image.getFileName(), null);
+    }
+
+    /**
+     * Size of an image that holds the file plus its headroom after the filesystem's own metadata:
+     * 15 % more plus 64 MiB (XFS keeps its log and allocation groups, ZFS its slop space), at least
+     * {@link #XFS_MIN_BYTES}.
+     */
+    static long imageBytes(long fileBytes) {
+        long need = fileBytes + SafeTarget.headroom(fileBytes);
+        return Math.max(XFS_MIN_BYTES, Buffers.alignUp(need + need * 15 / 100 + (64L << 20), 1 << 20));
+    }
+
+    /**
+     * Unmounts; when the mount is still busy (an interrupted run's reader still has the file open
+     * while the shutdown hook runs), detaches it lazily: the kernel finishes when the last file
+     * closes, at the latest when this process exits. A loop device under it is then released by
+     * {@code losetup -d}'s autoclear.
+     */
+    private void unmount(Path mnt) throws IOException, InterruptedException {
+        Commands.Result r = cmd.run(List.of("umount", mnt.toString()));
+        if (!r.ok()) {
+            cmd.check(List.of("umount", "--lazy", mnt.toString()));
+        }
     }
 
     /** Why ZFS cannot be used here, or null when it can. */

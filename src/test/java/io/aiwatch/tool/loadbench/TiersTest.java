@@ -65,7 +65,7 @@ class TiersTest {
                         "losetup --find --show --direct-io=on " + root.resolve("xfs.img"),
                         "mkfs.xfs -q -f /dev/loop7",
                         "mount -t xfs -o noatime /dev/loop7 " + root.resolve("xfs"));
-        assertThat(Files.size(root.resolve("xfs.img"))).isEqualTo(Tiers.XFS_MIN_BYTES);
+        assertThat(Files.size(root.resolve("xfs.img"))).isEqualTo(Tiers.imageBytes(64L << 20));
         ran.clear();
         assertThat(cleanup.runAll()).isEmpty();
         assertThat(ran).containsExactly("umount " + root.resolve("xfs"), "losetup -d /dev/loop7");
@@ -99,6 +99,16 @@ class TiersTest {
         ran.clear();
         cleanup.close();
         assertThat(ran).isEmpty();
+    }
+
+    @Test
+    void aBusyMountIsDetachedLazily() throws Exception {
+        Path root = dir.resolve("bench").toRealPath();
+        tiers().create("tmpfs", 64L << 20);
+        failOn = "umount " + root;
+        ran.clear();
+        assertThat(cleanup.runAll()).isEmpty();
+        assertThat(ran).containsExactly("umount " + root.resolve("tmpfs"), "umount --lazy " + root.resolve("tmpfs"));
     }
 
     @Test
