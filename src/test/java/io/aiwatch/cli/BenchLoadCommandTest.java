@@ -2,8 +2,8 @@ package io.aiwatch.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.aiwatch.tool.loadbench.BenchReport;
-import io.aiwatch.tool.loadbench.ReportWriter;
+import io.aiwatch.tool.loadbench.bench.BenchReport;
+import io.aiwatch.tool.loadbench.bench.ReportWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

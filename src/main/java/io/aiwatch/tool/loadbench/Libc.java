@@ -42,11 +42,6 @@ final class Libc {
         int madvise(Pointer addr, long length, int advice) throws LastErrorException;
 
         int mincore(Pointer addr, long length, byte[] vec) throws LastErrorException;
-
-        /** With {@code which} = PRIO_PROCESS (0) and {@code who} = 0: the calling thread only, on Linux. */
-        int setpriority(int which, int who, int prio) throws LastErrorException;
-
-        int getpriority(int which, int who) throws LastErrorException;
     }
 
     static final C C = Native.load("c", C.class);
@@ -68,23 +63,6 @@ final class Libc {
             C.close(fd);
         } catch (LastErrorException ignored) {
             // nothing useful to do with a failed close of a read-only descriptor
-        }
-    }
-
-    /**
-     * Sets the calling thread's nice value; threads and processes it starts later inherit it. Returns
-     * the value now in effect (unchanged when not permitted: lowering nice needs CAP_SYS_NICE).
-     */
-    static int niceCurrentThread(int nice) {
-        try {
-            C.setpriority(0, 0, nice);
-        } catch (LastErrorException e) {
-            // not permitted: stay where we are
-        }
-        try {
-            return C.getpriority(0, 0);
-        } catch (LastErrorException e) {
-            return 0;
         }
     }
 

@@ -2,6 +2,7 @@ package io.aiwatch.tool.loadbench;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Pointer;
+import io.aiwatch.tool.loadbench.bench.FioJob;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -47,18 +48,18 @@ public final class ModelLoader {
 
     /** The range read and each reader's share, the same for the loader and its fio twin. */
     public record Extent(long start, long end, long share, int readers) {
-        static Extent of(SafetensorsHeader header, int readers, int blockBytes) {
+        public static Extent of(SafetensorsHeader header, int readers, int blockBytes) {
             long start = Buffers.alignDown(header.dataStart(), blockBytes);
             long end = header.fileBytes();
             long share = Buffers.alignUp((end - start + readers - 1) / readers, blockBytes);
             return new Extent(start, end, share, readers);
         }
 
-        long from(int reader) {
+        public long from(int reader) {
             return Math.min(end, start + reader * share);
         }
 
-        long to(int reader) {
+        public long to(int reader) {
             return Math.min(end, start + (reader + 1) * share);
         }
     }

@@ -11,10 +11,10 @@ import java.util.stream.Stream;
  * A scratch directory under {@code target/} (a real disk filesystem, where O_DIRECT and the page
  * cache behave as on a server), rather than {@code /tmp}, which may be tmpfs in a container.
  */
-final class ScratchDir implements AutoCloseable {
-    final Path path;
+public final class ScratchDir implements AutoCloseable {
+    public final Path path;
 
-    ScratchDir() {
+    public ScratchDir() {
         try {
             Path base = Path.of("target", "loadbench-scratch").toAbsolutePath();
             Files.createDirectories(base);

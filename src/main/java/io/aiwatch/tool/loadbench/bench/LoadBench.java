@@ -1,8 +1,21 @@
-package io.aiwatch.tool.loadbench;
+package io.aiwatch.tool.loadbench.bench;
 
-import io.aiwatch.tool.loadbench.BenchPlan.Cache;
-import io.aiwatch.tool.loadbench.BenchReport.Run;
-import io.aiwatch.tool.loadbench.BenchReport.TierOutcome;
+import io.aiwatch.tool.loadbench.BlockDevices;
+import io.aiwatch.tool.loadbench.Destination;
+import io.aiwatch.tool.loadbench.DiscardDestination;
+import io.aiwatch.tool.loadbench.ModelLoader;
+import io.aiwatch.tool.loadbench.PageCache;
+import io.aiwatch.tool.loadbench.RandomReads;
+import io.aiwatch.tool.loadbench.ReadMethod;
+import io.aiwatch.tool.loadbench.SafetensorsHeader;
+import io.aiwatch.tool.loadbench.SyntheticModel;
+import io.aiwatch.tool.loadbench.bench.BenchPlan.Cache;
+import io.aiwatch.tool.loadbench.bench.BenchReport.Run;
+import io.aiwatch.tool.loadbench.bench.BenchReport.TierOutcome;
+import io.aiwatch.tool.loadbench.tier.Cleanup;
+import io.aiwatch.tool.loadbench.tier.Commands;
+import io.aiwatch.tool.loadbench.tier.SafeTarget;
+import io.aiwatch.tool.loadbench.tier.Tiers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,9 +60,7 @@ public final class LoadBench {
      */
     public BenchReport run() throws IOException, InterruptedException {
         SafeTarget target = new SafeTarget(plan.dir());
-        int nice = plan.nice() == 0
-                ? Libc.niceCurrentThread(Libc.C.getpriority(0, 0))
-                : Libc.niceCurrentThread(plan.nice());
+        int nice = plan.nice() == 0 ? ThreadPriority.current() : ThreadPriority.set(plan.nice());
         fioVersion = plan.fio() ? fio.version() : "not run";
         Map<String, String> env;
         List<TierOutcome> tiers = new ArrayList<>();

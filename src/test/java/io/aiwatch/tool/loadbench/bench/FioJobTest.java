@@ -1,7 +1,10 @@
-package io.aiwatch.tool.loadbench;
+package io.aiwatch.tool.loadbench.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.aiwatch.tool.loadbench.ModelLoader;
+import io.aiwatch.tool.loadbench.RandomReads;
+import io.aiwatch.tool.loadbench.ReadMethod;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.aiwatch.tool.loadbench;
+package io.aiwatch.tool.loadbench.bench;
 
 import io.aiwatch.collect.Collector;
 import io.aiwatch.collect.MetricFamily;

@@ -1,4 +1,4 @@
-package io.aiwatch.tool.loadbench;
+package io.aiwatch.tool.loadbench.tier;
 
 import io.aiwatch.source.storage.Mount;
 import io.aiwatch.source.storage.MountinfoParser;
@@ -116,7 +116,7 @@ public final class Tiers {
 
     private Tier tmpfs(long fileBytes) throws IOException, InterruptedException {
         SafeTarget.requireMemory(procRoot.resolve("meminfo"), fileBytes, "a tmpfs of " + SafeTarget.human(fileBytes));
-        long size = Buffers.alignUp(fileBytes + SafeTarget.headroom(fileBytes), 1 << 20);
+        long size = mebibytes(fileBytes + SafeTarget.headroom(fileBytes));
         Path mnt = mountPoint("tmpfs");
         cmd.check(List.of(
                 "mount", "-t", "tmpfs", "-o", "size=" + size + ",mode=0700", "aiwatch-loadbench", mnt.toString()));
@@ -160,7 +160,12 @@ public final class Tiers {
      */
     static long imageBytes(long fileBytes) {
         long need = fileBytes + SafeTarget.headroom(fileBytes);
-        return Math.max(XFS_MIN_BYTES, Buffers.alignUp(need + need * 15 / 100 + (64L << 20), 1 << 20));
+        return Math.max(XFS_MIN_BYTES, mebibytes(need + need * 15 / 100 + (64L << 20)));
+    }
+
+    /** {@code bytes} rounded up to whole MiB. */
+    private static long mebibytes(long bytes) {
+        return (bytes + (1 << 20) - 1) >> 20 << 20;
     }
 
     /**
@@ -219,7 +224,7 @@ public final class Tiers {
     }
 
     /** The filesystem type of the mount holding {@code dir}, from mountinfo. */
-    String fsType(Path dir) throws IOException {
+    public String fsType(Path dir) throws IOException {
         Mount best = null;
         for (Mount m : mounts()) {
             if (dir.startsWith(m.mountPoint())

@@ -1,4 +1,4 @@
-package io.aiwatch.tool.loadbench;
+package io.aiwatch.tool.loadbench.tier;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -86,7 +86,8 @@ public final class SafeTarget {
         }
     }
 
-    static String human(long bytes) {
+    /** {@code 1.5 GiB}, {@code 64.0 MiB}: sizes for messages and reports. */
+    public static String human(long bytes) {
         if (bytes >= (1L << 40)) {
             return String.format(Locale.ROOT, "%.1f TiB", bytes / (double) (1L << 40));
         }

@@ -1,8 +1,12 @@
-package io.aiwatch.tool.loadbench;
+package io.aiwatch.tool.loadbench.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.aiwatch.tool.loadbench.tier.Cleanup;
+import io.aiwatch.tool.loadbench.tier.Commands;
+import io.aiwatch.tool.loadbench.tier.SafeTarget;
+import io.aiwatch.tool.loadbench.tier.Tiers;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,15 @@
-package io.aiwatch.tool.loadbench;
+package io.aiwatch.tool.loadbench.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.aiwatch.tool.loadbench.BlockDevices;
+import io.aiwatch.tool.loadbench.DiscardDestination;
+import io.aiwatch.tool.loadbench.ModelLoader;
+import io.aiwatch.tool.loadbench.PageCache;
+import io.aiwatch.tool.loadbench.ReadMethod;
+import io.aiwatch.tool.loadbench.SafetensorsHeader;
+import io.aiwatch.tool.loadbench.ScratchDir;
+import io.aiwatch.tool.loadbench.SyntheticModel;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;

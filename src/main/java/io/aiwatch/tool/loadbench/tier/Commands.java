@@ -1,4 +1,4 @@
-package io.aiwatch.tool.loadbench;
+package io.aiwatch.tool.loadbench.tier;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

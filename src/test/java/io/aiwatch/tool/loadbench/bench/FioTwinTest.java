@@ -1,7 +1,13 @@
-package io.aiwatch.tool.loadbench;
+package io.aiwatch.tool.loadbench.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.aiwatch.tool.loadbench.DiscardDestination;
+import io.aiwatch.tool.loadbench.ModelLoader;
+import io.aiwatch.tool.loadbench.ReadMethod;
+import io.aiwatch.tool.loadbench.SafetensorsHeader;
+import io.aiwatch.tool.loadbench.ScratchDir;
+import io.aiwatch.tool.loadbench.SyntheticModel;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

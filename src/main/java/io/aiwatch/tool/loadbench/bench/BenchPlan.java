@@ -1,5 +1,10 @@
-package io.aiwatch.tool.loadbench;
+package io.aiwatch.tool.loadbench.bench;
 
+import io.aiwatch.tool.loadbench.Destination;
+import io.aiwatch.tool.loadbench.PageCache;
+import io.aiwatch.tool.loadbench.RandomReads;
+import io.aiwatch.tool.loadbench.ReadMethod;
+import io.aiwatch.tool.loadbench.tier.Tiers;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Supplier;

@@ -1,5 +1,8 @@
-package io.aiwatch.tool.loadbench;
+package io.aiwatch.tool.loadbench.bench;
 
+import io.aiwatch.tool.loadbench.ModelLoader;
+import io.aiwatch.tool.loadbench.RandomReads;
+import io.aiwatch.tool.loadbench.ReadMethod;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,7 +98,7 @@ public record FioJob(
 
     /** The twin of {@link RandomReads#run}: {@code jobs} jobs over the whole file, uniform offsets with repeats. */
     public static FioJob random(Path file, RandomReads.Case c, long fileBytes, double maxSeconds) {
-        long span = Buffers.alignDown(fileBytes, c.blockBytes());
+        long span = fileBytes / c.blockBytes() * c.blockBytes();
         List<Range> ranges = new ArrayList<>();
         for (int j = 0; j < c.jobs(); j++) {
             ranges.add(new Range(0, span));

@@ -1,10 +1,11 @@
-package io.aiwatch.tool.loadbench;
+package io.aiwatch.tool.loadbench.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.aiwatch.tool.loadbench.BenchReport.Comparison;
-import io.aiwatch.tool.loadbench.BenchReport.Run;
-import io.aiwatch.tool.loadbench.BenchReport.TierOutcome;
+import io.aiwatch.tool.loadbench.bench.BenchReport.Comparison;
+import io.aiwatch.tool.loadbench.bench.BenchReport.Run;
+import io.aiwatch.tool.loadbench.bench.BenchReport.TierOutcome;
+import io.aiwatch.tool.loadbench.tier.SafeTarget;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

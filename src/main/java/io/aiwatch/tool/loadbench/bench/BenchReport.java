@@ -1,4 +1,4 @@
-package io.aiwatch.tool.loadbench;
+package io.aiwatch.tool.loadbench.bench;
 
 import java.util.ArrayList;
 import java.util.List;
