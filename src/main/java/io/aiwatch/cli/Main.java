@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             LoadgenCommand.class,
             SimulateCommand.class,
             ProxyCommand.class,
+            ExperimentCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class,
         })

@@ -49,7 +49,7 @@ public final class Daemon implements AutoCloseable {
     private final List<String> notes = new CopyOnWriteArrayList<>();
     private final int port;
 
-    private Daemon(DaemonConfig config, Clock clock) throws ConfigException {
+    private Daemon(DaemonConfig config, Clock clock, java.util.function.DoubleSupplier gpuLoad) throws ConfigException {
         this.store = new SnapshotStore(clock);
         this.runner = new CollectorRunner(store);
         this.processMetrics = new ProcessMetrics(clock);
@@ -63,7 +63,7 @@ public final class Daemon implements AutoCloseable {
             throw new ConfigException(e.getMessage());
         }
         this.simulator = config.simulator() == null ? null : VllmSimulator.start(config.simulator());
-        this.gpu = GpuSetup.create(config.gpu(), clock, store, notes, simulator);
+        this.gpu = GpuSetup.create(config.gpu(), clock, store, notes, gpuLoad != null ? gpuLoad : simulator);
         gpu.collectors().forEach(runner::start);
         InferenceCollectors.create(withSimulatorTarget(config.inference()), clock)
                 .forEach(runner::start);
@@ -166,7 +166,17 @@ public final class Daemon implements AutoCloseable {
 
     /** Validates the rest of the configuration (files it names, ...) and starts everything. */
     public static Daemon start(DaemonConfig config, Clock clock) throws ConfigException {
-        return new Daemon(config, clock);
+        return new Daemon(config, clock, null);
+    }
+
+    /**
+     * Like {@link #start(DaemonConfig, Clock)}, with the simulated GPUs' utilisation (0–1) taken
+     * from {@code gpuLoad} instead of the in-daemon simulator or the built-in pattern; the
+     * experiment runner points it at the simulator a workload started.
+     */
+    public static Daemon start(DaemonConfig config, Clock clock, java.util.function.DoubleSupplier gpuLoad)
+            throws ConfigException {
+        return new Daemon(config, clock, gpuLoad);
     }
 
     /** The bound HTTP port. */

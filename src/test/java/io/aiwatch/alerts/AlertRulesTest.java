@@ -3,6 +3,8 @@ package io.aiwatch.alerts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.aiwatch.source.gpu.CountersFile;
+import io.aiwatch.source.gpu.DcgmField;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -166,6 +169,55 @@ class AlertRulesTest {
         }
         assertThat(good).containsExactlyInAnyOrderEntriesOf(Map.of("ttft", 1, "itl", 1, "e2e", 1));
         assertThat(budget).containsExactlyInAnyOrderEntriesOf(Map.of("ttft", 1, "itl", 1, "e2e", 1));
+    }
+
+    @Test
+    void theShippedCountersFileEnablesEveryDcgmFieldTheRulesReadOnTopOfDcgmExportersDefaults() throws Exception {
+        CountersFile.Selection shipped = CountersFile.load(RuleFiles.ALERTS.resolve("counters.csv"));
+        assertThat(shipped.skipped()).singleElement().asString().startsWith("DCGM_FI_DEV_VGPU_LICENSE_STATUS");
+        Set<DcgmField> enabled = new HashSet<>();
+        shipped.entries().forEach(e -> enabled.add(e.field()));
+        assertThat(enabled)
+                .as("dcgm-exporter's defaults stay enabled")
+                .containsAll(CountersFile.defaults().entries().stream()
+                        .map(CountersFile.Entry::field)
+                        .toList());
+        Set<String> read = new TreeSet<>();
+        Matcher m = Pattern.compile("\\bDCGM_FI_[A-Z0-9_]+").matcher("");
+        for (RuleFiles.Rule r : RuleFiles.rules()) {
+            m.reset(r.expr());
+            while (m.find()) {
+                read.add(m.group());
+            }
+        }
+        assertThat(read)
+                .contains(
+                        "DCGM_FI_DEV_ROW_REMAP_PENDING",
+                        "DCGM_FI_DEV_NVLINK_REPLAY_ERROR_COUNT_TOTAL",
+                        "DCGM_FI_DEV_PCIE_REPLAY_COUNTER");
+        for (String field : read) {
+            DcgmField f = DcgmField.byName(field).orElseThrow(() -> new AssertionError(field + " is no DCGM field"));
+            assertThat(f.isProvided()).as(field + " provided by aiwatch").isTrue();
+            assertThat(enabled).as(field + " enabled in alerts/counters.csv").contains(f);
+        }
+    }
+
+    @Test
+    void inferenceAlertsOnVllmStateHaveARuleForEachSource() {
+        Map<String, Set<String>> sources = new HashMap<>();
+        for (RuleFiles.Rule a : alerts()) {
+            String from = a.labels().path("from").asText();
+            if (!from.isEmpty()) {
+                sources.computeIfAbsent(a.alert(), k -> new TreeSet<>()).add(from);
+                assertThat(a.expr())
+                        .as(a.alert() + " from=" + from + " reads only its own source")
+                        .contains(from.equals("vllm") ? "vllm:" : "aiwatch_inference_")
+                        .doesNotContain(from.equals("vllm") ? "aiwatch_inference_" : "vllm:");
+            }
+        }
+        assertThat(sources)
+                .containsOnlyKeys("InferenceKvCacheSaturated", "InferenceRequestsFailing", "InferencePreemptionsHigh")
+                .allSatisfy((alert, from) -> assertThat(from).as(alert).containsExactly("aiwatch", "vllm"));
     }
 
     private static List<RuleFiles.Rule> alerts() {

@@ -30,7 +30,54 @@ final class Dashboards {
         }
     }
 
+    /** A metric selector inside a query: the metric name and the text between its braces (null when unbraced). */
+    record Selector(String metric, String matchers) {}
+
+    private static final Pattern STRING = Pattern.compile("\"(\\\\.|[^\"\\\\])*\"");
+    private static final Pattern METRIC = Pattern.compile(
+            "(?<![A-Za-z0-9_:$])(DCGM_FI_[A-Z0-9_]+|aiwatch_[a-z0-9_]+|aiwatch:[a-z0-9_:]+|vllm:[a-z0-9_:]+|ALERTS|up)\\b");
+
     private Dashboards() {}
+
+    /**
+     * The metric selectors of a PromQL expression (functions and keywords are not metrics: only
+     * names of the families the dashboards read are recognised). String literals are skipped, so
+     * label_replace arguments do not count.
+     */
+    static List<Selector> selectors(String expr) {
+        List<Selector> out = new ArrayList<>();
+        Matcher strings = STRING.matcher(expr);
+        StringBuilder blanked = new StringBuilder(expr);
+        while (strings.find()) {
+            for (int i = strings.start(); i < strings.end(); i++) {
+                blanked.setCharAt(i, ' ');
+            }
+        }
+        Matcher m = METRIC.matcher(blanked);
+        while (m.find()) {
+            int i = m.end();
+            while (i < expr.length() && expr.charAt(i) == ' ') {
+                i++;
+            }
+            if (i < expr.length() && expr.charAt(i) == '{') {
+                int close = i + 1;
+                boolean inString = false;
+                while (close < expr.length() && (inString || expr.charAt(close) != '}')) {
+                    char c = expr.charAt(close);
+                    if (c == '\\') {
+                        close++;
+                    } else if (c == '"') {
+                        inString = !inString;
+                    }
+                    close++;
+                }
+                out.add(new Selector(m.group(1), expr.substring(i + 1, close)));
+            } else {
+                out.add(new Selector(m.group(1), null));
+            }
+        }
+        return out;
+    }
 
     static List<Path> files() {
         try (Stream<Path> s = Files.list(DIR)) {

@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -134,15 +135,119 @@ class DashboardsTest {
                     assertThat(v.path("datasource").path("uid").asText())
                             .as(f + " $" + v.path("name").asText())
                             .isEqualTo("${datasource}");
-                    assertThat(v.path("definition").asText())
-                            .as(f + " $" + v.path("name").asText())
-                            .startsWith("label_values(");
+                    String definition = v.path("definition").asText();
+                    assertThat(definition.startsWith("label_values(")
+                                    || definition.startsWith("query_result(")
+                                            && v.path("regex").asText().matches("/.*\\(.+\\).*/"))
+                            .as(f + " $" + v.path("name").asText()
+                                    + ": label_values(...), or query_result(...) with a /regex/ capturing the value")
+                            .isTrue();
                     used.addAll(
                             Dashboards.referencedVariables(v.path("definition").asText()));
                 }
             }
             assertThat(used).as(f + ": every variable is used").containsAll(vars.keySet());
         }
+    }
+
+    @Test
+    void everyDashboardHasOptionalClusterJobAndANodePickerByHostname() {
+        for (Path f : Dashboards.files()) {
+            Map<String, JsonNode> vars = Dashboards.variables(Dashboards.read(f));
+            assertThat(vars).as(f + " variables").containsKeys("cluster", "job", "node");
+            JsonNode cluster = vars.get("cluster");
+            // Without a cluster label the query has no values: "All" (.*) still matches series without it.
+            assertThat(cluster.path("includeAll").asBoolean())
+                    .as(f + " $cluster has All")
+                    .isTrue();
+            assertThat(cluster.path("allValue").asText()).as(f + " $cluster").isEqualTo(".*");
+            assertThat(cluster.path("definition").asText()).as(f + " $cluster").endsWith(", cluster)");
+            assertThat(vars.get("job").path("definition").asText())
+                    .as(f + " $job")
+                    .contains("cluster=~\"$cluster\"")
+                    .endsWith(", job)");
+            assertThat(vars.get("node").path("definition").asText())
+                    .as(f + " $node: dcgm-exporter's Hostname label")
+                    .startsWith("label_values(DCGM_FI_")
+                    .endsWith(", Hostname)");
+        }
+        // GPU dashboards: no "All" jobs, so dcgm-exporter and aiwatch scraped side by side are not
+        // shown (or summed) twice unless both are picked.
+        for (String file : List.of("gpu-fleet.json", "gpu-node.json")) {
+            JsonNode job = Dashboards.variables(Dashboards.read(Dashboards.DIR.resolve(file)))
+                    .get("job");
+            assertThat(job.path("includeAll").asBoolean()).as(file + " $job").isFalse();
+        }
+    }
+
+    /** Families served by a process other than the one the dashboard's $job picks, per dashboard. */
+    private static final Map<String, Pattern> OTHER_JOBS = Map.of(
+            "inference.json",
+            Pattern.compile("ALERTS|aiwatch_client_.*|aiwatch_loadgen_.*|aiwatch:inference_slo_.*|DCGM_FI_.*"),
+            "loadgen.json",
+            Pattern.compile("aiwatch_loadgen_.*"),
+            "gpu-fleet.json",
+            Pattern.compile("ALERTS"));
+
+    @Test
+    void everySelectorFiltersByClusterJobAndGpuSelectorsByNode() {
+        Pattern gpuFamily = Pattern.compile("DCGM_FI_.*|aiwatch_gpu_.*|aiwatch:node_gpus:.*");
+        List<String> problems = new java.util.ArrayList<>();
+        int checked = 0;
+        for (Path f : Dashboards.files()) {
+            String file = f.getFileName().toString();
+            for (Dashboards.Query q : Dashboards.queries(f)) {
+                List<Dashboards.Selector> selectors = Dashboards.selectors(q.expr());
+                assertThat(selectors).as(q.key()).isNotEmpty();
+                for (Dashboards.Selector s : selectors) {
+                    checked++;
+                    String where = q.key() + " [" + q.refId() + "] " + s.metric();
+                    if (s.matchers() == null) {
+                        problems.add(where + ": no label filter at all");
+                        continue;
+                    }
+                    if (!s.matchers().contains("cluster=~\"$cluster\"")) {
+                        problems.add(where + ": no cluster filter");
+                    }
+                    boolean otherJob = OTHER_JOBS
+                            .getOrDefault(file, Pattern.compile("$^"))
+                            .matcher(s.metric())
+                            .matches();
+                    if (!otherJob && !s.matchers().contains("job=~\"$job\"")) {
+                        problems.add(where + ": no job filter");
+                    }
+                    if (gpuFamily.matcher(s.metric()).matches() && !s.matchers().contains("Hostname=~\"$node\"")) {
+                        problems.add(where + ": GPU series not filtered by the node picker");
+                    }
+                }
+            }
+        }
+        assertThat(problems).isEmpty();
+        assertThat(checked).as("selectors checked").isGreaterThan(150);
+        List<Dashboards.Selector> parsed = Dashboards.selectors(
+                "sum(rate(aiwatch_x{a=\"}\",b=\"up\"}[1m])) / label_replace(up, \"t\", \"$1\", \"vllm:y\", \"(.*)\")");
+        assertThat(parsed)
+                .containsExactly(
+                        new Dashboards.Selector("aiwatch_x", "a=\"}\",b=\"up\""), new Dashboards.Selector("up", null));
+    }
+
+    @Test
+    void inferencePanelsReadVllmDirectlyWhereAiwatchReexportsIt() {
+        // Every server-side query on aiwatch's re-export also reads vLLM's own family (or), except
+        // the panels about aiwatch's own work: its windowed quantiles and its scrape of the targets
+        // (target health falls back to Prometheus' up of a vLLM job).
+        Set<String> aiwatchOnly = new java.util.TreeSet<>();
+        for (Dashboards.Query q : Dashboards.queries(Dashboards.DIR.resolve("inference.json"))) {
+            boolean direct = q.expr().contains("vllm:") || q.expr().contains(" or label_replace(up{");
+            if (q.expr().contains("aiwatch_inference_") && !direct) {
+                aiwatchOnly.add(q.panel());
+            }
+            if (q.expr().contains("vllm:")) {
+                assertThat(q.expr()).as(q.key()).contains(" or ").contains("model_name");
+            }
+        }
+        assertThat(aiwatchOnly)
+                .containsExactlyInAnyOrder("Windowed p99 computed by aiwatch", "Scrape errors", "Scrape duration");
     }
 
     @Test
@@ -177,5 +282,9 @@ class DashboardsTest {
         assertThat(p.path("type").asText()).isEqualTo("prometheus");
         assertThat(p.path("url").asText()).startsWith("http");
         assertThat(p.path("jsonData").path("timeInterval").asText()).matches("\\d+s");
+        // Next to kube-prometheus-stack (which provisions its own default), a second default data
+        // source stops Grafana from starting: ours must not claim it.
+        assertThat(p.path("isDefault").asBoolean(false)).as("isDefault").isFalse();
+        assertThat(p.path("uid").asText()).isNotBlank();
     }
 }

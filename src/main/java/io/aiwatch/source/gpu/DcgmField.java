@@ -4,7 +4,9 @@ import java.util.Optional;
 
 /**
  * Every field of dcgm-exporter's {@code default-counters.csv} and {@code dcp-metrics-included.csv}
- * (commented-out lines included), plus the DCP fields the issue tracker asks for, with the unit
+ * (commented-out lines included), plus the DCP fields the issue tracker asks for and
+ * {@code DCGM_FI_DEV_ROW_REMAP_PENDING} (DCGM field 396, which dcgm-exporter serves when a counters
+ * file lists it; the shipped alerts read it), with the unit
  * dcgm-exporter uses and where aiwatch gets the value. The family name is the field name
  * verbatim; no suffix is added.
  *
@@ -122,6 +124,9 @@ public enum DcgmField {
             Kind.COUNTER, "Number of remapped rows for correctable errors", "nvmlDeviceGetRemappedRows().corrRows"),
     DCGM_FI_DEV_ROW_REMAP_FAILURE(
             Kind.GAUGE, "Whether remapping of rows has failed", "nvmlDeviceGetRemappedRows().failureOccurred"),
+    /** 1 while a remapped row waits for a GPU reset to take effect (XID 63/94 leave it set). */
+    DCGM_FI_DEV_ROW_REMAP_PENDING(
+            Kind.GAUGE, "Whether remapping of rows is pending", "nvmlDeviceGetRemappedRows().isPending"),
     DCGM_FI_DRIVER_VERSION(Kind.LABEL, "Driver Version", "nvmlSystemGetDriverVersion"),
     DCGM_FI_NVML_VERSION(Kind.LABEL, "NVML Version", "nvmlSystemGetNVMLVersion"),
     DCGM_FI_DEV_BRAND(Kind.LABEL, "Device Brand", "nvmlDeviceGetBrand"),

@@ -61,7 +61,7 @@ final class CompletionHandler {
         long receivedNanos = ctx.header(TIMING_REQUEST) != null ? System.nanoTime() : -1;
         OpenAiRequest req;
         try {
-            req = OpenAiRequest.parse(json, ctx.bodyAsBytes(), chat, config.seed());
+            req = OpenAiRequest.parse(json, ctx.bodyAsBytes(), chat, config.seed(), config.blockSize());
         } catch (OpenAiRequest.BadRequest e) {
             error(ctx, 400, "BadRequestError", e.getMessage());
             return;
@@ -109,7 +109,15 @@ final class CompletionHandler {
         String id = (chat ? "chatcmpl-" : "cmpl-") + String.format("%016x", SimTokenizer.mix(config.seed() ^ n));
         long created = System.currentTimeMillis() / 1000;
         QueueSink sink = new QueueSink();
-        SimRequest r = new SimRequest(n, req.promptTokens(), target, reason, req.maxTokens(), sink);
+        SimRequest r = new SimRequest(
+                n,
+                req.promptTokens(),
+                target,
+                reason,
+                req.maxTokens(),
+                sink,
+                req.textSeed(),
+                config.enablePrefixCaching() ? req.blockHashes() : null);
         loop.submit(r);
         if (req.stream()) {
             stream(ctx, req, r, sink, id, created, receivedNanos);
@@ -193,17 +201,16 @@ final class CompletionHandler {
                             sb.append("\n\n");
                             roleSent = true;
                         }
-                        for (; sent < generated; sent++) {
-                            String finish = sent + 1 == r.targetTokens ? r.finishReason : null;
+                        if (generated > sent) {
+                            // one chunk per engine step, as vLLM streams: several tokens when
+                            // speculative decoding accepted drafts
+                            StringBuilder text = new StringBuilder();
+                            for (; sent < generated; sent++) {
+                                text.append(SimTokenizer.token(req.textSeed(), sent));
+                            }
+                            String finish = sent == r.targetTokens ? r.finishReason : null;
                             sse(sb);
-                            OpenAiJson.chunk(
-                                    sb,
-                                    req.chat(),
-                                    id,
-                                    created,
-                                    config.model(),
-                                    SimTokenizer.token(req.textSeed(), sent),
-                                    finish);
+                            OpenAiJson.chunk(sb, req.chat(), id, created, config.model(), text.toString(), finish);
                             sb.append("\n\n");
                         }
                     } else if (ev instanceof TokenSink.Completion c) {

@@ -14,6 +14,7 @@ import java.io.IOException;
  * @param stream        SSE streaming requested
  * @param includeUsage  {@code stream_options.include_usage}
  * @param textSeed      seed of the generated text and of the drawn output length
+ * @param blockHashes   chained hashes of the prompt's full KV blocks (for prefix caching)
  */
 record OpenAiRequest(
         boolean chat,
@@ -22,7 +23,8 @@ record OpenAiRequest(
         int maxTokens,
         boolean stream,
         boolean includeUsage,
-        long textSeed) {
+        long textSeed,
+        long[] blockHashes) {
 
     /** Template tokens per chat message (start, role, separator, end) and for the assistant turn. */
     static final int CHAT_TOKENS_PER_MESSAGE = 4;
@@ -37,6 +39,13 @@ record OpenAiRequest(
     }
 
     static OpenAiRequest parse(ObjectMapper json, byte[] body, boolean chat, long seed) throws BadRequest {
+        return parse(json, body, chat, seed, 16);
+    }
+
+    /** As {@link #parse(ObjectMapper, byte[], boolean, long)}, with block hashes for blocks of {@code blockSize} tokens. */
+    static OpenAiRequest parse(ObjectMapper json, byte[] body, boolean chat, long seed, int blockSize)
+            throws BadRequest {
+        TokenHashes hashes = new TokenHashes();
         JsonNode root;
         try {
             root = json.readTree(body);
@@ -59,6 +68,11 @@ record OpenAiRequest(
             prompt = CHAT_TOKENS_GENERATION_PROMPT;
             for (JsonNode m : messages) {
                 String text = messageText(m.get("content"));
+                long role = m.path("role").asText("").hashCode();
+                for (int t = 0; t < CHAT_TOKENS_PER_MESSAGE; t++) {
+                    hashes.accept(SimTokenizer.mix(role * 131 + t));
+                }
+                SimTokenizer.hashTokens(text, 0, hashes);
                 prompt += CHAT_TOKENS_PER_MESSAGE + SimTokenizer.count(text);
                 textSeed = SimTokenizer.mix(
                         textSeed ^ text.hashCode() ^ m.path("role").asText("").hashCode());
@@ -70,12 +84,15 @@ record OpenAiRequest(
             }
             if (p.isTextual()) {
                 prompt = SimTokenizer.count(p.asText());
+                SimTokenizer.hashTokens(p.asText(), 0, hashes);
                 textSeed = SimTokenizer.mix(textSeed ^ p.asText().hashCode());
             } else if (p.isArray() && p.size() > 0 && p.get(0).isInt()) {
                 prompt = p.size();
+                p.forEach(t -> hashes.accept(SimTokenizer.mix(t.asLong() + 0x51ED27L)));
                 textSeed = SimTokenizer.mix(textSeed ^ p.toString().hashCode());
             } else if (p.isArray() && p.size() == 1 && p.get(0).isTextual()) {
                 prompt = SimTokenizer.count(p.get(0).asText());
+                SimTokenizer.hashTokens(p.get(0).asText(), 0, hashes);
                 textSeed = SimTokenizer.mix(textSeed ^ p.get(0).asText().hashCode());
             } else {
                 throw new BadRequest("'prompt' must be a string, one string in a list, or a list of token ids");
@@ -102,7 +119,27 @@ record OpenAiRequest(
         textSeed = SimTokenizer.mix(textSeed ^ maxTokens);
         boolean stream = root.path("stream").asBoolean(false);
         boolean usage = root.path("stream_options").path("include_usage").asBoolean(false);
-        return new OpenAiRequest(chat, model, prompt, maxTokens, stream, usage, textSeed);
+        if (chat) {
+            for (int t = 0; t < CHAT_TOKENS_GENERATION_PROMPT; t++) {
+                hashes.accept(SimTokenizer.mix(0xA55L * 131 + t));
+            }
+        }
+        long[] blocks = SimTokenizer.blockHashes(hashes.values, Math.min(hashes.size, prompt), blockSize);
+        return new OpenAiRequest(chat, model, prompt, maxTokens, stream, usage, textSeed, blocks);
+    }
+
+    /** A growable list of token hashes. */
+    private static final class TokenHashes implements java.util.function.LongConsumer {
+        long[] values = new long[256];
+        int size;
+
+        @Override
+        public void accept(long v) {
+            if (size == values.length) {
+                values = java.util.Arrays.copyOf(values, size * 2);
+            }
+            values[size++] = v;
+        }
     }
 
     private static String messageText(JsonNode content) throws BadRequest {

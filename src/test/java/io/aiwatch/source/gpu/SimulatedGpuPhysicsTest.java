@@ -110,4 +110,25 @@ class SimulatedGpuPhysicsTest {
                 + r.read(DcgmField.DCGM_FI_DEV_FB_RESERVED);
         assertThat(total).isEqualTo(b.devices().get(0).memoryTotalBytes() / (1 << 20));
     }
+
+    @Test
+    void xid63And94LeaveARowRemapPendingAndXid64SetsTheFailureFlagOnThatGpuOnly() throws Exception {
+        var b = new SimulatedGpuBackend(3, 1, 30, clock, load::get);
+        for (int gpu = 0; gpu < 3; gpu++) {
+            assertThat(b.reader(gpu).read(DcgmField.DCGM_FI_DEV_ROW_REMAP_PENDING))
+                    .isZero();
+            assertThat(b.reader(gpu).read(DcgmField.DCGM_FI_DEV_ROW_REMAP_FAILURE))
+                    .isZero();
+        }
+        b.injectXid(0, 13);
+        assertThat(b.reader(0).read(DcgmField.DCGM_FI_DEV_ROW_REMAP_PENDING)).isZero();
+        b.injectXid(0, 63);
+        b.injectXid(1, 94);
+        b.injectXid(2, 64);
+        assertThat(b.reader(0).read(DcgmField.DCGM_FI_DEV_ROW_REMAP_PENDING)).isEqualTo(1);
+        assertThat(b.reader(1).read(DcgmField.DCGM_FI_DEV_ROW_REMAP_PENDING)).isEqualTo(1);
+        assertThat(b.reader(2).read(DcgmField.DCGM_FI_DEV_ROW_REMAP_PENDING)).isZero();
+        assertThat(b.reader(0).read(DcgmField.DCGM_FI_DEV_ROW_REMAP_FAILURE)).isZero();
+        assertThat(b.reader(2).read(DcgmField.DCGM_FI_DEV_ROW_REMAP_FAILURE)).isEqualTo(1);
+    }
 }

@@ -119,6 +119,7 @@ final class NvmlDeviceReader implements GpuBackend.DeviceReader {
                         + fields().get(NvmlFieldValues.FI_DEV_NVLINK_THROUGHPUT_DATA_RX);
             case DCGM_FI_DEV_CORRECTABLE_REMAPPED_ROWS -> remapped.get(this::remappedRows)[0];
             case DCGM_FI_DEV_UNCORRECTABLE_REMAPPED_ROWS -> remapped.get(this::remappedRows)[1];
+            case DCGM_FI_DEV_ROW_REMAP_PENDING -> remapped.get(this::remappedRows)[2];
             case DCGM_FI_DEV_ROW_REMAP_FAILURE -> remapped.get(this::remappedRows)[3];
             default -> throw new GpuCallException(field.name(), Nvml.ERROR_NOT_SUPPORTED, "no NVML source in aiwatch");
         };

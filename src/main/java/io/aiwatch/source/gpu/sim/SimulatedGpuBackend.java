@@ -46,6 +46,10 @@ public final class SimulatedGpuBackend implements GpuBackend {
         final double modelMib;
         final long pid;
         final List<XidEvent> pendingXids = new ArrayList<>();
+        /** Row remapper state as NVML reports it: set by XIDs 63/94 (pending) and 64 (failure). */
+        boolean remapPending;
+
+        boolean remapFailure;
         Instant last;
 
         Gpu(GpuPhysics physics, double phase, double period, double modelMib, long pid, Instant start) {
@@ -153,11 +157,17 @@ public final class SimulatedGpuBackend implements GpuBackend {
         hangMillis = millis;
     }
 
-    /** Queues an XID event on {@code gpu}, as the driver would report it. */
+    /**
+     * Queues an XID event on {@code gpu}, as the driver would report it. As on a real GPU, XID 63
+     * (row remap recorded) and 94 (contained ECC error) leave a row remap pending until a reset,
+     * and XID 64 (remap failed) sets the row remapper's failure flag.
+     */
     public void injectXid(int gpu, long xid) {
         Gpu g = gpus.get(gpu);
         synchronized (g) {
             g.pendingXids.add(new XidEvent(xid));
+            g.remapPending |= xid == 63 || xid == 94;
+            g.remapFailure |= xid == 64;
         }
     }
 
@@ -262,7 +272,6 @@ public final class SimulatedGpuBackend implements GpuBackend {
                             DCGM_FI_DEV_RETIRED_PENDING,
                             DCGM_FI_DEV_UNCORRECTABLE_REMAPPED_ROWS,
                             DCGM_FI_DEV_CORRECTABLE_REMAPPED_ROWS,
-                            DCGM_FI_DEV_ROW_REMAP_FAILURE,
                             DCGM_FI_DEV_NVLINK_CRC_FLIT_ERROR_COUNT_TOTAL,
                             DCGM_FI_DEV_NVLINK_CRC_DATA_ERROR_COUNT_TOTAL,
                             DCGM_FI_DEV_NVLINK_REPLAY_ERROR_COUNT_TOTAL,
@@ -271,6 +280,8 @@ public final class SimulatedGpuBackend implements GpuBackend {
                             DCGM_FI_DEV_BOARD_LIMIT_VIOLATION,
                             DCGM_FI_DEV_LOW_UTIL_VIOLATION,
                             DCGM_FI_DEV_RELIABILITY_VIOLATION -> 0;
+                    case DCGM_FI_DEV_ROW_REMAP_PENDING -> gpu.remapPending ? 1 : 0;
+                    case DCGM_FI_DEV_ROW_REMAP_FAILURE -> gpu.remapFailure ? 1 : 0;
                     case DCGM_FI_DEV_POWER_VIOLATION -> Math.floor(p.powerViolationNs);
                     case DCGM_FI_DEV_THERMAL_VIOLATION -> Math.floor(p.thermalViolationNs);
                     case DCGM_FI_DEV_FB_USED -> Math.round(usedMib);

@@ -107,7 +107,8 @@ class NvmlFieldsTest {
         fake.fake_set_value(0, "retired_pending", 1);
         fake.fake_set_value(0, "remap_corr", 21);
         fake.fake_set_value(0, "remap_unc", 22);
-        fake.fake_set_value(0, "remap_failure", 1);
+        fake.fake_set_value(0, "remap_pending", 1);
+        fake.fake_set_value(0, "remap_failure", 0); // differs from pending: a swapped out-parameter fails
         DeviceReader r = reader(0);
         assertThat(r.read(DcgmField.DCGM_FI_DEV_ECC_SBE_VOL_TOTAL)).isEqualTo(11);
         assertThat(r.read(DcgmField.DCGM_FI_DEV_ECC_DBE_VOL_TOTAL)).isEqualTo(12);
@@ -119,7 +120,8 @@ class NvmlFieldsTest {
         int before = fake.fake_calls("nvmlDeviceGetRemappedRows");
         assertThat(r.read(DcgmField.DCGM_FI_DEV_CORRECTABLE_REMAPPED_ROWS)).isEqualTo(21);
         assertThat(r.read(DcgmField.DCGM_FI_DEV_UNCORRECTABLE_REMAPPED_ROWS)).isEqualTo(22);
-        assertThat(r.read(DcgmField.DCGM_FI_DEV_ROW_REMAP_FAILURE)).isEqualTo(1);
+        assertThat(r.read(DcgmField.DCGM_FI_DEV_ROW_REMAP_PENDING)).isEqualTo(1);
+        assertThat(r.read(DcgmField.DCGM_FI_DEV_ROW_REMAP_FAILURE)).isZero();
         assertThat(fake.fake_calls("nvmlDeviceGetRemappedRows") - before).isEqualTo(1);
     }
 
