@@ -80,6 +80,26 @@ public record BenchPlan(
         }
     }
 
+    /** {@code 4k}, {@code 1m}, {@code 2g}, or a number of bytes (powers of 1024). */
+    public static long bytes(String text) {
+        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+        long unit = 1;
+        char last = t.isEmpty() ? ' ' : t.charAt(t.length() - 1);
+        switch (last) {
+            case 'k' -> unit = 1L << 10;
+            case 'm' -> unit = 1L << 20;
+            case 'g' -> unit = 1L << 30;
+            case 't' -> unit = 1L << 40;
+            default -> {}
+        }
+        String digits = unit == 1 ? t : t.substring(0, t.length() - 1);
+        try {
+            return Math.multiplyExact(Long.parseLong(digits), unit);
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new IllegalArgumentException("not a size: " + text + " (use 4k, 1m, 2g or bytes)");
+        }
+    }
+
     /** The dataset patterns of EXP-002: 4 KiB and 64 KiB random reads at queue depth 1 and 32, O_DIRECT. */
     public static List<RandomReads.Case> datasetPatterns(long opsPerJob) {
         return List.of(

@@ -9,7 +9,7 @@ import com.sun.jna.Native;
  * calling thread only, and threads and processes it starts afterwards inherit it: set on the thread
  * that runs the benchmark, it covers the reader threads and the fio processes alike.
  */
-final class ThreadPriority {
+public final class ThreadPriority {
     private static final int PRIO_PROCESS = 0;
 
     interface C extends Library {
@@ -23,7 +23,7 @@ final class ThreadPriority {
     private ThreadPriority() {}
 
     /** Sets the nice value; returns the one in effect (unchanged without CAP_SYS_NICE for a negative one). */
-    static int set(int nice) {
+    public static int set(int nice) {
         try {
             LIBC.setpriority(PRIO_PROCESS, 0, nice);
         } catch (LastErrorException e) {
@@ -32,7 +32,7 @@ final class ThreadPriority {
         return current();
     }
 
-    static int current() {
+    public static int current() {
         try {
             return LIBC.getpriority(PRIO_PROCESS, 0);
         } catch (LastErrorException e) {
