@@ -1,16 +1,17 @@
 package io.aiwatch.cli;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code aiwatch bench ...}: benchmarks of the node's hardware paths (storage now). */
+/** {@code aiwatch bench ...}: hardware benchmarks, each checked against a reference (PyTorch, fio). */
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
-        description = "Benchmark the node: model loading from storage (checked against fio).",
-        subcommands = {BenchLoadCommand.class})
+        description = "Hardware benchmarks with checked results.",
+        subcommands = {BenchGpuCommand.class, BenchLoadCommand.class})
 public final class BenchCommand implements Runnable {
     @Override
     public void run() {
-        new picocli.CommandLine(this).usage(System.out);
+        new CommandLine(this).usage(System.out);
     }
 }

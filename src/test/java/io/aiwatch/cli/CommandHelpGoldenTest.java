@@ -22,6 +22,7 @@ class CommandHelpGoldenTest {
         "daemon, daemon --help",
         "simulate-vllm, simulate vllm --help",
         "proxy, proxy --help",
+        "bench-gpu, bench gpu --help",
         "bench-load, bench load --help",
     })
     void helpMatchesTheGoldenFile(String name, String args) throws Exception {

@@ -1,8 +1,10 @@
 package io.aiwatch.tool.vllmsim;
 
+import io.aiwatch.collect.Histogram;
 import io.aiwatch.collect.Labels;
 import io.aiwatch.collect.MetricFamily;
 import io.aiwatch.collect.MetricType;
+import io.aiwatch.collect.Sample;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
@@ -357,9 +359,9 @@ public final class EngineMetrics {
     }
 
     private void histogram(List<MetricFamily> out, String name, String help, Histogram h, Labels before, Labels after) {
-        MetricFamily.Builder b = MetricFamily.builder(name, MetricType.HISTOGRAM, help);
-        h.addTo(b, name, before, after);
-        withCreated(out, b.build());
+        List<Sample> samples = new ArrayList<>();
+        h.addTo(samples, name, before, after);
+        withCreated(out, new MetricFamily(name, help, MetricType.HISTOGRAM, samples));
     }
 
     /** Adds the family and its {@code <name>_created} gauge family (seconds since the epoch). */
