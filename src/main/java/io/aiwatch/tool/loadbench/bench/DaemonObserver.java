@@ -3,9 +3,6 @@ package io.aiwatch.tool.loadbench.bench;
 import io.aiwatch.collect.Collector;
 import io.aiwatch.collect.MetricFamily;
 import io.aiwatch.collect.Sample;
-import io.aiwatch.collect.Snapshot;
-import io.aiwatch.source.storage.DiskStats;
-import io.aiwatch.source.storage.ProcessIoCollector;
 import io.aiwatch.source.storage.StorageCollectors;
 import io.aiwatch.source.storage.StorageConfig;
 import java.io.IOException;
@@ -19,7 +16,8 @@ import java.util.Set;
 /**
  * What the daemon sees of a run: the daemon's own storage collectors ({@code storage_disk} and
  * {@code storage_process} of {@code source.storage}), run in this process just before and just after
- * a run, so the deltas are the daemon's figures for exactly that run. The disk collector is
+ * a run, so the deltas are the daemon's figures for exactly that run, read from the metric
+ * families they expose (the values a scrape of {@code /metrics} returns). The disk collector is
  * configured to keep loop devices and partitions (the daemon's default hides loop devices), and the
  * process collector to track this JVM, the loader.
  */
@@ -55,9 +53,13 @@ public final class DaemonObserver {
         this.process = byName.get("storage_process");
     }
 
+    /** One device's read counters as the daemon exposes them (bytes, reads, seconds). */
+    public record DiskCounters(
+            double readBytes, double reads, double readSeconds, double weightedIoSeconds, double ioSeconds) {}
+
     /** Counters at one instant. */
     public record Mark(
-            long nanos, Map<String, DiskStats> disks, Map<String, String> classes, long readBytes, long rchar) {}
+            long nanos, Map<String, DiskCounters> disks, Map<String, String> classes, double readBytes, double rchar) {}
 
     /**
      * The daemon's view of one device during a run.
@@ -90,30 +92,43 @@ public final class DaemonObserver {
      */
     public record Seen(double seconds, List<DeviceSeen> devices, long processReadBytes, long processRchar) {}
 
+    /** Runs both collectors once and keeps the families this benchmark compares with. */
     public Mark mark() throws IOException {
         try {
-            Snapshot d = disks.collect();
-            Snapshot p = process.collect();
-            Map<String, DiskStats> stats = new HashMap<>();
-            @SuppressWarnings("unchecked")
-            List<DiskStats> list = (List<DiskStats>) d.detail();
-            list.forEach(s -> stats.put(s.device(), s));
+            Map<String, Map<String, Double>> byDevice = new HashMap<>();
             Map<String, String> classes = new HashMap<>();
-            for (MetricFamily f : d.families()) {
-                if (f.name().equals("aiwatch_disk_info")) {
-                    for (Sample s : f.samples()) {
-                        classes.put(s.labels().get("device"), s.labels().get("class"));
+            for (MetricFamily f : disks.collect().families()) {
+                for (Sample s : f.samples()) {
+                    String dev = s.labels().get("device");
+                    if (f.name().equals("aiwatch_disk_info")) {
+                        classes.put(dev, s.labels().get("class"));
+                    } else if (dev != null) {
+                        byDevice.computeIfAbsent(dev, d -> new HashMap<>()).put(f.name(), s.value());
                     }
                 }
             }
-            long readBytes = 0;
-            long rchar = 0;
-            @SuppressWarnings("unchecked")
-            List<ProcessIoCollector.ProcessIo> procs = (List<ProcessIoCollector.ProcessIo>) p.detail();
-            for (ProcessIoCollector.ProcessIo io : procs) {
-                if (io.pid() == pid) {
-                    readBytes = io.readBytes();
-                    rchar = io.rchar();
+            Map<String, DiskCounters> stats = new HashMap<>();
+            byDevice.forEach((dev, v) -> stats.put(
+                    dev,
+                    new DiskCounters(
+                            v.getOrDefault("aiwatch_disk_read_bytes_total", 0.0),
+                            v.getOrDefault("aiwatch_disk_reads_completed_total", 0.0),
+                            v.getOrDefault("aiwatch_disk_read_time_seconds_total", 0.0),
+                            v.getOrDefault("aiwatch_disk_io_time_weighted_seconds_total", 0.0),
+                            v.getOrDefault("aiwatch_disk_io_time_seconds_total", 0.0))));
+            double readBytes = 0;
+            double rchar = 0;
+            String me = Long.toString(pid);
+            for (MetricFamily f : process.collect().families()) {
+                for (Sample s : f.samples()) {
+                    if (!me.equals(s.labels().get("pid"))) {
+                        continue;
+                    }
+                    if (f.name().equals("aiwatch_process_storage_read_bytes_total")) {
+                        readBytes = s.value();
+                    } else if (f.name().equals("aiwatch_process_read_syscall_bytes_total")) {
+                        rchar = s.value();
+                    }
                 }
             }
             return new Mark(System.nanoTime(), Map.copyOf(stats), Map.copyOf(classes), readBytes, rchar);
@@ -132,21 +147,24 @@ public final class DaemonObserver {
     static Seen between(Mark a, Mark b, List<String> devices) {
         List<DeviceSeen> out = new ArrayList<>();
         for (String dev : devices) {
-            DiskStats x = a.disks().get(dev);
-            DiskStats y = b.disks().get(dev);
+            DiskCounters x = a.disks().get(dev);
+            DiskCounters y = b.disks().get(dev);
             if (x == null || y == null) {
                 continue;
             }
             out.add(new DeviceSeen(
                     dev,
                     b.classes().getOrDefault(dev, "unknown"),
-                    (y.sectorsRead() - x.sectorsRead()) * 512,
-                    y.readsCompleted() - x.readsCompleted(),
-                    (y.readTimeMs() - x.readTimeMs()) / 1000.0,
-                    (y.weightedIoTimeMs() - x.weightedIoTimeMs()) / 1000.0,
-                    (y.ioTimeMs() - x.ioTimeMs()) / 1000.0));
+                    Math.round(y.readBytes() - x.readBytes()),
+                    Math.round(y.reads() - x.reads()),
+                    y.readSeconds() - x.readSeconds(),
+                    y.weightedIoSeconds() - x.weightedIoSeconds(),
+                    y.ioSeconds() - x.ioSeconds()));
         }
         return new Seen(
-                (b.nanos() - a.nanos()) / 1e9, List.copyOf(out), b.readBytes() - a.readBytes(), b.rchar() - a.rchar());
+                (b.nanos() - a.nanos()) / 1e9,
+                List.copyOf(out),
+                Math.round(b.readBytes() - a.readBytes()),
+                Math.round(b.rchar() - a.rchar()));
     }
 }
