@@ -100,6 +100,9 @@ public record BenchReport(
      *
      * @param ratio              aiwatch / fio throughput
      * @param withinFivePercent  0.95 ≤ ratio ≤ 1.05
+     * @param h2dBytesPerSecond  with the GPU as destination: the pinned host-to-device copy rate measured
+     *                           in the same process (median); 0 otherwise
+     * @param gpuRatio           with the GPU: aiwatch end to end / min(fio read, pinned copy); 0 otherwise
      */
     public record Comparison(
             String tier,
@@ -110,7 +113,15 @@ public record BenchReport(
             double aiwatchBytesPerSecond,
             double fioBytesPerSecond,
             double ratio,
-            boolean withinFivePercent) {}
+            boolean withinFivePercent,
+            double h2dBytesPerSecond,
+            double gpuRatio) {
+
+        /** The target of this configuration: ±5 % of fio, or with the GPU ≥ 90 % of min(fio, copy). */
+        public boolean meetsTarget() {
+            return h2dBytesPerSecond > 0 ? gpuRatio >= 0.90 : withinFivePercent;
+        }
+    }
 
     /** Comparisons from the runs: medians of each tool per tier, kind, config and cache. */
     static List<Comparison> compare(List<Run> runs) {
@@ -124,9 +135,14 @@ public record BenchReport(
             seen.add(key);
             List<Double> a = new ArrayList<>();
             List<Double> f = new ArrayList<>();
+            List<Double> h2d = new ArrayList<>();
             for (Run x : runs) {
                 if ((x.tier() + "|" + x.kind() + "|" + x.config() + "|" + x.cache()).equals(key)) {
                     (x.tool().equals("fio") ? f : a).add(x.bytesPerSecond());
+                    Double copy = x.extra() == null ? null : x.extra().get("h2d_pinned_bytes_per_s");
+                    if (copy != null && copy > 0) {
+                        h2d.add(copy);
+                    }
                 }
             }
             if (a.isEmpty() || f.isEmpty()) {
@@ -135,6 +151,8 @@ public record BenchReport(
             double ma = median(a);
             double mf = median(f);
             double ratio = mf == 0 ? 0 : ma / mf;
+            double copy = h2d.isEmpty() ? 0 : median(h2d);
+            double gpu = copy > 0 ? ma / Math.min(mf, copy) : 0;
             out.add(new Comparison(
                     r.tier(),
                     r.kind(),
@@ -144,7 +162,9 @@ public record BenchReport(
                     ma,
                     mf,
                     ratio,
-                    ratio >= 0.95 && ratio <= 1.05));
+                    ratio >= 0.95 && ratio <= 1.05,
+                    copy,
+                    gpu));
         }
         return out;
     }

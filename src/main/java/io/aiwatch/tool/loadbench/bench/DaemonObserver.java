@@ -5,7 +5,6 @@ import io.aiwatch.collect.MetricFamily;
 import io.aiwatch.collect.Sample;
 import io.aiwatch.source.storage.StorageCollectors;
 import io.aiwatch.source.storage.StorageConfig;
-import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -57,9 +56,18 @@ public final class DaemonObserver {
     public record DiskCounters(
             double readBytes, double reads, double readSeconds, double weightedIoSeconds, double ioSeconds) {}
 
-    /** Counters at one instant. */
+    /**
+     * Counters at one instant.
+     *
+     * @param problem why a collector gave nothing (no {@code /proc/diskstats} in a sandbox, say), or null
+     */
     public record Mark(
-            long nanos, Map<String, DiskCounters> disks, Map<String, String> classes, double readBytes, double rchar) {}
+            long nanos,
+            Map<String, DiskCounters> disks,
+            Map<String, String> classes,
+            double readBytes,
+            double rchar,
+            String problem) {}
 
     /**
      * The daemon's view of one device during a run.
@@ -89,14 +97,24 @@ public final class DaemonObserver {
      * @param devices          one entry per device asked for, nearest first
      * @param processReadBytes {@code aiwatch_process_storage_read_bytes_total} delta of the loader (this JVM)
      * @param processRchar     {@code aiwatch_process_read_syscall_bytes_total} delta (page-cache hits included)
+     * @param problem          why the daemon saw nothing, or null
      */
-    public record Seen(double seconds, List<DeviceSeen> devices, long processReadBytes, long processRchar) {}
+    public record Seen(
+            double seconds, List<DeviceSeen> devices, long processReadBytes, long processRchar, String problem) {}
 
-    /** Runs both collectors once and keeps the families this benchmark compares with. */
-    public Mark mark() throws IOException {
+    /**
+     * Runs both collectors once and keeps the families this benchmark compares with. A collector
+     * that fails (a sandbox without {@code /proc/diskstats}) leaves its part empty and says why:
+     * the benchmark goes on without the daemon's view rather than not at all.
+     */
+    public Mark mark() {
+        Map<String, DiskCounters> stats = new HashMap<>();
+        Map<String, String> classes = new HashMap<>();
+        double readBytes = 0;
+        double rchar = 0;
+        String problem = null;
         try {
             Map<String, Map<String, Double>> byDevice = new HashMap<>();
-            Map<String, String> classes = new HashMap<>();
             for (MetricFamily f : disks.collect().families()) {
                 for (Sample s : f.samples()) {
                     String dev = s.labels().get("device");
@@ -107,7 +125,6 @@ public final class DaemonObserver {
                     }
                 }
             }
-            Map<String, DiskCounters> stats = new HashMap<>();
             byDevice.forEach((dev, v) -> stats.put(
                     dev,
                     new DiskCounters(
@@ -116,8 +133,10 @@ public final class DaemonObserver {
                             v.getOrDefault("aiwatch_disk_read_time_seconds_total", 0.0),
                             v.getOrDefault("aiwatch_disk_io_time_weighted_seconds_total", 0.0),
                             v.getOrDefault("aiwatch_disk_io_time_seconds_total", 0.0))));
-            double readBytes = 0;
-            double rchar = 0;
+        } catch (Exception e) {
+            problem = "storage_disk: " + e;
+        }
+        try {
             String me = Long.toString(pid);
             for (MetricFamily f : process.collect().families()) {
                 for (Sample s : f.samples()) {
@@ -131,16 +150,14 @@ public final class DaemonObserver {
                     }
                 }
             }
-            return new Mark(System.nanoTime(), Map.copyOf(stats), Map.copyOf(classes), readBytes, rchar);
-        } catch (IOException e) {
-            throw e;
         } catch (Exception e) {
-            throw new IOException("storage collectors failed: " + e, e);
+            problem = (problem == null ? "" : problem + "; ") + "storage_process: " + e;
         }
+        return new Mark(System.nanoTime(), Map.copyOf(stats), Map.copyOf(classes), readBytes, rchar, problem);
     }
 
     /** The deltas from {@code before} to now for {@code devices}. */
-    public Seen since(Mark before, List<String> devices) throws IOException {
+    public Seen since(Mark before, List<String> devices) {
         return between(before, mark(), devices);
     }
 
@@ -165,6 +182,7 @@ public final class DaemonObserver {
                 (b.nanos() - a.nanos()) / 1e9,
                 List.copyOf(out),
                 Math.round(b.readBytes() - a.readBytes()),
-                Math.round(b.rchar() - a.rchar()));
+                Math.round(b.rchar() - a.rchar()),
+                a.problem() != null ? a.problem() : b.problem());
     }
 }

@@ -59,6 +59,10 @@ public final class LoadBench {
         try (Destination dest = plan.destination().get()) {
             env = environment(dest.name(), trial.fioVersion());
             env.put("nice", Integer.toString(nice));
+            String blind = daemon.mark().problem();
+            if (blind != null) {
+                negatives.add("what the daemon saw: nothing here, its storage collectors failed: " + blind);
+            }
             if (plan.file() != null) {
                 TierFile tf = TierFile.inPlace(plan.file(), target, commands, daemon);
                 runTier(trial, tf, dest);
