@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code data_offsets} say.
  *
  * <p>Timing starts when all readers have opened the file and passed a common gate, and ends when
- * the last one has finished and the destination has delivered everything.
+ * the last one has read its last block and the destination has delivered everything; closing
+ * files and unmapping come after, as in fio (whose runtime ends with the last I/O).
  */
 public final class ModelLoader {
     static final int EXTENT_ALIGNMENT = 4096;
@@ -43,6 +44,19 @@ public final class ModelLoader {
     public record Timing(long bytes, long nanos, long start, long end, long shareBytes) {
         public double bytesPerSecond() {
             return nanos == 0 ? 0 : bytes * 1e9 / nanos;
+        }
+    }
+
+    /**
+     * Start barrier (every reader ready), the gate that starts them, and the end of their reads,
+     * which each reader signals once ({@code signalled[r]} is only touched by reader r's thread).
+     */
+    private record Gates(CountDownLatch ready, CountDownLatch gate, CountDownLatch done, boolean[] signalled) {
+        void finished(int reader) {
+            if (!signalled[reader]) {
+                signalled[reader] = true;
+                done.countDown();
+            }
         }
     }
 
@@ -99,8 +113,8 @@ public final class ModelLoader {
         Extent extent = Extent.of(header, readers, blockBytes);
         int alignment = method.direct() ? EXTENT_ALIGNMENT : 1;
         dest.begin(extent.start(), extent.end(), readers, blockBytes, alignment);
-        CountDownLatch ready = new CountDownLatch(readers);
-        CountDownLatch gate = new CountDownLatch(1);
+        Gates g = new Gates(
+                new CountDownLatch(readers), new CountDownLatch(1), new CountDownLatch(readers), new boolean[readers]);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         List<Thread> threads = new ArrayList<>();
         for (int r = 0; r < readers; r++) {
@@ -108,10 +122,12 @@ public final class ModelLoader {
             Thread t = new Thread(
                     () -> {
                         try {
-                            run(file, method, reader, extent, blockBytes, passes, dest, ready, gate);
+                            run(file, method, reader, extent, blockBytes, passes, dest, g);
                         } catch (Throwable e) {
                             failure.compareAndSet(null, e);
-                            ready.countDown();
+                            g.ready().countDown();
+                        } finally {
+                            g.finished(reader);
                         }
                     },
                     "loadbench-reader-" + r);
@@ -119,14 +135,16 @@ public final class ModelLoader {
             threads.add(t);
         }
         threads.forEach(Thread::start);
-        ready.await();
+        g.ready().await();
         long t0 = System.nanoTime();
-        gate.countDown();
+        g.gate().countDown();
+        g.done().await();
+        long bytes = dest.finish();
+        long nanos = System.nanoTime() - t0;
+        // Closing files and unmapping (tens of ms for a large mapping) is no part of the load, as in fio.
         for (Thread t : threads) {
             t.join();
         }
-        long bytes = dest.finish();
-        long nanos = System.nanoTime() - t0;
         Throwable f = failure.get();
         if (f instanceof IOException io) {
             throw io;
@@ -144,24 +162,24 @@ public final class ModelLoader {
             int blockBytes,
             int passes,
             Destination dest,
-            CountDownLatch ready,
-            CountDownLatch gate)
+            Gates g)
             throws IOException, InterruptedException {
         long from = extent.from(reader);
         long to = extent.to(reader);
         if (method == ReadMethod.MMAP) {
-            mapped(file, reader, from, to, blockBytes, passes, dest, ready, gate);
+            mapped(file, reader, from, to, blockBytes, passes, dest, g);
             return;
         }
         FileChannel ch = method.direct()
                 ? FileChannel.open(file, StandardOpenOption.READ, com.sun.nio.file.ExtendedOpenOption.DIRECT)
                 : FileChannel.open(file, StandardOpenOption.READ);
         try (ch) {
-            ready.countDown();
-            gate.await();
+            g.ready().countDown();
+            g.gate().await();
             for (int pass = 0; pass < passes; pass++) {
                 readRange(ch, method.direct(), reader, from, to, blockBytes, dest);
             }
+            g.finished(reader);
         }
     }
 
@@ -187,18 +205,10 @@ public final class ModelLoader {
 
     /** mmap of the reader's range (page-aligned: the extent starts on 4 KiB and shares are whole blocks). */
     private static void mapped(
-            Path file,
-            int reader,
-            long from,
-            long to,
-            int blockBytes,
-            int passes,
-            Destination dest,
-            CountDownLatch ready,
-            CountDownLatch gate)
+            Path file, int reader, long from, long to, int blockBytes, int passes, Destination dest, Gates g)
             throws IOException, InterruptedException {
         if (to <= from) {
-            ready.countDown();
+            g.ready().countDown();
             return;
         }
         int fd = Libc.openRead(file.toString(), false);
@@ -209,12 +219,12 @@ public final class ModelLoader {
             Libc.C.posix_fadvise(fd, from, to - from, Libc.POSIX_FADV_SEQUENTIAL);
         } catch (LastErrorException e) {
             Libc.closeQuietly(fd);
-            ready.countDown();
+            g.ready().countDown();
             throw new IOException("mmap " + file + ": " + Libc.strerror(e.getErrorCode()), e);
         }
         try {
-            ready.countDown();
-            gate.await();
+            g.ready().countDown();
+            g.gate().await();
             for (int pass = 0; pass < passes; pass++) {
                 for (long pos = from; pos < to; pos += blockBytes) {
                     int want = (int) Math.min(blockBytes, to - pos);
@@ -223,6 +233,7 @@ public final class ModelLoader {
                     dest.release(reader, buf, pos, want);
                 }
             }
+            g.finished(reader);
         } finally {
             Libc.C.munmap(map, to - from);
             Libc.closeQuietly(fd);

@@ -136,7 +136,9 @@ public record FioJob(
                 "--lat_percentiles=1",
                 "--percentile_list=50:90:99:99.9"));
         if (rw.equals("randread")) {
-            a.addAll(List.of("--norandommap", "--randrepeat=0", "--number_ios=" + numberIos));
+            // io_size: without it fio stops each job after `size` bytes (one file's worth), whatever number_ios says.
+            long ioSize = Math.multiplyExact(numberIos, (long) blockBytes);
+            a.addAll(List.of("--norandommap", "--randrepeat=0", "--number_ios=" + numberIos, "--io_size=" + ioSize));
         }
         if (runtimeSeconds > 0) {
             a.add("--runtime=" + Math.max(1, Math.round(runtimeSeconds * 1000)) + "ms");

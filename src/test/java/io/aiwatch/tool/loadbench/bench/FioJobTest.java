@@ -60,6 +60,7 @@ class FioJobTest {
                         "--norandommap",
                         "--randrepeat=0",
                         "--number_ios=5000",
+                        "--io_size=20480000",
                         "--runtime=2500ms",
                         "--lat_percentiles=1");
     }
