@@ -40,8 +40,11 @@ public final class ModelLoader {
      * @param start     first file offset read
      * @param end       one past the last file offset read
      * @param shareBytes bytes of each reader's share (the last may be shorter)
+     * @param cpuNanos  CPU time (user + system) the reader threads spent from the gate to their last
+     *                  block, ns: on a busy machine, bytes per CPU second compare implementations
+     *                  where wall time mostly measures the CPU share each got
      */
-    public record Timing(long bytes, long nanos, long start, long end, long shareBytes) {
+    public record Timing(long bytes, long nanos, long start, long end, long shareBytes, long cpuNanos) {
         public double bytesPerSecond() {
             return nanos == 0 ? 0 : bytes * 1e9 / nanos;
         }
@@ -51,14 +54,25 @@ public final class ModelLoader {
      * Start barrier (every reader ready), the gate that starts them, and the end of their reads,
      * which each reader signals once ({@code signalled[r]} is only touched by reader r's thread).
      */
-    private record Gates(CountDownLatch ready, CountDownLatch gate, CountDownLatch done, boolean[] signalled) {
+    private record Gates(
+            CountDownLatch ready, CountDownLatch gate, CountDownLatch done, boolean[] signalled, long[] cpu) {
+        /** After the gate: remembers the reader thread's CPU time at its start. */
+        void started(int reader) throws InterruptedException {
+            gate.await();
+            cpu[reader] = -THREADS.getCurrentThreadCpuTime();
+        }
+
         void finished(int reader) {
             if (!signalled[reader]) {
                 signalled[reader] = true;
+                cpu[reader] += THREADS.getCurrentThreadCpuTime();
                 done.countDown();
             }
         }
     }
+
+    private static final java.lang.management.ThreadMXBean THREADS =
+            java.lang.management.ManagementFactory.getThreadMXBean();
 
     /** The range read and each reader's share, the same for the loader and its fio twin. */
     public record Extent(long start, long end, long share, int readers) {
@@ -114,7 +128,11 @@ public final class ModelLoader {
         int alignment = method.direct() ? EXTENT_ALIGNMENT : 1;
         dest.begin(extent.start(), extent.end(), readers, blockBytes, alignment);
         Gates g = new Gates(
-                new CountDownLatch(readers), new CountDownLatch(1), new CountDownLatch(readers), new boolean[readers]);
+                new CountDownLatch(readers),
+                new CountDownLatch(1),
+                new CountDownLatch(readers),
+                new boolean[readers],
+                new long[readers]);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         List<Thread> threads = new ArrayList<>();
         for (int r = 0; r < readers; r++) {
@@ -151,7 +169,11 @@ public final class ModelLoader {
         } else if (f != null) {
             throw new IOException(method.label() + " read of " + file + " failed: " + f, f);
         }
-        return new Timing(bytes, nanos, extent.start(), extent.end(), extent.share());
+        long cpu = 0;
+        for (long c : g.cpu()) {
+            cpu += c;
+        }
+        return new Timing(bytes, nanos, extent.start(), extent.end(), extent.share(), cpu);
     }
 
     private static void run(
@@ -175,7 +197,7 @@ public final class ModelLoader {
                 : FileChannel.open(file, StandardOpenOption.READ);
         try (ch) {
             g.ready().countDown();
-            g.gate().await();
+            g.started(reader);
             for (int pass = 0; pass < passes; pass++) {
                 readRange(ch, method.direct(), reader, from, to, blockBytes, dest);
             }
@@ -224,7 +246,7 @@ public final class ModelLoader {
         }
         try {
             g.ready().countDown();
-            g.gate().await();
+            g.started(reader);
             for (int pass = 0; pass < passes; pass++) {
                 for (long pos = from; pos < to; pos += blockBytes) {
                     int want = (int) Math.min(blockBytes, to - pos);

@@ -23,6 +23,9 @@ import org.HdrHistogram.Histogram;
  * fio's {@code lat}.
  */
 public final class RandomReads {
+    private static final java.lang.management.ThreadMXBean THREADS =
+            java.lang.management.ManagementFactory.getThreadMXBean();
+
     private RandomReads() {}
 
     /**
@@ -65,8 +68,9 @@ public final class RandomReads {
      * @param bytes    bytes read
      * @param nanos    wall time of the run, ns
      * @param latency  per-read latency histogram, ns
+     * @param cpuNanos CPU time of the job threads while reading, ns
      */
-    public record Result(long ops, long bytes, long nanos, Histogram latency) {
+    public record Result(long ops, long bytes, long nanos, Histogram latency, long cpuNanos) {
         public double iops() {
             return ops * 1e9 / nanos;
         }
@@ -99,6 +103,7 @@ public final class RandomReads {
         // [0]: the deadline; [1 + j]: when job j reaped its last read (before closing its queue:
         // io_destroy waits for an RCU grace period, tens of ms, which is no part of reading)
         long[] deadline = new long[1 + c.jobs()];
+        long[] cpu = new long[c.jobs()];
         long budget = (long) (maxSeconds * 1e9);
         for (int j = 0; j < c.jobs(); j++) {
             Histogram h = new Histogram(1, 600_000_000_000L, 3);
@@ -109,9 +114,9 @@ public final class RandomReads {
                     () -> {
                         try {
                             if (c.direct()) {
-                                aio(file, c, blocks, rnd, h, ready, gate, deadline, job);
+                                aio(file, c, blocks, rnd, h, ready, gate, deadline, job, cpu);
                             } else {
-                                psync(file, c, blocks, rnd, h, ready, gate, deadline, job);
+                                psync(file, c, blocks, rnd, h, ready, gate, deadline, job, cpu);
                             }
                         } catch (Throwable e) {
                             failure.compareAndSet(null, e);
@@ -142,7 +147,11 @@ public final class RandomReads {
         Histogram all = new Histogram(1, 600_000_000_000L, 3);
         hists.forEach(all::add);
         long ops = all.getTotalCount();
-        return new Result(ops, ops * c.blockBytes(), nanos, all);
+        long cpuNanos = 0;
+        for (long x : cpu) {
+            cpuNanos += x;
+        }
+        return new Result(ops, ops * c.blockBytes(), nanos, all, cpuNanos);
     }
 
     private static void psync(
@@ -154,12 +163,14 @@ public final class RandomReads {
             CountDownLatch ready,
             CountDownLatch gate,
             long[] deadline,
-            int job)
+            int job,
+            long[] cpu)
             throws IOException, InterruptedException {
         ByteBuffer buf = Buffers.aligned(c.blockBytes(), (int) Libc.PAGE);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             ready.countDown();
             gate.await();
+            cpu[job] = -THREADS.getCurrentThreadCpuTime();
             for (long i = 0; i < c.opsPerJob() && System.nanoTime() < deadline[0]; i++) {
                 long pos = rnd.nextLong(blocks) * c.blockBytes();
                 long t = System.nanoTime();
@@ -172,6 +183,7 @@ public final class RandomReads {
                 h.recordValue(Math.max(1, System.nanoTime() - t));
             }
             deadline[1 + job] = System.nanoTime();
+            cpu[job] += THREADS.getCurrentThreadCpuTime();
         }
     }
 
@@ -184,7 +196,8 @@ public final class RandomReads {
             CountDownLatch ready,
             CountDownLatch gate,
             long[] deadline,
-            int job)
+            int job,
+            long[] cpu)
             throws IOException, InterruptedException {
         int depth = c.iodepth();
         int fd = Libc.openRead(file.toString(), true);
@@ -195,6 +208,7 @@ public final class RandomReads {
         try (LinuxAio q = new LinuxAio(depth)) {
             ready.countDown();
             gate.await();
+            cpu[job] = -THREADS.getCurrentThreadCpuTime();
             long submitted = 0;
             long completed = 0;
             long limit = c.opsPerJob();
@@ -239,6 +253,7 @@ public final class RandomReads {
                 }
             }
             deadline[1 + job] = System.nanoTime();
+            cpu[job] += THREADS.getCurrentThreadCpuTime();
         } finally {
             Libc.closeQuietly(fd);
         }

@@ -64,6 +64,7 @@ public record BenchReport(
      * @param tool            aiwatch or fio
      * @param bytes           bytes read
      * @param seconds         duration
+     * @param cpuSeconds      CPU time of the reading threads (aiwatch) or of fio's jobs, s
      * @param bytesPerSecond  throughput
      * @param iops            reads per second
      * @param latencyMs       latency percentiles p50, p90, p99, p99.9 in ms (random runs; empty otherwise)
@@ -84,6 +85,7 @@ public record BenchReport(
             String tool,
             long bytes,
             double seconds,
+            double cpuSeconds,
             double bytesPerSecond,
             double iops,
             List<Double> latencyMs,
@@ -103,6 +105,10 @@ public record BenchReport(
      * @param h2dBytesPerSecond  with the GPU as destination: the pinned host-to-device copy rate measured
      *                           in the same process (median); 0 otherwise
      * @param gpuRatio           with the GPU: aiwatch end to end / min(fio read, pinned copy); 0 otherwise
+     * @param cpuEfficiencyRatio aiwatch's bytes per CPU second / fio's (medians): on a loaded machine wall
+     *                           throughput mostly measures the CPU share each tool got; this does not
+     * @param pairRatioLow       lowest aiwatch/fio ratio of one iteration's pair (the spread the noise gives)
+     * @param pairRatioHigh      highest such ratio
      */
     public record Comparison(
             String tier,
@@ -115,7 +121,10 @@ public record BenchReport(
             double ratio,
             boolean withinFivePercent,
             double h2dBytesPerSecond,
-            double gpuRatio) {
+            double gpuRatio,
+            double cpuEfficiencyRatio,
+            double pairRatioLow,
+            double pairRatioHigh) {
 
         /** The target of this configuration: ±5 % of fio, or with the GPU ≥ 90 % of min(fio, copy). */
         public boolean meetsTarget() {
@@ -136,9 +145,17 @@ public record BenchReport(
             List<Double> a = new ArrayList<>();
             List<Double> f = new ArrayList<>();
             List<Double> h2d = new ArrayList<>();
+            List<Double> aCpu = new ArrayList<>();
+            List<Double> fCpu = new ArrayList<>();
+            Map<Integer, double[]> pairs = new java.util.TreeMap<>();
             for (Run x : runs) {
                 if ((x.tier() + "|" + x.kind() + "|" + x.config() + "|" + x.cache()).equals(key)) {
-                    (x.tool().equals("fio") ? f : a).add(x.bytesPerSecond());
+                    boolean isFio = x.tool().equals("fio");
+                    (isFio ? f : a).add(x.bytesPerSecond());
+                    if (x.cpuSeconds() > 0) {
+                        (isFio ? fCpu : aCpu).add(x.bytes() / x.cpuSeconds());
+                    }
+                    pairs.computeIfAbsent(x.iteration(), i -> new double[2])[isFio ? 1 : 0] = x.bytesPerSecond();
                     Double copy = x.extra() == null ? null : x.extra().get("h2d_pinned_bytes_per_s");
                     if (copy != null && copy > 0) {
                         h2d.add(copy);
@@ -153,6 +170,15 @@ public record BenchReport(
             double ratio = mf == 0 ? 0 : ma / mf;
             double copy = h2d.isEmpty() ? 0 : median(h2d);
             double gpu = copy > 0 ? ma / Math.min(mf, copy) : 0;
+            double cpuRatio = aCpu.isEmpty() || fCpu.isEmpty() ? 0 : median(aCpu) / median(fCpu);
+            double low = Double.MAX_VALUE;
+            double high = 0;
+            for (double[] p : pairs.values()) {
+                if (p[0] > 0 && p[1] > 0) {
+                    low = Math.min(low, p[0] / p[1]);
+                    high = Math.max(high, p[0] / p[1]);
+                }
+            }
             out.add(new Comparison(
                     r.tier(),
                     r.kind(),
@@ -164,7 +190,10 @@ public record BenchReport(
                     ratio,
                     ratio >= 0.95 && ratio <= 1.05,
                     copy,
-                    gpu));
+                    gpu,
+                    cpuRatio,
+                    high == 0 ? 0 : low,
+                    high));
         }
         return out;
     }

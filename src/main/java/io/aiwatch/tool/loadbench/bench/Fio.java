@@ -24,6 +24,7 @@ public final class Fio {
      * @param totalIos      reads issued
      * @param latP50Nanos   total latency (submission to completion) percentiles, ns; 0 when absent
      * @param latMeanNanos  mean total latency, ns
+     * @param cpuSeconds    CPU time of all jobs: (usr_cpu + sys_cpu) % of the summed job runtimes
      * @param commandLine   the command that ran
      */
     public record Result(
@@ -35,6 +36,7 @@ public final class Fio {
             double latP99Nanos,
             double latP999Nanos,
             double latMeanNanos,
+            double cpuSeconds,
             List<String> commandLine) {
         public double bytesPerSecond() {
             return runtimeMillis == 0 ? 0 : ioBytes * 1000.0 / runtimeMillis;
@@ -90,6 +92,10 @@ public final class Fio {
                 pct.path("99.000000").asDouble(),
                 pct.path("99.900000").asDouble(),
                 lat.path("mean").asDouble(),
+                (job.path("usr_cpu").asDouble() + job.path("sys_cpu").asDouble())
+                        / 100
+                        * job.path("job_runtime").asDouble()
+                        / 1000,
                 List.copyOf(cmd));
     }
 

@@ -69,12 +69,15 @@ public final class ReportWriter {
             }
         }
         b.append("\n## Model load throughput: aiwatch / fio (same file, block size, direct flag, jobs)\n\n");
-        b.append("Medians over the iterations; the target is a ratio within 0.95–1.05 in every configuration.\n\n");
-        b.append("| tier | config | cache | n | aiwatch MB/s | fio MB/s | ratio | within ±5 % |\n");
-        b.append("|---|---|---|---|---|---|---|---|\n");
+        b.append("Medians over the iterations; the target is a ratio within 0.95–1.05 in every configuration. "
+                + "pairs: lowest–highest ratio of one iteration's aiwatch/fio pair (how much the machine's load "
+                + "moved single runs). CPU: aiwatch's bytes per CPU second of its reading threads / fio's, which "
+                + "does not depend on the CPU share each got.\n\n");
+        b.append("| tier | config | cache | n | aiwatch MB/s | fio MB/s | ratio | within ±5 % | pairs | CPU |\n");
+        b.append("|---|---|---|---|---|---|---|---|---|---|\n");
         for (Comparison c : r.comparisons()) {
             b.append(f(
-                    "| %s | %s %s | %s | %d | %.1f | %.1f | %.3f | %s |\n",
+                    "| %s | %s %s | %s | %d | %.1f | %.1f | %.3f | %s | %.2f–%.2f | %.2f |\n",
                     c.tier(),
                     c.kind(),
                     c.config(),
@@ -83,7 +86,10 @@ public final class ReportWriter {
                     c.aiwatchBytesPerSecond() / 1e6,
                     c.fioBytesPerSecond() / 1e6,
                     c.ratio(),
-                    c.withinFivePercent() ? "yes" : "**no**"));
+                    c.withinFivePercent() ? "yes" : "**no**",
+                    c.pairRatioLow(),
+                    c.pairRatioHigh(),
+                    c.cpuEfficiencyRatio()));
         }
         gpuTable(r, b);
         randomTable(r, b);

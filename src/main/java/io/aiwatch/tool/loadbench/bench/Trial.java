@@ -113,17 +113,20 @@ public final class Trial {
             DaemonObserver.Mark mark = daemon.mark();
             long bytes;
             double seconds;
+            double cpu;
             Map<String, Double> extra = Map.of();
             if (tool.equals("aiwatch")) {
                 ModelLoader.Timing t =
                         ModelLoader.load(tf.file(), tf.header(), m, readers, settings.blockBytes(), passes, dest);
                 bytes = t.bytes();
                 seconds = t.nanos() / 1e9;
+                cpu = t.cpuNanos() / 1e9;
                 extra = dest.figures();
             } else {
                 Fio.Result f = fio.run(twin);
                 bytes = f.ioBytes();
                 seconds = f.runtimeMillis() / 1e3;
+                cpu = f.cpuSeconds();
             }
             DaemonObserver.Seen seen = daemon.since(mark, tf.devices());
             HostLoad.Sample s1 = host.sample();
@@ -136,6 +139,7 @@ public final class Trial {
                     tool,
                     bytes,
                     seconds,
+                    cpu,
                     seconds == 0 ? 0 : bytes / seconds,
                     seconds == 0 ? 0 : Math.ceil((double) bytes / settings.blockBytes()) / seconds,
                     List.of(),
@@ -172,6 +176,7 @@ public final class Trial {
             DaemonObserver.Mark mark = daemon.mark();
             long bytes;
             double seconds;
+            double cpu;
             List<Double> lat;
             double iops;
             if (tool.equals("aiwatch")) {
@@ -179,6 +184,7 @@ public final class Trial {
                         tf.file(), rc, tf.header().fileBytes(), settings.seed() + iteration, settings.randomSeconds());
                 bytes = res.bytes();
                 seconds = res.nanos() / 1e9;
+                cpu = res.cpuNanos() / 1e9;
                 iops = res.iops();
                 lat = List.of(
                         res.latencySeconds(50) * 1e3,
@@ -192,6 +198,7 @@ public final class Trial {
                 Fio.Result f = fio.run(FioJob.random(tf.file(), rc, tf.header().fileBytes(), settings.randomSeconds()));
                 bytes = f.ioBytes();
                 seconds = f.runtimeMillis() / 1e3;
+                cpu = f.cpuSeconds();
                 iops = f.iops();
                 lat = List.of(
                         f.latP50Nanos() / 1e6, f.latP90Nanos() / 1e6, f.latP99Nanos() / 1e6, f.latP999Nanos() / 1e6);
@@ -207,6 +214,7 @@ public final class Trial {
                     tool,
                     bytes,
                     seconds,
+                    cpu,
                     seconds == 0 ? 0 : bytes / seconds,
                     iops,
                     lat,
