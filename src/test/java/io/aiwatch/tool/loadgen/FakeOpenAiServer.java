@@ -33,6 +33,8 @@ final class FakeOpenAiServer implements AutoCloseable {
     volatile long itlMs = 0;
     volatile long slowMs = 5_000;
     final AtomicInteger requests = new AtomicInteger();
+    /** Streamed responses written to the end ({@code [DONE]} sent and the stream closed). */
+    final AtomicInteger completedStreams = new AtomicInteger();
     /** Advances with every request received; see {@link #awaitRequests}. */
     private final java.util.concurrent.Phaser arrivals = new java.util.concurrent.Phaser(1);
 
@@ -64,9 +66,21 @@ final class FakeOpenAiServer implements AutoCloseable {
                 arrivals, () -> requests.get() >= n, java.time.Duration.ofMillis(timeoutMs));
     }
 
+    /** Waits (no polling) until {@code n} streamed responses were written to the end. */
+    boolean awaitCompletedStreams(int n, long timeoutMs) throws InterruptedException {
+        return io.aiwatch.testing.Await.until(
+                arrivals, () -> completedStreams.get() >= n, java.time.Duration.ofMillis(timeoutMs));
+    }
+
+    private void arrive() {
+        synchronized (arrivals) {
+            arrivals.arrive();
+        }
+    }
+
     private void handle(HttpExchange ex) throws IOException {
         requests.incrementAndGet();
-        arrivals.arrive();
+        arrive();
         String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         lastBody = body;
         boolean stream = body.contains("\"stream\":true");
@@ -126,6 +140,8 @@ final class FakeOpenAiServer implements AutoCloseable {
                 write(os, "data: [DONE]" + sep);
             }
         }
+        completedStreams.incrementAndGet();
+        arrive();
     }
 
     private static void write(OutputStream os, String s) throws IOException {

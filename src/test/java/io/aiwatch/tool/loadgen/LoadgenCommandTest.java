@@ -204,6 +204,9 @@ class LoadgenCommandTest {
             }
         });
         main.start();
+        // Some requests finished and others are still in flight: on a loaded machine 10 arrivals
+        // alone could all still be waiting for their first token.
+        assertThat(server.awaitCompletedStreams(3, 10_000)).isTrue();
         server.awaitRequests(10, 5_000);
         long t = System.nanoTime();
         session.interrupt(); // what the shutdown hook runs on Ctrl-C
