@@ -167,7 +167,8 @@ class VllmMetricsTest {
                 for (int i = 0; i < 16; i++) {
                     fs.add(pool.submit(() -> client.post(
                             base + "/v1/completions",
-                            "{\"prompt\":[" + "1,".repeat(19) + "1],\"max_tokens\":200,\"stream\":true}")));
+                            "{\"prompt\":[" + "1,".repeat(19)
+                                    + "1],\"max_tokens\":200,\"ignore_eos\":true,\"stream\":true}")));
                 }
                 double maxWaiting = 0;
                 double maxKv = 0;
