@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
             LoadgenCommand.class,
             SimulateCommand.class,
             ProxyCommand.class,
+            ExperimentCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

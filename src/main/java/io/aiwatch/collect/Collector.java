@@ -1,6 +1,8 @@
 package io.aiwatch.collect;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Owns one source (NVML, /proc/diskstats, a vLLM endpoint, ...) and turns it into snapshots.
@@ -28,4 +30,14 @@ public interface Collector extends AutoCloseable {
 
     @Override
     default void close() throws Exception {}
+
+    /**
+     * A collector over a component's own counters (the HTTP layer's, the alert evaluator's, the
+     * OTLP exporter's): every {@code interval} it publishes what {@code families} returns, so those
+     * reach /metrics and OTLP through the store like every other family. {@code families} must be
+     * cheap and must not block (it reads counters).
+     */
+    static Collector of(String name, Duration interval, Supplier<List<MetricFamily>> families) {
+        return new FamiliesCollector(name, interval, families);
+    }
 }

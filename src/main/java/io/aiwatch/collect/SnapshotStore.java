@@ -126,6 +126,27 @@ public final class SnapshotStore {
         return states.get(name);
     }
 
+    /**
+     * The details filed under {@code key} in the collectors' last good snapshots (fresh or not),
+     * in registration order: one per collector that publishes such a detail.
+     */
+    public <T> List<T> details(DetailKey<T> key) {
+        List<T> out = new ArrayList<>(1);
+        for (CollectorState s : states()) {
+            T value = s.last() == null ? null : s.last().snapshot().detail(key);
+            if (value != null) {
+                out.add(value);
+            }
+        }
+        return out;
+    }
+
+    /** The first of {@link #details}, or null when no collector has published one. */
+    public <T> T detail(DetailKey<T> key) {
+        List<T> all = details(key);
+        return all.isEmpty() ? null : all.get(0);
+    }
+
     /** All collector states in registration order. */
     public List<CollectorState> states() {
         List<CollectorState> result = new ArrayList<>(order.size());

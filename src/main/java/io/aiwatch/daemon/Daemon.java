@@ -1,5 +1,6 @@
 package io.aiwatch.daemon;
 
+import io.aiwatch.collect.Collector;
 import io.aiwatch.collect.CollectorRunner;
 import io.aiwatch.collect.MetricFamily;
 import io.aiwatch.collect.SnapshotStore;
@@ -8,7 +9,6 @@ import io.aiwatch.config.ListenAddress;
 import io.aiwatch.reader.alert.AlertingService;
 import io.aiwatch.reader.alert.AlertmanagerSender;
 import io.aiwatch.reader.exposition.ExpositionRenderer;
-import io.aiwatch.reader.exposition.ProcessMetrics;
 import io.aiwatch.reader.http.DaemonServer;
 import io.aiwatch.reader.http.security.HardenedServer;
 import io.aiwatch.reader.http.security.ScrapeLimiter;
@@ -18,28 +18,33 @@ import io.aiwatch.reader.otlp.GenAiSpans;
 import io.aiwatch.reader.otlp.OtlpExporter;
 import io.aiwatch.source.inference.InferenceCollectors;
 import io.aiwatch.source.inference.InferenceConfig;
+import io.aiwatch.source.jvm.JvmCollector;
 import io.aiwatch.source.storage.StorageCollectors;
 import io.aiwatch.tool.proxy.ProxyCollector;
 import io.aiwatch.tool.vllmsim.VllmSimulator;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
- * The assembled daemon: store, collectors on their runner, and the HTTP readers. Built from a
- * validated {@link DaemonConfig}; tests start it on port 0 and stop it with {@link #close()}.
+ * The assembled daemon: store, collectors on their runner, and the readers (HTTP, OTLP, alert
+ * evaluator). Every family reaches the readers through the store: the readers' own self-metrics
+ * (HTTP security and scrape cap, alerting, OTLP) and the JVM's are collectors too, so /metrics
+ * and OTLP serve the same set. Built from a validated {@link DaemonConfig}; tests start it on
+ * port 0 and stop it with {@link #close()}.
  */
 public final class Daemon implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Daemon.class.getName());
+    /** How often the readers' self-metrics are published: counters that change on every scrape or push. */
+    static final Duration SELF_METRICS_INTERVAL = Duration.ofSeconds(1);
 
     private final SnapshotStore store;
     private final CollectorRunner runner;
-    private final ProcessMetrics processMetrics;
     private final DaemonServer server;
     private final GpuSetup gpu;
     private final VllmSimulator simulator;
@@ -49,21 +54,19 @@ public final class Daemon implements AutoCloseable {
     private final List<String> notes = new CopyOnWriteArrayList<>();
     private final int port;
 
-    private Daemon(DaemonConfig config, Clock clock) throws ConfigException {
+    private Daemon(DaemonConfig config, Clock clock, java.util.function.DoubleSupplier gpuLoad) throws ConfigException {
         this.store = new SnapshotStore(clock);
         this.runner = new CollectorRunner(store);
-        this.processMetrics = new ProcessMetrics(clock);
         try {
             // request spans of the in-daemon proxy go to the otlp: collector
             this.spans = config.proxy() == null
                     ? null
                     : GenAiSpans.fromConfig(config.otlp(), System.getenv(), Version.get());
         } catch (IllegalArgumentException e) {
-            processMetrics.close();
             throw new ConfigException(e.getMessage());
         }
         this.simulator = config.simulator() == null ? null : VllmSimulator.start(config.simulator());
-        this.gpu = GpuSetup.create(config.gpu(), clock, store, notes, simulator);
+        this.gpu = GpuSetup.create(config.gpu(), clock, store, notes, gpuLoad != null ? gpuLoad : simulator);
         gpu.collectors().forEach(runner::start);
         InferenceCollectors.create(withSimulatorTarget(config.inference()), clock)
                 .forEach(runner::start);
@@ -91,31 +94,25 @@ public final class Daemon implements AutoCloseable {
         }
         HardenedServer hardened = new HardenedServer(config.http().hardening());
         ScrapeLimiter limiter = new ScrapeLimiter(config.http().hardening().maxConcurrentScrapes());
-        Supplier<List<MetricFamily>> serverFamilies = () -> {
-            List<MetricFamily> extra = new ArrayList<>(security.families());
-            extra.addAll(limiter.families());
-            if (alerting != null) {
-                extra.addAll(alerting.families());
-            }
-            return extra;
-        };
         try {
-            this.otlp = OtlpExporter.fromConfig(
-                    config.otlp(), System.getenv(), store, serverFamilies, Version.get(), clock);
+            this.otlp = OtlpExporter.fromConfig(config.otlp(), System.getenv(), store, Version.get(), clock);
         } catch (IllegalArgumentException e) {
             abortStart();
             throw new ConfigException(e.getMessage());
         }
-        ExpositionRenderer renderer = new ExpositionRenderer(
-                store,
-                () -> {
-                    List<MetricFamily> extra = serverFamilies.get();
-                    if (otlp != null) {
-                        extra.addAll(otlp.families());
-                    }
-                    return extra;
-                },
-                processMetrics::text);
+        runner.start(Collector.of("http", SELF_METRICS_INTERVAL, () -> {
+            List<MetricFamily> families = new ArrayList<>(security.families());
+            families.addAll(limiter.families());
+            return families;
+        }));
+        if (alerting != null) {
+            runner.start(Collector.of("alerting", SELF_METRICS_INTERVAL, alerting::families));
+        }
+        if (otlp != null) {
+            runner.start(Collector.of("otlp", SELF_METRICS_INTERVAL, otlp::families));
+        }
+        runner.start(new JvmCollector());
+        ExpositionRenderer renderer = new ExpositionRenderer(store);
         this.server = new DaemonServer(
                 store,
                 renderer,
@@ -145,7 +142,6 @@ public final class Daemon implements AutoCloseable {
         if (simulator != null) {
             simulator.close();
         }
-        processMetrics.close();
     }
 
     /** The in-daemon simulator, when configured, is scraped like any vLLM endpoint. */
@@ -166,7 +162,17 @@ public final class Daemon implements AutoCloseable {
 
     /** Validates the rest of the configuration (files it names, ...) and starts everything. */
     public static Daemon start(DaemonConfig config, Clock clock) throws ConfigException {
-        return new Daemon(config, clock);
+        return new Daemon(config, clock, null);
+    }
+
+    /**
+     * Like {@link #start(DaemonConfig, Clock)}, with the simulated GPUs' utilisation (0–1) taken
+     * from {@code gpuLoad} instead of the in-daemon simulator or the built-in pattern; the
+     * experiment runner points it at the simulator a workload started.
+     */
+    public static Daemon start(DaemonConfig config, Clock clock, java.util.function.DoubleSupplier gpuLoad)
+            throws ConfigException {
+        return new Daemon(config, clock, gpuLoad);
     }
 
     /** The bound HTTP port. */
@@ -210,6 +216,5 @@ public final class Daemon implements AutoCloseable {
         if (simulator != null) {
             simulator.close();
         }
-        processMetrics.close();
     }
 }

@@ -137,12 +137,8 @@ public final class GpuSetup implements AutoCloseable {
     /** PIDs of processes holding GPU memory, from the slow collector's last snapshot. */
     public Set<Long> gpuPids() {
         Set<Long> pids = new HashSet<>();
-        var state = store.state("gpu_slow");
-        if (state != null && state.last() != null) {
-            GpuStatus status = state.last().snapshot().detail(GpuStatus.class);
-            if (status != null) {
-                status.devices().forEach(d -> pids.addAll(d.pids()));
-            }
+        for (GpuStatus status : store.details(GpuStatus.PROCESSES)) {
+            status.devices().forEach(d -> pids.addAll(d.pids()));
         }
         return pids;
     }

@@ -22,6 +22,7 @@ class CommandHelpGoldenTest {
         "daemon, daemon --help",
         "simulate-vllm, simulate vllm --help",
         "proxy, proxy --help",
+        "bench-gpu, bench gpu --help",
     })
     void helpMatchesTheGoldenFile(String name, String args) throws Exception {
         PrintStream old = System.out;

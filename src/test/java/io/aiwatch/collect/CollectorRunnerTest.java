@@ -49,7 +49,7 @@ class CollectorRunnerTest {
     @Test
     void aHungCollectorNeverBlocksAScrapeAndItsStalenessIsVisible() throws Exception {
         HangingCollector c = new HangingCollector();
-        ExpositionRenderer renderer = new ExpositionRenderer(store, List::of, format -> new byte[0]);
+        ExpositionRenderer renderer = new ExpositionRenderer(store);
         try (CollectorRunner runner = new CollectorRunner(store)) {
             runner.start(c);
             assertThat(c.hanging.await(5, TimeUnit.SECONDS)).isTrue();

@@ -1,8 +1,11 @@
 package io.aiwatch.reader.exposition;
 
+import io.aiwatch.collect.MetricFamily;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 import java.util.zip.GZIPOutputStream;
 
@@ -25,7 +28,7 @@ public final class ContentNegotiation {
 
     private static final int MAX_ENTRIES = 64;
 
-    /** A supported exposition format and its response Content-Type. */
+    /** A supported exposition format, its response Content-Type and its writer. */
     public enum Format {
         TEXT_0_0_4(TextFormat.CONTENT_TYPE),
         OPENMETRICS_1_0_0(OpenMetricsFormat.CONTENT_TYPE);
@@ -38,6 +41,27 @@ public final class ContentNegotiation {
 
         public String contentType() {
             return contentType;
+        }
+
+        /** Writes one family in this format. */
+        public void write(StringBuilder out, MetricFamily family) {
+            if (this == OPENMETRICS_1_0_0) {
+                OpenMetricsFormat.write(out, family);
+            } else {
+                TextFormat.write(out, family);
+            }
+        }
+
+        /** A whole exposition of {@code families} in this format (OpenMetrics: with {@code # EOF}), UTF-8. */
+        public byte[] render(List<MetricFamily> families) {
+            StringBuilder sb = new StringBuilder(16 * 1024);
+            for (MetricFamily f : families) {
+                write(sb, f);
+            }
+            if (this == OPENMETRICS_1_0_0) {
+                OpenMetricsFormat.writeEof(sb);
+            }
+            return sb.toString().getBytes(StandardCharsets.UTF_8);
         }
     }
 

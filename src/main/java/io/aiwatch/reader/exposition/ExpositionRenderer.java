@@ -11,35 +11,23 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * Renders the store as text exposition. Each snapshot is rendered once and its bytes cached
  * until the collector publishes the next one, so a scrape costs a few array copies plus the
- * small self-metrics block: scrape latency does not grow with the number of concurrent
- * scrapers or depend on any collector.
+ * small block of collector self-metrics ({@link CollectorSelfMetrics}, derived from the store's
+ * states): scrape latency does not grow with the number of concurrent scrapers or depend on any
+ * collector. Everything else, the readers' and the JVM's own metrics included, is a snapshot.
  */
 public final class ExpositionRenderer {
     private final SnapshotStore store;
-    private final Supplier<List<MetricFamily>> extraFamilies;
-    private final Function<Format, byte[]> trailingText;
     private final Map<String, Rendered> cache = new ConcurrentHashMap<>();
     private static final byte[] EOF = "# EOF\n".getBytes(StandardCharsets.UTF_8);
 
     private record Rendered(Snapshot snapshot, byte[] bytes) {}
 
-    /**
-     * @param extraFamilies families computed at scrape time besides the store's (process and
-     *                      exporter self-metrics); must be cheap
-     * @param trailingText  ready-made exposition in the given format appended at the end (JVM
-     *                      metrics), without an OpenMetrics {@code # EOF}
-     */
-    public ExpositionRenderer(
-            SnapshotStore store, Supplier<List<MetricFamily>> extraFamilies, Function<Format, byte[]> trailingText) {
+    public ExpositionRenderer(SnapshotStore store) {
         this.store = store;
-        this.extraFamilies = extraFamilies;
-        this.trailingText = trailingText;
     }
 
     /** The whole exposition in text format 0.0.4, UTF-8. */
@@ -72,7 +60,7 @@ public final class ExpositionRenderer {
     public List<byte[]> renderParts(Format format) {
         Instant now = store.now();
         List<CollectorState> states = store.states();
-        List<byte[]> parts = new ArrayList<>(states.size() + 3);
+        List<byte[]> parts = new ArrayList<>(states.size() + 2);
         for (CollectorState s : states) {
             // A stale snapshot is not served as if it were current: its collector shows
             // aiwatch_collector_up 0 and its age instead.
@@ -82,25 +70,13 @@ public final class ExpositionRenderer {
         }
         StringBuilder tail = new StringBuilder(4096);
         for (MetricFamily f : CollectorSelfMetrics.families(states, now)) {
-            write(tail, f, format);
-        }
-        for (MetricFamily f : extraFamilies.get()) {
-            write(tail, f, format);
+            format.write(tail, f);
         }
         parts.add(tail.toString().getBytes(StandardCharsets.UTF_8));
-        parts.add(trailingText.apply(format));
         if (format == Format.OPENMETRICS_1_0_0) {
             parts.add(EOF);
         }
         return parts;
-    }
-
-    private static void write(StringBuilder out, MetricFamily f, Format format) {
-        if (format == Format.OPENMETRICS_1_0_0) {
-            OpenMetricsFormat.write(out, f);
-        } else {
-            TextFormat.write(out, f);
-        }
     }
 
     private byte[] renderedBytes(String collector, Snapshot snapshot, Format format) {
@@ -111,7 +87,7 @@ public final class ExpositionRenderer {
         }
         StringBuilder sb = new StringBuilder(8192);
         for (MetricFamily f : snapshot.families()) {
-            write(sb, f, format);
+            format.write(sb, f);
         }
         byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
         cache.put(key, new Rendered(snapshot, bytes));

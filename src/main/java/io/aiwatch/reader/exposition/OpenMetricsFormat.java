@@ -1,12 +1,10 @@
 package io.aiwatch.reader.exposition;
 
 import io.aiwatch.collect.Exemplar;
-import io.aiwatch.collect.Labels;
 import io.aiwatch.collect.MetricFamily;
 import io.aiwatch.collect.MetricType;
 import io.aiwatch.collect.Sample;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -48,7 +46,7 @@ public final class OpenMetricsFormat {
         out.append("# TYPE ").append(name).append(' ').append(typeWord(family)).append('\n');
         if (!family.help().isEmpty()) {
             out.append("# HELP ").append(name).append(' ');
-            escape(out, family.help());
+            ExpositionLabels.escape(out, family.help());
             out.append('\n');
         }
         boolean canonical = family.type() == MetricType.HISTOGRAM || family.type() == MetricType.SUMMARY;
@@ -64,12 +62,7 @@ public final class OpenMetricsFormat {
 
     /** A whole exposition of {@code families}, terminated, as UTF-8. */
     public static byte[] render(List<MetricFamily> families) {
-        StringBuilder sb = new StringBuilder(8192);
-        for (MetricFamily f : families) {
-            write(sb, f);
-        }
-        writeEof(sb);
-        return sb.toString().getBytes(StandardCharsets.UTF_8);
+        return ContentNegotiation.Format.OPENMETRICS_1_0_0.render(families);
     }
 
     /** The name on the TYPE/HELP lines: {@code _total} stripped from {@code _total} counters. */
@@ -97,24 +90,7 @@ public final class OpenMetricsFormat {
 
     private static void writeSample(StringBuilder out, Sample s, boolean canonicalBounds) {
         out.append(s.name());
-        Labels labels = s.labels();
-        if (labels.size() > 0) {
-            out.append('{');
-            for (int i = 0; i < labels.size(); i++) {
-                if (i > 0) {
-                    out.append(',');
-                }
-                String name = labels.name(i);
-                String value = labels.value(i);
-                if (canonicalBounds && (name.equals("le") || name.equals("quantile"))) {
-                    value = canonicalNumber(value);
-                }
-                out.append(name).append("=\"");
-                escape(out, value);
-                out.append('"');
-            }
-            out.append('}');
-        }
+        ExpositionLabels.write(out, s.labels(), canonicalBounds);
         out.append(' ');
         TextFormat.appendValue(out, s.value());
         if (s.exemplar() != null && s.name().endsWith("_bucket")) {
@@ -125,17 +101,12 @@ public final class OpenMetricsFormat {
 
     /** {@code  # {trace_id="..."} 0.213 1764201600.123}: labels, value, optional timestamp in seconds. */
     private static void writeExemplar(StringBuilder out, Exemplar e) {
-        out.append(" # {");
-        Labels labels = e.labels();
-        for (int i = 0; i < labels.size(); i++) {
-            if (i > 0) {
-                out.append(',');
-            }
-            out.append(labels.name(i)).append("=\"");
-            escape(out, labels.value(i));
-            out.append('"');
+        out.append(" # ");
+        ExpositionLabels.write(out, e.labels(), false);
+        if (e.labels().size() == 0) {
+            out.append("{}");
         }
-        out.append("} ");
+        out.append(' ');
         TextFormat.appendValue(out, e.value());
         if (e.timestamp() != null) {
             long ms = e.timestamp().toEpochMilli();
@@ -194,18 +165,5 @@ public final class OpenMetricsFormat {
             sb.append(".0");
         }
         return sb.toString();
-    }
-
-    /** OpenMetrics {@code escaped-string}: backslash, newline and double quote. */
-    static void escape(StringBuilder out, String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '\\' -> out.append("\\\\");
-                case '"' -> out.append("\\\"");
-                case '\n' -> out.append("\\n");
-                default -> out.append(c);
-            }
-        }
     }
 }

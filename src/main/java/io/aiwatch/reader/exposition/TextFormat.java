@@ -1,6 +1,5 @@
 package io.aiwatch.reader.exposition;
 
-import io.aiwatch.collect.Labels;
 import io.aiwatch.collect.MetricFamily;
 import io.aiwatch.collect.Sample;
 
@@ -34,19 +33,7 @@ public final class TextFormat {
 
     public static void writeSample(StringBuilder out, Sample s) {
         out.append(s.name());
-        Labels labels = s.labels();
-        if (labels.size() > 0) {
-            out.append('{');
-            for (int i = 0; i < labels.size(); i++) {
-                if (i > 0) {
-                    out.append(',');
-                }
-                out.append(labels.name(i)).append("=\"");
-                escapeLabelValue(out, labels.value(i));
-                out.append('"');
-            }
-            out.append('}');
-        }
+        ExpositionLabels.write(out, s.labels(), false);
         out.append(' ');
         appendValue(out, s.value());
         out.append('\n');
@@ -62,18 +49,6 @@ public final class TextFormat {
             out.append((long) v);
         } else {
             out.append(v);
-        }
-    }
-
-    static void escapeLabelValue(StringBuilder out, String value) {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '\\' -> out.append("\\\\");
-                case '"' -> out.append("\\\"");
-                case '\n' -> out.append("\\n");
-                default -> out.append(c);
-            }
         }
     }
 

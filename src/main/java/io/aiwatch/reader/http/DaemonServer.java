@@ -34,7 +34,8 @@ public final class DaemonServer implements AutoCloseable {
             cfg.startupWatcherEnabled = false;
             security.install(cfg, address.host(), address.port(), hardened);
         });
-        app.get("/metrics", limiter.wrap(new MetricsHandler(renderer)));
+        // The store rendered in the negotiated format, gzipped when accepted; never calls a collector.
+        app.get("/metrics", limiter.wrap(ctx -> MetricsEndpoint.serve(ctx.req(), ctx.res(), renderer::renderParts)));
         app.get("/health", health::health);
         app.get("/ready", health::ready);
         app.get("/", status::handle);

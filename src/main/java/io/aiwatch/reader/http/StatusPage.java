@@ -38,7 +38,6 @@ final class StatusPage {
 
         h.append(
                 "<h2>Collectors</h2><table><tr><th>collector</th><th>state</th><th>age</th><th>runs</th><th>failures</th><th>last error</th></tr>");
-        GpuStatus gpus = null;
         for (CollectorState s : store.states()) {
             boolean up = s.isUp(now);
             Duration age = s.age(now);
@@ -58,13 +57,11 @@ final class StatusPage {
                                     ? esc(s.problem(now))
                                     : esc(s.lastError() == null ? "" : s.lastError()))
                     .append("</td></tr>");
-            if (s.name().equals("gpu") && s.last() != null) {
-                gpus = s.last().snapshot().detail(GpuStatus.class);
-            }
         }
         h.append("</table>");
 
         h.append("<h2>GPUs</h2>");
+        GpuStatus gpus = store.detail(GpuStatus.DEVICES);
         if (gpus == null) {
             h.append("<p>No GPU data.</p>");
         } else {

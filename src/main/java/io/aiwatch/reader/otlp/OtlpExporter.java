@@ -15,7 +15,6 @@ import io.opentelemetry.sdk.resources.Resource;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -24,8 +23,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -37,7 +34,7 @@ import java.util.logging.Logger;
  * still running is skipped and counted, so a slow or dead collector costs one batch of memory,
  * never a queue. The push runs on its own daemon thread and catches everything, so a failing
  * collector endpoint cannot disturb collection or /metrics. Its state is visible as
- * {@code aiwatch_otlp_*} families ({@link #families()}).
+ * {@code aiwatch_otlp_*} families ({@link #families()}, published by a collector the daemon runs).
  */
 public final class OtlpExporter implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(OtlpExporter.class.getName());
@@ -82,17 +79,13 @@ public final class OtlpExporter implements AutoCloseable {
     /**
      * The daemon's entry point: the exporter {@code config} and {@code env} describe, already
      * pushing, or null when OTLP is off ({@code enabled} false, or {@code OTEL_SDK_DISABLED=true}).
-     * Its own {@code aiwatch_otlp_*} families are exported along with {@code extraFamilies}.
+     * It exports what the store holds; its own {@code aiwatch_otlp_*} families get there as any
+     * reader's do, through a collector over {@link #families()}.
      *
      * @throws IllegalArgumentException when a setting is invalid, naming the key or variable
      */
     public static OtlpExporter fromConfig(
-            OtlpConfig config,
-            Map<String, String> env,
-            SnapshotStore store,
-            Supplier<List<MetricFamily>> extraFamilies,
-            String version,
-            Clock clock) {
+            OtlpConfig config, Map<String, String> env, SnapshotStore store, String version, Clock clock) {
         if (!config.isEnabled()
                 || "true"
                         .equalsIgnoreCase(
@@ -101,21 +94,7 @@ public final class OtlpExporter implements AutoCloseable {
         }
         OtlpSettings settings = OtlpSettings.resolve(config, env);
         Resource resource = OtlpResource.build(version, hostName(env), env, config.resourceAttributes());
-        AtomicReference<OtlpExporter> self = new AtomicReference<>();
-        StoreMetricProducer producer = new StoreMetricProducer(
-                store,
-                () -> {
-                    List<MetricFamily> all = new ArrayList<>(extraFamilies.get());
-                    OtlpExporter e = self.get();
-                    if (e != null) {
-                        all.addAll(e.families());
-                    }
-                    return all;
-                },
-                version);
-        OtlpExporter exporter = start(settings, producer, resource, clock);
-        self.set(exporter);
-        return exporter;
+        return start(settings, new StoreMetricProducer(store, version), resource, clock);
     }
 
     static String hostName(Map<String, String> env) {

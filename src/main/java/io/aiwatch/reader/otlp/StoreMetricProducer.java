@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
@@ -34,19 +33,13 @@ public final class StoreMetricProducer implements MetricProducer {
     static final String SCHEMA_URL = "https://opentelemetry.io/schemas/1.40.0";
 
     private final SnapshotStore store;
-    private final Supplier<List<MetricFamily>> extraFamilies;
     private final InstrumentationScopeInfo scope;
     private final SeriesStarts starts = new SeriesStarts();
     private final java.util.Set<String> failedFamilies = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    /**
-     * @param extraFamilies families computed on demand besides the store's (HTTP security and
-     *                      exporter self-metrics), the same supplier the /metrics renderer gets
-     * @param version       aiwatch's version, for the instrumentation scope
-     */
-    public StoreMetricProducer(SnapshotStore store, Supplier<List<MetricFamily>> extraFamilies, String version) {
+    /** @param version aiwatch's version, for the instrumentation scope */
+    public StoreMetricProducer(SnapshotStore store, String version) {
         this.store = store;
-        this.extraFamilies = extraFamilies;
         this.scope = InstrumentationScopeInfo.builder("io.aiwatch")
                 .setVersion(version)
                 .setSchemaUrl(SCHEMA_URL)
@@ -68,7 +61,6 @@ public final class StoreMetricProducer implements MetricProducer {
         }
         long time = nanos(now);
         CollectorSelfMetrics.families(states, now).forEach(f -> map(f, time, out));
-        extraFamilies.get().forEach(f -> map(f, time, out));
         starts.endCycle();
         return out.build();
     }

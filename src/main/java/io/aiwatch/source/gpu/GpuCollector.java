@@ -208,7 +208,10 @@ public final class GpuCollector implements Collector {
         } else {
             families.add(processMemory.build());
         }
-        return new Snapshot(families, new GpuStatus(backend.name(), backend.driverVersion(), devices));
+        return Snapshot.of(
+                families,
+                role == Role.FAST ? GpuStatus.DEVICES : GpuStatus.PROCESSES,
+                new GpuStatus(backend.name(), backend.driverVersion(), devices));
     }
 
     /** Static thresholds are exported so alert rules compare against the device's own limits. */

@@ -1,17 +1,25 @@
 package io.aiwatch.source.gpu;
 
+import io.aiwatch.collect.DetailKey;
 import java.util.List;
 import java.util.Set;
 
 /**
  * The typed detail of a GPU snapshot, for readers that need more than numbers: the status page
- * and the storage collector (which follows the reads of processes that use a GPU).
+ * ({@link #DEVICES}) and the storage collector, which follows the reads of processes that use a
+ * GPU ({@link #PROCESSES}).
  *
  * @param backend       {@code nvml} or {@code simulated}
  * @param driverVersion driver version string
  * @param devices       one entry per device
  */
 public record GpuStatus(String backend, String driverVersion, List<Device> devices) {
+    /** The fast collector's: each GPU's identity, state and unsupported fields (no processes). */
+    public static final DetailKey<GpuStatus> DEVICES = DetailKey.of("gpu devices", GpuStatus.class);
+
+    /** The slow collector's: the same, with the processes holding memory on each GPU. */
+    public static final DetailKey<GpuStatus> PROCESSES = DetailKey.of("gpu processes", GpuStatus.class);
+
     public GpuStatus {
         devices = List.copyOf(devices);
     }

@@ -9,7 +9,6 @@ import java.util.Arrays;
  * parser, so its buffers and string pool are reused; not thread-safe.
  */
 final class PromLineReader {
-    static final int MAX_EXEMPLAR_LABEL_CHARS = 128;
 
     final boolean om;
     private final String[] pool = new String[2048];

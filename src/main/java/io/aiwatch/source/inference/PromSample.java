@@ -1,5 +1,6 @@
 package io.aiwatch.source.inference;
 
+import io.aiwatch.collect.Exemplar;
 import io.aiwatch.collect.Labels;
 
 /**

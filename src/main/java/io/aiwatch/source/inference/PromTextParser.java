@@ -1,6 +1,8 @@
 package io.aiwatch.source.inference;
 
+import io.aiwatch.collect.Exemplar;
 import io.aiwatch.collect.Labels;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -295,25 +297,25 @@ public final class PromTextParser {
         }
         r.pos += 2;
         Labels labels = r.labels();
-        int chars = 0;
-        for (int i = 0; i < labels.size(); i++) {
-            chars += labels.name(i).codePointCount(0, labels.name(i).length())
-                    + labels.value(i).codePointCount(0, labels.value(i).length());
-        }
-        if (chars > PromLineReader.MAX_EXEMPLAR_LABEL_CHARS) {
-            throw r.error("exemplar labels longer than " + PromLineReader.MAX_EXEMPLAR_LABEL_CHARS + " characters");
+        if (Exemplar.labelChars(labels) > Exemplar.MAX_LABEL_CHARS) {
+            throw r.error("exemplar labels longer than " + Exemplar.MAX_LABEL_CHARS + " characters");
         }
         r.separator();
         double value = r.number("exemplar value");
-        double ts = Double.NaN;
+        Instant at = null;
         if (!r.atEnd()) {
             r.separator();
-            ts = r.number("exemplar timestamp");
+            double seconds = r.number("exemplar timestamp");
+            if (!Double.isFinite(seconds)) {
+                throw r.error("exemplar timestamp " + seconds + " is not a time");
+            }
+            double whole = Math.floor(seconds);
+            at = Instant.ofEpochSecond((long) whole, Math.round((seconds - whole) * 1e9));
         }
         if (!r.atEnd()) {
             throw r.error("unexpected text after exemplar");
         }
-        return new Exemplar(labels, value, ts);
+        return new Exemplar(labels, value, at);
     }
 
     /** A family while its lines are being read. */

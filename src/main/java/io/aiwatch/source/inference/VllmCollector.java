@@ -1,6 +1,7 @@
 package io.aiwatch.source.inference;
 
 import io.aiwatch.collect.Collector;
+import io.aiwatch.collect.DetailKey;
 import io.aiwatch.collect.Labels;
 import io.aiwatch.collect.MetricFamily;
 import io.aiwatch.collect.MetricType;
@@ -29,6 +30,9 @@ public final class VllmCollector implements Collector {
 
     /** What the status page needs about this target; immutable. */
     public record Status(String target, String url, boolean up, boolean stale, String lastError, Instant lastSuccess) {}
+
+    /** Each target's {@link Status}, one per collector. */
+    public static final DetailKey<Status> STATUS = DetailKey.of("inference target", Status.class);
 
     private final InferenceConfig.Target config;
     private final Clock clock;
@@ -107,7 +111,7 @@ public final class VllmCollector implements Collector {
         out.addAll(statusFamilies(up, seconds));
         Status status =
                 new Status(config.name(), config.url().toString(), up, !up && lastGood != null, error, lastSuccess);
-        return new Snapshot(out, status);
+        return Snapshot.of(out, STATUS, status);
     }
 
     private List<MetricFamily> statusFamilies(boolean up, double seconds) {

@@ -99,7 +99,7 @@ public final class DiskCollector implements Collector {
         }
         families.add(infoFamily.build());
         families.add(errors.family());
-        return new Snapshot(families, List.copyOf(disks));
+        return Snapshot.of(families);
     }
 
     /** Sysfs facts change rarely: re-read them when the device set changes or once a minute. */

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -101,7 +100,6 @@ public final class FilesystemCollector implements Collector {
         var timedOut = gauge(
                 "aiwatch_filesystem_stat_timeout",
                 "1 while a statvfs call on this mount has overrun mount_timeout and not returned; the mount is skipped.");
-        List<MountStat> stats = new ArrayList<>();
         Map<String, Outcome> outcomes = statAll(mounts.values());
         for (Mount m : mounts.values()) {
             Labels l = Labels.of(LABELS[0], m.source(), LABELS[1], m.mountPoint(), LABELS[2], m.fsType());
@@ -121,29 +119,23 @@ public final class FilesystemCollector implements Collector {
             avail.add(l, DiskCollector.unsigned(s.blocksAvail()) * unit);
             files.add(l, DiskCollector.unsigned(s.files()));
             filesFree.add(l, DiskCollector.unsigned(s.filesFree()));
-            stats.add(new MountStat(m, s));
         }
         var timeoutsTotal = MetricFamily.builder(
                 "aiwatch_filesystem_stat_timeouts_total",
                 MetricType.COUNTER,
                 "statvfs calls that overran mount_timeout.");
         timeoutsTotal.add(Labels.EMPTY, timeouts);
-        return new Snapshot(
-                List.of(
-                        size.build(),
-                        free.build(),
-                        avail.build(),
-                        files.build(),
-                        filesFree.build(),
-                        readOnly.build(),
-                        deviceError.build(),
-                        timedOut.build(),
-                        timeoutsTotal.build()),
-                List.copyOf(stats));
+        return Snapshot.of(List.of(
+                size.build(),
+                free.build(),
+                avail.build(),
+                files.build(),
+                filesFree.build(),
+                readOnly.build(),
+                deviceError.build(),
+                timedOut.build(),
+                timeoutsTotal.build()));
     }
-
-    /** A mount and its statvfs result, the snapshot's detail. */
-    public record MountStat(Mount mount, FsStat stat) {}
 
     /** This cycle's statvfs result of one mount point: a value, a failure, or {@link #STUCK}. */
     private record Outcome(FsStat stat, IOException error) {

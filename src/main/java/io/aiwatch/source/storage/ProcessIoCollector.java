@@ -112,7 +112,7 @@ public final class ProcessIoCollector implements Collector {
                 read(pid, "pattern", tracked);
             }
         }
-        return new Snapshot(families(tracked, candidates), List.copyOf(tracked));
+        return Snapshot.of(families(tracked, candidates));
     }
 
     private boolean matchesPattern(Path dir) {

@@ -22,6 +22,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * Runs one schedule against the server. A single pacer thread walks the precomputed schedule,
@@ -43,6 +44,10 @@ public final class LoadRunner {
     private volatile Thread pacerThread;
     private Semaphore slots;
     private long t0;
+    /** The client's clock: every due, send and timeout is on it (System::nanoTime but in tests). */
+    private final LongSupplier ticker;
+
+    private final Pacer pacer;
     private volatile TimingPriority.Outcome pacerPriority = new TimingPriority.Outcome(0, "not run yet");
 
     /** Bodies of every item's first turn are built here, before any timing starts. */
@@ -51,6 +56,8 @@ public final class LoadRunner {
             throw new LoadgenException("the workload has no prompts");
         }
         this.client = client;
+        this.ticker = client.clock();
+        this.pacer = new Pacer(ticker);
         this.workload = List.copyOf(workload);
         this.live = live;
         this.firstBodies = new byte[workload.size()][];
@@ -86,10 +93,10 @@ public final class LoadRunner {
         slots = spec.maxConcurrency() > 0 ? new Semaphore(spec.maxConcurrency()) : null;
         long waitMs = spec.startAtEpochMs() > 0 ? spec.startAtEpochMs() - System.currentTimeMillis() : 0;
         if (waitMs > 0) {
-            Pacer.waitUntil(System.nanoTime() + waitMs * 1_000_000);
+            pacer.waitUntil(ticker.getAsLong() + waitMs * 1_000_000);
         }
         long startEpoch = System.currentTimeMillis();
-        t0 = System.nanoTime();
+        t0 = ticker.getAsLong();
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(
                     () -> {
@@ -115,7 +122,7 @@ public final class LoadRunner {
             Thread.interrupted();
             timers.shutdownNow();
         }
-        long end = System.nanoTime() - t0;
+        long end = ticker.getAsLong() - t0;
         long warmupNanos = (long) (spec.warmupSeconds() * 1e9);
         List<RequestRecord> measured = new ArrayList<>();
         int excluded = 0;
@@ -157,12 +164,12 @@ public final class LoadRunner {
             if (open) {
                 position = schedule.positions()[k];
                 due = t0 + schedule.dueNanos()[k];
-                Pacer.waitUntil(due);
+                pacer.waitUntil(due);
             } else {
                 position = k < schedule.size() ? schedule.positions()[k] : k * spec.workerCount() + spec.workerIndex();
                 due = -1;
             }
-            if (System.nanoTime() >= deadline && !open) {
+            if (ticker.getAsLong() >= deadline && !open) {
                 break;
             }
             if (slots != null) {
@@ -203,14 +210,14 @@ public final class LoadRunner {
             RunSpec spec) {
         boolean more = turnIndex + 1 < conv.turns().size();
         outstanding.incrementAndGet();
-        long now = System.nanoTime();
+        long now = ticker.getAsLong();
         long effectiveDue = due < 0 ? now : due;
         live.onSend(now - effectiveDue, due >= 0 && spec.openLoop());
         ResponseTracker tracker = client.send(position, effectiveDue - t0, body, promptTokens, more, (tr, rec) -> {
             inFlight.remove(tr);
             RequestRecord rel = relative(rec);
             records.add(rel);
-            live.onDone(rel, tr.traced() == null ? null : tr.traced().ids().traceId());
+            live.onDone(rel, tr.traceIds() == null ? null : tr.traceIds().traceId());
             if (more && rel.ok() && !stopped) {
                 scheduleNextTurn(position, conv, turnIndex + 1, history, tr, timers, spec);
             } else {
@@ -241,13 +248,13 @@ public final class LoadRunner {
         Conversation.Turn turn = conv.turns().get(next);
         byte[] body = client.body(h, turn.text(), turn.maxTokens());
         long delay = spec.thinkTime().toNanos();
-        long due = System.nanoTime() + delay;
+        long due = ticker.getAsLong() + delay;
         outstanding.incrementAndGet();
         timers.schedule(
                 () -> {
                     try {
                         if (!stopped) {
-                            Pacer.waitUntil(due);
+                            pacer.waitUntil(due);
                             dispatch(position, due, body, turn.promptTokens(), conv, next, h, timers, spec);
                         } else {
                             releaseSlot();
@@ -288,7 +295,7 @@ public final class LoadRunner {
     }
 
     private void expire(long timeoutNanos) {
-        long now = System.nanoTime();
+        long now = ticker.getAsLong();
         for (ResponseTracker t : inFlight) {
             if (now - t.sendNanosAbsolute() > timeoutNanos) {
                 t.fail(Outcome.TIMEOUT, "no complete response within " + timeoutNanos / 1_000_000 + " ms");

@@ -54,7 +54,6 @@ public final class LoadgenSession {
     private final PrintStream out;
     private final PrintStream err;
     private final CountDownLatch finished = new CountDownLatch(1);
-    private final List<Path> written = new ArrayList<>();
     private volatile LoadRunner current;
     private volatile boolean interrupted;
     private volatile int metricsPort = -1;
@@ -109,13 +108,6 @@ public final class LoadgenSession {
     public LoadgenSession tracing(GenAiSpans spans) {
         this.spans = spans;
         return this;
-    }
-
-    /** Files written so far. */
-    public List<Path> writtenFiles() {
-        synchronized (written) {
-            return List.copyOf(written);
-        }
     }
 
     /** The live metrics port once listening (useful with --metrics-port 0), else -1. */
@@ -304,9 +296,6 @@ public final class LoadgenSession {
     }
 
     private void wrote(Path f) {
-        synchronized (written) {
-            written.add(f);
-        }
         err.println("wrote " + f);
     }
 

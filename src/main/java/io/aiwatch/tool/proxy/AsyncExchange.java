@@ -1,5 +1,6 @@
 package io.aiwatch.tool.proxy;
 
+import io.aiwatch.tool.openai.ResponseDecoder;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
@@ -98,6 +99,7 @@ final class AsyncExchange implements WriteListener, ResponseDecoder.Sink, Forwar
         if (home != null) {
             home.open.decrementAndGet();
             home = null;
+            call.left();
         }
     }
 
@@ -113,12 +115,12 @@ final class AsyncExchange implements WriteListener, ResponseDecoder.Sink, Forwar
 
     /** The request went out on {@code c} (maybe partly); the loop takes over. Any thread. */
     void sent(NioUpstream.Conn c, boolean pooled) {
-        call.sent(System.nanoTime());
+        call.sent(upstream.ticker.getAsLong());
         synchronized (this) {
             this.conn = c;
             this.pooledConn = pooled;
             this.decoder = new ResponseDecoder(headRequest);
-            this.lastUpstreamNanos = System.nanoTime();
+            this.lastUpstreamNanos = upstream.ticker.getAsLong();
         }
         c.loop.execute(() -> {
             synchronized (this) {
@@ -170,7 +172,7 @@ final class AsyncExchange implements WriteListener, ResponseDecoder.Sink, Forwar
                 if (!request.hasRemaining()) {
                     key.interestOps(SelectionKey.OP_READ);
                 }
-                lastUpstreamNanos = System.nanoTime();
+                lastUpstreamNanos = upstream.ticker.getAsLong();
                 return;
             }
             if (!key.isReadable()) {
@@ -179,7 +181,7 @@ final class AsyncExchange implements WriteListener, ResponseDecoder.Sink, Forwar
             ByteBuffer buf = loop.readBuffer;
             buf.clear();
             int n = conn.channel.read(buf);
-            arrivedNanos = System.nanoTime();
+            arrivedNanos = upstream.ticker.getAsLong();
             lastUpstreamNanos = arrivedNanos;
             if (n < 0) {
                 if (!decoder.anyByte() && pooledConn) {
@@ -262,10 +264,10 @@ final class AsyncExchange implements WriteListener, ResponseDecoder.Sink, Forwar
                 if (next == null) {
                     break;
                 }
-                long t = System.nanoTime();
+                long t = upstream.ticker.getAsLong();
                 out.write(next); // sent at once: the proxy's connector does not aggregate writes
                 queuedBytes -= next.length;
-                call.forwarded(System.nanoTime() - t);
+                call.forwarded(upstream.ticker.getAsLong() - t);
             }
         } catch (IOException | RuntimeException e) {
             throw new ClientGone(e);

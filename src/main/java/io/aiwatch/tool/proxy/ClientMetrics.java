@@ -1,15 +1,16 @@
 package io.aiwatch.tool.proxy;
 
+import io.aiwatch.collect.Histogram;
 import io.aiwatch.collect.Labels;
 import io.aiwatch.collect.MetricFamily;
 import io.aiwatch.collect.MetricType;
 import io.aiwatch.collect.Sample;
-import io.aiwatch.tool.vllmsim.Histogram;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Phaser;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -58,16 +59,32 @@ public final class ClientMetrics {
     /** The statistics of one (model, status) pair. */
     static final class Series {
         final LongAdder requests = new LongAdder();
-        final TracedHistogram ttft = new TracedHistogram(TTFT);
-        final TracedHistogram itl = new TracedHistogram(ITL);
-        final TracedHistogram tpot = new TracedHistogram(ITL);
-        final TracedHistogram e2e = new TracedHistogram(E2E);
-        final TracedHistogram promptTokens = new TracedHistogram(TOKENS);
-        final TracedHistogram outputTokens = new TracedHistogram(TOKENS);
+        final Histogram ttft = new Histogram(TTFT);
+        final Histogram itl = new Histogram(ITL);
+        final Histogram tpot = new Histogram(ITL);
+        final Histogram e2e = new Histogram(E2E);
+        final Histogram promptTokens = new Histogram(TOKENS);
+        final Histogram outputTokens = new Histogram(TOKENS);
     }
+
+    /** Advances each time a request is recorded or an exchange ends; see {@link #changes}. */
+    private final Phaser changes = new Phaser(1);
 
     public ClientMetrics(int maxModels) {
         this.maxModels = maxModels;
+    }
+
+    /** A request was recorded or an exchange ended. */
+    void changed() {
+        changes.arrive();
+    }
+
+    /**
+     * Advances each time a request is recorded or an exchange leaves its forward loop: tests and tools
+     * that must know a request was counted wait for it to advance instead of polling.
+     */
+    public Phaser changes() {
+        return changes;
     }
 
     /** The label value for a requested model name: itself while fewer than maxModels were seen, else {@code other}. */
@@ -168,18 +185,14 @@ public final class ClientMetrics {
                 .forEach(e ->
                         errors.add(Labels.of("reason", e.getKey()), e.getValue().sum()));
         out.add(errors.build());
-        MetricFamily.Builder fwd = MetricFamily.builder(
+        out.add(forward.family(
                 "aiwatch_proxy_forward_seconds",
-                MetricType.HISTOGRAM,
-                "Time a response piece spends inside the proxy: from its read off the upstream socket to the flush to the client.");
-        forward.addTo(fwd, "aiwatch_proxy_forward_seconds", Labels.EMPTY, Labels.EMPTY);
-        out.add(fwd.build());
-        MetricFamily.Builder reqFwd = MetricFamily.builder(
+                "Time a response piece spends inside the proxy: from its read off the upstream socket to the flush to the client.",
+                Labels.EMPTY));
+        out.add(requestForward.family(
                 "aiwatch_proxy_request_forward_seconds",
-                MetricType.HISTOGRAM,
-                "Time from the proxy handler's start (request head and body read) until the request is written to the upstream.");
-        requestForward.addTo(reqFwd, "aiwatch_proxy_request_forward_seconds", Labels.EMPTY, Labels.EMPTY);
-        out.add(reqFwd.build());
+                "Time from the proxy handler's start (request head and body read) until the request is written to the upstream.",
+                Labels.EMPTY));
         out.add(MetricFamily.builder(
                         "aiwatch_client_in_flight_requests",
                         MetricType.GAUGE,
@@ -194,12 +207,12 @@ public final class ClientMetrics {
             List<Map.Entry<Labels, Series>> entries,
             String name,
             String help,
-            java.util.function.Function<Series, TracedHistogram> pick) {
+            java.util.function.Function<Series, Histogram> pick) {
         List<Sample> samples = new ArrayList<>();
         for (var e : entries) {
-            TracedHistogram h = pick.apply(e.getValue());
+            Histogram h = pick.apply(e.getValue());
             if (h.count() > 0) {
-                h.addTo(samples, name, e.getKey());
+                h.addTo(samples, name, e.getKey(), Labels.EMPTY);
             }
         }
         out.add(new MetricFamily(name, help, MetricType.HISTOGRAM, samples));

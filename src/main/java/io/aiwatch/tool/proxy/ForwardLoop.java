@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -68,11 +69,20 @@ final class ForwardLoop implements Runnable, AutoCloseable {
     final java.util.concurrent.ConcurrentLinkedDeque<NioUpstream.Conn> idle =
             new java.util.concurrent.ConcurrentLinkedDeque<>();
 
-    private long lastSweep = System.nanoTime();
+    /** The proxy's clock (System::nanoTime but in tests): decides when an upstream has been silent too long. */
+    final LongSupplier ticker;
+
+    private long lastSweep;
 
     ForwardLoop(String name, long timeoutNanos) throws IOException {
+        this(name, timeoutNanos, System::nanoTime);
+    }
+
+    ForwardLoop(String name, long timeoutNanos, LongSupplier ticker) throws IOException {
         this.selector = Selector.open();
         this.timeoutNanos = timeoutNanos;
+        this.ticker = ticker;
+        this.lastSweep = ticker.getAsLong();
         this.thread = new Thread(this, name);
         thread.setDaemon(true);
         thread.start();
@@ -146,10 +156,6 @@ final class ForwardLoop implements Runnable, AutoCloseable {
         ready.clear();
     }
 
-    boolean inLoop() {
-        return Thread.currentThread() == thread;
-    }
-
     @Override
     public void run() {
         while (running) {
@@ -161,7 +167,7 @@ final class ForwardLoop implements Runnable, AutoCloseable {
                 }
                 runTasks();
                 serveReady();
-                long now = System.nanoTime();
+                long now = ticker.getAsLong();
                 if (now - lastSweep > SWEEP_EVERY_NANOS) {
                     lastSweep = now;
                     for (SelectionKey k : selector.keys()) {

@@ -1,16 +1,15 @@
 package io.aiwatch.tool.proxy;
 
 import io.aiwatch.collect.MetricFamily;
-import io.aiwatch.reader.exposition.ContentNegotiation;
-import io.aiwatch.reader.exposition.OpenMetricsFormat;
-import io.aiwatch.reader.exposition.TextFormat;
+import io.aiwatch.reader.exposition.ScrapeResponder;
+import io.aiwatch.reader.http.MetricsEndpoint;
 import io.aiwatch.reader.otlp.GenAiSpans;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.LongSupplier;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
@@ -43,13 +42,16 @@ public final class MeasuringProxy implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
 
-    private MeasuringProxy(ProxyConfig config, GenAiSpans spans, boolean blockingUpstream) {
+    private MeasuringProxy(ProxyConfig config, GenAiSpans spans, boolean blockingUpstream, LongSupplier ticker) {
         this.config = config;
         this.metrics = new ClientMetrics(config.maxModels());
         URI up = URI.create(config.upstream());
         if (blockingUpstream || "https".equals(up.getScheme())) {
             this.client = new UpstreamClient(
-                    up, (int) (config.connectTimeoutSeconds() * 1000), (int) (config.requestTimeoutSeconds() * 1000));
+                    up,
+                    (int) (config.connectTimeoutSeconds() * 1000),
+                    (int) (config.requestTimeoutSeconds() * 1000),
+                    ticker);
             this.nio = null;
         } else {
             this.client = null;
@@ -58,12 +60,13 @@ public final class MeasuringProxy implements AutoCloseable {
                         up,
                         (int) (config.connectTimeoutSeconds() * 1000),
                         (long) (config.requestTimeoutSeconds() * 1e9),
-                        config.effectiveForwardThreads());
+                        config.effectiveForwardThreads(),
+                        ticker);
             } catch (IOException e) {
                 throw new IllegalStateException("cannot open the proxy's forward selectors: " + e.getMessage(), e);
             }
         }
-        ProxyHandler handler = new ProxyHandler(config, client, nio, metrics, spans);
+        ProxyHandler handler = new ProxyHandler(config, client, nio, metrics, spans, ticker);
         QueuedThreadPool pool = new QueuedThreadPool(config.httpThreads(), 16, 60_000);
         pool.setName("aiwatch-proxy-http");
         this.server = new Server(pool);
@@ -110,7 +113,16 @@ public final class MeasuringProxy implements AutoCloseable {
 
     /** As {@link #start(ProxyConfig, GenAiSpans)}; {@code blockingUpstream} forces the https path for plain HTTP too (tests). */
     static MeasuringProxy start(ProxyConfig config, GenAiSpans spans, boolean blockingUpstream) {
-        MeasuringProxy p = new MeasuringProxy(config, spans, blockingUpstream);
+        return start(config, spans, blockingUpstream, System::nanoTime);
+    }
+
+    /**
+     * As {@link #start(ProxyConfig, GenAiSpans, boolean)} with the clock every timestamp and the
+     * forward loops' upstream timeout are taken from (tests drive it by hand; the blocking path's
+     * timeouts stay the socket's).
+     */
+    static MeasuringProxy start(ProxyConfig config, GenAiSpans spans, boolean blockingUpstream, LongSupplier ticker) {
+        MeasuringProxy p = new MeasuringProxy(config, spans, blockingUpstream, ticker);
         try {
             p.server.start();
         } catch (Exception e) {
@@ -141,28 +153,20 @@ public final class MeasuringProxy implements AutoCloseable {
         return nio == null ? 0 : nio.openStreams();
     }
 
+    /** Makes the forward loops look at the ticker now (tests that move it by hand). */
+    void wakeLoops() {
+        if (nio != null) {
+            nio.wake();
+        }
+    }
+
     public ClientMetrics metrics() {
         return metrics;
     }
 
-    /** Text 0.0.4, or OpenMetrics (with exemplars) when the scraper asks for it. */
+    /** Text 0.0.4, or OpenMetrics (with exemplars) when the scraper asks for it; gzip when accepted. */
     private void serveMetrics(HttpServletRequest req, HttpServletResponse res) throws IOException {
-        List<MetricFamily> families = metrics.families();
-        byte[] bytes;
-        if (ContentNegotiation.format(req.getHeader("Accept")) == ContentNegotiation.Format.OPENMETRICS_1_0_0) {
-            res.setContentType(OpenMetricsFormat.CONTENT_TYPE);
-            bytes = OpenMetricsFormat.render(families);
-        } else {
-            StringBuilder sb = new StringBuilder(16 * 1024);
-            for (MetricFamily f : families) {
-                TextFormat.write(sb, f);
-            }
-            res.setContentType(TextFormat.CONTENT_TYPE);
-            bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
-        }
-        res.setStatus(200);
-        res.setContentLength(bytes.length);
-        res.getOutputStream().write(bytes);
+        MetricsEndpoint.serve(req, res, ScrapeResponder.of(metrics::families));
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.util.function.LongSupplier;
 
 /**
  * The proxy's upstream for plain-HTTP servers: keep-alive connections, each owned by one
@@ -42,12 +43,16 @@ final class NioUpstream implements AutoCloseable {
         }
     }
 
-    NioUpstream(URI base, int connectTimeoutMs, long timeoutNanos, int loops) throws IOException {
+    /** The proxy's clock, shared with the loops and exchanges. */
+    final LongSupplier ticker;
+
+    NioUpstream(URI base, int connectTimeoutMs, long timeoutNanos, int loops, LongSupplier ticker) throws IOException {
+        this.ticker = ticker;
         this.address = new InetSocketAddress(base.getHost(), base.getPort() > 0 ? base.getPort() : 80);
         this.connectTimeoutMs = connectTimeoutMs;
         this.loops = new ForwardLoop[loops];
         for (int i = 0; i < loops; i++) {
-            this.loops[i] = new ForwardLoop("aiwatch-proxy-forward-" + i, timeoutNanos);
+            this.loops[i] = new ForwardLoop("aiwatch-proxy-forward-" + i, timeoutNanos, ticker);
         }
     }
 
@@ -135,6 +140,13 @@ final class NioUpstream implements AutoCloseable {
             n += l.open.get();
         }
         return n;
+    }
+
+    /** Wakes every loop, so that one sweeps for silent upstreams now (tests that move the ticker). */
+    void wake() {
+        for (ForwardLoop l : loops) {
+            l.execute(() -> {});
+        }
     }
 
     /** Returns a connection whose response was read to its end; called on its loop thread. */

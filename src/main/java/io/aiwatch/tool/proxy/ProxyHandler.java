@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.aiwatch.collect.Exemplar;
 import io.aiwatch.reader.otlp.GenAiSpans;
+import io.aiwatch.tool.openai.StreamMeter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -20,6 +21,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.LongSupplier;
 import java.util.logging.Logger;
 
 /**
@@ -50,12 +52,14 @@ final class ProxyHandler {
     private static final JsonFactory JSON = new JsonFactory();
 
     private final ProxyConfig config;
+    /** The proxy's clock: every timestamp it takes (System::nanoTime but in tests). */
+    private final LongSupplier ticker;
+
     private final UpstreamClient client;
     /** Upstream failures are logged at most once per 10 s (they are all counted). */
     private static final long WARN_EVERY_NANOS = 10_000_000_000L;
 
-    private final java.util.concurrent.atomic.AtomicLong lastWarnNanos =
-            new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - WARN_EVERY_NANOS - 1);
+    private final java.util.concurrent.atomic.AtomicLong lastWarnNanos;
     private final java.util.concurrent.atomic.AtomicLong suppressedWarnings =
             new java.util.concurrent.atomic.AtomicLong();
     private final String prefix;
@@ -70,7 +74,15 @@ final class ProxyHandler {
     private final String nioHostHeader;
 
     /** Exactly one of {@code client} (blocking, any scheme) and {@code nio} (plain HTTP) is non-null. */
-    ProxyHandler(ProxyConfig config, UpstreamClient client, NioUpstream nio, ClientMetrics metrics, GenAiSpans spans) {
+    ProxyHandler(
+            ProxyConfig config,
+            UpstreamClient client,
+            NioUpstream nio,
+            ClientMetrics metrics,
+            GenAiSpans spans,
+            LongSupplier ticker) {
+        this.ticker = ticker;
+        this.lastWarnNanos = new java.util.concurrent.atomic.AtomicLong(ticker.getAsLong() - WARN_EVERY_NANOS - 1);
         this.config = config;
         this.client = client;
         this.nio = nio;
@@ -84,9 +96,11 @@ final class ProxyHandler {
 
     /** Largest request body forwarded, bytes; a larger one is answered 413 without contacting the upstream. */
     static final long MAX_REQUEST_BYTES = 64L << 20;
+    /** Largest non-streamed response body read for its usage, bytes; a larger one is only timed. */
+    static final int MAX_METERED_BODY = 8 << 20;
 
     void handle(HttpServletRequest req, HttpServletResponse res) throws IOException {
-        long entry = System.nanoTime();
+        long entry = ticker.getAsLong();
         String method = req.getMethod();
         String path = req.getRequestURI();
         String query = req.getQueryString();
@@ -119,7 +133,7 @@ final class ProxyHandler {
                         GenAiSpans.newIds(req.getHeader("traceparent")),
                         path.endsWith("/chat/completions") ? "chat" : "text_completion",
                         rawModel == null || rawModel.length() <= 256 ? rawModel : rawModel.substring(0, 256),
-                        System.currentTimeMillis() * 1_000_000L - System.nanoTime())
+                        System.currentTimeMillis() * 1_000_000L - ticker.getAsLong())
                 : null;
         if (traced != null) {
             headers.add(new String[] {"traceparent", traced.ids().traceparent()}); // our span is the upstream's parent
@@ -184,11 +198,11 @@ final class ProxyHandler {
                 if (n < 0) {
                     break;
                 }
-                long t = System.nanoTime();
+                long t = ticker.getAsLong();
                 try {
                     out.write(buf, 0, n);
                     out.flush();
-                    call.forwarded(System.nanoTime() - t);
+                    call.forwarded(ticker.getAsLong() - t);
                 } catch (IOException e) {
                     call.clientAborted();
                     break; // closing the upstream body cancels the upstream request
@@ -228,7 +242,7 @@ final class ProxyHandler {
             if (measured) {
                 metrics.inFlight.incrementAndGet();
             }
-            this.start = System.nanoTime();
+            this.start = ticker.getAsLong();
         }
 
         /** The request was written to the upstream at {@code sentNanos}. */
@@ -255,7 +269,7 @@ final class ProxyHandler {
                 }
                 res.addHeader(h[0], h[1]);
             }
-            meter = measured ? new StreamMeter(type.startsWith("text/event-stream"), start) : null;
+            meter = measured ? new StreamMeter(type.startsWith("text/event-stream"), MAX_METERED_BODY, false) : null;
             status = ClientMetrics.statusLabel(code);
         }
 
@@ -281,13 +295,18 @@ final class ProxyHandler {
             status = ClientMetrics.STATUS_CLIENT_ABORT;
         }
 
+        /** The exchange left its forward loop (its open-stream count went down). */
+        void left() {
+            metrics.changed();
+        }
+
         /** The exchange is over: records it. */
         void end() {
             if (measured && !recorded) {
                 recorded = true;
                 metrics.inFlight.decrementAndGet();
                 if (meter == null) {
-                    meter = new StreamMeter(false, start); // ended before any answer
+                    meter = new StreamMeter(false, 0, false); // ended before any answer
                 }
                 record(model, status, meter, traced, start);
             }
@@ -316,52 +335,53 @@ final class ProxyHandler {
     }
 
     private void record(String model, String status, StreamMeter m, Traced traced, long start) {
-        m.finish();
+        m.finish(m.lastByteNanos());
         ClientMetrics.Series s = metrics.series(model, status);
         s.requests.increment();
-        double e2e = m.e2e();
-        long end = m.sse && m.lastChunkNanos >= 0 ? m.lastChunkNanos : m.endNanos >= 0 ? m.endNanos : System.nanoTime();
+        // a stream ends at its last token chunk, anything else at its last byte
+        long last = m.sse() && m.lastTokenNanos() >= 0 ? m.lastTokenNanos() : m.lastByteNanos();
+        double e2e = last < 0 ? Double.NaN : (last - start) / 1e9;
+        long end = last >= 0 ? last : ticker.getAsLong();
+        // output tokens: usage when present, else counted content chunks (streams), else unknown
+        int out = m.usageCompletion() >= 0 ? m.usageCompletion() : m.sse() ? m.contentChunks() : -1;
         if (traced != null) {
-            int out = m.outputTokens();
             spans.record(
                     new GenAiSpans.Request(
                             traced.operation(),
                             null,
                             traced.requestModel(),
-                            m.responseModel,
+                            m.responseModel(),
                             upstream,
                             start + traced.epochOffsetNanos(),
-                            m.firstChunkNanos >= 0 ? m.firstChunkNanos + traced.epochOffsetNanos() : -1,
+                            m.firstTokenNanos() >= 0 ? m.firstTokenNanos() + traced.epochOffsetNanos() : -1,
                             end + traced.epochOffsetNanos(),
-                            m.usagePrompt,
+                            m.usagePrompt(),
                             out,
-                            List.copyOf(m.finishReasons),
+                            m.finishReasons(),
                             status.equals("200") ? null : status),
                     traced.ids());
         }
         if (!Double.isNaN(e2e)) {
             s.e2e.observe(e2e, traced == null ? null : traced.exemplar(e2e, end));
         }
-        if (m.usagePrompt >= 0) {
-            s.promptTokens.observe(m.usagePrompt);
+        if (m.usagePrompt() >= 0) {
+            s.promptTokens.observe(m.usagePrompt());
         }
-        int out = m.outputTokens();
         if (out >= 0) {
             s.outputTokens.observe(out);
         }
-        if (m.streamed()) {
-            double ttft = m.ttft();
-            if (!Double.isNaN(ttft)) {
-                s.ttft.observe(ttft, traced == null ? null : traced.exemplar(ttft, m.firstChunkNanos));
-                for (double g : m.gaps()) {
-                    s.itl.observe(g);
-                }
-                if (out > 1) {
-                    double tpot = (e2e - ttft) / (out - 1);
-                    s.tpot.observe(tpot, traced == null ? null : traced.exemplar(tpot, end));
-                }
+        if (m.sse() && m.firstTokenNanos() >= 0) {
+            double ttft = (m.firstTokenNanos() - start) / 1e9;
+            s.ttft.observe(ttft, traced == null ? null : traced.exemplar(ttft, m.firstTokenNanos()));
+            for (long g : m.gapNanos()) {
+                s.itl.observe(g / 1e9);
+            }
+            if (out > 1) {
+                double tpot = (e2e - ttft) / (out - 1);
+                s.tpot.observe(tpot, traced == null ? null : traced.exemplar(tpot, end));
             }
         }
+        metrics.changed();
     }
 
     private void fail(
@@ -385,7 +405,7 @@ final class ProxyHandler {
     private void recordFailure(
             boolean measured, String model, Traced traced, long start, int code, String reason, String message) {
         metrics.upstreamError(reason);
-        long now = System.nanoTime();
+        long now = ticker.getAsLong();
         if (traced != null) {
             spans.record(
                     new GenAiSpans.Request(
@@ -415,6 +435,7 @@ final class ProxyHandler {
             metrics.inFlight.decrementAndGet();
             metrics.series(model, ClientMetrics.statusLabel(code)).requests.increment();
         }
+        metrics.changed();
     }
 
     /**

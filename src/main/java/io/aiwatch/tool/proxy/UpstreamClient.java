@@ -1,6 +1,5 @@
 package io.aiwatch.tool.proxy;
 
-import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,6 +10,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.function.LongSupplier;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
@@ -29,6 +29,7 @@ final class UpstreamClient implements AutoCloseable {
     private final int connectTimeoutMs;
     private final int readTimeoutMs;
     private final ConcurrentLinkedDeque<Conn> idle = new ConcurrentLinkedDeque<>();
+    private final LongSupplier ticker;
     private volatile boolean closed;
 
     /** A response whose body is read from the connection; closing it returns the connection to the pool when reusable. */
@@ -36,26 +37,20 @@ final class UpstreamClient implements AutoCloseable {
         final int status;
         final List<String[]> headers;
         final InputStream body;
-        /** System.nanoTime when the request was fully written to the upstream. */
+        /** When the request was fully written to the upstream (the proxy's ticker). */
         long sentNanos;
 
+        private final DecodedBody decoded;
         private final Conn conn;
         private final UpstreamClient owner;
-        private final boolean reusable;
 
-        private Response(
-                int status,
-                List<String[]> headers,
-                InputStream body,
-                Conn conn,
-                UpstreamClient owner,
-                boolean reusable) {
-            this.status = status;
-            this.headers = headers;
-            this.body = body;
+        private Response(DecodedBody decoded, Conn conn, UpstreamClient owner) {
+            this.status = decoded.status();
+            this.headers = decoded.headers();
+            this.body = decoded;
+            this.decoded = decoded;
             this.conn = conn;
             this.owner = owner;
-            this.reusable = reusable;
         }
 
         String header(String name) {
@@ -79,8 +74,7 @@ final class UpstreamClient implements AutoCloseable {
         /** Returns the connection to the pool if the body was read to its end, else closes it. */
         @Override
         public void close() {
-            boolean done = body instanceof Framed f && f.finished();
-            if (reusable && done && !owner.closed && nothingMore()) {
+            if (decoded.reusable() && !owner.closed && nothingMore()) {
                 owner.idle.addFirst(conn);
             } else {
                 conn.close();
@@ -90,12 +84,14 @@ final class UpstreamClient implements AutoCloseable {
 
     private static final class Conn {
         final Socket socket;
-        final BufferedInputStream in;
+        /** The socket's own stream: DecodedBody reads it in 16 KiB pieces, no second buffer. */
+        final InputStream in;
+
         final OutputStream out;
 
         Conn(Socket socket) throws IOException {
             this.socket = socket;
-            this.in = new BufferedInputStream(socket.getInputStream(), 32 * 1024);
+            this.in = socket.getInputStream();
             this.out = socket.getOutputStream();
         }
 
@@ -116,6 +112,12 @@ final class UpstreamClient implements AutoCloseable {
     }
 
     UpstreamClient(URI base, int connectTimeoutMs, int readTimeoutMs) {
+        this(base, connectTimeoutMs, readTimeoutMs, System::nanoTime);
+    }
+
+    /** @param ticker the proxy's clock for the send time; the timeouts are the socket's, in wall time */
+    UpstreamClient(URI base, int connectTimeoutMs, int readTimeoutMs, LongSupplier ticker) {
+        this.ticker = ticker;
         this.tls = "https".equals(base.getScheme());
         this.host = base.getHost();
         this.port = base.getPort() > 0 ? base.getPort() : (tls ? 443 : 80);
@@ -136,7 +138,7 @@ final class UpstreamClient implements AutoCloseable {
             try {
                 return exchange(pooled, request, method);
             } catch (StaleConnection e) {
-                pooled.close();
+                // closed by the server while idle: once more on a fresh connection
             }
         }
         try {
@@ -198,70 +200,26 @@ final class UpstreamClient implements AutoCloseable {
     }
 
     private Response exchange(Conn c, byte[] request, String method) throws IOException {
-        String statusLine;
+        DecodedBody decoded = new DecodedBody(c.in, method.equals("HEAD"));
         long sent;
         try {
             c.out.write(request);
             c.out.flush();
-            sent = System.nanoTime();
-            statusLine = line(c.in);
+            sent = ticker.getAsLong();
+            decoded.readHead();
         } catch (java.net.SocketTimeoutException e) {
             c.close();
             throw e;
-        } catch (IOException e) {
-            throw new StaleConnection(e);
-        }
-        if (statusLine == null) {
-            throw new StaleConnection(null);
-        }
-        try {
-            ResponseHead head = new ResponseHead(statusLine);
-            String l;
-            while ((l = line(c.in)) != null && !l.isEmpty()) {
-                head.header(l);
-            }
-            int status = head.status;
-            List<String[]> headers = head.headers;
-            long length = head.length;
-            boolean chunked = head.chunked;
-            boolean keepAlive = head.keepAlive;
-            if (l == null) {
-                throw new EOFException("upstream closed the connection in the headers");
-            }
-            boolean noBody = method.equals("HEAD") || status == 204 || status == 304 || (status >= 100 && status < 200);
-            InputStream bodyStream = noBody
-                    ? new Framed(c.in, 0, false)
-                    : chunked
-                            ? new Framed(c.in, -1, true)
-                            : length >= 0 ? new Framed(c.in, length, false) : new Framed(c.in, Long.MAX_VALUE, false);
-            Response r =
-                    new Response(status, headers, bodyStream, c, this, keepAlive && (chunked || length >= 0 || noBody));
-            r.sentNanos = sent;
-            return r;
         } catch (IOException | RuntimeException e) {
             c.close();
+            if (!decoded.anyByte()) {
+                throw new StaleConnection(e);
+            }
             throw e instanceof IOException io ? io : new IOException("bad upstream response: " + e.getMessage());
         }
-    }
-
-    /** Reads one CRLF- or LF-terminated header line; null at end of stream before any byte. */
-    static String line(InputStream in) throws IOException {
-        StringBuilder sb = new StringBuilder(64);
-        int c;
-        while ((c = in.read()) != -1) {
-            if (c == '\n') {
-                int n = sb.length();
-                return n > 0 && sb.charAt(n - 1) == '\r' ? sb.substring(0, n - 1) : sb.toString();
-            }
-            if (sb.length() > 16 * 1024) {
-                throw new IOException("upstream header line too long");
-            }
-            sb.append((char) c);
-        }
-        if (sb.length() == 0) {
-            return null;
-        }
-        throw new EOFException("upstream closed the connection mid-line");
+        Response r = new Response(decoded, c, this);
+        r.sentNanos = sent;
+        return r;
     }
 
     @Override

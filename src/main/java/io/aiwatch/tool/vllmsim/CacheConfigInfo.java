@@ -9,7 +9,7 @@ import java.util.TreeMap;
  * {@code CacheConfig} ({@code metrics_info()}, values as Python's {@code str()}) plus
  * {@code engine}, on a gauge fixed at 1. The simulator reports the values a default single-engine
  * start of current vLLM has once the KV cache is sized (block size, block count and KV capacity
- * from the simulator's settings; prefix caching on, vLLM's default). Names are sorted, as
+ * from the simulator's settings; prefix caching as configured, on by default as in vLLM). Names are sorted, as
  * prometheus_client prints them.
  */
 final class CacheConfigInfo {
@@ -31,7 +31,7 @@ final class CacheConfigInfo {
         m.put("is_attention_free", "False");
         m.put("num_gpu_blocks_override", "None");
         m.put("sliding_window", "None");
-        m.put("enable_prefix_caching", "True");
+        m.put("enable_prefix_caching", pyBool(config.enablePrefixCaching()));
         m.put("prefix_caching_hash_algo", "sha256");
         m.put("attn_group_size", "None");
         m.put("prefix_cache_retention_interval", "0");

@@ -100,7 +100,7 @@ final class CompletionHandler {
         int promptTotal;
         try {
             checkContentType(ctx.header("Content-Type"));
-            req = OpenAiRequest.parse(json, ctx.bodyAsBytes(), chat, config.seed());
+            req = OpenAiRequest.parse(json, ctx.bodyAsBytes(), chat, config.seed(), config.blockSize());
             if (!req.model().isEmpty() && !req.model().equals(config.model())) {
                 throw ApiError.notFoundModel(req.model());
             }
@@ -132,13 +132,16 @@ final class CompletionHandler {
         for (int j = 0; j < jobs.size(); j++) {
             Job job = jobs.get(j);
             long rid = j == 0 ? n : ids.incrementAndGet();
+            OpenAiRequest.Prompt prompt = req.prompts().get(j / perPrompt);
             job.request = new SimRequest(
                     rid,
-                    req.prompts().get(j / perPrompt).tokens(),
+                    prompt.tokens(),
                     job.plan.tokens(),
                     job.plan.finishReason(),
                     job.maxTokens,
-                    new ChoiceSink(events, j));
+                    new ChoiceSink(events, j),
+                    job.seed,
+                    config.enablePrefixCaching() ? prompt.blockHashes() : null);
             loop.submit(job.request);
         }
         if (req.stream()) {

@@ -15,21 +15,30 @@ import java.util.List;
  * preempted (its blocks freed, to be recomputed later). Then, if nothing was preempted, waiting
  * requests are admitted first-come-first-served while {@code max_num_seqs}, the step's token budget
  * and free KV blocks allow. A request samples a token in the step that computes its last missing KV.
+ *
+ * <p>With prefix caching ({@link KvCache}) an admitted request first takes the cached blocks its
+ * prompt starts with and computes only the rest. With speculative decoding each decoding request
+ * also verifies {@code num_speculative_tokens} draft tokens in its step (they count against the
+ * token budget and cost like prefill tokens, plus the drafting cost); each draft is accepted with
+ * probability α given the ones before it, and the step yields the accepted drafts plus one token.
  */
 public final class Engine {
     private final SimulatorConfig config;
     private final EngineMetrics metrics;
     private final ArrayDeque<SimRequest> waiting = new ArrayDeque<>();
     private final List<SimRequest> running = new ArrayList<>();
-    private final int totalBlocks;
-    private int freeBlocks;
+    private final KvCache kv;
     /** Sink calls held back until {@link #deliverNotifications()}, or null to call sinks at once. */
     private List<Runnable> deferred;
 
-    /** One planned engine step: who gets how many tokens, and how long it takes (simulated seconds). */
+    /**
+     * One planned engine step: who gets how many tokens (drafts: how many of them are draft tokens
+     * to verify), and how long it takes (simulated seconds).
+     */
     public record Step(
             List<SimRequest> requests,
             int[] tokens,
+            int[] drafts,
             int prefillTokens,
             int decodeSeqs,
             double start,
@@ -38,8 +47,7 @@ public final class Engine {
     public Engine(SimulatorConfig config, EngineMetrics metrics) {
         this.config = config;
         this.metrics = metrics;
-        this.totalBlocks = config.kvBlocks();
-        this.freeBlocks = totalBlocks;
+        this.kv = new KvCache(config.kvBlocks(), config.enablePrefixCaching());
     }
 
     /** Queues a request (its {@code arrival} must be set). */
@@ -52,8 +60,7 @@ public final class Engine {
     void abort(long id) {
         SimRequest r = remove(id);
         if (r != null) {
-            freeBlocks += r.blocks;
-            r.blocks = 0;
+            kv.release(r);
             r.done = true;
             metrics.finished("abort");
             notify(r.sink, new TokenSink.Completion("abort", r.promptTokens, r.generated));
@@ -91,9 +98,9 @@ public final class Engine {
         return waiting.size();
     }
 
-    /** Fraction 0..1 of KV blocks in use. */
+    /** Fraction 0..1 of KV blocks in use (cached blocks nobody holds count as free, as in vLLM). */
     public double kvUsage() {
-        return (totalBlocks - freeBlocks) / (double) totalBlocks;
+        return (kv.total() - kv.free()) / (double) kv.total();
     }
 
     /** Schedules the next step starting at {@code now}; null when there is nothing to run. */
@@ -102,17 +109,22 @@ public final class Engine {
             return null;
         }
         int budget = config.maxNumBatchedTokens();
+        int k = config.numSpeculativeTokens();
         List<SimRequest> sched = new ArrayList<>();
-        List<Integer> tokens = new ArrayList<>();
+        List<int[]> tokens = new ArrayList<>();
         boolean preempted = false;
         int prefillTokens = 0;
         int decodeSeqs = 0;
+        int draftTokens = 0;
         for (int i = 0; i < running.size() && budget > 0; i++) {
             SimRequest r = running.get(i);
-            int want = Math.min(r.uncomputed(), budget);
+            boolean decoding = !r.prefilling();
+            int drafts =
+                    decoding ? Math.max(0, Math.min(k, Math.min(budget - 1, r.targetTokens - r.generated - 1))) : 0;
+            int want = decoding ? 1 + drafts : Math.min(r.uncomputed(), budget);
             int need = blocksFor(r.computed + want) - r.blocks;
             boolean self = false;
-            while (need > freeBlocks) {
+            while (need > kv.free()) {
                 SimRequest victim = running.get(running.size() - 1);
                 preempt(victim);
                 preempted = true;
@@ -124,32 +136,43 @@ public final class Engine {
             if (self) {
                 break;
             }
-            allocate(r, need);
+            kv.allocate(r, need);
             sched.add(r);
-            tokens.add(want);
+            tokens.add(new int[] {want, drafts});
             budget -= want;
-            if (r.prefilling()) {
-                prefillTokens += want;
-            } else {
+            if (decoding) {
                 decodeSeqs++;
+                draftTokens += drafts;
+            } else {
+                prefillTokens += want;
             }
         }
         while (!preempted && !waiting.isEmpty() && running.size() < config.maxNumSeqs() && budget > 0) {
             SimRequest r = waiting.peekFirst();
-            int want = Math.min(r.uncomputed(), budget);
-            int need = blocksFor(want);
-            if (need > freeBlocks) {
+            int total = r.promptTokens + r.generated;
+            int hitBlocks = kv.match(r.blockHashes, (total - 1) / config.blockSize());
+            int hit = hitBlocks * config.blockSize();
+            int want = Math.min(total - hit, budget);
+            int need = blocksFor(hit + want) - hitBlocks;
+            if (need > kv.free() - kv.evictableAmong(r.blockHashes, hitBlocks)) {
                 break;
             }
             waiting.removeFirst();
             running.add(r);
-            allocate(r, need);
+            kv.acquireCached(r, hitBlocks);
+            r.computed = hit;
+            kv.allocate(r, need);
+            if (config.enablePrefixCaching()) {
+                metrics.prefixQueries.add(total);
+                metrics.prefixHits.add(hit);
+            }
             if (Double.isNaN(r.firstScheduled)) {
                 r.firstScheduled = Math.max(now, r.arrival);
+                r.cachedAtStart = hit;
                 metrics.queue.observe(r.firstScheduled - r.arrival);
             }
             sched.add(r);
-            tokens.add(want);
+            tokens.add(new int[] {want, 0});
             budget -= want;
             prefillTokens += want;
         }
@@ -158,9 +181,16 @@ public final class Engine {
             return null; // cannot happen with a valid config: a lone request always fits
         }
         double seconds = (config.decodeStepBaseMs() + config.decodeStepPerSeqMs() * decodeSeqs) / 1000.0
-                + prefillTokens / config.prefillTokensPerSecond();
+                + (prefillTokens + draftTokens) / config.prefillTokensPerSecond()
+                + (draftTokens > 0 ? k * config.specDraftMs() / 1000.0 : 0);
         return new Step(
-                sched, tokens.stream().mapToInt(Integer::intValue).toArray(), prefillTokens, decodeSeqs, now, seconds);
+                sched,
+                tokens.stream().mapToInt(t -> t[0]).toArray(),
+                tokens.stream().mapToInt(t -> t[1]).toArray(),
+                prefillTokens,
+                decodeSeqs,
+                now,
+                seconds);
     }
 
     /** Applies a planned step that ended at simulated time {@code end}: computes KV, samples tokens, finishes requests. */
@@ -172,17 +202,31 @@ public final class Engine {
             if (r.done) {
                 continue;
             }
-            r.computed += step.tokens()[i];
-            if (r.computed < r.promptTokens + r.generated) {
-                continue; // prefill chunk, no token yet
+            int drafts = step.drafts()[i];
+            int produced;
+            if (drafts > 0) {
+                int accepted = accept(r, drafts);
+                metrics.specDecode(drafts, accepted);
+                r.computed += 1 + accepted;
+                produced = 1 + accepted;
+            } else {
+                r.computed += step.tokens()[i];
+                kv.registerFull(r, config.blockSize());
+                if (r.computed < r.promptTokens + r.generated) {
+                    continue; // prefill chunk, no token yet
+                }
+                produced = 1;
             }
-            r.generated++;
-            metrics.generationTokens.increment();
-            if (r.generated == 1) {
+            r.generated += produced;
+            metrics.generationTokens.add(produced);
+            if (r.generated == produced) {
                 r.firstToken = end;
                 metrics.ttft.observe(end - r.arrival);
                 metrics.promptTokens.add(r.promptTokens);
-                metrics.prefixQueries.add(r.promptTokens);
+                metrics.promptTokensCached.add(Math.max(0, r.cachedAtStart));
+                if (!config.enablePrefixCaching()) {
+                    metrics.prefixQueries.add(r.promptTokens); // queried, never hit
+                }
             } else {
                 metrics.itl.observe(end - r.lastToken);
             }
@@ -202,10 +246,21 @@ public final class Engine {
         publishGauges();
     }
 
+    /** Draft tokens accepted in a row, each with probability α given the ones before. */
+    private int accept(SimRequest r, int drafts) {
+        if (r.random == null) {
+            r.random = new java.util.SplittableRandom(SimTokenizer.mix(r.seed ^ config.seed() ^ 0x5DEECE66DL));
+        }
+        int a = 0;
+        while (a < drafts && r.random.nextDouble() < config.specAcceptanceRate()) {
+            a++;
+        }
+        return a;
+    }
+
     private void finish(SimRequest r) {
         running.remove(r);
-        freeBlocks += r.blocks;
-        r.blocks = 0;
+        kv.release(r);
         r.done = true;
         EngineMetrics m = metrics;
         m.finished(r.finishReason);
@@ -221,7 +276,7 @@ public final class Engine {
         if (r.paramsMaxTokens >= 0) {
             m.paramsMaxTokens.observe(r.paramsMaxTokens);
         }
-        m.prefillKvComputed.observe(r.promptTokens);
+        m.prefillKvComputed.observe(r.promptTokens - Math.max(0, r.cachedAtStart));
         m.requestPreemptions.observe(r.preemptions);
         notify(r.sink, new TokenSink.Completion(r.finishReason, r.promptTokens, r.generated));
     }
@@ -259,19 +314,11 @@ public final class Engine {
 
     private void preempt(SimRequest victim) {
         running.remove(victim);
-        freeBlocks += victim.blocks;
-        victim.blocks = 0;
+        kv.release(victim);
         victim.computed = 0;
         victim.preemptions++;
         metrics.preemptions.increment();
         waiting.addFirst(victim);
-    }
-
-    private void allocate(SimRequest r, int blocks) {
-        if (blocks > 0) {
-            freeBlocks -= blocks;
-            r.blocks += blocks;
-        }
     }
 
     private int blocksFor(int tokens) {
@@ -282,5 +329,6 @@ public final class Engine {
         metrics.running = running.size();
         metrics.waiting = waiting.size();
         metrics.kvUsage = kvUsage();
+        metrics.cachedBlocks = kv.cachedBlocks();
     }
 }

@@ -1,8 +1,10 @@
 package io.aiwatch.tool.vllmsim;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Phaser;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * The scheduler thread: runs {@link Engine} steps back to back while there is work, each taking
@@ -18,16 +20,27 @@ final class EngineLoop implements DoubleSupplier, AutoCloseable {
     private final double maxLagSim;
     private final Engine engine;
     private final double speed;
-    private final long origin = System.nanoTime();
+    /** Wall time in nanoseconds: System::nanoTime, or a clock a test moves (then it calls {@link #wake}). */
+    private final LongSupplier ticker;
+
+    private final long origin;
     private final ConcurrentLinkedQueue<Object> inbox = new ConcurrentLinkedQueue<>();
     private final LoadMeter load = new LoadMeter();
     private final Thread thread;
     private volatile boolean stopped;
+    /** Advances after every step, every hand-out of tokens and every idle look; see {@link #progress}. */
+    private final Phaser progress = new Phaser(1);
 
     private record Abort(long id) {}
 
     EngineLoop(Engine engine, double speed) {
+        this(engine, speed, System::nanoTime);
+    }
+
+    EngineLoop(Engine engine, double speed, LongSupplier ticker) {
         this.engine = engine;
+        this.ticker = ticker;
+        this.origin = ticker.getAsLong();
         this.speed = speed;
         this.maxLagSim = MAX_LAG_WALL_SECONDS * speed;
         this.thread = new Thread(this::run, "vllm-sim-engine");
@@ -41,7 +54,7 @@ final class EngineLoop implements DoubleSupplier, AutoCloseable {
 
     /** Simulated seconds since start. */
     double simNow() {
-        return (System.nanoTime() - origin) / 1e9 * speed;
+        return (ticker.getAsLong() - origin) / 1e9 * speed;
     }
 
     void submit(SimRequest r) {
@@ -58,7 +71,7 @@ final class EngineLoop implements DoubleSupplier, AutoCloseable {
     /** Utilisation of the simulated GPU, 0..1: busy fraction of the last wall-clock second. */
     @Override
     public double getAsDouble() {
-        return load.utilization(System.nanoTime());
+        return load.utilization(ticker.getAsLong());
     }
 
     private void run() {
@@ -72,24 +85,37 @@ final class EngineLoop implements DoubleSupplier, AutoCloseable {
             if (step == null) {
                 engine.deliverNotifications();
                 busy = false;
+                progress.arrive();
                 LockSupport.parkNanos(this, 100_000_000L);
                 continue;
             }
-            long wallStart = System.nanoTime();
+            long wallStart = ticker.getAsLong();
             load.begin(Math.max(wallStart, origin + (long) (start / speed * 1e9)));
             double end = start + step.duration();
             long deadline = origin + (long) (end / speed * 1e9);
             engine.deliverNotifications(); // the previous step's tokens go out while this one runs
+            progress.arrive();
             long left;
-            while ((left = deadline - System.nanoTime()) > 0 && !stopped) {
+            while ((left = deadline - ticker.getAsLong()) > 0 && !stopped) {
                 LockSupport.parkNanos(this, left);
             }
             engine.complete(step, end);
-            load.busy(Math.max(wallStart, origin + (long) (start / speed * 1e9)), System.nanoTime());
+            load.busy(Math.max(wallStart, origin + (long) (start / speed * 1e9)), ticker.getAsLong());
             clock = end;
             busy = true;
+            progress.arrive();
         }
         engine.deliverNotifications(); // HTTP threads see their last tokens before noticing the shutdown
+    }
+
+    /** Makes the loop look at the ticker now (a test moved it). */
+    void wake() {
+        LockSupport.unpark(thread);
+    }
+
+    /** Advances after every step, every hand-out of tokens and every idle look. */
+    Phaser progress() {
+        return progress;
     }
 
     private void drain() {

@@ -1,8 +1,10 @@
 package io.aiwatch.tool.vllmsim;
 
+import io.aiwatch.collect.Histogram;
 import io.aiwatch.collect.Labels;
 import io.aiwatch.collect.MetricFamily;
 import io.aiwatch.collect.MetricType;
+import io.aiwatch.collect.Sample;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
@@ -11,7 +13,9 @@ import java.util.concurrent.atomic.LongAdder;
  * The engine's statistics, exposed with vLLM v1's metric names, types, labels and buckets
  * ({@code vllm/v1/metrics/loggers.py}, {@code buckets.py}). Written by the engine thread, read by
  * scrapes. Conditional families (spec decode, LoRA, {@code --kv-cache-metrics}, NaN checks, fault
- * tolerance, priority scheduling) are not emitted, as a default vLLM does not emit them.
+ * tolerance, priority scheduling) are not emitted, as a default vLLM does not emit them; the
+ * speculative-decoding counters ({@code vllm:spec_decode_*}, vLLM's {@code SpecDecodingProm}) are
+ * emitted when {@code num_speculative_tokens > 0}, as vLLM emits them only with a speculative config.
  */
 public final class EngineMetrics {
     static final double[] TTFT = {
@@ -37,6 +41,12 @@ public final class EngineMetrics {
     final LongAdder generationTokens = new LongAdder();
     final LongAdder preemptions = new LongAdder();
     final LongAdder prefixQueries = new LongAdder();
+    final LongAdder prefixHits = new LongAdder();
+    final LongAdder promptTokensCached = new LongAdder();
+    final LongAdder specDrafts = new LongAdder();
+    final LongAdder specDraftTokens = new LongAdder();
+    final LongAdder specAccepted = new LongAdder();
+    final LongAdder[] specAcceptedPerPos;
     final LongAdder[] finished = new LongAdder[FINISH_REASONS.size()];
 
     final Histogram requestPromptTokens;
@@ -59,6 +69,7 @@ public final class EngineMetrics {
     volatile int running;
     volatile int waiting;
     volatile double kvUsage;
+    volatile int cachedBlocks;
 
     EngineMetrics(SimulatorConfig config, double createdEpochSeconds) {
         this.config = config;
@@ -72,6 +83,35 @@ public final class EngineMetrics {
         for (int i = 0; i < finished.length; i++) {
             finished[i] = new LongAdder();
         }
+        specAcceptedPerPos = new LongAdder[config.numSpeculativeTokens()];
+        for (int i = 0; i < specAcceptedPerPos.length; i++) {
+            specAcceptedPerPos[i] = new LongAdder();
+        }
+    }
+
+    /** One draft of {@code drafts} tokens verified, {@code accepted} of them (a leading run) accepted. */
+    void specDecode(int drafts, int accepted) {
+        specDrafts.increment();
+        specDraftTokens.add(drafts);
+        specAccepted.add(accepted);
+        for (int i = 0; i < accepted && i < specAcceptedPerPos.length; i++) {
+            specAcceptedPerPos[i].increment();
+        }
+    }
+
+    /** Prompt tokens found in the prefix cache so far ({@code vllm:prefix_cache_hits_total}). */
+    public long prefixCacheHits() {
+        return prefixHits.sum();
+    }
+
+    /** Draft tokens accepted so far ({@code vllm:spec_decode_num_accepted_tokens_total}). */
+    public long specAcceptedTokens() {
+        return specAccepted.sum();
+    }
+
+    /** Draft tokens proposed so far ({@code vllm:spec_decode_num_draft_tokens_total}). */
+    public long specDraftTokens() {
+        return specDraftTokens.sum();
     }
 
     void finished(String reason) {
@@ -121,7 +161,12 @@ public final class EngineMetrics {
                 "Prefix cache queries, in terms of number of queried tokens.",
                 base,
                 prefixQueries.sum());
-        counter(out, "vllm:prefix_cache_hits", "Prefix cache hits, in terms of number of cached tokens.", base, 0);
+        counter(
+                out,
+                "vllm:prefix_cache_hits",
+                "Prefix cache hits, in terms of number of cached tokens.",
+                base,
+                prefixHits.sum());
         counter(
                 out,
                 "vllm:external_prefix_cache_queries",
@@ -153,11 +198,12 @@ public final class EngineMetrics {
         long prompt = promptTokens.sum();
         MetricFamily.Builder bySource = MetricFamily.builder(
                 "vllm:prompt_tokens_by_source_total", MetricType.COUNTER, "Number of prompt tokens by source.");
-        bySource.add(base.and("source", "local_compute"), prompt);
-        bySource.add(base.and("source", "local_cache_hit"), 0);
+        long cached = promptTokensCached.sum();
+        bySource.add(base.and("source", "local_compute"), prompt - cached);
+        bySource.add(base.and("source", "local_cache_hit"), cached);
         bySource.add(base.and("source", "external_kv_transfer"), 0);
         withCreated(out, bySource.build());
-        counter(out, "vllm:prompt_tokens_cached", "Number of cached prompt tokens (local + external).", base, 0);
+        counter(out, "vllm:prompt_tokens_cached", "Number of cached prompt tokens (local + external).", base, cached);
         counter(out, "vllm:generation_tokens", "Number of generation tokens processed.", base, generationTokens.sum());
         MetricFamily.Builder success = MetricFamily.builder(
                 "vllm:request_success_total", MetricType.COUNTER, "Count of successfully processed requests.");
@@ -277,7 +323,25 @@ public final class EngineMetrics {
                         "vllm:cache_config_info", MetricType.GAUGE, "Information of the LLMEngine CacheConfig")
                 .add(CacheConfigInfo.labels(config), 1)
                 .build());
+        if (config.numSpeculativeTokens() > 0) {
+            specDecodeFamilies(out, base);
+        }
         return out;
+    }
+
+    /** vLLM's SpecDecodingProm counters (labels model_name, engine; per position also position). */
+    private void specDecodeFamilies(List<MetricFamily> out, Labels base) {
+        counter(out, "vllm:spec_decode_num_drafts", "Number of spec decoding drafts.", base, specDrafts.sum());
+        counter(out, "vllm:spec_decode_num_draft_tokens", "Number of draft tokens.", base, specDraftTokens.sum());
+        counter(out, "vllm:spec_decode_num_accepted_tokens", "Number of accepted tokens.", base, specAccepted.sum());
+        MetricFamily.Builder perPos = MetricFamily.builder(
+                "vllm:spec_decode_num_accepted_tokens_per_pos_total",
+                MetricType.COUNTER,
+                "Accepted tokens per draft position.");
+        for (int i = 0; i < specAcceptedPerPos.length; i++) {
+            perPos.add(base.and("position", Integer.toString(i)), specAcceptedPerPos[i].sum());
+        }
+        withCreated(out, perPos.build());
     }
 
     private static void gauge(List<MetricFamily> out, String name, String help, Labels labels, double v) {
@@ -295,9 +359,9 @@ public final class EngineMetrics {
     }
 
     private void histogram(List<MetricFamily> out, String name, String help, Histogram h, Labels before, Labels after) {
-        MetricFamily.Builder b = MetricFamily.builder(name, MetricType.HISTOGRAM, help);
-        h.addTo(b, name, before, after);
-        withCreated(out, b.build());
+        List<Sample> samples = new ArrayList<>();
+        h.addTo(samples, name, before, after);
+        withCreated(out, new MetricFamily(name, help, MetricType.HISTOGRAM, samples));
     }
 
     /** Adds the family and its {@code <name>_created} gauge family (seconds since the epoch). */

@@ -40,10 +40,11 @@ record OpenAiRequest(
     /**
      * One prompt.
      *
-     * @param tokens   length in simulator tokens (chat: messages plus template tokens)
-     * @param textSeed seed of the generated text and of where the model would emit EOS
+     * @param tokens      length in simulator tokens (chat: messages plus template tokens)
+     * @param textSeed    seed of the generated text and of where the model would emit EOS
+     * @param blockHashes chained hashes of the prompt's full KV blocks (for prefix caching)
      */
-    record Prompt(int tokens, long textSeed) {}
+    record Prompt(int tokens, long textSeed, long[] blockHashes) {}
 
     /**
      * Sampling parameters as the request gave them ({@code null}: absent).
@@ -90,12 +91,22 @@ record OpenAiRequest(
         return prompts.get(0).tokens();
     }
 
+    /** Block hashes of the first prompt. */
+    long[] blockHashes() {
+        return prompts.get(0).blockHashes();
+    }
+
     /** Text seed of the first prompt. */
     long textSeed() {
         return prompts.get(0).textSeed();
     }
 
     static OpenAiRequest parse(ObjectMapper json, byte[] body, boolean chat, long seed) throws ApiError {
+        return parse(json, body, chat, seed, 16);
+    }
+
+    /** As {@link #parse(ObjectMapper, byte[], boolean, long)}, with block hashes for blocks of {@code blockSize} tokens. */
+    static OpenAiRequest parse(ObjectMapper json, byte[] body, boolean chat, long seed, int blockSize) throws ApiError {
         JsonNode root;
         try {
             root = json.readTree(body);
@@ -131,7 +142,7 @@ record OpenAiRequest(
             }
         }
         String model = f.optString("model");
-        List<Prompt> prompts = chat ? List.of(chatPrompt(f, seed)) : completionPrompts(f, seed);
+        List<Prompt> prompts = chat ? List.of(chatPrompt(f, seed, blockSize)) : completionPrompts(f, seed, blockSize);
         Integer maxTokens;
         String maxName;
         if (chat) {
@@ -222,7 +233,8 @@ record OpenAiRequest(
         }
     }
 
-    private static Prompt chatPrompt(RequestFields f, long seed) throws ApiError {
+    private static Prompt chatPrompt(RequestFields f, long seed, int blockSize) throws ApiError {
+        TokenHashes hashes = new TokenHashes();
         JsonNode messages = f.raw("messages");
         if (messages == null) {
             throw ApiError.field("missing", "messages", "Field required", null);
@@ -237,33 +249,41 @@ record OpenAiRequest(
                 throw ApiError.field("missing", "messages", "Field required", PyRepr.of(m));
             }
             String text = messageText(m.get("content"));
+            long role = m.path("role").asText("").hashCode();
+            for (int t = 0; t < CHAT_TOKENS_PER_MESSAGE; t++) {
+                hashes.accept(SimTokenizer.mix(role * 131 + t));
+            }
+            SimTokenizer.hashTokens(text, 0, hashes);
             prompt += CHAT_TOKENS_PER_MESSAGE + SimTokenizer.count(text);
             textSeed = SimTokenizer.mix(
                     textSeed ^ text.hashCode() ^ m.path("role").asText("").hashCode());
         }
-        return new Prompt(prompt, textSeed(f, textSeed));
+        for (int t = 0; t < CHAT_TOKENS_GENERATION_PROMPT; t++) {
+            hashes.accept(SimTokenizer.mix(0xA55L * 131 + t));
+        }
+        return new Prompt(prompt, textSeed(f, textSeed), hashes.blocks(prompt, blockSize));
     }
 
-    private static List<Prompt> completionPrompts(RequestFields f, long seed) throws ApiError {
+    private static List<Prompt> completionPrompts(RequestFields f, long seed, int blockSize) throws ApiError {
         JsonNode p = f.raw("prompt");
         List<Prompt> out = new ArrayList<>();
         if (p.isTextual()) {
-            out.add(textPrompt(f, p.textValue(), seed));
+            out.add(textPrompt(f, p.textValue(), seed, blockSize));
         } else if (p.isArray() && p.size() > 0 && p.get(0).isIntegralNumber()) {
-            out.add(tokenPrompt(f, p, seed));
+            out.add(tokenPrompt(f, p, seed, blockSize));
         } else if (p.isArray() && p.size() > 0 && p.get(0).isTextual()) {
             for (JsonNode e : p) {
                 if (!e.isTextual()) {
                     throw promptTypeError(e);
                 }
-                out.add(textPrompt(f, e.textValue(), seed));
+                out.add(textPrompt(f, e.textValue(), seed, blockSize));
             }
         } else if (p.isArray() && p.size() > 0 && p.get(0).isArray()) {
             for (JsonNode e : p) {
                 if (!e.isArray() || e.isEmpty()) {
                     throw promptTypeError(e);
                 }
-                out.add(tokenPrompt(f, e, seed));
+                out.add(tokenPrompt(f, e, seed, blockSize));
             }
         } else {
             throw promptTypeError(p);
@@ -275,11 +295,16 @@ record OpenAiRequest(
         return ApiError.field("string_type", "prompt", "Input should be a valid string", PyRepr.of(p));
     }
 
-    private static Prompt textPrompt(RequestFields f, String text, long seed) throws ApiError {
-        return new Prompt(SimTokenizer.count(text), textSeed(f, SimTokenizer.mix(seed ^ text.hashCode())));
+    private static Prompt textPrompt(RequestFields f, String text, long seed, int blockSize) throws ApiError {
+        TokenHashes hashes = new TokenHashes();
+        SimTokenizer.hashTokens(text, 0, hashes);
+        int tokens = SimTokenizer.count(text);
+        return new Prompt(
+                tokens, textSeed(f, SimTokenizer.mix(seed ^ text.hashCode())), hashes.blocks(tokens, blockSize));
     }
 
-    private static Prompt tokenPrompt(RequestFields f, JsonNode ids, long seed) throws ApiError {
+    private static Prompt tokenPrompt(RequestFields f, JsonNode ids, long seed, int blockSize) throws ApiError {
+        TokenHashes hashes = new TokenHashes();
         for (JsonNode t : ids) {
             if (!t.isIntegralNumber()) {
                 throw ApiError.field("int_type", "prompt", "Input should be a valid integer", PyRepr.of(t));
@@ -289,14 +314,35 @@ record OpenAiRequest(
                         "greater_than_equal", "prompt", "Input should be greater than or equal to 0", PyRepr.of(t));
             }
         }
+        ids.forEach(t -> hashes.accept(SimTokenizer.mix(t.asLong() + 0x51ED27L)));
         return new Prompt(
-                ids.size(), textSeed(f, SimTokenizer.mix(seed ^ ids.toString().hashCode())));
+                ids.size(),
+                textSeed(f, SimTokenizer.mix(seed ^ ids.toString().hashCode())),
+                hashes.blocks(ids.size(), blockSize));
     }
 
     /** The request's {@code seed} changes the text (and where EOS falls), as a sampling seed does. */
     private static long textSeed(RequestFields f, long promptSeed) throws ApiError {
         Long s = f.optLong("seed");
         return s == null ? promptSeed : SimTokenizer.mix(promptSeed ^ s);
+    }
+
+    /** A growable list of token hashes. */
+    private static final class TokenHashes implements java.util.function.LongConsumer {
+        long[] values = new long[256];
+        int size;
+
+        @Override
+        public void accept(long v) {
+            if (size == values.length) {
+                values = java.util.Arrays.copyOf(values, size * 2);
+            }
+            values[size++] = v;
+        }
+
+        long[] blocks(int promptTokens, int blockSize) {
+            return SimTokenizer.blockHashes(values, Math.min(size, promptTokens), blockSize);
+        }
     }
 
     static String messageText(JsonNode content) throws ApiError {

@@ -50,6 +50,54 @@ public final class SimTokenizer {
         return n;
     }
 
+    /**
+     * Adds the hash of every token of {@code text} (same rule as {@link #count}) to {@code out}: the
+     * identity of the prompt's tokens, for prefix caching.
+     */
+    public static void hashTokens(String text, long salt, java.util.function.LongConsumer out) {
+        int i = 0;
+        int len = text.length();
+        while (i < len) {
+            int start = i;
+            while (i < len && Character.isWhitespace(text.charAt(i))) {
+                i++;
+            }
+            if (i == len) {
+                out.accept(mix(salt ^ text.substring(start).hashCode()));
+                break;
+            }
+            char c = text.charAt(i);
+            if (Character.isLetter(c)) {
+                while (i < len && Character.isLetter(text.charAt(i))) {
+                    i++;
+                }
+            } else if (Character.isDigit(c)) {
+                while (i < len && Character.isDigit(text.charAt(i))) {
+                    i++;
+                }
+            } else {
+                i += Character.charCount(text.codePointAt(i));
+            }
+            out.accept(mix(salt ^ text.substring(start, i).hashCode()));
+        }
+    }
+
+    /**
+     * Chained hashes of the full blocks of {@code tokenHashes}: block i's hash covers its own
+     * tokens and every block before it, as vLLM's block hashes do, so equal hashes mean equal prefixes.
+     */
+    public static long[] blockHashes(long[] tokenHashes, int count, int blockSize) {
+        long[] out = new long[count / blockSize];
+        long h = 0x6A09E667F3BCC909L;
+        for (int b = 0; b < out.length; b++) {
+            for (int t = b * blockSize; t < (b + 1) * blockSize; t++) {
+                h = mix(h * 31 + tokenHashes[t]);
+            }
+            out[b] = h;
+        }
+        return out;
+    }
+
     /** Text of output token {@code index} of a request whose text seed is {@code seed}. */
     public static String token(long seed, int index) {
         return word(wordIndex(seed, index));

@@ -26,6 +26,17 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param speed                  wall-clock speed-up (100 = a 1 s simulated request takes 10 ms)
  * @param seed                   seed of output lengths and generated text
  * @param httpThreads            most HTTP worker threads (one per open streaming request)
+ * @param numSpeculativeTokens   draft tokens proposed per decoding sequence and step (vLLM's
+ *                               {@code num_speculative_tokens}); 0 = no speculative decoding
+ * @param specAcceptanceRate     probability α that a draft token is accepted given the ones before it
+ *                               were (the acceptance rate of Leviathan et al.); a step then yields
+ *                               1 + (accepted drafts) tokens, (1 − α^(k+1)) / (1 − α) on average.
+ *                               vLLM's metric ratio accepted / drafted comes out lower
+ * @param specDraftMs            cost of proposing one draft token for the whole batch, simulated ms
+ *                               (a small draft model or head); verifying the drafts costs like
+ *                               prefill tokens (k per decoding sequence, at prefill_tokens_per_second)
+ * @param enablePrefixCaching    vLLM's automatic prefix caching: full blocks of prompt tokens stay
+ *                               cached after use and later prompts that start with them skip their prefill
  */
 public record SimulatorConfig(
         @JsonProperty("model") String model,
@@ -43,7 +54,52 @@ public record SimulatorConfig(
         @JsonProperty("default_max_tokens") int defaultMaxTokens,
         @JsonProperty("speed") double speed,
         @JsonProperty("seed") long seed,
-        @JsonProperty("http_threads") int httpThreads) {
+        @JsonProperty("http_threads") int httpThreads,
+        @JsonProperty("num_speculative_tokens") int numSpeculativeTokens,
+        @JsonProperty("spec_acceptance_rate") double specAcceptanceRate,
+        @JsonProperty("spec_draft_ms") double specDraftMs,
+        @JsonProperty("enable_prefix_caching") boolean enablePrefixCaching) {
+
+    /** The settings without speculative decoding, with prefix caching on (vLLM's defaults). */
+    public SimulatorConfig(
+            String model,
+            String host,
+            int port,
+            int maxNumSeqs,
+            int maxNumBatchedTokens,
+            int kvCapacityTokens,
+            int blockSize,
+            int maxModelLen,
+            double prefillTokensPerSecond,
+            double decodeStepBaseMs,
+            double decodeStepPerSeqMs,
+            int defaultMinTokens,
+            int defaultMaxTokens,
+            double speed,
+            long seed,
+            int httpThreads) {
+        this(
+                model,
+                host,
+                port,
+                maxNumSeqs,
+                maxNumBatchedTokens,
+                kvCapacityTokens,
+                blockSize,
+                maxModelLen,
+                prefillTokensPerSecond,
+                decodeStepBaseMs,
+                decodeStepPerSeqMs,
+                defaultMinTokens,
+                defaultMaxTokens,
+                speed,
+                seed,
+                httpThreads,
+                0,
+                0.7,
+                1.0,
+                true);
+    }
 
     public SimulatorConfig {
         model = model == null || model.isBlank() ? "sim-llama-3.1-8b" : model;
@@ -62,6 +118,9 @@ public record SimulatorConfig(
                 "need 1 <= default_min_tokens <= default_max_tokens");
         require(speed > 0 && speed <= 1_000_000, "speed must be in (0, 1e6]");
         require(httpThreads >= 8, "http_threads must be >= 8");
+        require(numSpeculativeTokens >= 0 && numSpeculativeTokens <= 16, "num_speculative_tokens must be 0..16");
+        require(specAcceptanceRate >= 0 && specAcceptanceRate < 1, "spec_acceptance_rate must be in [0, 1)");
+        require(specDraftMs >= 0, "spec_draft_ms must be >= 0");
     }
 
     /** An 8B-class model on one H100: 256 seqs, 64k-token KV cache, 10k prefill tok/s, 10 ms + 0.08 ms/seq steps. */
@@ -87,7 +146,11 @@ public record SimulatorConfig(
                 defaultMaxTokens,
                 speed,
                 seed,
-                httpThreads);
+                httpThreads,
+                numSpeculativeTokens,
+                specAcceptanceRate,
+                specDraftMs,
+                enablePrefixCaching);
     }
 
     public SimulatorConfig withListen(String h, int p) {
@@ -107,7 +170,11 @@ public record SimulatorConfig(
                 defaultMaxTokens,
                 speed,
                 seed,
-                httpThreads);
+                httpThreads,
+                numSpeculativeTokens,
+                specAcceptanceRate,
+                specDraftMs,
+                enablePrefixCaching);
     }
 
     public SimulatorConfig withSpeed(double s) {
@@ -127,7 +194,11 @@ public record SimulatorConfig(
                 defaultMaxTokens,
                 s,
                 seed,
-                httpThreads);
+                httpThreads,
+                numSpeculativeTokens,
+                specAcceptanceRate,
+                specDraftMs,
+                enablePrefixCaching);
     }
 
     public SimulatorConfig withSeed(long s) {
@@ -147,7 +218,11 @@ public record SimulatorConfig(
                 defaultMaxTokens,
                 speed,
                 s,
-                httpThreads);
+                httpThreads,
+                numSpeculativeTokens,
+                specAcceptanceRate,
+                specDraftMs,
+                enablePrefixCaching);
     }
 
     /** A copy with other engine limits: batch size, KV capacity in tokens and step budget. */
@@ -168,7 +243,11 @@ public record SimulatorConfig(
                 defaultMaxTokens,
                 speed,
                 seed,
-                httpThreads);
+                httpThreads,
+                numSpeculativeTokens,
+                specAcceptanceRate,
+                specDraftMs,
+                enablePrefixCaching);
     }
 
     /** A copy with another step-time model. */
@@ -189,7 +268,11 @@ public record SimulatorConfig(
                 defaultMaxTokens,
                 speed,
                 seed,
-                httpThreads);
+                httpThreads,
+                numSpeculativeTokens,
+                specAcceptanceRate,
+                specDraftMs,
+                enablePrefixCaching);
     }
 
     /** Jackson entry point: keys left out of the YAML take their {@link #defaults()} value. */
@@ -210,7 +293,11 @@ public record SimulatorConfig(
             @JsonProperty("default_max_tokens") Integer defaultMaxTokens,
             @JsonProperty("speed") Double speed,
             @JsonProperty("seed") Long seed,
-            @JsonProperty("http_threads") Integer httpThreads) {
+            @JsonProperty("http_threads") Integer httpThreads,
+            @JsonProperty("num_speculative_tokens") Integer numSpeculativeTokens,
+            @JsonProperty("spec_acceptance_rate") Double specAcceptanceRate,
+            @JsonProperty("spec_draft_ms") Double specDraftMs,
+            @JsonProperty("enable_prefix_caching") Boolean enablePrefixCaching) {
         SimulatorConfig d = defaults();
         return new SimulatorConfig(
                 model == null ? d.model : model,
@@ -228,7 +315,39 @@ public record SimulatorConfig(
                 or(defaultMaxTokens, d.defaultMaxTokens),
                 or(speed, d.speed),
                 seed == null ? d.seed : seed,
-                or(httpThreads, d.httpThreads));
+                or(httpThreads, d.httpThreads),
+                or(numSpeculativeTokens, d.numSpeculativeTokens),
+                or(specAcceptanceRate, d.specAcceptanceRate),
+                or(specDraftMs, d.specDraftMs),
+                enablePrefixCaching == null ? d.enablePrefixCaching : enablePrefixCaching);
+    }
+
+    /**
+     * A copy with speculative decoding ({@code tokens} drafts per step, acceptance rate α, draft
+     * cost per token in ms; 0 tokens: off) and prefix caching on or off.
+     */
+    public SimulatorConfig withFeatures(int tokens, double acceptance, double draftMs, boolean prefixCaching) {
+        return new SimulatorConfig(
+                model,
+                host,
+                port,
+                maxNumSeqs,
+                maxNumBatchedTokens,
+                kvCapacityTokens,
+                blockSize,
+                maxModelLen,
+                prefillTokensPerSecond,
+                decodeStepBaseMs,
+                decodeStepPerSeqMs,
+                defaultMinTokens,
+                defaultMaxTokens,
+                speed,
+                seed,
+                httpThreads,
+                tokens,
+                acceptance,
+                draftMs,
+                prefixCaching);
     }
 
     private static int or(Integer v, int d) {

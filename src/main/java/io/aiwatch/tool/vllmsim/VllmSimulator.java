@@ -1,10 +1,13 @@
 package io.aiwatch.tool.vllmsim;
 
 import io.aiwatch.collect.MetricFamily;
-import io.aiwatch.reader.exposition.TextFormat;
+import io.aiwatch.reader.exposition.ScrapeResponder;
+import io.aiwatch.reader.http.MetricsEndpoint;
 import io.javalin.Javalin;
 import java.util.List;
+import java.util.concurrent.Phaser;
 import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
@@ -28,10 +31,10 @@ public final class VllmSimulator implements AutoCloseable, DoubleSupplier {
     private final Javalin app;
     private volatile boolean closed;
 
-    private VllmSimulator(SimulatorConfig config) {
+    private VllmSimulator(SimulatorConfig config, LongSupplier ticker) {
         this.config = config;
         this.metrics = new EngineMetrics(config, System.currentTimeMillis() / 1000.0);
-        this.loop = new EngineLoop(new Engine(config, metrics), config.speed());
+        this.loop = new EngineLoop(new Engine(config, metrics), config.speed(), ticker);
         CompletionHandler completions = new CompletionHandler(config, loop, () -> closed);
         TokenizeHandler tokenizer = new TokenizeHandler(config, new SimVocabulary());
         long created = System.currentTimeMillis() / 1000;
@@ -78,13 +81,7 @@ public final class VllmSimulator implements AutoCloseable, DoubleSupplier {
             ctx.status(405);
             routeError(ctx, 405, "Method Not Allowed");
         });
-        app.get("/metrics", ctx -> {
-            StringBuilder sb = new StringBuilder(64 * 1024);
-            for (MetricFamily f : metrics.families()) {
-                TextFormat.write(sb, f);
-            }
-            ctx.contentType(TextFormat.CONTENT_TYPE).result(sb.toString());
-        });
+        app.get("/metrics", ctx -> MetricsEndpoint.serve(ctx.req(), ctx.res(), ScrapeResponder.of(metrics::families)));
     }
 
     private static void routeError(io.javalin.http.Context ctx, int code, String phrase) {
@@ -93,7 +90,12 @@ public final class VllmSimulator implements AutoCloseable, DoubleSupplier {
 
     /** Starts the engine thread and the HTTP server; the port is bound when this returns. */
     public static VllmSimulator start(SimulatorConfig config) {
-        VllmSimulator s = new VllmSimulator(config);
+        return start(config, System::nanoTime);
+    }
+
+    /** As {@link #start(SimulatorConfig)} with the engine's wall clock (tests move it, then {@link #wakeEngine}). */
+    static VllmSimulator start(SimulatorConfig config, LongSupplier ticker) {
+        VllmSimulator s = new VllmSimulator(config, ticker);
         s.loop.start();
         try {
             s.app.start();
@@ -102,6 +104,19 @@ public final class VllmSimulator implements AutoCloseable, DoubleSupplier {
             throw e;
         }
         return s;
+    }
+
+    /**
+     * Advances after every engine step, hand-out of tokens and idle look: tests and tools that must
+     * see the engine retire what a client already received wait for it instead of polling.
+     */
+    public Phaser engineProgress() {
+        return loop.progress();
+    }
+
+    /** Makes the engine look at its ticker now. */
+    void wakeEngine() {
+        loop.wake();
     }
 
     /** The bound port. */

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.opentelemetry.sdk.common.export.RetryPolicy;
 import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -60,7 +59,7 @@ class OtlpFailureTest {
                 .setInitialBackoff(Duration.ofMillis(100))
                 .setMaxBackoff(Duration.ofMillis(200))
                 .build();
-        var producer = new StoreMetricProducer(fx.store, List::of, "t");
+        var producer = new StoreMetricProducer(fx.store, "t");
         try (OtlpExporter exp = new OtlpExporter(
                 producer,
                 OtlpResource.build("t", "h", Map.of(), Map.of()),

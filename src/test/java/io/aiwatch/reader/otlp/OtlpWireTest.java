@@ -39,7 +39,7 @@ class OtlpWireTest {
                 true, config.endpoint(), config.protocol(), config.headers(), null, "5s", "gzip", Map.of());
         OtlpSettings settings = OtlpSettings.resolve(config, Map.of());
         var resource = OtlpResource.build("1.2.3", "node-a", Map.of(), Map.of());
-        var producer = new StoreMetricProducer(fx.store, List::of, "1.2.3");
+        var producer = new StoreMetricProducer(fx.store, "1.2.3");
         return new OtlpExporter(producer, resource, OtlpExporter.sdkExporter(settings, retry), fx.clock);
     }
 

@@ -43,7 +43,7 @@ class StoreMetricProducerTest {
     @Test
     void keepsOneStartTimePerCounterSeriesAndRestartsItOnReset() {
         OtlpFixtures fx = new OtlpFixtures();
-        var producer = new StoreMetricProducer(fx.store, List::of, "t");
+        var producer = new StoreMetricProducer(fx.store, "t");
         long t1 = nanos(fx.clock.instant());
         LongPointData first = tokens(producer.produce(Resource.empty()), "input");
         assertThat(first.getStartEpochNanos()).isEqualTo(t1);
@@ -67,7 +67,7 @@ class StoreMetricProducerTest {
     @Test
     void leavesStaleSnapshotsOutAndForgetsTheirSeries() {
         OtlpFixtures fx = new OtlpFixtures();
-        var producer = new StoreMetricProducer(fx.store, List::of, "t");
+        var producer = new StoreMetricProducer(fx.store, "t");
         Collection<MetricData> fresh = producer.produce(Resource.empty());
         assertThat(fresh).extracting(MetricData::getName).contains("hw.power", "system.disk.io");
         int before = producer.trackedSeries();
@@ -94,7 +94,7 @@ class StoreMetricProducerTest {
         List<MetricFamily> families = new ArrayList<>(OtlpFixtures.inference(1));
         families.add(bad);
         fx.store.publish("inference", Snapshot.of(families), fx.clock.instant(), 0, 0);
-        var producer = new StoreMetricProducer(fx.store, List::of, "t");
+        var producer = new StoreMetricProducer(fx.store, "t");
         Collection<MetricData> batch = producer.produce(Resource.empty());
         assertThat(batch)
                 .extracting(MetricData::getName)
@@ -103,13 +103,15 @@ class StoreMetricProducerTest {
     }
 
     @Test
-    void exportsExtraFamiliesWithTheGenericNamingRule() {
+    void exportsReadersSelfMetricsFromTheStoreWithTheGenericNamingRule() {
         OtlpFixtures fx = new OtlpFixtures();
-        var extra =
+        var self =
                 List.of(MetricFamily.builder("aiwatch_http_auth_failures_total", MetricType.COUNTER, "Auth failures.")
                         .add(Labels.EMPTY, 3)
                         .build());
-        Collection<MetricData> batch = new StoreMetricProducer(fx.store, () -> extra, "t").produce(Resource.empty());
+        fx.store.register("http", Duration.ofSeconds(1), Duration.ofSeconds(3));
+        fx.store.publish("http", Snapshot.of(self), fx.store.now(), 0, 0);
+        Collection<MetricData> batch = new StoreMetricProducer(fx.store, "t").produce(Resource.empty());
         MetricData m = metric(batch, "aiwatch.http.auth_failures");
         assertThat(m.getType()).isEqualTo(MetricDataType.DOUBLE_SUM);
         assertThat(m.getDoubleSumData().isMonotonic()).isTrue();

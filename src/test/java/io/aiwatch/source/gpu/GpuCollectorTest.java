@@ -68,7 +68,8 @@ class GpuCollectorTest {
                 .containsExactly("0", "2");
         assertThat(samples(s, "DCGM_FI_DEV_GPU_TEMP")).hasSize(3);
         assertThat(samples(s, "aiwatch_gpu_library_errors_total")).isEmpty();
-        assertThat(s.detail(GpuStatus.class).devices().get(1).unsupported()).containsExactly("DCGM_FI_DEV_POWER_USAGE");
+        assertThat(s.detail(GpuStatus.DEVICES).devices().get(1).unsupported())
+                .containsExactly("DCGM_FI_DEV_POWER_USAGE");
     }
 
     @Test
@@ -81,8 +82,8 @@ class GpuCollectorTest {
         assertThat(samples(s, "DCGM_FI_DEV_GPU_TEMP"))
                 .extracting(x -> x.labels().get("gpu"))
                 .containsExactly("0", "1");
-        assertThat(s.detail(GpuStatus.class).devices().get(2).up()).isFalse();
-        assertThat(s.detail(GpuStatus.class).devices().get(2).problem()).contains("GPU_IS_LOST");
+        assertThat(s.detail(GpuStatus.DEVICES).devices().get(2).up()).isFalse();
+        assertThat(s.detail(GpuStatus.DEVICES).devices().get(2).problem()).contains("GPU_IS_LOST");
     }
 
     @Test
@@ -160,7 +161,7 @@ class GpuCollectorTest {
         assertThat(first.labels().get("command")).isEqualTo("python3");
         assertThat(first.labels().get("container_id")).isEqualTo("0123456789ab");
         assertThat(first.value()).isGreaterThan(60e9);
-        assertThat(s.detail(GpuStatus.class).devices().get(0).pids()).containsExactly(4100L);
+        assertThat(s.detail(GpuStatus.PROCESSES).devices().get(0).pids()).containsExactly(4100L);
         // The slow collector carries no fast-only families.
         assertThat(family(s, "aiwatch_gpu_up")).isEmpty();
     }

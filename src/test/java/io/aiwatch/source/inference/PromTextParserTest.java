@@ -3,6 +3,7 @@ package io.aiwatch.source.inference;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.aiwatch.collect.Exemplar;
 import io.aiwatch.source.inference.PromTextParser.Format;
 import java.io.IOException;
 import java.io.InputStream;
@@ -174,10 +175,10 @@ class PromTextParserTest {
         Exemplar ex = counter.samples().get(0).exemplar();
         assertThat(ex.labels().get("trace_id")).isEqualTo("abc");
         assertThat(ex.value()).isEqualTo(3.0);
-        assertThat(ex.timestampSeconds()).isEqualTo(1.6e9);
+        assertThat(ex.timestamp()).isEqualTo(java.time.Instant.ofEpochSecond(1_600_000_000));
         PromFamily hist = families.get(1);
         assertThat(hist.unit()).isEqualTo("seconds");
-        assertThat(hist.samples().get(0).exemplar().hasTimestamp()).isFalse();
+        assertThat(hist.samples().get(0).exemplar().timestamp()).isNull();
         assertThat(hist.samples().get(3).timestampMillis()).isEqualTo(1_700_000_000_500L);
         assertThat(parseOm("# EOF")).isEmpty();
     }

@@ -78,7 +78,7 @@ class VllmCollectorTest {
                     .isEqualTo(1);
             assertThat(value(s, "aiwatch_inference_target_stale", Labels.of("target", "llama")))
                     .isZero();
-            assertThat(s.detail(VllmCollector.Status.class).up()).isTrue();
+            assertThat(s.detail(VllmCollector.STATUS).up()).isTrue();
             assertThat(s.families()).allSatisfy(f -> assertThat(f.name()).startsWith("aiwatch_inference_"));
         }
     }
@@ -116,7 +116,7 @@ class VllmCollectorTest {
                             "aiwatch_inference_prompt_tokens_total",
                             Labels.of("target", "b", "model", MODEL, "engine", "0")))
                     .isEqualTo(5537);
-            assertThat(sb.detail(VllmCollector.Status.class).lastError()).startsWith("parse: line ");
+            assertThat(sb.detail(VllmCollector.STATUS).lastError()).startsWith("parse: line ");
 
             Labels ta = Labels.of("target", "a");
             assertThat(value(sa, "aiwatch_inference_target_up", ta)).isEqualTo(1);
@@ -211,7 +211,7 @@ class VllmCollectorTest {
                             "aiwatch_inference_scrape_errors_total",
                             Labels.of("target", "om", "reason", "parse")))
                     .isEqualTo(1);
-            assertThat(truncated.detail(VllmCollector.Status.class).lastError()).contains("missing # EOF");
+            assertThat(truncated.detail(VllmCollector.STATUS).lastError()).contains("missing # EOF");
         }
     }
 }

@@ -49,7 +49,7 @@ public final class StorageBenchmark {
         long[] fsNs = time(fs, collections);
 
         SnapshotStore store = new SnapshotStore(Clock.systemUTC());
-        ExpositionRenderer renderer = new ExpositionRenderer(store, List::of, format -> new byte[0]);
+        ExpositionRenderer renderer = new ExpositionRenderer(store);
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
         server.createContext("/metrics", ex -> {
             byte[] body = renderer.render();

@@ -36,8 +36,7 @@ class StorageExpositionTest {
                         collectors.get(i).staleAfter());
                 runner.runOnce(collectors.get(i));
             }
-            String text = new String(
-                    new ExpositionRenderer(store, List::of, format -> new byte[0]).render(), StandardCharsets.UTF_8);
+            String text = new String(new ExpositionRenderer(store).render(), StandardCharsets.UTF_8);
             Map<String, Long> typeLines = Arrays.stream(text.split("\n"))
                     .filter(l -> l.startsWith("# TYPE "))
                     .map(l -> l.split(" ")[2])

@@ -33,6 +33,9 @@ final class FakeOpenAiServer implements AutoCloseable {
     volatile long itlMs = 0;
     volatile long slowMs = 5_000;
     final AtomicInteger requests = new AtomicInteger();
+    /** Advances with every request received; see {@link #awaitRequests}. */
+    private final java.util.concurrent.Phaser arrivals = new java.util.concurrent.Phaser(1);
+
     volatile String lastBody = "";
 
     private final HttpServer server;
@@ -55,8 +58,15 @@ final class FakeOpenAiServer implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
+    /** Waits (no polling) until {@code n} requests arrived; false when {@code timeoutMs} passed first. */
+    boolean awaitRequests(int n, long timeoutMs) throws InterruptedException {
+        return io.aiwatch.testing.Await.until(
+                arrivals, () -> requests.get() >= n, java.time.Duration.ofMillis(timeoutMs));
+    }
+
     private void handle(HttpExchange ex) throws IOException {
         requests.incrementAndGet();
+        arrivals.arrive();
         String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         lastBody = body;
         boolean stream = body.contains("\"stream\":true");

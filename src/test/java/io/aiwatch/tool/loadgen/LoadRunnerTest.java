@@ -2,6 +2,7 @@ package io.aiwatch.tool.loadgen;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.aiwatch.testing.ManualTicker;
 import io.aiwatch.tool.loadgen.client.OpenAiClient;
 import io.aiwatch.tool.loadgen.live.LiveMetrics;
 import io.aiwatch.tool.loadgen.live.MetricsServer;
@@ -17,6 +18,10 @@ import io.aiwatch.tool.loadgen.workload.Conversation;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -104,13 +109,32 @@ class LoadRunnerTest {
     }
 
     @Test
-    void timeoutsBrokenStreamsAndErrorEventsAreClassified() throws Exception {
+    void aRequestPastItsTimeoutOnTheClientsClockIsFailedWithoutWaitingForIt() throws Exception {
         server.mode = FakeOpenAiServer.Mode.SLOW;
         server.slowMs = 3000;
-        RunResult slow =
-                run("/v1/completions", true, 2, 100, Duration.ofMillis(300), List.of(Conversation.single("x", 1, 4)));
-        assertThat(slow.records()).extracting(RequestRecord::outcome).containsOnly(Outcome.TIMEOUT);
+        ManualTicker ticker = new ManualTicker();
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try (OpenAiClient client =
+                new OpenAiClient(server.baseUrl(), "/v1/completions", "fake-model", true, true, null, 2, ticker)) {
+            LoadRunner runner = new LoadRunner(client, List.of(Conversation.single("x", 1, 4)), new LiveMetrics(0));
+            // closed loop: both are sent at once, no due time to wait for; the timeout is 60 s of the client's clock
+            RunSpec spec = RunSpec.of(Double.POSITIVE_INFINITY, 2).withTimeout(Duration.ofSeconds(60));
+            Future<RunResult> run =
+                    pool.submit(() -> runner.run(spec, ArrivalSchedule.of(2, Double.POSITIVE_INFINITY, 1, 1)));
+            assertThat(server.awaitRequests(2, 5_000)).isTrue();
+            ticker.advance(Duration.ofSeconds(61));
+            RunResult slow = run.get(10, TimeUnit.SECONDS); // long before 60 s of wall time
+            assertThat(slow.records())
+                    .hasSize(2)
+                    .allSatisfy(r -> assertThat(r.outcome()).isEqualTo(Outcome.TIMEOUT))
+                    .allSatisfy(r -> assertThat(r.error()).isEqualTo("no complete response within 60000 ms"));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 
+    @Test
+    void brokenStreamsAndErrorEventsAreClassified() throws Exception {
         server.mode = FakeOpenAiServer.Mode.BREAK_STREAM;
         server.tokens = 6;
         assertThat(run(true, 2).records()).extracting(RequestRecord::outcome).containsOnly(Outcome.BROKEN_STREAM);

@@ -204,9 +204,7 @@ class LoadgenCommandTest {
             }
         });
         main.start();
-        for (int i = 0; i < 100 && server.requests.get() < 10; i++) {
-            Thread.sleep(50);
-        }
+        server.awaitRequests(10, 5_000);
         long t = System.nanoTime();
         session.interrupt(); // what the shutdown hook runs on Ctrl-C
         assertThat(System.nanoTime() - t).isLessThan(10_000_000_000L);

@@ -49,9 +49,7 @@ class LoadgenSignalIT {
                     .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("out.txt").toFile())
                     .start();
-            for (int i = 0; i < 300 && server.requests.get() < 20; i++) {
-                Thread.sleep(50);
-            }
+            server.awaitRequests(20, 15_000);
             assertThat(server.requests.get())
                     .as(Files.readString(dir.resolve("out.txt")))
                     .isGreaterThanOrEqualTo(20);

@@ -11,6 +11,16 @@ class BlockingPathMeasuringProxyTest extends MeasuringProxyTest {
     }
 
     @Override
+    MeasuringProxy startProxy(ProxyConfig config, io.aiwatch.testing.ManualTicker ticker) {
+        return MeasuringProxy.start(config, null, true, ticker);
+    }
+
+    @Override
+    double silenceTimeoutSeconds() {
+        return 1; // the socket's read timeout, wall time
+    }
+
+    @Override
     boolean smallClientWindow() {
         return false;
     }

@@ -2,12 +2,14 @@ package io.aiwatch.tool.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.aiwatch.testing.Await;
 import io.aiwatch.tool.vllmsim.SimulatorConfig;
 import io.aiwatch.tool.vllmsim.VllmSimulator;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** A client that hangs up mid-stream frees its slot in the engine, directly and through the proxy. */
@@ -34,9 +36,7 @@ class ClientAbortTest {
     }
 
     private static void awaitAbort(VllmSimulator sim) throws InterruptedException {
-        for (int i = 0; i < 300 && sim.metrics().finishedCount("abort") == 0; i++) {
-            Thread.sleep(10);
-        }
+        Await.until(sim.engineProgress(), () -> sim.metrics().finishedCount("abort") > 0, Duration.ofSeconds(3));
     }
 
     @Test
@@ -59,11 +59,10 @@ class ClientAbortTest {
             hangUpMidStream(proxy.port());
             awaitAbort(sim);
             assertThat(sim.metrics().finishedCount("abort")).isEqualTo(1);
-            for (int i = 0;
-                    i < 300 && proxy.metrics().requests("unknown", ClientMetrics.STATUS_CLIENT_ABORT) == 0;
-                    i++) {
-                Thread.sleep(10);
-            }
+            Await.until(
+                    proxy.metrics().changes(),
+                    () -> proxy.metrics().requests("unknown", ClientMetrics.STATUS_CLIENT_ABORT) > 0,
+                    Duration.ofSeconds(3));
             assertThat(proxy.metrics().requests("unknown", ClientMetrics.STATUS_CLIENT_ABORT))
                     .isEqualTo(1);
         }

@@ -116,24 +116,26 @@ class ForwardLoopTest {
             for (int i = 0; i < 6; i++) {
                 streams.add(new PipeStream((i % 3 == 2 ? "first" : "next") + i, i % 3 == 2, served));
             }
+            CountDownLatch held = new CountDownLatch(1);
             CountDownLatch hold = new CountDownLatch(1);
+            CountDownLatch allServed = new CountDownLatch(6);
             // park the loop in a task so that every stream is ready when it next selects
             loop.execute(() -> {
+                held.countDown();
                 try {
                     hold.await();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
             });
-            Thread.sleep(50);
+            assertThat(held.await(2, TimeUnit.SECONDS)).isTrue();
             for (PipeStream s : streams) {
+                s.onReady = allServed::countDown;
                 s.pipe.source().register(loop.selector(), SelectionKey.OP_READ, s);
                 s.send(); // all six ready before the loop selects again
             }
             hold.countDown();
-            for (int i = 0; i < 100 && served.size() < 6; i++) {
-                Thread.sleep(10);
-            }
+            assertThat(allServed.await(2, TimeUnit.SECONDS)).isTrue();
             assertThat(served).hasSize(6);
             assertThat(served.subList(0, 2)).allMatch(n -> n.startsWith("first"));
         }
@@ -144,19 +146,21 @@ class ForwardLoopTest {
         List<String> served = Collections.synchronizedList(new ArrayList<>());
         try (ForwardLoop loop = new ForwardLoop("test-loop", Long.MAX_VALUE)) {
             List<PipeStream> streams = new ArrayList<>();
+            CountDownLatch allServed = new CountDownLatch(40);
             for (int i = 0; i < 40; i++) {
                 PipeStream s = new PipeStream("s" + i, false, served);
-                s.onReady = () -> sleepQuietly(1); // slow enough that the look-ahead finds the rest still ready
+                s.onReady = () -> {
+                    sleepQuietly(1); // slow enough that the look-ahead finds the rest still ready
+                    allServed.countDown();
+                };
                 streams.add(s);
             }
             register(loop, streams);
             for (PipeStream s : streams) {
                 s.send();
             }
-            for (int i = 0; i < 200 && served.size() < 40; i++) {
-                Thread.sleep(10);
-            }
-            Thread.sleep(100);
+            assertThat(allServed.await(4, TimeUnit.SECONDS)).isTrue();
+            Thread.sleep(100); // a key queued twice would be served again within this window
             assertThat(served).hasSize(40);
             // served twice would mean queued twice: under load the queue then grows without bound
             assertThat(streams)

@@ -5,13 +5,18 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.aiwatch.collect.MetricFamily;
 import io.aiwatch.collect.Sample;
+import io.aiwatch.testing.Await;
+import io.aiwatch.testing.ManualTicker;
 import io.aiwatch.tool.vllmsim.SseClient;
 import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -30,6 +35,20 @@ class MeasuringProxyTest {
     /** Starts the proxy under test; the blocking-path subclass overrides this. */
     MeasuringProxy startProxy(ProxyConfig config) {
         return MeasuringProxy.start(config);
+    }
+
+    /** Starts the proxy under test on a clock the test moves. */
+    MeasuringProxy startProxy(ProxyConfig config, ManualTicker ticker) {
+        return MeasuringProxy.start(config, null, false, ticker);
+    }
+
+    /**
+     * The upstream timeout of the silence test. The forward loops time out by the proxy's ticker, so
+     * their variant waits 30 s that only the test's ticker can make pass (a loop that read the wall
+     * clock would leave the test waiting); the blocking path's timeout is the socket's, in wall time.
+     */
+    double silenceTimeoutSeconds() {
+        return 30;
     }
 
     /**
@@ -169,6 +188,7 @@ class MeasuringProxyTest {
 
     @Test
     void streamBrokenByUpstreamCountsAsStreamError() throws Exception {
+        CountDownLatch clientHasToken = new CountDownLatch(1);
         try (ServerSocket ss = new ServerSocket(0, 10, java.net.InetAddress.getLoopbackAddress())) {
             Thread t = new Thread(() -> {
                 try (Socket s = ss.accept()) {
@@ -179,7 +199,7 @@ class MeasuringProxyTest {
                                     + Integer.toHexString(c.length()) + "\r\n" + c + "\r\n")
                             .getBytes(StandardCharsets.UTF_8));
                     o.flush();
-                    Thread.sleep(50);
+                    clientHasToken.await(5, TimeUnit.SECONDS); // the token went all the way through first
                     s.setSoLinger(true, 0); // reset instead of a clean end
                 } catch (Exception e) {
                     // the test asserts on the proxy side
@@ -189,14 +209,15 @@ class MeasuringProxyTest {
             try (MeasuringProxy p = startProxy(ProxyConfig.defaults("http://127.0.0.1:" + ss.getLocalPort())
                     .withListen("127.0.0.1", 0))) {
                 // the client must see the cut too, not a stream that looks whole
-                org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.post(
-                                "http://127.0.0.1:" + p.port() + "/v1/completions",
-                                "{\"model\":\"m\",\"prompt\":\"x\",\"stream\":true}"))
-                        .isInstanceOf(java.io.IOException.class);
+                assertThat(streamCutAfterFirstToken(p, clientHasToken::countDown))
+                        .doesNotEndWith("0\r\n\r\n")
+                        .contains("\" a\"");
                 t.join(5000);
-                for (int i = 0; i < 100 && p.metrics().requests("m", ClientMetrics.STATUS_STREAM_ERROR) == 0; i++) {
-                    Thread.sleep(20);
-                }
+                assertThat(Await.until(
+                                p.metrics().changes(),
+                                () -> p.metrics().requests("m", ClientMetrics.STATUS_STREAM_ERROR) > 0,
+                                Duration.ofSeconds(5)))
+                        .isTrue();
                 assertThat(p.metrics().requests("m", ClientMetrics.STATUS_STREAM_ERROR))
                         .isEqualTo(1);
                 assertThat(client.get("http://127.0.0.1:" + p.port() + "/metrics"))
@@ -309,9 +330,7 @@ class MeasuringProxyTest {
 
     /** Open streams once the loops had up to 2 s to finish what the clients already received in full. */
     static int openStreamsAfterwards(MeasuringProxy p) throws InterruptedException {
-        for (int i = 0; i < 200 && p.openStreams() > 0; i++) {
-            Thread.sleep(10);
-        }
+        Await.until(p.metrics().changes(), () -> p.openStreams() == 0, Duration.ofSeconds(2));
         return p.openStreams();
     }
 
@@ -323,6 +342,8 @@ class MeasuringProxyTest {
     void aPooledConnectionTheServerClosedIsRetriedOnceOnAFreshOne() throws Exception {
         java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
         String body = "{\"object\":\"list\",\"data\":[]}";
+        CountDownLatch answered = new CountDownLatch(1);
+        CountDownLatch hungUp = new CountDownLatch(1);
         try (ServerSocket ss = rawUpstream(s -> {
                     connections.incrementAndGet();
                     try (s) {
@@ -331,17 +352,21 @@ class MeasuringProxyTest {
                                     .write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
                                                     + body.length() + "\r\n\r\n" + body)
                                             .getBytes(StandardCharsets.UTF_8));
-                            Thread.sleep(20);
+                            answered.await(); // the proxy has pooled the connection when its client has the answer
                         }
                     } catch (Exception e) {
                         // the test asserts on the proxy side
                     }
+                    hungUp.countDown();
                 });
                 MeasuringProxy p = startProxy(ProxyConfig.defaults("http://127.0.0.1:" + ss.getLocalPort())
                         .withListen("127.0.0.1", 0))) {
             String url = "http://127.0.0.1:" + p.port() + "/v1/models";
             assertThat(client.get(url)).isEqualTo(body);
-            Thread.sleep(200); // the upstream has closed the pooled connection by now
+            answered.countDown();
+            assertThat(hungUp.await(5, TimeUnit.SECONDS))
+                    .as("the upstream closed the pooled connection")
+                    .isTrue();
             assertThat(client.get(url)).isEqualTo(body);
             assertThat(client.get(url)).isEqualTo(body);
             assertThat(connections.get()).isEqualTo(3);
@@ -368,8 +393,8 @@ class MeasuringProxyTest {
                         .withListen("127.0.0.1", 0))) {
             String url = "http://127.0.0.1:" + p.port() + "/v1/models";
             for (int i = 0; i < 3; i++) {
+                // the junk goes out in the same write as the answer: it is there when the answer is
                 assertThat(client.get(url)).isEqualTo("ok");
-                Thread.sleep(50); // the junk has arrived before the next request picks a connection
             }
             assertThat(connections.get()).isEqualTo(3);
         }
@@ -378,6 +403,7 @@ class MeasuringProxyTest {
     @Test
     void anUpstreamSilentBeforeItsHeadersIsA504AndSilenceMidStreamAStreamError() throws Exception {
         java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        CountDownLatch firstArrived = new CountDownLatch(1);
         try (ServerSocket ss = rawUpstream(s -> {
                     try (s) {
                         readRequest(s.getInputStream());
@@ -388,27 +414,40 @@ class MeasuringProxyTest {
                                             ("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
                                                             + Integer.toHexString(c.length()) + "\r\n" + c + "\r\n")
                                                     .getBytes(StandardCharsets.UTF_8));
+                        } else {
+                            firstArrived.countDown();
                         }
-                        Thread.sleep(10_000);
+                        s.getInputStream().read(); // silent until the proxy gives up and closes
                     } catch (Exception e) {
                         // closed by the proxy
                     }
                 });
-                MeasuringProxy p = startProxy(withTimeout("http://127.0.0.1:" + ss.getLocalPort(), 1))) {
+                MeasuringProxy p = startProxy(
+                        withTimeout("http://127.0.0.1:" + ss.getLocalPort(), silenceTimeoutSeconds()), ticker)) {
             String url = "http://127.0.0.1:" + p.port() + "/v1/completions";
-            long t0 = System.nanoTime();
-            var r = client.post(url, "{\"model\":\"m\",\"prompt\":\"x\"}");
-            assertThat(r.status()).isEqualTo(504);
-            assertThat(r.body()).contains("\"code\":504").contains("did not answer within 1 s");
-            assertThat((System.nanoTime() - t0) / 1e9).isBetween(0.9, 4.0);
-            assertThat(p.metrics().requests("m", "504")).isEqualTo(1);
-            org.assertj.core.api.Assertions.assertThatThrownBy(
-                            () -> client.post(url, "{\"model\":\"m\",\"prompt\":\"x\",\"stream\":true}"))
-                    .as("a stream cut by the upstream's silence reaches the client as an error")
-                    .isInstanceOf(java.io.IOException.class);
-            for (int i = 0; i < 150 && p.metrics().requests("m", ClientMetrics.STATUS_STREAM_ERROR) == 0; i++) {
-                Thread.sleep(20);
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+            try {
+                var answer = pool.submit(() -> client.post(url, "{\"model\":\"m\",\"prompt\":\"x\"}"));
+                assertThat(firstArrived.await(5, TimeUnit.SECONDS)).isTrue();
+                letSilencePass(p);
+                var r = answer.get(10, TimeUnit.SECONDS);
+                assertThat(r.status()).isEqualTo(504);
+                assertThat(r.body())
+                        .contains("\"code\":504")
+                        .contains("did not answer within " + ProxyHandler.seconds(silenceTimeoutSeconds()) + " s");
+                assertThat(p.metrics().requests("m", "504")).isEqualTo(1);
+            } finally {
+                pool.shutdownNow();
             }
+            assertThat(streamCutAfterFirstToken(p, () -> letSilencePass(p)))
+                    .as("a stream cut by the upstream's silence reaches the client as an error")
+                    .doesNotEndWith("0\r\n\r\n")
+                    .contains("\" a\"");
+            assertThat(Await.until(
+                            p.metrics().changes(),
+                            () -> p.metrics().requests("m", ClientMetrics.STATUS_STREAM_ERROR) > 0,
+                            Duration.ofSeconds(5)))
+                    .isTrue();
             assertThat(p.metrics().requests("m", ClientMetrics.STATUS_STREAM_ERROR))
                     .isEqualTo(1);
             String text = client.get("http://127.0.0.1:" + p.port() + "/metrics");
@@ -418,6 +457,49 @@ class MeasuringProxyTest {
             assertThat(openStreamsAfterwards(p))
                     .as("every ended exchange leaves its loop")
                     .isZero();
+        }
+    }
+
+    private final ManualTicker ticker = new ManualTicker();
+
+    /** Moves the proxy's clock past the silence timeout and lets the loops look (the blocking path waits it out). */
+    void letSilencePass(MeasuringProxy p) {
+        ticker.advance(Duration.ofMillis((long) (silenceTimeoutSeconds() * 1000) + 1000));
+        p.wakeLoops();
+    }
+
+    /**
+     * Sends a streamed request on a raw connection, runs {@code cut} once the first token is in, and
+     * returns all the client received (a cut stream lacks the last chunk).
+     */
+    private static String streamCutAfterFirstToken(MeasuringProxy p, Runnable cut) throws Exception {
+        try (Socket c = new Socket("127.0.0.1", p.port())) {
+            c.setSoTimeout(10_000);
+            byte[] body = "{\"model\":\"m\",\"prompt\":\"x\",\"stream\":true}".getBytes(StandardCharsets.UTF_8);
+            c.getOutputStream()
+                    .write(("POST /v1/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                                    + "Content-Length: " + body.length + "\r\n\r\n")
+                            .getBytes(StandardCharsets.ISO_8859_1));
+            c.getOutputStream().write(body);
+            java.io.InputStream in = c.getInputStream();
+            java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+            byte[] buf = new byte[4096];
+            while (!got.toString(StandardCharsets.UTF_8).contains("\" a\"")) {
+                int r = in.read(buf);
+                assertThat(r).as("the first token reaches the client").isPositive();
+                got.write(buf, 0, r);
+            }
+            cut.run();
+            try {
+                for (int r; (r = in.read(buf)) > 0; ) {
+                    got.write(buf, 0, r);
+                }
+            } catch (java.net.SocketTimeoutException e) {
+                throw new AssertionError("the proxy kept the stream open after the upstream stopped", e);
+            } catch (java.io.IOException e) {
+                // a reset is a cut too
+            }
+            return got.toString(StandardCharsets.UTF_8);
         }
     }
 
@@ -434,7 +516,7 @@ class MeasuringProxyTest {
                                 .getBytes(StandardCharsets.ISO_8859_1));
                         o.write(big);
                         o.flush();
-                        Thread.sleep(5_000);
+                        s.getInputStream().read(); // open until the proxy closes
                     } catch (Exception e) {
                         // closed by the proxy
                     }

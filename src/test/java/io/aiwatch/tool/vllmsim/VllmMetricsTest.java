@@ -2,6 +2,8 @@ package io.aiwatch.tool.vllmsim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.aiwatch.testing.Await;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +18,15 @@ import org.junit.jupiter.api.Test;
 /** The simulator's /metrics against vLLM v1's catalogue (names, types, labels, buckets) and its engine. */
 class VllmMetricsTest {
     private final SseClient client = new SseClient();
+
+    /** GET as a condition can call it. */
+    private String get(String url) {
+        try {
+            return client.get(url);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     /** Every default-on v1 family of refdata/vllm/vllm_metrics_catalog.csv, as exposed in text format, with its type. */
     static final Map<String, String> EXPECTED = new LinkedHashMap<>();
@@ -94,13 +105,12 @@ class VllmMetricsTest {
             String base = "http://127.0.0.1:" + sim.port();
             client.post(base + "/v1/completions", "{\"prompt\":\"a b c\",\"max_tokens\":3}");
             // The response can complete a moment before the engine thread retires the request.
+            Await.until(
+                    sim.engineProgress(),
+                    () -> get(base + "/metrics")
+                            .contains("vllm:num_requests_running{engine=\"0\",model_name=\"m\"} 0\n"),
+                    Duration.ofSeconds(2));
             String text = client.get(base + "/metrics");
-            for (int i = 0;
-                    i < 100 && !text.contains("vllm:num_requests_running{engine=\"0\",model_name=\"m\"} 0\n");
-                    i++) {
-                Thread.sleep(20);
-                text = client.get(base + "/metrics");
-            }
             for (var e : EXPECTED.entrySet()) {
                 assertThat(text).as(e.getKey()).contains("# TYPE " + e.getKey() + " " + e.getValue() + "\n");
             }
@@ -170,27 +180,31 @@ class VllmMetricsTest {
                             "{\"prompt\":[" + "1,".repeat(19)
                                     + "1],\"max_tokens\":200,\"ignore_eos\":true,\"stream\":true}")));
                 }
-                double maxWaiting = 0;
-                double maxKv = 0;
-                for (int i = 0; i < 400 && !fs.stream().allMatch(Future::isDone); i++) {
-                    String text = client.get(base + "/metrics");
-                    maxWaiting = Math.max(
-                            maxWaiting, value(text, "vllm:num_requests_waiting{engine=\"0\",model_name=\"m\"}"));
-                    maxKv = Math.max(maxKv, value(text, "vllm:kv_cache_usage_perc{engine=\"0\",model_name=\"m\"}"));
-                    Thread.sleep(5);
-                }
+                double[] max = new double[2]; // waiting requests, KV usage: sampled as the engine steps
+                Await.until(
+                        sim.engineProgress(),
+                        () -> {
+                            String text = get(base + "/metrics");
+                            max[0] = Math.max(
+                                    max[0], value(text, "vllm:num_requests_waiting{engine=\"0\",model_name=\"m\"}"));
+                            max[1] = Math.max(
+                                    max[1], value(text, "vllm:kv_cache_usage_perc{engine=\"0\",model_name=\"m\"}"));
+                            return fs.stream().allMatch(Future::isDone);
+                        },
+                        Duration.ofSeconds(20));
+                double maxWaiting = max[0];
+                double maxKv = max[1];
                 for (Future<SseClient.Result> f : fs) {
                     assertThat(f.get().events()).hasSize(201);
                 }
                 // Responses can complete a moment before the engine retires the last requests and frees their KV
                 // blocks.
+                Await.until(
+                        sim.engineProgress(),
+                        () -> value(get(base + "/metrics"), "vllm:kv_cache_usage_perc{engine=\"0\",model_name=\"m\"}")
+                                == 0,
+                        Duration.ofSeconds(2));
                 String text = client.get(base + "/metrics");
-                for (int i = 0;
-                        i < 100 && value(text, "vllm:kv_cache_usage_perc{engine=\"0\",model_name=\"m\"}") != 0;
-                        i++) {
-                    Thread.sleep(20);
-                    text = client.get(base + "/metrics");
-                }
                 assertThat(value(text, "vllm:num_preemptions_total{engine=\"0\",model_name=\"m\"}"))
                         .isPositive();
                 assertThat(value(text, "vllm:request_num_preemptions_sum{engine=\"0\",model_name=\"m\"}"))

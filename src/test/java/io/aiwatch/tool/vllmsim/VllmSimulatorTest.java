@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.aiwatch.testing.Await;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -205,9 +206,10 @@ class VllmSimulatorTest {
             pool.shutdownNow();
         }
         // Responses can complete a moment before the engine retires the last requests.
-        for (int i = 0; i < 100 && sim.metrics().finishedCount("length") < 64; i++) {
-            Thread.sleep(20);
-        }
+        Await.until(
+                sim.engineProgress(),
+                () -> sim.metrics().finishedCount("length") >= 64,
+                java.time.Duration.ofSeconds(2));
         assertThat(sim.metrics().finishedCount("length")).isEqualTo(64);
         String metrics = client.get(base + "/metrics");
         assertThat(metrics)

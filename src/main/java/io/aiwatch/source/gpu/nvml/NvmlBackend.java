@@ -119,6 +119,24 @@ public final class NvmlBackend implements GpuBackend {
         return new NvmlDeviceReader(this, nvml, gpu);
     }
 
+    /**
+     * Read-only settings of device {@code index} that bound its speed (application and maximum
+     * clocks, ECC and persistence modes, power limits, compute mode, P-state), for an experiment's
+     * environment record. Values NVML cannot give read "unsupported".
+     */
+    public Map<String, String> settings(int index) {
+        NvmlGpu gpu = gpus.get(index);
+        if (gpu == null) {
+            throw new IllegalArgumentException("no NVML device with index " + index + "; devices: " + gpus.keySet());
+        }
+        return NvmlSettings.read(nvml, gpu.handle());
+    }
+
+    /** The CUDA driver API version the driver supports, e.g. {@code 13.0}, or why it is unknown. */
+    public String cudaDriverVersion() {
+        return NvmlSettings.cudaDriverVersion(nvml);
+    }
+
     /** XID events lost to a full per-device queue or for a handle not enumerated at start. */
     public long droppedXidEvents() {
         return xids.droppedEvents();

@@ -74,7 +74,17 @@ interface NvmlLibrary extends Library {
             "nvmlGpmSampleAlloc",
             "nvmlGpmSampleFree",
             "nvmlGpmSampleGet",
-            "nvmlGpmMetricsGet");
+            "nvmlGpmMetricsGet",
+            "nvmlSystemGetCudaDriverVersion_v2",
+            "nvmlDeviceGetApplicationsClock",
+            "nvmlDeviceGetDefaultApplicationsClock",
+            "nvmlDeviceGetMaxClockInfo",
+            "nvmlDeviceGetEccMode",
+            "nvmlDeviceGetPersistenceMode",
+            "nvmlDeviceGetPowerManagementLimit",
+            "nvmlDeviceGetPowerManagementDefaultLimit",
+            "nvmlDeviceGetComputeMode",
+            "nvmlDeviceGetPerformanceState");
 
     int nvmlInit_v2();
 
@@ -85,6 +95,33 @@ interface NvmlLibrary extends Library {
     int nvmlSystemGetDriverVersion(byte[] version, int length);
 
     int nvmlSystemGetNVMLVersion(byte[] version, int length);
+
+    /** CUDA driver API version as 1000 * major + 10 * minor (13000 = 13.0). Read-only. */
+    int nvmlSystemGetCudaDriverVersion_v2(IntByReference cudaDriverVersion);
+
+    /** Application clock target of clockType (nvmlClockType_t), MHz. Read-only. */
+    int nvmlDeviceGetApplicationsClock(Device device, int clockType, IntByReference clockMhz);
+
+    int nvmlDeviceGetDefaultApplicationsClock(Device device, int clockType, IntByReference clockMhz);
+
+    int nvmlDeviceGetMaxClockInfo(Device device, int clockType, IntByReference clockMhz);
+
+    /** nvmlEnableState_t current and pending (after reboot) ECC mode. */
+    int nvmlDeviceGetEccMode(Device device, IntByReference current, IntByReference pending);
+
+    /** nvmlEnableState_t. */
+    int nvmlDeviceGetPersistenceMode(Device device, IntByReference mode);
+
+    /** Power management limit, milliwatts. */
+    int nvmlDeviceGetPowerManagementLimit(Device device, IntByReference milliwatts);
+
+    int nvmlDeviceGetPowerManagementDefaultLimit(Device device, IntByReference milliwatts);
+
+    /** nvmlComputeMode_t. */
+    int nvmlDeviceGetComputeMode(Device device, IntByReference mode);
+
+    /** nvmlPstates_t: 0 (P0, most performance) to 15, 32 unknown. */
+    int nvmlDeviceGetPerformanceState(Device device, IntByReference pState);
 
     int nvmlDeviceGetCount_v2(IntByReference deviceCount);
 

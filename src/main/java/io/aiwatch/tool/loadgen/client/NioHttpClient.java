@@ -2,6 +2,7 @@ package io.aiwatch.tool.loadgen.client;
 
 import io.aiwatch.tool.loadgen.record.LoadgenException;
 import io.aiwatch.tool.loadgen.record.Outcome;
+import io.aiwatch.tool.openai.ResponseDecoder;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -12,13 +13,14 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * A minimal HTTP/1.1 client for plain-http load generation: one selector thread, keep-alive
  * connections reused from an idle pool, request bytes prepared on the caller's thread, responses
- * (Content-Length, chunked or until close) parsed in place and handed to {@link ResponseTracker}
- * with one timestamp per read. It exists because the JDK client's per-request overhead
+ * decoded by the proxy's {@link ResponseDecoder} (Content-Length, chunked or until close) and
+ * handed to {@link ResponseTracker} with one timestamp per read. It exists because the JDK client's per-request overhead
  * (CompletableFuture chains, a thread hop per body chunk) capped a 2-core machine at about a third
  * of what hey reached against the same server. No TLS, no HTTP/2, no redirects, no retries.
  */
@@ -156,26 +158,16 @@ final class NioHttpClient implements AutoCloseable {
         }
     }
 
-    /** One connection and the parser state of its current response. */
-    private final class Conn {
-        private static final int HEAD = 0;
-        private static final int BODY_LENGTH = 1;
-        private static final int CHUNK_SIZE = 2;
-        private static final int CHUNK_DATA = 3;
-        private static final int CHUNK_CRLF = 4;
-        private static final int TRAILER = 5;
-        private static final int UNTIL_CLOSE = 6;
-
+    /** One connection and the decoder of its current response. */
+    private final class Conn implements ResponseDecoder.Sink {
         final SocketChannel ch;
         SelectionKey key;
         ByteBuffer out;
         ResponseTracker tracker;
-        int state;
-        byte[] line = new byte[1024];
-        int lineLen;
-        long remaining;
-        boolean keepAlive;
-        boolean gotBytes;
+        ResponseDecoder decoder;
+        /** When the bytes being decoded were read (nanoTime). */
+        long readNanos;
+
         boolean closed;
 
         Conn(SocketChannel ch) {
@@ -185,10 +177,7 @@ final class NioHttpClient implements AutoCloseable {
         void begin(byte[] req, ResponseTracker t) {
             tracker = t;
             out = ByteBuffer.wrap(req);
-            state = HEAD;
-            lineLen = 0;
-            keepAlive = true;
-            gotBytes = false;
+            decoder = new ResponseDecoder(false);
             t.onCancel(() -> tasks.add(() -> {
                 if (tracker == t) {
                     close();
@@ -235,15 +224,18 @@ final class NioHttpClient implements AutoCloseable {
                 if (n == 0) {
                     return;
                 }
+                readNanos = System.nanoTime();
                 if (n < 0) {
-                    ResponseTracker t = tracker;
-                    if (t != null && state == UNTIL_CLOSE) {
-                        tracker = null;
-                        close();
-                        t.end(System.nanoTime());
-                    } else {
-                        failAndClose(
-                                new IOException(gotBytes ? "connection closed mid-response" : "connection closed"));
+                    if (tracker == null) {
+                        close(); // an idle connection the server closed
+                        return;
+                    }
+                    try {
+                        decoder.endOfInput(); // completes a body that runs until the close
+                        complete(false);
+                    } catch (IOException e) {
+                        failAndClose(new IOException(
+                                decoder.anyByte() ? "connection closed mid-response" : "connection closed"));
                     }
                     return;
                 }
@@ -251,11 +243,16 @@ final class NioHttpClient implements AutoCloseable {
                     close(); // bytes on an idle connection: protocol error
                     return;
                 }
-                gotBytes = true;
+                int used;
                 try {
-                    parse(readBuf.array(), 0, n, System.nanoTime());
-                } catch (RuntimeException e) {
+                    used = decoder.feed(readBuf.array(), 0, n, this);
+                } catch (IOException | RuntimeException e) {
                     failAndClose(new IOException("malformed HTTP response: " + e.getMessage()));
+                    return;
+                }
+                if (decoder.done()) {
+                    // bytes after the end of the response would be read as the next one's: not reused then
+                    complete(decoder.reusable() && used == n);
                     return;
                 }
                 if (closed || n < readBuf.capacity()) {
@@ -264,149 +261,26 @@ final class NioHttpClient implements AutoCloseable {
             }
         }
 
-        private void parse(byte[] a, int off, int len, long now) {
-            int i = off;
-            int end = off + len;
-            while (i < end && tracker != null) {
-                switch (state) {
-                    case HEAD, CHUNK_SIZE, CHUNK_CRLF, TRAILER -> {
-                        byte c = a[i++];
-                        if (c != '\n') {
-                            if (c != '\r' && lineLen < line.length) {
-                                line[lineLen++] = c;
-                            }
-                            continue;
-                        }
-                        if (state == CHUNK_SIZE || state == CHUNK_CRLF) {
-                            onChunkLine();
-                            continue;
-                        }
-                        String l = new String(line, 0, lineLen, StandardCharsets.ISO_8859_1);
-                        lineLen = 0;
-                        onLine(l, now);
-                    }
-                    case BODY_LENGTH, CHUNK_DATA -> {
-                        int take = (int) Math.min(remaining, end - i);
-                        tracker.bytes(a, i, take, now);
-                        i += take;
-                        remaining -= take;
-                        if (remaining == 0) {
-                            if (state == BODY_LENGTH) {
-                                complete(now);
-                            } else {
-                                state = CHUNK_CRLF;
-                            }
-                        }
-                    }
-                    default -> {
-                        tracker.bytes(a, i, end - i, now);
-                        i = end;
-                    }
-                }
-            }
+        @Override
+        public void head(int status, List<String[]> headers) {
+            tracker.status(status);
         }
 
-        /** Chunk-size and chunk-end lines, parsed without allocating (one per streamed chunk). */
-        private void onChunkLine() {
-            int n = lineLen;
-            lineLen = 0;
-            if (state == CHUNK_CRLF) {
-                state = CHUNK_SIZE;
-                return;
-            }
-            long size = 0;
-            int digits = 0;
-            for (int k = 0; k < n; k++) {
-                int d = Character.digit(line[k], 16);
-                if (d < 0) {
-                    if (line[k] == ';' || line[k] == ' ') {
-                        break;
-                    }
-                    throw new IllegalArgumentException("bad chunk size line");
-                }
-                size = size * 16 + d;
-                digits++;
-            }
-            if (digits == 0) {
-                throw new IllegalArgumentException("empty chunk size line");
-            }
-            if (size == 0) {
-                state = TRAILER;
-            } else {
-                remaining = size;
-                state = CHUNK_DATA;
-            }
+        @Override
+        public void content(byte[] b, int off, int len) {
+            tracker.bytes(b, off, len, readNanos);
         }
 
-        private long contentLength = -1;
-        private boolean chunked;
-        private int statusCode = -1;
-
-        private void onLine(String l, long now) {
-            switch (state) {
-                case HEAD -> {
-                    if (statusCode < 0) {
-                        int sp = l.indexOf(' ');
-                        statusCode = sp > 0 && l.length() >= sp + 4 ? Integer.parseInt(l.substring(sp + 1, sp + 4)) : 0;
-                        keepAlive = !l.startsWith("HTTP/1.0");
-                        contentLength = -1;
-                        chunked = false;
-                    } else if (!l.isEmpty()) {
-                        int colon = l.indexOf(':');
-                        if (colon > 0) {
-                            String name = l.substring(0, colon).trim();
-                            String value = l.substring(colon + 1).trim();
-                            if (name.equalsIgnoreCase("content-length")) {
-                                contentLength = Long.parseLong(value);
-                            } else if (name.equalsIgnoreCase("transfer-encoding")) {
-                                chunked =
-                                        value.toLowerCase(java.util.Locale.ROOT).contains("chunked");
-                            } else if (name.equalsIgnoreCase("connection")) {
-                                keepAlive = !value.equalsIgnoreCase("close");
-                            }
-                        }
-                    } else {
-                        int code = statusCode;
-                        statusCode = -1;
-                        if (code == 100) {
-                            return;
-                        }
-                        tracker.status(code);
-                        if (chunked) {
-                            state = CHUNK_SIZE;
-                        } else if (contentLength >= 0) {
-                            remaining = contentLength;
-                            state = BODY_LENGTH;
-                            if (remaining == 0) {
-                                complete(now);
-                            }
-                        } else if (code == 204 || code == 304) {
-                            complete(now);
-                        } else {
-                            state = UNTIL_CLOSE;
-                            keepAlive = false;
-                        }
-                    }
-                }
-                case TRAILER -> {
-                    if (l.isEmpty()) {
-                        complete(now);
-                    }
-                }
-                default -> {}
-            }
-        }
-
-        private void complete(long now) {
+        private void complete(boolean reusable) {
             ResponseTracker t = tracker;
             tracker = null;
-            state = HEAD;
-            if (keepAlive && running) {
+            decoder = null;
+            if (reusable && running) {
                 idle.addFirst(this);
             } else {
                 close();
             }
-            t.end(now);
+            t.end(readNanos);
         }
 
         private void failAndClose(IOException e) {

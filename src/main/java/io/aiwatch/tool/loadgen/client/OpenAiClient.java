@@ -119,6 +119,11 @@ public final class OpenAiClient implements AutoCloseable {
         return this;
     }
 
+    /** The clock every time of this client's requests is read from, nanoseconds. */
+    public LongSupplier clock() {
+        return clock;
+    }
+
     public boolean chat() {
         return chat;
     }
@@ -230,22 +235,21 @@ public final class OpenAiClient implements AutoCloseable {
                         ? Integer.toString(code)
                         : rec.outcome().label();
             }
-            TracedFields f = tr.traced();
             sp.record(
                     new GenAiSpans.Request(
                             chat ? "chat" : "text_completion",
                             null,
                             model,
-                            f.responseModel(),
+                            tr.responseModel(),
                             uri,
                             rec.sendNanos() + epochOffset,
                             rec.firstTokenNanos() >= 0 ? rec.firstTokenNanos() + epochOffset : -1,
                             end + epochOffset,
                             rec.ok() ? rec.promptTokens() : -1,
                             rec.ok() ? rec.outputTokens() : -1,
-                            f.finishReasons(),
+                            tr.finishReasons(),
                             error),
-                    f.ids());
+                    tr.traceIds());
         } catch (RuntimeException e) {
             // a span must never fail the request's accounting
         }

@@ -1,20 +1,17 @@
 package io.aiwatch.tool.loadgen.live;
 
 import io.aiwatch.collect.Exemplar;
+import io.aiwatch.collect.Histogram;
 import io.aiwatch.collect.Labels;
 import io.aiwatch.collect.MetricFamily;
 import io.aiwatch.collect.MetricType;
-import io.aiwatch.collect.Sample;
 import io.aiwatch.tool.loadgen.record.Outcome;
 import io.aiwatch.tool.loadgen.record.RequestRecord;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReferenceArray;
-import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
-import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
@@ -39,11 +36,11 @@ public final class LiveMetrics {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final LongAdder inputTokens = new LongAdder();
     private final LongAdder outputTokens = new LongAdder();
-    private final Buckets ttft = new Buckets(LATENCY_BOUNDS);
-    private final Buckets e2el = new Buckets(LATENCY_BOUNDS);
-    private final Buckets tpot = new Buckets(TOKEN_BOUNDS);
-    private final Buckets itl = new Buckets(TOKEN_BOUNDS);
-    private final Buckets lag = new Buckets(LAG_BOUNDS);
+    private final Histogram ttft = new Histogram(LATENCY_BOUNDS);
+    private final Histogram e2el = new Histogram(LATENCY_BOUNDS);
+    private final Histogram tpot = new Histogram(TOKEN_BOUNDS);
+    private final Histogram itl = new Histogram(TOKEN_BOUNDS);
+    private final Histogram lag = new Histogram(LAG_BOUNDS);
     private final Recorder lagRecorder = new Recorder(3);
     private volatile double targetRate;
 
@@ -83,16 +80,20 @@ public final class LiveMetrics {
         inputTokens.add(r.promptTokens());
         outputTokens.add(r.outputTokens());
         Instant now = traceId == null ? null : Instant.now();
-        e2el.observe(r.e2elNanos() / 1e9, traceId, now);
+        e2el.observe(r.e2elNanos() / 1e9, exemplar(traceId, r.e2elNanos() / 1e9, now));
         if (r.ttftNanos() >= 0) {
-            ttft.observe(r.ttftNanos() / 1e9, traceId, now);
+            ttft.observe(r.ttftNanos() / 1e9, exemplar(traceId, r.ttftNanos() / 1e9, now));
         }
         if (r.tpotNanos() >= 0) {
-            tpot.observe(r.tpotNanos() / 1e9, traceId, now);
+            tpot.observe(r.tpotNanos() / 1e9, exemplar(traceId, r.tpotNanos() / 1e9, now));
         }
         for (long g : r.itlNanos()) {
             itl.observe(g / 1e9);
         }
+    }
+
+    private static Exemplar exemplar(String traceId, double v, Instant at) {
+        return traceId == null ? null : Exemplar.ofTrace(traceId, v, at);
     }
 
     public long sent() {
@@ -118,7 +119,7 @@ public final class LiveMetrics {
     }
 
     /** Lag histogram (µs) since the previous call; for the progress line. */
-    public Histogram lagInterval() {
+    public org.HdrHistogram.Histogram lagInterval() {
         return lagRecorder.getIntervalHistogram();
     }
 
@@ -170,52 +171,5 @@ public final class LiveMetrics {
         out.add(lag.family(
                 "aiwatch_loadgen_schedule_lag_seconds", "Send time minus due time of open-loop requests.", base));
         return out;
-    }
-
-    /** A Prometheus histogram with fixed bounds; cumulative counts are computed when rendered. */
-    private static final class Buckets {
-        private final double[] bounds;
-        private final LongAdder[] counts;
-        private final DoubleAdder sum = new DoubleAdder();
-        /** The latest exemplar per bucket (traced runs only). */
-        private final AtomicReferenceArray<Exemplar> exemplars;
-
-        Buckets(double[] bounds) {
-            this.bounds = bounds;
-            this.exemplars = new AtomicReferenceArray<>(bounds.length + 1);
-            this.counts = new LongAdder[bounds.length + 1];
-            for (int i = 0; i < counts.length; i++) {
-                counts[i] = new LongAdder();
-            }
-        }
-
-        void observe(double v) {
-            observe(v, null, null);
-        }
-
-        void observe(double v, String traceId, Instant at) {
-            int i = 0;
-            while (i < bounds.length && v > bounds[i]) {
-                i++;
-            }
-            counts[i].increment();
-            sum.add(v);
-            if (traceId != null) {
-                exemplars.set(i, Exemplar.ofTrace(traceId, v, at));
-            }
-        }
-
-        MetricFamily family(String name, String help, Labels base) {
-            List<Sample> samples = new ArrayList<>(bounds.length + 3);
-            long cumulative = 0;
-            for (int i = 0; i <= bounds.length; i++) {
-                cumulative += counts[i].sum();
-                String le = i < bounds.length ? Double.toString(bounds[i]) : "+Inf";
-                samples.add(new Sample(name + "_bucket", base.and("le", le), cumulative, exemplars.get(i)));
-            }
-            samples.add(new Sample(name + "_sum", base, sum.sum()));
-            samples.add(new Sample(name + "_count", base, cumulative));
-            return new MetricFamily(name, help, MetricType.HISTOGRAM, samples);
-        }
     }
 }

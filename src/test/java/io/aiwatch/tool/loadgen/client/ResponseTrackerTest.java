@@ -41,6 +41,36 @@ class ResponseTrackerTest {
     }
 
     @Test
+    void everySseLineEndingGivesTheSameRecord() {
+        for (String eol : new String[] {"\n", "\r\n", "\r"}) {
+            ResponseTracker t = tracker(true);
+            t.status(200);
+            String e = eol + eol;
+            feed(t, "data: {\"choices\":[{\"text\":\"a\"}]}" + e, 10);
+            feed(t, "data: {\"choices\":[{\"text\":\"b\"}]}" + e + "data: {\"choices\":[],", 30);
+            feed(t, "\"usage\":{\"prompt_tokens\":4,\"completion_tokens\":2}}" + e + "data: [DONE]" + e, 45);
+            t.end(45);
+            RequestRecord r = out.get();
+            assertThat(r.outcome())
+                    .as(eol.replace("\r", "CR").replace("\n", "LF"))
+                    .isEqualTo(Outcome.OK);
+            assertThat(r.itlNanos()).containsExactly(20);
+            assertThat(r.outputTokens()).isEqualTo(2);
+            assertThat(r.promptTokens()).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void anErrorBodyIsQuotedInTheRecord() {
+        ResponseTracker t = tracker(true);
+        t.status(503);
+        feed(t, "{\"object\":\"error\",\n\"message\":\"overloaded\"}", 10);
+        t.end(10);
+        assertThat(out.get().outcome()).isEqualTo(Outcome.HTTP_5XX);
+        assertThat(out.get().error()).isEqualTo("HTTP 503: {\"object\":\"error\", \"message\":\"overloaded\"}");
+    }
+
+    @Test
     void withoutUsageTheTokenChunksAreCountedAndTheDatasetLengthKept() {
         ResponseTracker t = tracker(true);
         t.status(200);

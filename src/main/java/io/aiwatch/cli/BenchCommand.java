@@ -1,0 +1,17 @@
+package io.aiwatch.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code aiwatch bench ...}: hardware benchmarks (the GPU now; the model-load benchmark joins here). */
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description = "Hardware benchmarks with checked results.",
+        subcommands = {BenchGpuCommand.class})
+public final class BenchCommand implements Runnable {
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+}
