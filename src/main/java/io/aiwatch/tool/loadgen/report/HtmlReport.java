@@ -2,8 +2,8 @@ package io.aiwatch.tool.loadgen.report;
 
 import io.aiwatch.tool.loadgen.record.LoadgenException;
 import io.aiwatch.tool.loadgen.record.RequestRecord;
+import io.aiwatch.tool.loadgen.result.OwnFields;
 import io.aiwatch.tool.loadgen.result.Percentiles;
-import io.aiwatch.tool.loadgen.result.ResultFields;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -54,7 +54,7 @@ public final class HtmlReport {
         }
         scatter(sb, List.of(e2el, ttft), List.of("E2EL", "TTFT"), "send time (s)", "latency (ms)");
         sb.append("<h2>Cumulative distributions</h2>");
-        Map<String, double[]> values = ResultFields.values(records, false);
+        Map<String, double[]> values = OwnFields.values(records, false);
         List<List<double[]>> cdfs = new ArrayList<>();
         List<String> names = new ArrayList<>();
         for (String m : List.of("ttft", "tpot", "itl", "e2el")) {
