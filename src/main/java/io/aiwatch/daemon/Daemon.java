@@ -16,6 +16,7 @@ import io.aiwatch.reader.http.security.WebConfigException;
 import io.aiwatch.reader.http.security.WebSecurity;
 import io.aiwatch.reader.otlp.GenAiSpans;
 import io.aiwatch.reader.otlp.OtlpExporter;
+import io.aiwatch.source.derived.TokenEnergyCollector;
 import io.aiwatch.source.gpu.sim.SimulatedGpuBackend;
 import io.aiwatch.source.inference.InferenceCollectors;
 import io.aiwatch.source.inference.InferenceConfig;
@@ -208,6 +209,8 @@ public final class Daemon implements AutoCloseable {
             abortStart();
             throw new ConfigException("inference.discovery: " + e.getMessage());
         }
+        // joules per token of what discovery found, from the GPU collectors' energy and processes
+        runner.start(new TokenEnergyCollector(store, config.gpu().intervalDuration()));
     }
 
     /** Stops what was started before a configuration error ended start-up. */
