@@ -124,6 +124,47 @@ class VllmBenchServeFlagsTest {
         assertThat(RefusedFlags.FLAGS.keySet()).allSatisfy(r -> assertThat(vllm).contains(r));
     }
 
+    /**
+     * docs/LOADGEN.md holds the table of every vLLM flag with what aiwatch does with it, generated
+     * from the same two lists; {@code -Dregenerate.docs=true} rewrites it.
+     */
+    @Test
+    void theDocsTableListsEveryVllmFlag() throws IOException {
+        StringBuilder t = new StringBuilder(BEGIN);
+        t.append('\n')
+                .append("| vLLM flag | argparse group | vLLM default | aiwatch |")
+                .append('\n');
+        t.append("|---|---|---|---|").append('\n');
+        for (VllmFlag f : vllmFlags()) {
+            String reason = RefusedFlags.FLAGS.get(f.name());
+            t.append("| `")
+                    .append(f.name())
+                    .append("` | ")
+                    .append(f.group())
+                    .append(" | ")
+                    .append(f.dflt().isEmpty() ? "None" : "`" + f.dflt() + "`")
+                    .append(" | ")
+                    .append(reason == null ? "same meaning and default" : "refused: " + reason.replace("|", "\\|"))
+                    .append(" |")
+                    .append('\n');
+        }
+        t.append(END);
+        java.nio.file.Path doc = java.nio.file.Path.of("docs/LOADGEN.md");
+        String text = java.nio.file.Files.readString(doc);
+        int a = text.indexOf(BEGIN);
+        int b = text.indexOf(END);
+        if (Boolean.getBoolean("regenerate.docs") && a >= 0 && b > a) {
+            java.nio.file.Files.writeString(doc, text.substring(0, a) + t + text.substring(b + END.length()));
+            text = java.nio.file.Files.readString(doc);
+        }
+        assertThat(text).contains(t.toString());
+    }
+
+    private static final String BEGIN =
+            "<!-- vllm-flags: generated from src/test/resources/reference/vllm/bench_serve_flags.tsv"
+                    + " and RefusedFlags by VllmBenchServeFlagsTest -->";
+    private static final String END = "<!-- /vllm-flags -->";
+
     @Test
     void aRefusedFlagStopsTheRunWithItsReason() {
         assertThat(RefusedFlags.check(List.of("--hf-subset", "train")))

@@ -26,8 +26,7 @@ import javax.net.ssl.TrustManagerFactory;
 /**
  * Pods of this node that announce a metrics port by annotation, from the Kubernetes API server:
  * one {@code GET /api/v1/pods?fieldSelector=spec.nodeName=NODE} with the pod's service-account
- * token, verified against the service-account CA. Needs RBAC {@code get, list} on pods (the Helm
- * chart grants it when discovery is on).
+ * token, verified against the service-account CA. Needs RBAC {@code list} on pods.
  */
 final class PodLister {
     static final Path SERVICE_ACCOUNT = Path.of("/var/run/secrets/kubernetes.io/serviceaccount");
