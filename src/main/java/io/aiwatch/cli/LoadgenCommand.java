@@ -1,17 +1,25 @@
 package io.aiwatch.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.aiwatch.reader.otlp.GenAiSpans;
 import io.aiwatch.tool.loadgen.LoadgenSession;
 import io.aiwatch.tool.loadgen.OutputConfig;
+import io.aiwatch.tool.loadgen.SessionOptions;
 import io.aiwatch.tool.loadgen.Sweep;
 import io.aiwatch.tool.loadgen.SweepConfig;
 import io.aiwatch.tool.loadgen.client.ClientConfig;
+import io.aiwatch.tool.loadgen.client.RequestShape;
 import io.aiwatch.tool.loadgen.record.LoadgenException;
 import io.aiwatch.tool.loadgen.record.RunSpec;
 import io.aiwatch.tool.loadgen.result.Merge;
 import io.aiwatch.tool.loadgen.result.ResultFiles;
 import io.aiwatch.tool.loadgen.result.StatsOptions;
+import io.aiwatch.tool.loadgen.workload.DatasetArgs;
 import io.aiwatch.tool.loadgen.workload.WorkloadSpec;
+import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,259 +33,56 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Unmatched;
 
-/** {@code aiwatch loadgen}: load against an OpenAI-compatible server; flags follow vllm bench serve. */
+/**
+ * {@code aiwatch loadgen}: load against an OpenAI-compatible server that takes vllm bench serve's
+ * command lines: every flag of vLLM's serve.py and its dataset groups with vLLM's meaning and
+ * default, or refused with the reason ({@link RefusedFlags}); aiwatch's own flags do not clash.
+ * Exit status: 0; 1 when every request failed, or any with --fail-on-error; 2 for a bad command line.
+ */
 @Command(
         name = "loadgen",
         mixinStandardHelpOptions = true,
         subcommands = LoadgenCommand.MergeCommand.class,
-        description =
-                "Open- or closed-loop load against an OpenAI-compatible server (vllm bench serve's flags and metrics).")
+        customSynopsis = "aiwatch loadgen [OPTIONS] | aiwatch loadgen merge FILE... -o FILE",
+        sortOptions = false,
+        description = "Open- or closed-loop load against an OpenAI-compatible server: vllm bench serve's command line,"
+                + " result JSON and metrics.")
 public final class LoadgenCommand implements Callable<Integer> {
-    @Option(names = "--base-url", defaultValue = "http://127.0.0.1:8000", description = "Server root URL.")
-    String baseUrl;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Option(
-            names = "--endpoint",
-            defaultValue = "/v1/completions",
-            description = "/v1/completions or /v1/chat/completions.")
-    String endpoint;
+    @Mixin
+    LoadgenServerOptions server = new LoadgenServerOptions();
 
-    @Option(names = "--model", description = "Model name (default: first of GET /v1/models).")
-    String model;
+    @Mixin
+    LoadgenRequestOptions request = new LoadgenRequestOptions();
 
-    @Option(names = "--api-key", description = "Bearer token (default: $OPENAI_API_KEY).")
-    String apiKey;
+    @Mixin
+    LoadgenTrafficOptions traffic = new LoadgenTrafficOptions();
 
-    @Option(names = "--no-stream", description = "Do not stream (TTFT/TPOT/ITL are then not measured).")
-    boolean noStream;
+    @Mixin
+    LoadgenDatasetOptions dataset = new LoadgenDatasetOptions();
 
-    @Option(
-            names = "--dataset-name",
-            defaultValue = "random",
-            description = "random, custom (JSONL), sharegpt, shared-prefix, multi-turn.")
-    String datasetName;
-
-    @Option(names = "--dataset-path", description = "JSONL or ShareGPT file.")
-    Path datasetPath;
-
-    @Option(names = "--tokenizer", description = "tokenizer.json (or its directory) for exact prompt lengths.")
-    Path tokenizer;
-
-    @Option(
-            names = "--random-input-len",
-            defaultValue = "1024",
-            description = "Random prompt length in tokens (default: ${DEFAULT-VALUE}).")
-    int inputLen;
-
-    @Option(
-            names = "--random-output-len",
-            defaultValue = "128",
-            description = "Output tokens per request (default: ${DEFAULT-VALUE}); also for JSONL lines without one.")
-    int outputLen;
-
-    @Option(
-            names = "--random-range-ratio",
-            defaultValue = "0.0",
-            description = "Lengths uniform in [L(1-r), L(1+r)] (default: ${DEFAULT-VALUE}).")
-    double rangeRatio;
-
-    @Option(
-            names = "--shared-prefix-groups",
-            defaultValue = "8",
-            description = "shared-prefix: groups sharing a prefix (default: ${DEFAULT-VALUE}).")
-    int prefixGroups;
-
-    @Option(
-            names = "--shared-prefix-len",
-            defaultValue = "512",
-            description = "shared-prefix: prefix length in tokens (default: ${DEFAULT-VALUE}).")
-    int prefixLen;
-
-    @Option(names = "--num-turns", defaultValue = "3", description = "multi-turn: user turns per session.")
-    int turns;
-
-    @Option(names = "--think-time-ms", defaultValue = "0", description = "Pause before a session's next turn.")
-    long thinkMs;
-
-    @Option(
-            names = "--sharegpt-output-len",
-            defaultValue = "0",
-            description = "Fixed ShareGPT output length (0: the reference answer).")
-    int sharegptOutputLen;
-
-    @Option(names = "--sharegpt-multi-turn", description = "Use all turns of ShareGPT conversations as sessions.")
-    boolean sharegptMultiTurn;
-
-    @Option(
-            names = "--request-rate",
-            split = ",",
-            defaultValue = "inf",
-            description = "req/s, 'inf', or a list for a sweep.")
-    List<String> requestRates;
-
-    @Option(
-            names = "--burstiness",
-            defaultValue = "1.0",
-            description = "Gamma shape: 1 Poisson, <1 burstier, inf constant.")
-    String burstiness;
-
-    @Option(
-            names = "--max-concurrency",
-            defaultValue = "0",
-            description = "Most requests in flight (0: no cap); with rate inf a closed loop.")
-    int maxConcurrency;
-
-    @Option(
-            names = "--num-prompts",
-            defaultValue = "1000",
-            description = "Requests to send and distinct prompts to build (default: ${DEFAULT-VALUE}).")
-    int numPrompts;
-
-    @Option(names = "--duration", defaultValue = "0", description = "Seconds to run instead of --num-prompts.")
-    double duration;
-
-    @Option(names = "--warmup-seconds", defaultValue = "0", description = "Requests due before this are excluded.")
-    double warmupSeconds;
-
-    @Option(
-            names = "--num-warmups",
-            defaultValue = "0",
-            description = "Copies of the first prompt sent before the run, never measured.")
-    int numWarmups;
-
-    @Option(names = "--request-timeout", defaultValue = "600", description = "Seconds per request.")
-    double timeoutSeconds;
-
-    @Option(
-            names = "--seed",
-            defaultValue = "0",
-            description = "Seed of the schedule and the prompts (default: ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(
-            names = "--percentile-metrics",
-            defaultValue = "ttft,tpot,itl,e2el",
-            description =
-                    "Of ttft,tpot,itl,e2el,schedule_lag,client_queue_time,e2el_including_client_queue (default: ${DEFAULT-VALUE}).")
-    String percentileMetrics;
-
-    @Option(
-            names = "--metric-percentiles",
-            defaultValue = "50,90,95,99",
-            description = "Percentiles to report (default: ${DEFAULT-VALUE}).")
-    String metricPercentiles;
-
-    @Option(names = "--goodput", arity = "1..*", description = "SLOs KEY:MS with KEY ttft, tpot or e2el.")
-    List<String> goodput;
-
-    @Option(names = "--label", description = "Run label (default: openai or openai-chat).")
-    String label;
-
-    @Option(names = "--save-result", description = "Write the vllm-bench-serve-compatible result JSON.")
-    boolean saveResult;
-
-    @Option(names = "--save-detailed", description = "Add per-request arrays to the result JSON.")
-    boolean saveDetailed;
-
-    @Option(names = "--result-dir", description = "Directory of every output file.")
-    Path resultDir;
-
-    @Option(names = "--result-filename", description = "Result JSON name (default: vLLM's naming).")
-    String resultFilename;
-
-    @Option(names = "--save-requests", description = "Per-request records, .jsonl or .csv.")
-    String requestsFile;
-
-    @Option(names = "--hdr-log", description = "HdrHistogram interval log file.")
-    String hdrLog;
-
-    @Option(names = "--html-report", description = "HTML report file.")
-    String htmlReport;
-
-    @Option(names = "--no-progress", description = "No progress line on stderr.")
-    boolean noProgress;
-
-    @Option(names = "--metrics-port", defaultValue = "-1", description = "Serve live aiwatch_loadgen_* metrics here.")
-    int metricsPort;
-
-    @Option(
-            names = "--metrics-host",
-            defaultValue = "0.0.0.0",
-            description = "Bind address of --metrics-port (default: ${DEFAULT-VALUE}).")
-    String metricsHost;
-
-    @Option(names = "--worker-index", defaultValue = "0", description = "This worker's index in [0, --worker-count).")
-    int workerIndex;
-
-    @Option(
-            names = "--worker-count",
-            defaultValue = "1",
-            description = "Workers sharing one schedule (default: ${DEFAULT-VALUE}).")
-    int workerCount;
-
-    @Option(names = "--start-at", description = "Common start of all workers: ISO-8601 instant or epoch ms.")
-    String startAt;
-
-    @Option(names = "--search", description = "Search the highest rate meeting --slo.")
-    boolean search;
-
-    @Option(names = "--slo", description = "Conditions on result fields, e.g. p99_e2el_ms<=500,p99_ttft_ms<=200.")
-    String slo;
-
-    @Option(
-            names = "--search-min-rate",
-            defaultValue = "1",
-            description = "Search: lowest rate, req/s (default: ${DEFAULT-VALUE}).")
-    double searchMin;
-
-    @Option(
-            names = "--search-max-rate",
-            defaultValue = "100",
-            description = "Search: highest rate, req/s (default: ${DEFAULT-VALUE}).")
-    double searchMax;
-
-    @Option(
-            names = "--search-tolerance",
-            defaultValue = "0.05",
-            description = "Search: stop when the bracket is this narrow, relative (default: ${DEFAULT-VALUE}).")
-    double searchTolerance;
-
-    @Option(
-            names = "--search-max-steps",
-            defaultValue = "8",
-            description = "Search: most runs (default: ${DEFAULT-VALUE}).")
-    int searchSteps;
-
-    @Option(names = "--lag-warn-ms", defaultValue = "10", description = "Warn when schedule lag p99 exceeds this.")
-    double lagWarnMs;
-
-    @Option(names = "--client-threads", defaultValue = "2", description = "Executor threads of the JDK client.")
-    int clientThreads;
-
-    @Option(
-            names = "--timing-nice",
-            defaultValue = "-10",
-            description =
-                    "Nice value of the pacing threads, -20..0;"
-                            + " needs CAP_SYS_NICE, else they stay at normal priority and the result says so; 0 = leave alone (default: ${DEFAULT-VALUE}).")
-    int timingNice;
-
-    @Option(
-            names = "--http-client",
-            defaultValue = "auto",
-            description = "auto (nio for http, jdk for https), nio or jdk.")
-    String httpClient;
+    @Mixin
+    LoadgenOutputOptions output = new LoadgenOutputOptions();
 
     @Mixin
     OtlpSpanOptions otlp = new OtlpSpanOptions();
+
+    @Unmatched
+    List<String> unmatched;
 
     @Override
     public Integer call() throws Exception {
         LoadgenSession session;
         GenAiSpans spans;
         try {
-            session = build();
+            String refused = RefusedFlags.check(unmatched);
+            if (refused != null) {
+                throw new LoadgenException(refused);
+            }
+            session = build(System.out, System.err);
             spans = otlp.start(System.getenv());
         } catch (LoadgenException | IllegalArgumentException e) {
             System.err.println("aiwatch loadgen: " + e.getMessage());
@@ -295,8 +100,8 @@ public final class LoadgenCommand implements Callable<Integer> {
                 "loadgen-ctrl-c");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            session.execute();
-            return 0;
+            List<Map<String, Object>> results = session.execute();
+            return Failures.report(results, output.failOnError, System.err);
         } catch (LoadgenException e) {
             System.err.println("aiwatch loadgen: " + e.getMessage());
             return 2;
@@ -312,96 +117,365 @@ public final class LoadgenCommand implements Callable<Integer> {
         }
     }
 
-    LoadgenSession build() {
-        io.aiwatch.tool.loadgen.schedule.TimingPriority.configure(timingNice);
+    LoadgenSession build(PrintStream out, PrintStream err) {
+        io.aiwatch.tool.loadgen.schedule.TimingPriority.configure(traffic.timingNice);
+        String backend = server.backend;
+        if (RefusedFlags.BACKENDS.containsKey(backend)) {
+            throw new LoadgenException(
+                    "--backend " + backend + " is not supported: " + RefusedFlags.BACKENDS.get(backend));
+        }
         require(
-                workerCount >= 1 && workerIndex >= 0 && workerIndex < workerCount,
-                "--worker-index must be in [0, --worker-count), got " + workerIndex + " of " + workerCount);
-        require(numPrompts >= 1, "--num-prompts must be >= 1, got " + numPrompts);
-        require(inputLen >= 1 && outputLen >= 1, "--random-input-len and --random-output-len must be >= 1");
-        require(rangeRatio >= 0 && rangeRatio < 1, "--random-range-ratio must be in [0, 1), got " + rangeRatio);
-        require(maxConcurrency >= 0, "--max-concurrency must be >= 0");
-        require(duration >= 0 && warmupSeconds >= 0, "--duration and --warmup-seconds must be >= 0");
-        require(timeoutSeconds > 0, "--request-timeout must be > 0");
-        require(endpoint.startsWith("/"), "--endpoint must start with '/', got '" + endpoint + "'");
+                List.of("openai", "vllm", "openai-chat").contains(backend),
+                "--backend: invalid choice '" + backend + "' (choose from openai, vllm, openai-chat)");
+        String dsName = dataset.datasetName;
+        if (RefusedFlags.DATASETS.containsKey(dsName)) {
+            throw new LoadgenException(
+                    "--dataset-name " + dsName + " is not supported: " + RefusedFlags.DATASETS.get(dsName));
+        }
+        require(
+                io.aiwatch.tool.loadgen.workload.DatasetLoader.NAMES.contains(dsName) || dsName.equals("jsonl"),
+                "--dataset-name: invalid choice '" + dsName + "' (choose from "
+                        + io.aiwatch.tool.loadgen.workload.DatasetLoader.NAMES + ")");
+        if ((dsName.equals("random") || dsName.equals("prefix_repetition")) && dataset.datasetPath != null) {
+            throw new LoadgenException("Cannot use '" + dsName + "' dataset with --dataset-path. Please specify the"
+                    + " appropriate --dataset-name (e.g., 'sharegpt', 'custom', 'sonnet') for your dataset file: "
+                    + dataset.datasetPath);
+        }
+        require(server.endpoint.startsWith("/"), "--endpoint must start with '/', got '" + server.endpoint + "'");
+        boolean chat = backend.equals("openai-chat");
+        String url = server.resolvedBaseUrl() + server.endpoint;
+        require(
+                chat ? url.endsWith("chat/completions") : url.endsWith("completions"),
+                (chat
+                                ? "OpenAI Chat Completions API URL must end with 'chat/completions'"
+                                : "OpenAI Completions API URL must end with 'completions'")
+                        + ", got " + url + " (set --endpoint)");
+        require(
+                server.tokenizerMode.equals("auto") || server.tokenizerMode.equals("hf"),
+                "--tokenizer-mode " + server.tokenizerMode + " is not supported: aiwatch reads the fast"
+                        + " tokenizer (tokenizer.json) only; use auto or hf");
+        Path tokenizer = null;
+        if (server.tokenizer != null && !server.skipTokenizerInit) {
+            tokenizer = Path.of(server.tokenizer);
+            require(
+                    Files.exists(tokenizer),
+                    "--tokenizer " + server.tokenizer + " is not a local file or directory: loading a tokenizer by"
+                            + " its Hugging Face name needs the network; download its tokenizer.json and give the path");
+        }
+        require(
+                dataset.randomBatchSize == 1,
+                "--random-batch-size is not supported: batched prompts are for embeddings backends only");
+        require(
+                request.loraAssignment.equals("random") || request.loraAssignment.equals("round-robin"),
+                "--lora-assignment: invalid choice '" + request.loraAssignment + "' (choose from random, round-robin)");
+        StatsOptions.RampUp ramp = rampUp();
+        List<Double> thresholds = numbers(output.timelineItlThresholds, "--timeline-itl-thresholds");
+        require(
+                !output.plotTimeline || thresholds.size() == 2,
+                "Invalid --timeline-itl-thresholds format: Expected 2 ITL threshold values, got " + thresholds.size());
+        require(
+                traffic.workerCount >= 1 && traffic.workerIndex >= 0 && traffic.workerIndex < traffic.workerCount,
+                "--worker-index must be in [0, --worker-count), got " + traffic.workerIndex + " of "
+                        + traffic.workerCount);
+        require(traffic.numPrompts >= 1, "--num-prompts must be >= 1, got " + traffic.numPrompts);
+        int maxConcurrency = traffic.maxConcurrency == null ? 0 : traffic.maxConcurrency;
+        require(maxConcurrency >= 0, "--max-concurrency must be >= 1");
+        require(traffic.duration >= 0 && traffic.warmupSeconds >= 0, "--duration and --warmup-seconds must be >= 0");
+        require(traffic.timeoutSeconds > 0, "--request-timeout must be > 0");
         List<Double> rates = new ArrayList<>();
-        for (String r : requestRates) {
+        for (String r : traffic.requestRates) {
             double v = parseRate(r, "--request-rate");
             require(v > 0, "--request-rate must be > 0, got " + r);
             rates.add(v);
         }
-        double burst = parseRate(burstiness, "--burstiness");
-        require(burst > 0, "--burstiness must be > 0, got " + burstiness);
-        if (duration > 0 && rates.stream().anyMatch(r -> r.isInfinite())) {
+        double burst = parseRate(traffic.burstiness, "--burstiness");
+        require(burst > 0, "A positive burstiness factor is expected, but given " + traffic.burstiness + ".");
+        if (traffic.duration > 0 && rates.stream().anyMatch(r -> r.isInfinite()) && ramp == null) {
             require(maxConcurrency > 0, "--duration with --request-rate inf needs --max-concurrency (closed loop)");
         }
-        String key = apiKey != null ? apiKey : System.getenv("OPENAI_API_KEY");
-        ClientConfig client = new ClientConfig(baseUrl, endpoint, model, key, !noStream, clientThreads, httpClient);
+        if (dataset.noStream) {
+            err.println("aiwatch loadgen: --no-stream has vLLM's meaning (dataset loading) and no effect here;"
+                    + " for non-streaming requests use --disable-response-streaming");
+        }
+
+        // vLLM maps the general lengths onto every dataset's own
+        int randomIn = dataset.inputLen != null ? dataset.inputLen : dataset.randomInputLen;
+        int sonnetIn = dataset.inputLen != null ? dataset.inputLen : dataset.sonnetInputLen;
+        Integer out1 = dataset.outputLen;
+        double[] ratio = rangeRatio(dataset.randomRangeRatio);
+        require(randomIn >= 1 || dataset.randomPrefixLen >= 1, "--random-input-len must be >= 1");
+        DatasetArgs dsArgs = new DatasetArgs(
+                dataset.randomPrefixLen,
+                ratio[1],
+                out1 != null ? out1 : dataset.customOutputLen,
+                out1 != null ? out1 : dataset.sharegptOutputLen,
+                dataset.noOversample,
+                dataset.disableShuffle,
+                sonnetIn,
+                out1 != null ? out1 : dataset.sonnetOutputLen,
+                dataset.sonnetPrefixLen,
+                dataset.prefixRepetitionPrefixLen,
+                dataset.prefixRepetitionSuffixLen,
+                dataset.prefixRepetitionNumPrefixes,
+                out1 != null ? out1 : dataset.prefixRepetitionOutputLen,
+                out1 != null ? out1 : dataset.specBenchOutputLen,
+                dataset.specBenchCategory);
         WorkloadSpec workload = new WorkloadSpec(
-                datasetName,
-                datasetPath,
-                inputLen,
-                outputLen,
-                rangeRatio,
-                prefixGroups,
-                prefixLen,
-                turns,
-                sharegptOutputLen,
-                sharegptMultiTurn,
-                numPrompts,
-                seed);
+                dsName,
+                dataset.datasetPath,
+                randomIn,
+                out1 != null ? out1 : dataset.randomOutputLen,
+                ratio[0],
+                dataset.prefixGroups,
+                dataset.prefixLen,
+                dataset.turns,
+                dsArgs.sharegptOutputLen() == null ? 0 : dsArgs.sharegptOutputLen(),
+                dataset.sharegptMultiTurn,
+                traffic.numPrompts,
+                traffic.seed,
+                dsArgs);
+
+        String key = server.apiKey != null ? server.apiKey : System.getenv("OPENAI_API_KEY");
+        ClientConfig client = new ClientConfig(
+                server.resolvedBaseUrl(),
+                server.endpoint,
+                server.model,
+                key,
+                !request.disableResponseStreaming,
+                server.clientThreads,
+                server.httpClient);
+        ObjectNode extra = extraBody(err);
+        String prefix = request.requestIdPrefix != null
+                ? request.requestIdPrefix
+                : "bench-" + String.format("%08x", new java.security.SecureRandom().nextInt()) + "-";
+        RequestShape shape = new RequestShape(
+                backend,
+                server.servedModelName,
+                request.ignoreEos || workload.ignoreEos(),
+                request.logprobs,
+                extra.isEmpty() ? null : extra,
+                keyValues(server.headers, "--header", "Invalid header format. Please use KEY=VALUE format."),
+                prefix,
+                request.loraModules == null ? List.of() : request.loraModules,
+                request.loraAssignment.equals("round-robin"),
+                traffic.seed,
+                server.insecure);
         RunSpec run = new RunSpec(
                 rates.get(0),
                 burst,
                 maxConcurrency,
-                numPrompts,
-                duration,
-                warmupSeconds,
-                numWarmups,
-                seed,
-                workerIndex,
-                workerCount,
-                parseStart(startAt),
-                Duration.ofMillis((long) (timeoutSeconds * 1000)),
-                Duration.ofMillis(thinkMs));
-        List<Double> ps = new ArrayList<>();
-        for (String p : metricPercentiles.split(",")) {
-            ps.add(number(p.trim(), "--metric-percentiles"));
+                traffic.numPrompts,
+                traffic.duration,
+                traffic.warmupSeconds,
+                traffic.numWarmups,
+                traffic.seed,
+                traffic.workerIndex,
+                traffic.workerCount,
+                parseStart(traffic.startAt),
+                Duration.ofMillis((long) (traffic.timeoutSeconds * 1000)),
+                Duration.ofMillis(traffic.thinkMs));
+        List<Sweep.Slo> sloList = traffic.slo == null ? List.of() : Sweep.Slo.parse(traffic.slo);
+        require(!traffic.search || !sloList.isEmpty(), "--search needs --slo, e.g. --slo p99_e2el_ms<=500");
+        List<Double> ps = numbers(output.metricPercentiles, "--metric-percentiles");
+        List<String> metrics = new ArrayList<>();
+        for (String m : (output.percentileMetrics != null ? output.percentileMetrics : "ttft,tpot,itl").split(",")) {
+            if (!m.isBlank()) {
+                metrics.add(m.trim());
+            }
         }
-        Map<String, Double> slos = new LinkedHashMap<>();
-        if (goodput != null) {
-            for (String g : goodput) {
-                String[] kv = g.split(":");
-                require(kv.length == 2, "--goodput expects KEY:MS (ttft:200 tpot:50 e2el:1000), got '" + g + "'");
-                double ms = number(kv[1], "--goodput " + kv[0]);
-                require(ms >= 0, "--goodput " + kv[0] + " must be >= 0");
-                slos.put(kv[0].trim().toLowerCase(Locale.ROOT), ms);
+        for (Sweep.Slo s : sloList) { // the --slo keys must be computed: add their metric and percentile
+            java.util.regex.Matcher k = java.util.regex.Pattern.compile("^(p[0-9.]+|mean|median|std)_(.+)_ms$")
+                    .matcher(s.key());
+            if (k.matches()) {
+                if (!metrics.contains(k.group(2))) {
+                    metrics.add(k.group(2));
+                }
+                if (k.group(1).startsWith("p")) {
+                    double p = Double.parseDouble(k.group(1).substring(1));
+                    if (!ps.contains(p)) {
+                        ps.add(p);
+                    }
+                }
             }
         }
         StatsOptions stats = new StatsOptions(
-                List.of(percentileMetrics.split(",")).stream().map(String::trim).toList(),
+                metrics,
                 ps,
-                slos,
-                "openai",
-                label,
-                model,
-                tokenizer == null ? null : tokenizer.toString(),
-                lagWarnMs);
-        OutputConfig output = new OutputConfig(
-                saveResult,
-                saveDetailed,
-                resultDir,
-                resultFilename,
-                requestsFile,
-                hdrLog,
-                htmlReport,
-                !noProgress,
-                metricsHost,
-                metricsPort);
-        List<Sweep.Slo> sloList = slo == null ? List.of() : Sweep.Slo.parse(slo);
-        require(!search || !sloList.isEmpty(), "--search needs --slo, e.g. --slo p99_e2el_ms<=500");
-        SweepConfig sweep = new SweepConfig(rates, search, sloList, searchMin, searchMax, searchTolerance, searchSteps);
-        return new LoadgenSession(client, workload, tokenizer, run, stats, output, sweep, System.out, System.err);
+                goodput(),
+                backend,
+                output.label,
+                server.model,
+                server.tokenizer,
+                output.lagWarnMs,
+                keyValues(output.metadata, "--metadata", "Invalid metadata format. Please use KEY=VALUE format."),
+                ramp,
+                server.skipTokenizerInit);
+        OutputConfig outputs = new OutputConfig(
+                output.saveResult,
+                output.saveDetailed,
+                output.resultDir,
+                output.resultFilename,
+                output.requestsFile,
+                output.hdrLog,
+                output.htmlReport,
+                !output.noProgress && !output.disableTqdm,
+                output.metricsHost,
+                output.metricsPort,
+                output.appendResult,
+                output.plotTimeline);
+        SweepConfig sweep = new SweepConfig(
+                rates,
+                traffic.search,
+                sloList,
+                traffic.searchMin,
+                traffic.searchMax,
+                traffic.searchTolerance,
+                traffic.searchSteps);
+        SessionOptions session = new SessionOptions(shape, server.readyCheckTimeoutSec, server.profile, ramp);
+        return new LoadgenSession(client, workload, tokenizer, run, stats, outputs, sweep, session, out, err);
+    }
+
+    /** vLLM's ramp-up checks, in its words. */
+    private StatsOptions.RampUp rampUp() {
+        if (traffic.rampUpStrategy == null) {
+            return null;
+        }
+        require(
+                traffic.rampUpStrategy.equals("linear") || traffic.rampUpStrategy.equals("exponential"),
+                "--ramp-up-strategy: invalid choice '" + traffic.rampUpStrategy
+                        + "' (choose from linear, exponential)");
+        require(
+                traffic.requestRates.size() == 1
+                        && traffic.requestRates.get(0).trim().equalsIgnoreCase("inf"),
+                "When using ramp-up, do not specify --request-rate. The request rate will be controlled by ramp-up"
+                        + " parameters. Please remove the --request-rate argument.");
+        require(
+                traffic.rampUpStartRps != null && traffic.rampUpEndRps != null,
+                "When using --ramp-up-strategy, both --ramp-up-start-rps and --ramp-up-end-rps must be specified");
+        require(
+                traffic.rampUpStartRps >= 0 && traffic.rampUpEndRps >= 0,
+                "Ramp-up start and end RPS must be non-negative");
+        require(traffic.rampUpStartRps <= traffic.rampUpEndRps, "Ramp-up start RPS must be less than end RPS");
+        require(
+                !(traffic.rampUpStrategy.equals("exponential") && traffic.rampUpStartRps == 0),
+                "For exponential ramp-up, the start RPS cannot be 0.");
+        require(traffic.rampUpEndRps > 0, "Ramp-up end RPS must be positive");
+        return new StatsOptions.RampUp(traffic.rampUpStrategy, traffic.rampUpStartRps, traffic.rampUpEndRps);
+    }
+
+    /** vLLM's extra body: the sampling flags that were given, overridden by --extra-body. */
+    private ObjectNode extraBody(PrintStream err) {
+        ObjectNode body = JSON.createObjectNode();
+        if (request.topP != null) {
+            body.put("top_p", request.topP);
+        }
+        if (request.topK != null) {
+            body.put("top_k", request.topK);
+        }
+        if (request.minP != null) {
+            body.put("min_p", request.minP);
+        }
+        if (request.temperature != null) {
+            body.put("temperature", request.temperature);
+        }
+        if (request.frequencyPenalty != null) {
+            body.put("frequency_penalty", request.frequencyPenalty);
+        }
+        if (request.presencePenalty != null) {
+            body.put("presence_penalty", request.presencePenalty);
+        }
+        if (request.repetitionPenalty != null) {
+            body.put("repetition_penalty", request.repetitionPenalty);
+        }
+        if (request.temperature == null) {
+            err.println("WARNING: vllm bench serve no longer sets temperature==0 (greedy) in requests by default."
+                    + " The default will be determined on the server side and can be model/API specific. For the"
+                    + " old behavior, include --temperature=0.");
+        }
+        if (request.extraBody != null) {
+            JsonNode e;
+            try {
+                e = JSON.readTree(request.extraBody);
+            } catch (java.io.IOException ex) {
+                throw new LoadgenException("--extra-body is not valid JSON: " + ex.getMessage());
+            }
+            require(e != null && e.isObject(), "--extra-body must be a JSON object, got " + request.extraBody);
+            body.setAll((ObjectNode) e);
+        }
+        return body;
+    }
+
+    /** vLLM's goodput parsing and checks. */
+    private Map<String, Double> goodput() {
+        Map<String, Double> slos = new LinkedHashMap<>();
+        if (output.goodput == null) {
+            return slos;
+        }
+        for (String g : output.goodput) {
+            String[] kv = g.split(":");
+            require(
+                    kv.length == 2,
+                    "Invalid format found for service level objectives. Specify service level objectives for"
+                            + " goodput as \"KEY:VALUE\" pairs, where the key is a metric name, and the value is a"
+                            + " number in milliseconds.");
+            double ms = number(kv[1], "--goodput " + kv[0]);
+            String name = kv[0].trim();
+            require(
+                    List.of("ttft", "tpot", "e2el").contains(name),
+                    "Invalid metric name found, " + name + ": " + ms + ". The service level objective name should"
+                            + " be one of ['ttft', 'tpot', 'e2el']. ");
+            require(
+                    ms >= 0,
+                    "Invalid value found, " + name + ": " + ms
+                            + ". The service level objective value should be non-negative.");
+            slos.put(name, ms);
+        }
+        return slos;
+    }
+
+    /** --random-range-ratio: one float for both lengths, or {"input": r, "output": r}; each in [0, 1). */
+    private static double[] rangeRatio(String s) {
+        String t = s.trim();
+        double in;
+        double out;
+        if (t.startsWith("{")) {
+            try {
+                JsonNode n = JSON.readTree(t);
+                in = n.path("input").asDouble(0.0);
+                out = n.path("output").asDouble(0.0);
+            } catch (java.io.IOException e) {
+                throw new LoadgenException("--random-range-ratio: not valid JSON: " + e.getMessage());
+            }
+        } else {
+            in = number(t, "--random-range-ratio");
+            out = Double.NaN;
+        }
+        require(in >= 0 && in < 1, "--random-range-ratio values must be in [0, 1), got " + s);
+        require(Double.isNaN(out) || (out >= 0 && out < 1), "--random-range-ratio values must be in [0, 1), got " + s);
+        return new double[] {in, out};
+    }
+
+    private static Map<String, String> keyValues(List<String> items, String flag, String message) {
+        Map<String, String> m = new LinkedHashMap<>();
+        if (items == null) {
+            return m;
+        }
+        for (String item : items) {
+            int eq = item.indexOf('=');
+            require(eq > 0, message + " (" + flag + " " + item + ")");
+            m.put(item.substring(0, eq).trim(), item.substring(eq + 1).trim());
+        }
+        return m;
+    }
+
+    private static List<Double> numbers(String csv, String flag) {
+        List<Double> out = new ArrayList<>();
+        for (String p : csv.split(",")) {
+            if (!p.isBlank()) {
+                out.add(number(p.trim(), flag));
+            }
+        }
+        return out;
     }
 
     private static void require(boolean ok, String message) {

@@ -4,8 +4,10 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -33,8 +35,8 @@ public final class CollectorRunner implements AutoCloseable {
     private final boolean scheduled;
     private final LongSupplier nanoTime;
     private final LongSupplier threadCpuNanos;
-    private final List<ScheduledExecutorService> executors = new ArrayList<>();
-    private final List<Collector> collectors = new ArrayList<>();
+    private final Map<String, ScheduledExecutorService> executors = new ConcurrentHashMap<>();
+    private final List<Collector> collectors = new CopyOnWriteArrayList<>();
 
     /** Each collector on its own thread; run times measured with {@code System.nanoTime} and the thread's CPU time. */
     public CollectorRunner(SnapshotStore store) {
@@ -72,9 +74,32 @@ public final class CollectorRunner implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        executors.add(executor);
+        executors.put(collector.name(), executor);
         executor.scheduleAtFixedRate(
                 () -> runOnce(collector), 0, collector.interval().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Stops a collector started earlier (a discovered endpoint that went away): its schedule ends,
+     * it is closed and the store forgets it, so readers no longer show its families. Unknown names
+     * are ignored.
+     */
+    public void stop(String name) {
+        ScheduledExecutorService executor = executors.remove(name);
+        if (executor != null) {
+            executor.shutdownNow();
+        }
+        for (Collector c : collectors) {
+            if (c.name().equals(name)) {
+                collectors.remove(c);
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    LOG.log(Level.WARNING, "closing collector " + c.name(), e);
+                }
+            }
+        }
+        store.unregister(name);
     }
 
     /** Runs every started collector once, in start order, on the calling thread. */
@@ -89,6 +114,9 @@ public final class CollectorRunner implements AutoCloseable {
         Instant started = clock.instant();
         long t0 = nanoTime.getAsLong();
         long cpu0 = threadCpuNanos.getAsLong();
+        if (store.state(collector.name()) == null) {
+            return; // stopped
+        }
         store.markRunning(collector.name(), started);
         try {
             Snapshot snapshot = collector.collect();
@@ -101,6 +129,9 @@ public final class CollectorRunner implements AutoCloseable {
         } catch (Throwable e) {
             // Throwable on purpose: an Error escaping a scheduled task would silently cancel the schedule.
             String message = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+            if (store.state(collector.name()) == null) {
+                return; // stopped while this run was in flight
+            }
             store.fail(
                     collector.name(),
                     message,
@@ -113,7 +144,7 @@ public final class CollectorRunner implements AutoCloseable {
 
     @Override
     public void close() {
-        for (ScheduledExecutorService e : executors) {
+        for (ScheduledExecutorService e : executors.values()) {
             e.shutdownNow();
         }
         for (Collector c : collectors) {

@@ -41,6 +41,13 @@ public final class SnapshotStore {
         }
     }
 
+    /** Forgets a collector that was stopped; its families leave every reader. */
+    public void unregister(String name) {
+        if (states.remove(name) != null) {
+            order.remove(name);
+        }
+    }
+
     /** Records a collector that could not start at all; it stays listed, down, with the reason. */
     public void registerDisabled(String name, Duration interval, String reason) {
         register(name, interval, interval.multipliedBy(3));
@@ -167,7 +174,10 @@ public final class SnapshotStore {
     public List<CollectorState> states() {
         List<CollectorState> result = new ArrayList<>(order.size());
         for (String name : order) {
-            result.add(states.get(name));
+            CollectorState s = states.get(name);
+            if (s != null) {
+                result.add(s);
+            }
         }
         return result;
     }

@@ -16,14 +16,18 @@ import io.aiwatch.reader.http.security.WebConfigException;
 import io.aiwatch.reader.http.security.WebSecurity;
 import io.aiwatch.reader.otlp.GenAiSpans;
 import io.aiwatch.reader.otlp.OtlpExporter;
+import io.aiwatch.source.derived.TokenEnergyCollector;
+import io.aiwatch.source.gpu.sim.SimulatedGpuBackend;
 import io.aiwatch.source.inference.InferenceCollectors;
 import io.aiwatch.source.inference.InferenceConfig;
+import io.aiwatch.source.inference.discovery.VllmDiscovery;
 import io.aiwatch.source.jvm.JvmCollector;
 import io.aiwatch.source.storage.FsStatter;
 import io.aiwatch.source.storage.Statvfs;
 import io.aiwatch.source.storage.StorageCollectors;
 import io.aiwatch.tool.proxy.ProxyCollector;
 import io.aiwatch.tool.vllmsim.VllmSimulator;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -65,8 +69,13 @@ public final class Daemon implements AutoCloseable {
      * @param hostname the value of the GPU families' host label
      * @param statvfs  filesystem sizes for the storage collectors
      * @param runners  how collectors run: each on its own thread, or stepped by the caller
+     * @param proc     procfs root, where vLLM discovery looks for listening processes
      */
-    record Host(String hostname, FsStatter statvfs, Function<SnapshotStore, CollectorRunner> runners) {
+    record Host(String hostname, FsStatter statvfs, Function<SnapshotStore, CollectorRunner> runners, Path proc) {
+        Host(String hostname, FsStatter statvfs, Function<SnapshotStore, CollectorRunner> runners) {
+            this(hostname, statvfs, runners, Path.of("/proc"));
+        }
+
         static Host machine() {
             return new Host(GpuSetup.hostname(), new Statvfs(), CollectorRunner::new);
         }
@@ -93,8 +102,11 @@ public final class Daemon implements AutoCloseable {
                 gpuLoad != null ? gpuLoad : simulator,
                 host.hostname());
         gpu.collectors().forEach(runner::start);
-        InferenceCollectors.create(withSimulatorTarget(config.inference()), clock)
-                .forEach(runner::start);
+        InferenceConfig inference = withSimulatorTarget(config.inference());
+        InferenceCollectors.create(inference, clock).forEach(runner::start);
+        if (inference.discovery().enabled()) {
+            startDiscovery(config, inference, clock, host, gpuLoad);
+        }
         if (config.proxy() != null) {
             runner.start(ProxyCollector.start(config.proxy(), config.gpu().intervalDuration(), spans));
         }
@@ -147,6 +159,7 @@ public final class Daemon implements AutoCloseable {
                 () -> {
                     List<String> lines = new ArrayList<>(notes);
                     lines.addAll(gpu.statusLines());
+                    lines.addAll(discoveryLines(store));
                     return lines;
                 },
                 ListenAddress.parse(config.listen()),
@@ -158,6 +171,46 @@ public final class Daemon implements AutoCloseable {
             alerting.start();
         }
         LOG.info("aiwatch " + Version.get() + " serving on " + config.listen() + " (port " + port + ")");
+    }
+
+    /**
+     * vLLM discovery: a collector that starts and stops one inference collector per server found.
+     * Simulated GPUs driven by a simulated engine in this process report this process as the one
+     * holding their memory, so the process-to-GPU mapping (and energy per token) works end to end
+     * on a machine without GPUs.
+     */
+    private void startDiscovery(
+            DaemonConfig config, InferenceConfig inference, Clock clock, Host host, DoubleSupplier gpuLoad)
+            throws ConfigException {
+        if (gpu.backend() instanceof SimulatedGpuBackend sim && (simulator != null || gpuLoad != null)) {
+            sim.holdBy(ProcessHandle.current().pid());
+        }
+        VllmDiscovery.Targets targets = new VllmDiscovery.Targets() {
+            @Override
+            public void start(Collector collector) {
+                runner.start(collector);
+            }
+
+            @Override
+            public void stop(String collectorName) {
+                runner.stop(collectorName);
+            }
+        };
+        try {
+            runner.start(VllmDiscovery.create(
+                    inference.discovery(),
+                    inference,
+                    config.kubernetes().enabled(),
+                    host.hostname(),
+                    host.proc(),
+                    clock,
+                    targets));
+        } catch (IOException | IllegalStateException e) {
+            abortStart();
+            throw new ConfigException("inference.discovery: " + e.getMessage());
+        }
+        // joules per token of what discovery found, from the GPU collectors' energy and processes
+        runner.start(new TokenEnergyCollector(store, config.gpu().intervalDuration()));
     }
 
     /** Stops what was started before a configuration error ended start-up. */
@@ -175,6 +228,30 @@ public final class Daemon implements AutoCloseable {
         }
     }
 
+    /** One status-page line per discovered vLLM server, and one for servers over the bound. */
+    static List<String> discoveryLines(SnapshotStore store) {
+        VllmDiscovery.Status status = store.detail(VllmDiscovery.STATUS);
+        List<String> lines = new ArrayList<>();
+        if (status == null) {
+            return lines;
+        }
+        for (VllmDiscovery.Found f : status.found()) {
+            lines.add("vLLM " + f.target() + " at " + f.url() + " (" + f.origin()
+                    + (f.pid() >= 0 ? ", pid " + f.pid() : "")
+                    + (f.pod().isEmpty() ? "" : ", pod " + f.namespace() + "/" + f.pod()) + ")");
+        }
+        if (status.found().isEmpty()) {
+            lines.add("vLLM discovery: no server found yet");
+        }
+        if (status.dropped() > 0) {
+            lines.add("vLLM discovery: " + status.dropped() + " more servers over max_targets, not scraped");
+        }
+        if (status.lastError() != null) {
+            lines.add("vLLM discovery: pod listing failed: " + status.lastError());
+        }
+        return lines;
+    }
+
     /** The in-daemon simulator, when configured, is scraped like any vLLM endpoint. */
     private InferenceConfig withSimulatorTarget(InferenceConfig inference) {
         if (simulator == null) {
@@ -183,7 +260,7 @@ public final class Daemon implements AutoCloseable {
         List<InferenceConfig.Target> targets = new ArrayList<>(inference.targets());
         targets.add(InferenceConfig.Target.of(
                 "http://127.0.0.1:" + simulator.port() + "/metrics", "simulator", "1s", "500ms"));
-        return new InferenceConfig(targets);
+        return new InferenceConfig(targets, inference.discovery());
     }
 
     /** The vLLM simulator running inside the daemon, or null. */

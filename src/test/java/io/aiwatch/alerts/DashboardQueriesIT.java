@@ -55,6 +55,12 @@ class DashboardQueriesIT {
             Map.entry(
                     "aiwatch-storage/Hours until full (at the last 6 h rate)",
                     "no filesystem shrinks steadily during the test"),
+            Map.entry(
+                    "aiwatch-inference/Energy per output token",
+                    "the shortest window is a minute of history; the test runs for less (exact values: DaemonEnergyPerTokenTest)"),
+            Map.entry(
+                    "aiwatch-inference/Energy per request",
+                    "the shortest window is a minute of history; the test runs for less (exact values: DaemonEnergyPerTokenTest)"),
             Map.entry("aiwatch-storage/ARC hit ratio", "the test machine has no ZFS"),
             Map.entry("aiwatch-storage/Pool state", "the test machine has no ZFS"));
 
@@ -63,7 +69,9 @@ class DashboardQueriesIT {
             "aiwatch-inference/Windowed p99 computed by aiwatch",
                     "aiwatch computes these quantiles; B drops its re-export",
             "aiwatch-inference/Scrape errors", "aiwatch's own scrape of its targets; B drops its re-export",
-            "aiwatch-inference/Scrape duration", "aiwatch's own scrape of its targets; B drops its re-export");
+            "aiwatch-inference/Scrape duration", "aiwatch's own scrape of its targets; B drops its re-export",
+            "aiwatch-inference/Energy per output token", "aiwatch joins GPUs and servers; B drops its re-export",
+            "aiwatch-inference/Energy per request", "aiwatch joins GPUs and servers; B drops its re-export");
 
     /** Variables that may have no values in B: the label is absent there on purpose. */
     static final Set<String> ABSENT_IN_B = Set.of("cluster");
@@ -90,6 +98,8 @@ class DashboardQueriesIT {
                   port: %d
                 storage:
                   process_patterns: ["aiwatch"]
+                inference:
+                  discovery: {enabled: true, process_pattern: 'aiwatch', pods: 'false'}
                 """.formatted(
                 daemonPort, RuleFiles.ALERTS.resolve("counters.csv").toAbsolutePath(), simPort, simPort, proxyPort));
         String ruleFiles = RuleFiles.ruleFiles().stream()

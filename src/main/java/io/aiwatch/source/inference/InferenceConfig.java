@@ -23,15 +23,19 @@ import java.util.regex.Pattern;
  *       name: llama-8b        # optional, default host:port
  *       interval: 5s          # optional, default 5s
  *       timeout: 3s           # optional, default min(3s, interval)
+ *   discovery:                # optional: find vLLM servers on this node, see DiscoveryConfig
+ *     enabled: true
  * </pre>
  */
-public record InferenceConfig(List<Target> targets) {
+public record InferenceConfig(List<Target> targets, DiscoveryConfig discovery) {
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(3);
 
     @JsonCreator
-    public InferenceConfig(@JsonProperty("targets") List<Target> targets) {
+    public InferenceConfig(
+            @JsonProperty("targets") List<Target> targets, @JsonProperty("discovery") DiscoveryConfig discovery) {
         this.targets = targets == null ? List.of() : List.copyOf(targets);
+        this.discovery = discovery == null ? DiscoveryConfig.defaults() : discovery;
         Set<String> names = new HashSet<>();
         Set<URI> urls = new HashSet<>();
         for (Target t : this.targets) {
@@ -44,9 +48,19 @@ public record InferenceConfig(List<Target> targets) {
         }
     }
 
-    /** No targets: inference ingestion off. */
+    /** Just these targets, no discovery. */
+    public InferenceConfig(List<Target> targets) {
+        this(targets, null);
+    }
+
+    /** No targets and no discovery: inference ingestion off. */
     public static InferenceConfig defaults() {
         return new InferenceConfig(List.of());
+    }
+
+    /** A copy with other discovery settings. */
+    public InferenceConfig withDiscovery(DiscoveryConfig value) {
+        return new InferenceConfig(targets, value);
     }
 
     /**

@@ -32,6 +32,9 @@ import java.util.function.LongSupplier;
  * Later turns of a session are due at the previous answer's end plus think time.
  */
 public final class LoadRunner {
+    /** Connections opened before the clock starts: enough for the first requests of any run. */
+    static final int MAX_WARM_CONNECTIONS = 64;
+
     private final OpenAiClient client;
     private final List<Conversation> workload;
     private final byte[][] firstBodies;
@@ -49,6 +52,10 @@ public final class LoadRunner {
 
     private final Pacer pacer;
     private volatile TimingPriority.Outcome pacerPriority = new TimingPriority.Outcome(0, "not run yet");
+    /** Keep every response's text (vLLM's generated_texts, --save-detailed). */
+    private volatile boolean keepTexts;
+    /** vLLM's rps_change_events of the current ramp-up run. */
+    private final List<java.util.Map<String, Object>> rpsEvents = new ArrayList<>();
 
     /** Bodies of every item's first turn are built here, before any timing starts. */
     public LoadRunner(OpenAiClient client, List<Conversation> workload, LiveMetrics live) {
@@ -63,8 +70,14 @@ public final class LoadRunner {
         this.firstBodies = new byte[workload.size()][];
         for (int i = 0; i < workload.size(); i++) {
             Conversation.Turn t = workload.get(i).turns().get(0);
-            firstBodies[i] = client.body(List.of(), t.text(), t.maxTokens());
+            firstBodies[i] = client.body(List.of(), t.text(), t.maxTokens(), i);
         }
+    }
+
+    /** Keeps every response's text in the records (for vLLM's generated_texts). */
+    public LoadRunner keepTexts(boolean keep) {
+        this.keepTexts = keep;
+        return this;
     }
 
     /** The nice value the pacer ran at in the last {@link #run}, and why not the one asked for. */
@@ -84,19 +97,22 @@ public final class LoadRunner {
         }
     }
 
-    /** Runs the schedule (this worker's share) and waits for every request to end. */
+    /**
+     * Runs the schedule (this worker's share) and waits for every request to end. Everything that
+     * costs time on first use (connections, the send and response code paths, the timer thread, the
+     * pacer's priority) is done before the run's clock starts, so the first requests leave on time.
+     */
     public RunResult run(RunSpec spec, ArrivalSchedule schedule) throws InterruptedException {
         stopped = false;
         records.clear();
+        rpsEvents.clear();
         live.setTargetRate(spec.requestRate() / spec.workerCount());
         warmUp(spec);
+        int connections = spec.maxConcurrency() > 0
+                ? Math.min(spec.maxConcurrency(), MAX_WARM_CONNECTIONS)
+                : Math.min(Math.max(1, schedule.size()), MAX_WARM_CONNECTIONS);
+        client.warm(connections, firstBodies[0]);
         slots = spec.maxConcurrency() > 0 ? new Semaphore(spec.maxConcurrency()) : null;
-        long waitMs = spec.startAtEpochMs() > 0 ? spec.startAtEpochMs() - System.currentTimeMillis() : 0;
-        if (waitMs > 0) {
-            pacer.waitUntil(ticker.getAsLong() + waitMs * 1_000_000);
-        }
-        long startEpoch = System.currentTimeMillis();
-        t0 = ticker.getAsLong();
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(
                     () -> {
@@ -107,10 +123,21 @@ public final class LoadRunner {
             t.setDaemon(true);
             return t;
         });
+        try {
+            timers.submit(() -> {}).get(10, TimeUnit.SECONDS); // thread started and raised before t0
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // it starts later then; only its first task pays
+        }
         long timeoutNanos = spec.requestTimeout().toNanos();
-        timers.scheduleAtFixedRate(() -> expire(timeoutNanos), 50, 50, TimeUnit.MILLISECONDS);
         pacerThread = Thread.currentThread();
         pacerPriority = TimingPriority.raiseCurrentThread();
+        long waitMs = spec.startAtEpochMs() > 0 ? spec.startAtEpochMs() - System.currentTimeMillis() : 0;
+        if (waitMs > 0) {
+            pacer.waitUntil(ticker.getAsLong() + waitMs * 1_000_000);
+        }
+        long startEpoch = System.currentTimeMillis();
+        t0 = ticker.getAsLong();
+        timers.scheduleAtFixedRate(() -> expire(timeoutNanos), 50, 50, TimeUnit.MILLISECONDS);
         try {
             pace(spec, schedule, timers);
             awaitIdle(timeoutNanos + 2_000_000_000L);
@@ -133,21 +160,39 @@ public final class LoadRunner {
                 measured.add(r);
             }
         }
-        measured.sort((a, b) -> Long.compare(a.sendNanos(), b.sendNanos()));
+        // vLLM's order: the order requests were issued in (schedule position; a session's turns in send order)
+        measured.sort((a, b) -> a.position() != b.position()
+                ? Integer.compare(a.position(), b.position())
+                : Long.compare(a.sendNanos(), b.sendNanos()));
         long window = Math.max(1, end - Math.min(warmupNanos, end));
         return new RunResult(
-                measured, spec.requestRate(), spec, startEpoch + warmupNanos / 1_000_000, window, excluded, stopped);
+                measured,
+                spec.requestRate(),
+                spec,
+                startEpoch + warmupNanos / 1_000_000,
+                window,
+                excluded,
+                stopped,
+                List.copyOf(rpsEvents));
     }
 
-    /** vllm's --num-warmups: copies of the first prompt, sent together and awaited, never measured. */
+    /**
+     * vllm's --num-warmups: copies of the first prompt, never measured, sent together but (as vLLM
+     * does) no more at once than --max-concurrency; awaited before the run.
+     */
     private void warmUp(RunSpec spec) throws InterruptedException {
         if (spec.numWarmups() <= 0) {
             return;
         }
         java.util.concurrent.CountDownLatch latch = new java.util.concurrent.CountDownLatch(spec.numWarmups());
+        Semaphore cap = new Semaphore(spec.maxConcurrency() > 0 ? spec.maxConcurrency() : Integer.MAX_VALUE);
         Conversation.Turn first = workload.get(0).turns().get(0);
         for (int i = 0; i < spec.numWarmups(); i++) {
-            client.send(-1, 0, firstBodies[0], first.promptTokens(), false, (t, r) -> latch.countDown());
+            cap.acquire();
+            client.send(-1, 0, firstBodies[0], first.promptTokens(), false, (t, r) -> {
+                cap.release();
+                latch.countDown();
+            });
         }
         if (!latch.await(spec.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
             throw new LoadgenException("warm-up requests did not finish within --request-timeout");
@@ -155,7 +200,12 @@ public final class LoadRunner {
     }
 
     private void pace(RunSpec spec, ArrivalSchedule schedule, ScheduledExecutorService timers) {
-        boolean open = spec.openLoop();
+        boolean open = spec.openLoop() || schedule.paced();
+        int lastIntRps = -1;
+        if (schedule.rates() != null && schedule.size() > 0) {
+            lastIntRps = (int) schedule.rates()[0];
+            rpsEvents.add(rpsEvent(lastIntRps));
+        }
         long deadline = spec.durationSeconds() > 0 ? t0 + (long) (spec.durationSeconds() * 1e9) : Long.MAX_VALUE;
         int n = open || spec.durationSeconds() <= 0 ? schedule.size() : Integer.MAX_VALUE;
         for (int k = 0; k < n && !stopped; k++) {
@@ -169,8 +219,19 @@ public final class LoadRunner {
                 position = k < schedule.size() ? schedule.positions()[k] : k * spec.workerCount() + spec.workerIndex();
                 due = -1;
             }
-            if (ticker.getAsLong() >= deadline && !open) {
+            long arrival = ticker.getAsLong();
+            if (arrival >= deadline && !open) {
                 break;
+            }
+            if (schedule.rates() != null) {
+                int rps = (int) schedule.rates()[k];
+                for (int v = lastIntRps + 1; v <= rps; v++) {
+                    rpsEvents.add(rpsEvent(v));
+                }
+                lastIntRps = Math.max(lastIntRps, rps);
+            }
+            if (!open) {
+                arrival = t0; // vLLM: at an infinite rate every request arrives at the start
             }
             if (slots != null) {
                 try {
@@ -188,6 +249,7 @@ public final class LoadRunner {
             dispatch(
                     position,
                     due,
+                    arrival,
                     firstBodies[position % workload.size()],
                     turn.promptTokens(),
                     conv,
@@ -198,9 +260,17 @@ public final class LoadRunner {
         }
     }
 
+    private static java.util.Map<String, Object> rpsEvent(int rps) {
+        java.util.Map<String, Object> e = new java.util.LinkedHashMap<>();
+        e.put("rps", rps);
+        e.put("timestamp", java.time.LocalDateTime.now().toString());
+        return e;
+    }
+
     private void dispatch(
             int position,
             long due,
+            long arrival,
             byte[] body,
             int promptTokens,
             Conversation conv,
@@ -213,22 +283,25 @@ public final class LoadRunner {
         long now = ticker.getAsLong();
         long effectiveDue = due < 0 ? now : due;
         live.onSend(now - effectiveDue, due >= 0 && spec.openLoop());
-        ResponseTracker tracker = client.send(position, effectiveDue - t0, body, promptTokens, more, (tr, rec) -> {
-            inFlight.remove(tr);
-            RequestRecord rel = relative(rec);
-            records.add(rel);
-            live.onDone(rel, tr.traceIds() == null ? null : tr.traceIds().traceId());
-            if (more && rel.ok() && !stopped) {
-                scheduleNextTurn(position, conv, turnIndex + 1, history, tr, timers, spec);
-            } else {
-                releaseSlot();
-            }
-            if (outstanding.decrementAndGet() == 0) {
-                synchronized (idle) {
-                    idle.notifyAll();
-                }
-            }
-        });
+        long arrived = arrival < 0 ? now : arrival;
+        ResponseTracker tracker =
+                client.send(position, effectiveDue - t0, body, promptTokens, more || keepTexts, (tr, rec) -> {
+                    inFlight.remove(tr);
+                    RequestRecord rel = relative(rec, arrived);
+                    records.add(rel);
+                    live.onDone(
+                            rel, tr.traceIds() == null ? null : tr.traceIds().traceId());
+                    if (more && rel.ok() && !stopped) {
+                        scheduleNextTurn(position, conv, turnIndex + 1, history, tr, timers, spec);
+                    } else {
+                        releaseSlot();
+                    }
+                    if (outstanding.decrementAndGet() == 0) {
+                        synchronized (idle) {
+                            idle.notifyAll();
+                        }
+                    }
+                });
         inFlight.add(tracker);
         if (tracker.isFinished()) {
             inFlight.remove(tracker);
@@ -255,7 +328,7 @@ public final class LoadRunner {
                     try {
                         if (!stopped) {
                             pacer.waitUntil(due);
-                            dispatch(position, due, body, turn.promptTokens(), conv, next, h, timers, spec);
+                            dispatch(position, due, -1, body, turn.promptTokens(), conv, next, h, timers, spec);
                         } else {
                             releaseSlot();
                         }
@@ -278,7 +351,7 @@ public final class LoadRunner {
     }
 
     /** Relative to t0, as a record for results. */
-    private RequestRecord relative(RequestRecord r) {
+    private RequestRecord relative(RequestRecord r, long arrival) {
         return new RequestRecord(
                 r.position(),
                 r.dueNanos(),
@@ -291,7 +364,11 @@ public final class LoadRunner {
                 r.itlNanos(),
                 r.streamed(),
                 r.outcome(),
-                r.error());
+                r.error(),
+                Math.min(arrival, r.sendNanos()) - t0,
+                r.httpStatus(),
+                r.errorBody(),
+                r.text());
     }
 
     private void expire(long timeoutNanos) {

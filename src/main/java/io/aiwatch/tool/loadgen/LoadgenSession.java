@@ -1,14 +1,11 @@
 package io.aiwatch.tool.loadgen;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.aiwatch.reader.otlp.GenAiSpans;
 import io.aiwatch.tool.loadgen.client.ClientConfig;
 import io.aiwatch.tool.loadgen.client.OpenAiClient;
 import io.aiwatch.tool.loadgen.live.LiveMetrics;
 import io.aiwatch.tool.loadgen.live.MetricsServer;
 import io.aiwatch.tool.loadgen.live.Progress;
-import io.aiwatch.tool.loadgen.record.LoadgenException;
 import io.aiwatch.tool.loadgen.record.RunResult;
 import io.aiwatch.tool.loadgen.record.RunSpec;
 import io.aiwatch.tool.loadgen.report.ConsoleSummary;
@@ -25,12 +22,7 @@ import io.aiwatch.tool.loadgen.workload.PromptText;
 import io.aiwatch.tool.loadgen.workload.PromptTokenizer;
 import io.aiwatch.tool.loadgen.workload.WorkloadSpec;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,6 +43,7 @@ public final class LoadgenSession {
     private final StatsOptions statsOptions;
     private final OutputConfig output;
     private final SweepConfig sweep;
+    private final SessionOptions session;
     private final PrintStream out;
     private final PrintStream err;
     private final CountDownLatch finished = new CountDownLatch(1);
@@ -70,6 +63,30 @@ public final class LoadgenSession {
             SweepConfig sweep,
             PrintStream out,
             PrintStream err) {
+        this(
+                clientConfig,
+                workload,
+                tokenizerPath,
+                runSpec,
+                statsOptions,
+                output,
+                sweep,
+                SessionOptions.plain(clientConfig.endpoint(), workload.ignoreEos()),
+                out,
+                err);
+    }
+
+    public LoadgenSession(
+            ClientConfig clientConfig,
+            WorkloadSpec workload,
+            Path tokenizerPath,
+            RunSpec runSpec,
+            StatsOptions statsOptions,
+            OutputConfig output,
+            SweepConfig sweep,
+            SessionOptions session,
+            PrintStream out,
+            PrintStream err) {
         this.clientConfig = clientConfig;
         this.workload = workload;
         this.tokenizerPath = tokenizerPath;
@@ -77,6 +94,7 @@ public final class LoadgenSession {
         this.statsOptions = statsOptions;
         this.output = output;
         this.sweep = sweep;
+        this.session = session;
         this.out = out;
         this.err = err;
     }
@@ -116,18 +134,31 @@ public final class LoadgenSession {
     }
 
     private List<Map<String, Object>> executeSteps() throws InterruptedException {
-        String model = clientConfig.model() != null ? clientConfig.model() : discoverModel();
+        // vLLM: --model gives the model id (requests carry --served-model-name if given); without it the
+        // first served model's id is the name requests carry and its root the model id
+        String model;
+        String modelId;
+        if (clientConfig.model() != null) {
+            model = clientConfig.model();
+            modelId = clientConfig.model();
+        } else {
+            String[] first =
+                    ServerCalls.firstModel(clientConfig, session.shape().headers());
+            model = first[0];
+            modelId = first[1];
+        }
         StatsOptions stats = new StatsOptions(
                 statsOptions.percentileMetrics(),
                 statsOptions.percentiles(),
                 statsOptions.goodputSlosMs(),
-                clientConfig.endpoint().contains("chat") ? "openai-chat" : "openai",
-                statsOptions.label() != null
-                        ? statsOptions.label()
-                        : (clientConfig.endpoint().contains("chat") ? "openai-chat" : "openai"),
-                model,
+                session.shape().backend(),
+                statsOptions.label(),
+                modelId,
                 statsOptions.tokenizerId(),
-                statsOptions.lagWarnMs());
+                statsOptions.lagWarnMs(),
+                statsOptions.metadata(),
+                session.rampUp(),
+                statsOptions.skipTokenizerInit());
         List<Conversation> items;
         try (PromptTokenizer tok = tokenizerPath == null ? null : HfTokenizer.load(tokenizerPath)) {
             items = DatasetLoader.load(workload, new PromptText(tok));
@@ -139,11 +170,11 @@ public final class LoadgenSession {
                                 clientConfig.endpoint(),
                                 model,
                                 clientConfig.stream(),
-                                workload.ignoreEos(),
                                 clientConfig.apiKey(),
                                 clientConfig.threads(),
                                 System::nanoTime,
-                                clientConfig.transport())
+                                clientConfig.transport(),
+                                session.shape())
                         .tracing(spans);
                 MetricsServer server = output.metricsPort() >= 0
                         ? new MetricsServer(output.metricsHost(), output.metricsPort(), live)
@@ -152,7 +183,15 @@ public final class LoadgenSession {
                 metricsPort = server.port();
                 err.println("live metrics on http://" + output.metricsHost() + ":" + server.port() + "/metrics");
             }
-            LoadRunner runner = new LoadRunner(client, items, live);
+            LoadRunner runner = new LoadRunner(client, items, live).keepTexts(output.saveDetailed());
+            Conversation.Turn first = items.get(0).turns().get(0);
+            byte[] firstBody = client.body(List.of(), first.text(), first.maxTokens());
+            if (session.readyCheckTimeoutSec() > 0) {
+                ServerCalls.waitReady(client, firstBody, first.promptTokens(), session.readyCheckTimeoutSec(), err);
+            }
+            if (session.profile() && ServerCalls.profile(clientConfig, "/start_profile", firstBody)) {
+                err.println("Profiler started");
+            }
             boolean multi = sweep.search() || sweep.rates().size() > 1;
             java.util.function.DoubleFunction<Map<String, Object>> step = rate -> {
                 if (interrupted) {
@@ -182,6 +221,9 @@ public final class LoadgenSession {
             if (multi && !results.isEmpty()) {
                 writeSweepSummary(steps, stats);
             }
+            if (session.profile() && ServerCalls.profile(clientConfig, "/stop_profile", firstBody)) {
+                err.println("Profiler stopped");
+            }
         }
         return results;
     }
@@ -200,13 +242,26 @@ public final class LoadgenSession {
         RunSpec spec = runSpec.withRate(rate);
         int n = spec.scheduledRequests();
         boolean unbounded = !spec.openLoop() && spec.durationSeconds() > 0;
+        StatsOptions.RampUp ramp = session.rampUp();
         ArrivalSchedule schedule = unbounded
                 ? new ArrivalSchedule(new long[0], new int[0], rate)
-                : ArrivalSchedule.of(n, rate, spec.burstiness(), spec.seed())
-                        .forWorker(spec.workerIndex(), spec.workerCount());
+                : ramp != null
+                        ? ArrivalSchedule.rampUp(
+                                        n,
+                                        ramp.strategy().equals("exponential"),
+                                        ramp.startRps(),
+                                        ramp.endRps(),
+                                        spec.burstiness(),
+                                        spec.seed())
+                                .forWorker(spec.workerIndex(), spec.workerCount())
+                        : ArrivalSchedule.of(n, rate, spec.burstiness(), spec.seed())
+                                .forWorker(spec.workerIndex(), spec.workerCount());
         err.println("loadgen: "
                 + (unbounded ? "closed loop for " + spec.durationSeconds() + " s" : schedule.size() + " requests")
-                + " at " + (spec.openLoop() ? rate + " req/s" : "max rate")
+                + " at "
+                + (ramp != null
+                        ? ramp.strategy() + " ramp-up " + ramp.startRps() + " -> " + ramp.endRps() + " req/s"
+                        : spec.openLoop() ? rate + " req/s" : "max rate")
                 + (spec.maxConcurrency() > 0 ? ", max concurrency " + spec.maxConcurrency() : "")
                 + (spec.workerCount() > 1 ? ", worker " + spec.workerIndex() + "/" + spec.workerCount() : ""));
         current = runner;
@@ -230,11 +285,24 @@ public final class LoadgenSession {
         }
         out.print(ConsoleSummary.render(fields, stats));
         String suffix = multi ? (Double.isInfinite(rate) ? "inf" : fmt(rate)) + "qps" : null;
-        if (output.saveResult()) {
+        Path resultFile = null;
+        if (output.writesResult() || output.plotTimeline()) {
             String name = output.resultFilename() != null ? output.resultFilename() : ResultFiles.defaultName(fields);
-            Path file = output.resolve(name, output.resultFilename() != null ? suffix : null);
-            ResultFiles.writeJson(file, fields);
-            wrote(file);
+            resultFile = output.resolve(name, output.resultFilename() != null ? suffix : null);
+        }
+        if (output.writesResult()) {
+            if (output.appendResult()) {
+                ResultFiles.appendJson(resultFile, fields);
+            } else {
+                ResultFiles.writeJson(resultFile, fields);
+            }
+            wrote(resultFile);
+        }
+        if (output.plotTimeline()) {
+            String base = resultFile.getFileName().toString().replaceFirst("\\.json$", "");
+            Path f = resultFile.resolveSibling(base + ".timeline.html");
+            HtmlReport.write(f, fields, result.records());
+            wrote(f);
         }
         if (output.requestsFile() != null) {
             Path f = output.resolve(output.requestsFile(), suffix);
@@ -289,7 +357,7 @@ public final class LoadgenSession {
                             : summary.get("best_request_rate") + " req/s"));
         }
         if (output.saveResult()) {
-            Path f = output.resolve(stats.label() + "-sweep.json", null);
+            Path f = output.resolve((stats.label() != null ? stats.label() : stats.backend()) + "-sweep.json", null);
             ResultFiles.writeJson(f, summary);
             wrote(f);
         }
@@ -297,31 +365,6 @@ public final class LoadgenSession {
 
     private void wrote(Path f) {
         err.println("wrote " + f);
-    }
-
-    private String discoverModel() {
-        String url = clientConfig.baseUrl().replaceAll("/$", "") + "/v1/models";
-        try {
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
-                    .timeout(Duration.ofSeconds(10))
-                    .GET();
-            if (clientConfig.apiKey() != null) {
-                b.header("Authorization", "Bearer " + clientConfig.apiKey());
-            }
-            HttpResponse<String> r = HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
-            JsonNode id =
-                    new ObjectMapper().readTree(r.body()).path("data").path(0).path("id");
-            if (r.statusCode() != 200 || !id.isTextual()) {
-                throw new LoadgenException(
-                        "no --model given and GET " + url + " gave no model (HTTP " + r.statusCode() + ")");
-            }
-            return id.asText();
-        } catch (java.io.IOException | IllegalArgumentException e) {
-            throw new LoadgenException("no --model given and GET " + url + " failed: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LoadgenException("interrupted while asking " + url + " for the model");
-        }
     }
 
     private static String fmt(double rate) {

@@ -15,6 +15,9 @@ import java.nio.file.Path;
  * @param progress       print the progress line
  * @param metricsHost    bind address of the live metrics server
  * @param metricsPort    live metrics port (-1: none, 0: any free port)
+ * @param appendResult   append the result JSON as one more line to an existing file (vLLM's --append-result)
+ * @param plotTimeline   write the HTML report beside the result as {@code <result>.timeline.html} (vLLM's
+ *                       --plot-timeline)
  */
 public record OutputConfig(
         boolean saveResult,
@@ -26,10 +29,43 @@ public record OutputConfig(
         String htmlReport,
         boolean progress,
         String metricsHost,
-        int metricsPort) {
+        int metricsPort,
+        boolean appendResult,
+        boolean plotTimeline) {
+
+    public OutputConfig(
+            boolean saveResult,
+            boolean saveDetailed,
+            Path resultDir,
+            String resultFilename,
+            String requestsFile,
+            String hdrLog,
+            String htmlReport,
+            boolean progress,
+            String metricsHost,
+            int metricsPort) {
+        this(
+                saveResult,
+                saveDetailed,
+                resultDir,
+                resultFilename,
+                requestsFile,
+                hdrLog,
+                htmlReport,
+                progress,
+                metricsHost,
+                metricsPort,
+                false,
+                false);
+    }
 
     public static OutputConfig none() {
         return new OutputConfig(false, false, null, null, null, null, null, false, "127.0.0.1", -1);
+    }
+
+    /** Whether a result JSON is written (vLLM writes it for --save-result and --append-result). */
+    public boolean writesResult() {
+        return saveResult || appendResult;
     }
 
     /** {@code name} inside the result dir, with "-{step}" before the extension when a sweep has several steps. */

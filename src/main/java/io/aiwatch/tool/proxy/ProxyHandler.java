@@ -439,17 +439,19 @@ final class ProxyHandler {
     }
 
     /**
-     * Sets status, type and length of an OpenAI-style JSON error and returns its body; null when
-     * the response is already committed (streaming began), which is then left as it is.
+     * Sets status, type and length of an error in the body current vLLM and OpenAI send
+     * ({@code {"error":{"message","type","param","code"}}}, which the OpenAI SDKs parse) and
+     * returns it; null when the response is already committed (streaming began), which is then
+     * left as it is.
      */
     static byte[] errorHead(HttpServletResponse res, int code, String message, String type) {
-        StringBuilder sb = new StringBuilder("{\"object\":\"error\",\"message\":\"");
+        StringBuilder sb = new StringBuilder("{\"error\":{\"message\":\"");
         sb.append(message.replace("\\", "\\\\").replace("\"", "\\\""))
                 .append("\",\"type\":\"")
                 .append(type)
                 .append("\",\"param\":null,\"code\":")
                 .append(code)
-                .append('}');
+                .append("}}");
         if (res.isCommitted()) {
             return null;
         }

@@ -100,8 +100,23 @@ public final class SimTokenizer {
 
     /** Text of output token {@code index} of a request whose text seed is {@code seed}. */
     public static String token(long seed, int index) {
+        return word(wordIndex(seed, index));
+    }
+
+    /** Index into the word list of output token {@code index} of a request whose text seed is {@code seed}. */
+    static int wordIndex(long seed, int index) {
         long h = mix(seed + 0x9E3779B97F4A7C15L * (index + 1));
-        return " " + WORDS[(int) Long.remainderUnsigned(h, WORDS.length)];
+        return (int) Long.remainderUnsigned(h, WORDS.length);
+    }
+
+    /** The generated token of word {@code i}: {@code " " + word}. */
+    static String word(int i) {
+        return " " + WORDS[i];
+    }
+
+    /** Number of distinct generated words. */
+    static int wordCount() {
+        return WORDS.length;
     }
 
     /** A well-spread 64-bit hash (SplitMix64 finaliser). */

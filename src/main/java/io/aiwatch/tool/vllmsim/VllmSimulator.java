@@ -13,13 +13,18 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * A vLLM-compatible simulated inference server: OpenAI completions and chat (streaming or not),
- * {@code /v1/models}, {@code /health} and vLLM's {@code /metrics}, with latencies from a
- * continuous-batching engine model ({@link Engine}) instead of a GPU.
+ * {@code /v1/models}, {@code /tokenize}, {@code /detokenize}, {@code /version}, {@code /health},
+ * {@code /ping} and vLLM's {@code /metrics}, with latencies from a continuous-batching engine model
+ * ({@link Engine}) instead of a GPU. Errors, unknown routes included, have vLLM's body
+ * ({@link ApiError}).
  *
  * <p>{@code VllmSimulator.start(config)} returns a running server; its {@link #utilization()} (also
  * the {@link DoubleSupplier}) is the load signal for simulated GPUs.
  */
 public final class VllmSimulator implements AutoCloseable, DoubleSupplier {
+    /** The vLLM release whose OpenAI server the simulator follows, as {@code GET /version} reports it. */
+    public static final String VLLM_VERSION = "0.11.0";
+
     private final SimulatorConfig config;
     private final EngineMetrics metrics;
     private final EngineLoop loop;
@@ -31,11 +36,17 @@ public final class VllmSimulator implements AutoCloseable, DoubleSupplier {
         this.metrics = new EngineMetrics(config, System.currentTimeMillis() / 1000.0);
         this.loop = new EngineLoop(new Engine(config, metrics), config.speed(), ticker);
         CompletionHandler completions = new CompletionHandler(config, loop, () -> closed);
+        TokenizeHandler tokenizer = new TokenizeHandler(config, new SimVocabulary());
         long created = System.currentTimeMillis() / 1000;
-        String models = OpenAiJson.models(config.model(), created, config.maxModelLen());
+        String models = OpenAiJson.models(
+                config.model(),
+                created,
+                config.maxModelLen(),
+                String.format("modelperm-%016x%016x", SimTokenizer.mix(config.seed()), SimTokenizer.mix(created)));
         this.app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
             cfg.startupWatcherEnabled = false;
+            cfg.http.prefer405over404 = true;
             cfg.http.disableCompression();
             QueuedThreadPool pool = new QueuedThreadPool(config.httpThreads(), 16, 60_000);
             pool.setName("vllm-sim-http");
@@ -53,8 +64,28 @@ public final class VllmSimulator implements AutoCloseable, DoubleSupplier {
         app.post("/v1/completions", ctx -> completions.handle(ctx, false));
         app.post("/v1/chat/completions", ctx -> completions.handle(ctx, true));
         app.get("/v1/models", ctx -> ctx.contentType("application/json").result(models));
+        app.post("/tokenize", tokenizer::tokenize);
+        app.post("/detokenize", tokenizer::detokenize);
+        app.get(
+                "/version",
+                ctx -> ctx.contentType("application/json").result("{\"version\":\"" + VLLM_VERSION + "\"}"));
         app.get("/health", ctx -> ctx.status(200));
+        app.get("/ping", ctx -> ctx.status(200));
+        app.post("/ping", ctx -> ctx.status(200));
+        // Starlette's answers for unknown routes and methods, through vLLM's HTTPException handler
+        app.exception(io.javalin.http.NotFoundResponse.class, (e, ctx) -> {
+            ctx.status(404);
+            routeError(ctx, 404, "Not Found");
+        });
+        app.exception(io.javalin.http.MethodNotAllowedResponse.class, (e, ctx) -> {
+            ctx.status(405);
+            routeError(ctx, 405, "Method Not Allowed");
+        });
         app.get("/metrics", ctx -> MetricsEndpoint.serve(ctx.req(), ctx.res(), ScrapeResponder.of(metrics::families)));
+    }
+
+    private static void routeError(io.javalin.http.Context ctx, int code, String phrase) {
+        ctx.contentType("application/json").result(OpenAiJson.error(phrase, phrase, null, code));
     }
 
     /** Starts the engine thread and the HTTP server; the port is bound when this returns. */

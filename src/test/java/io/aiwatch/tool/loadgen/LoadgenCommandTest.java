@@ -152,7 +152,7 @@ class LoadgenCommandTest {
         assertThat(loadgen("--worker-index", "3", "--worker-count", "2")).isEqualTo(2);
         assertThat(err.toString()).contains("--worker-index must be in [0, --worker-count)");
         assertThat(loadgen("--goodput", "ttft=5")).isEqualTo(2);
-        assertThat(err.toString()).contains("--goodput expects KEY:MS");
+        assertThat(err.toString()).contains("Invalid format found for service level objectives");
         assertThat(loadgen("--percentile-metrics", "ttft,latency")).isEqualTo(2);
         assertThat(err.toString()).contains("unknown metric 'latency'");
         assertThat(loadgen(

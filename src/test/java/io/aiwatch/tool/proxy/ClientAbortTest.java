@@ -18,7 +18,7 @@ class ClientAbortTest {
     /** Sends a long streaming request, reads the first bytes of the answer, then closes the socket. */
     private static void hangUpMidStream(int port) throws Exception {
         try (Socket s = new Socket("127.0.0.1", port)) {
-            String body = "{\"prompt\":\"x\",\"max_tokens\":3000,\"stream\":true}";
+            String body = "{\"prompt\":\"x\",\"max_tokens\":3000,\"ignore_eos\":true,\"stream\":true}";
             OutputStream out = s.getOutputStream();
             out.write(("POST /v1/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
                             + body.length() + "\r\n\r\n" + body)

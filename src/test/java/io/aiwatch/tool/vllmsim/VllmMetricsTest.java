@@ -180,7 +180,8 @@ class VllmMetricsTest {
                 for (int i = 0; i < 16; i++) {
                     fs.add(pool.submit(() -> client.post(
                             base + "/v1/completions",
-                            "{\"prompt\":[" + "1,".repeat(19) + "1],\"max_tokens\":200,\"stream\":true}")));
+                            "{\"prompt\":[" + "1,".repeat(19)
+                                    + "1],\"max_tokens\":200,\"ignore_eos\":true,\"stream\":true}")));
                 }
                 // Waiting requests and KV usage, read in-process after every engine step (an HTTP scrape per
                 // step would miss the short waits on a busy machine); /metrics is checked at the end.

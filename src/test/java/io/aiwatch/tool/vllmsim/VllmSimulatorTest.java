@@ -126,7 +126,7 @@ class VllmSimulatorTest {
 
     @Test
     void sameSeedAndPromptGiveTheSameOutputAcrossRuns() throws Exception {
-        String req = "{\"prompt\":\"tell me a story\"}";
+        String req = "{\"prompt\":\"tell me a story\",\"max_tokens\":300}";
         JsonNode a = JSON.readTree(client.post(base + "/v1/completions", req).body());
         JsonNode b = JSON.readTree(client.post(base + "/v1/completions", req).body());
         try (VllmSimulator other = VllmSimulator.start(sim.config().withSeed(99).withListen("127.0.0.1", 0));
@@ -146,18 +146,32 @@ class VllmSimulatorTest {
     }
 
     @Test
-    void badRequestsGetOpenAiErrors() throws Exception {
+    void badRequestsGetVllmErrorBodies() throws Exception {
         var bad = client.post(base + "/v1/completions", "{not json");
         assertThat(bad.status()).isEqualTo(400);
-        assertThat(JSON.readTree(bad.body()).path("object").asText()).isEqualTo("error");
+        assertThat(JSON.readTree(bad.body()).at("/error/type").asText()).isEqualTo("Bad Request");
+        assertThat(JSON.readTree(bad.body()).at("/error/code").asInt()).isEqualTo(400);
         var model = client.post(base + "/v1/completions", "{\"model\":\"nope\",\"prompt\":\"x\"}");
         assertThat(model.status()).isEqualTo(404);
-        assertThat(model.body()).contains("The model `nope` does not exist.");
-        var tooLong = client.post(base + "/v1/completions", "{\"prompt\":\"x\",\"max_tokens\":5000}");
-        assertThat(tooLong.status()).isEqualTo(400);
-        assertThat(tooLong.body()).contains("maximum context length is 4096");
+        assertThat(JSON.readTree(model.body()).path("error"))
+                .isEqualTo(JSON.readTree("{\"message\":\"The model `nope` does not exist.\",\"type\":\"NotFoundError\","
+                        + "\"param\":\"model\",\"code\":404}"));
+        var tooMany = client.post(base + "/v1/completions", "{\"prompt\":\"x\",\"max_tokens\":5000}");
+        assertThat(tooMany.status()).isEqualTo(400);
+        assertThat(JSON.readTree(tooMany.body()).at("/error/message").asText())
+                .isEqualTo("max_tokens=5000 cannot be greater than max_model_len=max_total_tokens=4096. Please"
+                        + " request fewer output tokens. (parameter=max_tokens, value=5000)");
+        var tooLong =
+                client.post(base + "/v1/completions", "{\"prompt\":\"" + "x ".repeat(4090) + "\",\"max_tokens\":10}");
+        assertThat(JSON.readTree(tooLong.body()).path("error"))
+                .isEqualTo(JSON.readTree("{\"message\":\"This model's maximum context length is 4096 tokens. However,"
+                        + " you requested 10 output tokens and your prompt contains 4091 input tokens, for a total of"
+                        + " 4101 tokens. Please reduce the length of the input prompt or the number of requested"
+                        + " output tokens. (parameter=input_tokens, value=4091)\",\"type\":\"BadRequestError\","
+                        + "\"param\":\"input_tokens\",\"code\":400}"));
         var noPrompt = client.post(base + "/v1/completions", "{\"max_tokens\":5}");
         assertThat(noPrompt.status()).isEqualTo(400);
+        assertThat(noPrompt.body()).contains("Either prompt or prompt_embeds must be provided and non-empty.");
         // the server keeps working
         assertThat(client.post(base + "/v1/completions", "{\"prompt\":\"x\",\"max_tokens\":1}")
                         .status())

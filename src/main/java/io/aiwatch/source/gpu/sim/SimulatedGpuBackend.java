@@ -44,7 +44,7 @@ public final class SimulatedGpuBackend implements GpuBackend {
         final double phase;
         final double period;
         final double modelMib;
-        final long pid;
+        long pid;
         final List<XidEvent> pendingXids = new ArrayList<>();
         /** Row remapper state as NVML reports it: set by XIDs 63/94 (pending) and 64 (failure). */
         boolean remapPending;
@@ -69,6 +69,19 @@ public final class SimulatedGpuBackend implements GpuBackend {
      * @param clock        time source
      * @param externalLoad utilisation 0–1 applied to every GPU, or null for the built-in pattern
      */
+    /**
+     * Makes {@code pid} the process holding every simulated GPU's memory (by default made-up pids
+     * 4100+): the daemon names its own process when the simulated engine driving the GPUs runs in
+     * it, so process-to-GPU mapping can be followed without GPUs.
+     */
+    public void holdBy(long pid) {
+        for (Gpu g : gpus) {
+            synchronized (g) {
+                g.pid = pid;
+            }
+        }
+    }
+
     public SimulatedGpuBackend(int count, long seed, double ambientC, Clock clock, DoubleSupplier externalLoad) {
         this.clock = clock;
         this.externalLoad = externalLoad;

@@ -37,6 +37,11 @@ final class NioHttpClient implements AutoCloseable {
     private volatile boolean running = true;
 
     NioHttpClient(String host, int port, String path, String apiKey) {
+        this(host, port, path, apiKey, java.util.Map.of());
+    }
+
+    /** @param headers extra header lines sent with every request ({@code --header}) */
+    NioHttpClient(String host, int port, String path, String apiKey, java.util.Map<String, String> headers) {
         this.address = new InetSocketAddress(host, port);
         StringBuilder h = new StringBuilder();
         h.append("POST ")
@@ -49,6 +54,7 @@ final class NioHttpClient implements AutoCloseable {
         if (apiKey != null && !apiKey.isEmpty()) {
             h.append("Authorization: Bearer ").append(apiKey).append("\r\n");
         }
+        headers.forEach((k, v) -> h.append(k).append(": ").append(v).append("\r\n"));
         h.append("Content-Length: ");
         this.headPrefix = h.toString().getBytes(StandardCharsets.ISO_8859_1);
         try {
@@ -68,6 +74,13 @@ final class NioHttpClient implements AutoCloseable {
 
     /** As {@link #send(byte[], ResponseTracker)} with one more header line ({@code "Name: value"}, no CRLF), or null. */
     void send(byte[] body, String extraHeader, ResponseTracker tracker) {
+        byte[] req = prepare(body, extraHeader);
+        tasks.add(() -> start(req, tracker));
+        selector.wakeup();
+    }
+
+    /** The request bytes of one POST (also run by the warm-up, which sends nothing). */
+    byte[] prepare(byte[] body, String extraHeader) {
         String lenText = Integer.toString(body.length);
         if (extraHeader != null) { // before Content-Length, which ends the prefix
             lenText = lenText + "\r\n" + extraHeader;
@@ -78,8 +91,47 @@ final class NioHttpClient implements AutoCloseable {
         System.arraycopy(len, 0, req, headPrefix.length, len.length);
         System.arraycopy(CRLF2, 0, req, headPrefix.length + len.length, CRLF2.length);
         System.arraycopy(body, 0, req, headPrefix.length + len.length + CRLF2.length, body.length);
-        tasks.add(() -> start(req, tracker));
+        return req;
+    }
+
+    /**
+     * Opens up to {@code n} connections and parks them in the idle pool, so the first requests of a
+     * run find a connection ready instead of paying for the TCP handshake; sends nothing. Waits at
+     * most {@code timeoutMillis}; returns how many connected.
+     */
+    int preconnect(int n, long timeoutMillis) throws InterruptedException {
+        java.util.concurrent.CountDownLatch latch = new java.util.concurrent.CountDownLatch(n);
+        java.util.concurrent.atomic.AtomicInteger ok = new java.util.concurrent.atomic.AtomicInteger();
+        tasks.add(() -> {
+            for (int i = 0; i < n; i++) {
+                Conn c = null;
+                try {
+                    SocketChannel ch = SocketChannel.open();
+                    ch.configureBlocking(false);
+                    ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                    c = new Conn(ch);
+                    c.onConnected = () -> {
+                        ok.incrementAndGet();
+                        latch.countDown();
+                    };
+                    c.onConnectFailed = latch::countDown;
+                    if (ch.connect(address)) {
+                        c.key = ch.register(selector, SelectionKey.OP_READ, c);
+                        c.parked();
+                    } else {
+                        c.key = ch.register(selector, SelectionKey.OP_CONNECT, c);
+                    }
+                } catch (IOException e) {
+                    if (c != null) {
+                        c.close();
+                    }
+                    latch.countDown();
+                }
+            }
+        });
         selector.wakeup();
+        latch.await(timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        return ok.get();
     }
 
     private void run() {
@@ -169,6 +221,10 @@ final class NioHttpClient implements AutoCloseable {
         long readNanos;
 
         boolean closed;
+        /** Pre-connected without a request ({@link #preconnect}): told when the handshake ends. */
+        Runnable onConnected;
+
+        Runnable onConnectFailed;
 
         Conn(SocketChannel ch) {
             this.ch = ch;
@@ -185,13 +241,33 @@ final class NioHttpClient implements AutoCloseable {
             }));
         }
 
+        /** A pre-connected connection without a request joins the idle pool. */
+        void parked() {
+            idle.addLast(this);
+            Runnable r = onConnected;
+            onConnected = null;
+            onConnectFailed = null;
+            if (r != null) {
+                r.run();
+            }
+        }
+
         void finishConnect() {
             try {
                 ch.finishConnect();
                 key.interestOps(SelectionKey.OP_READ);
+                if (tracker == null) {
+                    parked();
+                    return;
+                }
                 write();
             } catch (IOException e) {
                 ResponseTracker t = tracker;
+                Runnable failed = onConnectFailed;
+                onConnectFailed = null;
+                if (failed != null) {
+                    failed.run();
+                }
                 close();
                 if (t != null) {
                     t.fail(

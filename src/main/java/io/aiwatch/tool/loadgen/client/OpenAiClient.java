@@ -33,7 +33,7 @@ public final class OpenAiClient implements AutoCloseable {
     private final boolean chat;
     private final String model;
     private final boolean stream;
-    private final boolean ignoreEos;
+    private final RequestShape shape;
     private final String apiKey;
     private final ExecutorService executor;
     private final HttpClient http;
@@ -73,6 +73,32 @@ public final class OpenAiClient implements AutoCloseable {
             int threads,
             LongSupplier clock,
             String transport) {
+        this(
+                baseUrl,
+                endpoint,
+                model,
+                stream,
+                apiKey,
+                threads,
+                clock,
+                transport,
+                RequestShape.plain(endpoint, ignoreEos));
+    }
+
+    /**
+     * @param shape what every request carries besides its prompt (vllm bench serve's request: backend,
+     *              model name, ignore_eos, logprobs, extra body and headers, x-request-id, LoRA modules)
+     */
+    public OpenAiClient(
+            String baseUrl,
+            String endpoint,
+            String model,
+            boolean stream,
+            String apiKey,
+            int threads,
+            LongSupplier clock,
+            String transport,
+            RequestShape shape) {
         try {
             this.uri = URI.create(stripSlash(baseUrl) + endpoint);
         } catch (IllegalArgumentException e) {
@@ -82,10 +108,10 @@ public final class OpenAiClient implements AutoCloseable {
                 || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
             throw new LoadgenException("--base-url must start with http:// or https://, got '" + baseUrl + "'");
         }
-        this.chat = endpoint.contains("chat");
+        this.chat = shape.chat();
         this.model = model;
         this.stream = stream;
-        this.ignoreEos = ignoreEos;
+        this.shape = shape;
         this.apiKey = apiKey;
         this.clock = clock;
         this.executor = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
@@ -93,11 +119,15 @@ public final class OpenAiClient implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.http = HttpClient.newBuilder()
+        HttpClient.Builder hb = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10))
-                .executor(executor)
-                .build();
+                .executor(executor);
+        if (shape.insecure()) {
+            System.setProperty("jdk.internal.httpclient.disableHostnameVerification", "true");
+            hb.sslContext(Insecure.context());
+        }
+        this.http = hb.build();
         boolean https = uri.getScheme().equals("https");
         if (!transport.equals("auto") && !transport.equals("nio") && !transport.equals("jdk")) {
             throw new LoadgenException("--http-client must be auto, nio or jdk, got '" + transport + "'");
@@ -106,7 +136,12 @@ public final class OpenAiClient implements AutoCloseable {
             throw new LoadgenException("--http-client nio speaks plain http only; use jdk (or auto) for https");
         }
         this.nio = !https && !transport.equals("jdk")
-                ? new NioHttpClient(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : 80, uri.getRawPath(), apiKey)
+                ? new NioHttpClient(
+                        uri.getHost(),
+                        uri.getPort() > 0 ? uri.getPort() : 80,
+                        uri.getRawPath(),
+                        apiKey,
+                        shape.headers())
                 : null;
     }
 
@@ -134,15 +169,27 @@ public final class OpenAiClient implements AutoCloseable {
 
     /** The JSON body for one turn; history is earlier (user, assistant) pairs. */
     public byte[] body(List<String[]> history, String userText, int maxTokens) {
+        return body(history, userText, maxTokens, -1);
+    }
+
+    /**
+     * The JSON body for one turn of workload item {@code item} (which picks its LoRA module), built
+     * field by field as vllm bench serve's request functions build it: completions get
+     * {@code model, prompt, repetition_penalty: 1.0, max_tokens, logprobs, stream, stream_options};
+     * chat gets {@code model, messages (content as text parts), max_completion_tokens, stream,
+     * stream_options}; then {@code ignore_eos} when set, then the extra body, which wins.
+     */
+    public byte[] body(List<String[]> history, String userText, int maxTokens, int item) {
         ObjectNode root = JSON.createObjectNode();
-        root.put("model", model);
+        root.put("model", shape.modelFor(item, model));
         if (chat) {
             ArrayNode messages = root.putArray("messages");
             for (String[] h : history) {
                 messages.addObject().put("role", "user").put("content", h[0]);
                 messages.addObject().put("role", "assistant").put("content", h[1]);
             }
-            messages.addObject().put("role", "user").put("content", userText);
+            ObjectNode user = messages.addObject().put("role", "user");
+            user.putArray("content").addObject().put("type", "text").put("text", userText);
             root.put("max_completion_tokens", maxTokens);
         } else {
             StringBuilder prompt = new StringBuilder();
@@ -150,22 +197,82 @@ public final class OpenAiClient implements AutoCloseable {
                 prompt.append(h[0]).append(' ').append(h[1]).append(' ');
             }
             root.put("prompt", prompt.append(userText).toString());
-            root.put("max_tokens", maxTokens);
             root.put("repetition_penalty", 1.0);
-        }
-        root.put("temperature", 0.0);
-        if (ignoreEos) {
-            root.put("ignore_eos", true);
+            root.put("max_tokens", maxTokens);
+            if (shape.logprobs() == null) {
+                root.putNull("logprobs");
+            } else {
+                root.put("logprobs", shape.logprobs());
+            }
         }
         root.put("stream", stream);
         if (stream) {
             root.putObject("stream_options").put("include_usage", true);
+        }
+        if (shape.ignoreEos()) {
+            root.put("ignore_eos", true);
+        }
+        if (shape.extraBody() != null) {
+            root.setAll(shape.extraBody());
         }
         try {
             return JSON.writeValueAsBytes(root);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Responses the warm-up feeds through the response path; enough for the JIT to compile it. */
+    static final int WARM_ITERATIONS = 3000;
+
+    /**
+     * Makes the client ready before a run's clock starts, without sending a request: opens up to
+     * {@code connections} keep-alive connections (plain http) and runs the response path (SSE
+     * decoding, stream metering, record building) over canned responses of this client's kind, so
+     * the first real requests neither wait for a handshake nor run interpreted code. The JDK client
+     * (https) opens connections on first use; only its code paths are warmed.
+     *
+     * @return connections opened
+     */
+    public int warm(int connections, byte[] sampleBody) throws InterruptedException {
+        int opened = nio != null && connections > 0 ? nio.preconnect(connections, 2000) : 0;
+        byte[] canned = canned().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        for (int i = 0; i < WARM_ITERATIONS; i++) {
+            long now = clock.getAsLong();
+            ResponseTracker t = new ResponseTracker(-1, now, now, stream, false, 1, clock, (tr, rec) -> {});
+            t.status(200);
+            t.bytes(canned, 0, canned.length, now);
+            t.end(clock.getAsLong());
+        }
+        if (nio != null && sampleBody != null) {
+            nio.prepare(sampleBody, "x-request-id: warm");
+        }
+        return opened;
+    }
+
+    /** A response like the server's: eight token chunks, usage, [DONE] (or one JSON body unstreamed). */
+    private String canned() {
+        String object = chat ? "chat.completion.chunk" : "text_completion";
+        String choice = chat
+                ? "{\"index\":0,\"delta\":{\"content\":\" word\"},\"logprobs\":null,\"finish_reason\":null}"
+                : "{\"index\":0,\"text\":\" word\",\"logprobs\":null,\"finish_reason\":null}";
+        if (!stream) {
+            return "{\"id\":\"w\",\"object\":\"" + object + "\",\"created\":0,\"model\":\"m\",\"choices\":[" + choice
+                    + "],\"usage\":{\"prompt_tokens\":1,\"total_tokens\":9,\"completion_tokens\":8}}";
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            sb.append("data: {\"id\":\"w\",\"object\":\"")
+                    .append(object)
+                    .append("\",\"created\":0,\"model\":\"m\",\"choices\":[")
+                    .append(choice)
+                    .append("]}\n\n");
+        }
+        sb.append("data: {\"id\":\"w\",\"object\":\"")
+                .append(object)
+                .append("\",\"created\":0,\"model\":\"m\",\"choices\":[],\"usage\":{\"prompt_tokens\":1,"
+                        + "\"total_tokens\":9,\"completion_tokens\":8}}\n\ndata: [DONE]\n\n");
+        return sb.toString();
     }
 
     /**
@@ -190,14 +297,22 @@ public final class OpenAiClient implements AutoCloseable {
                 inner.accept(tr, rec);
             };
         }
+        String requestId = shape.requestIdPrefix() != null && position >= 0 ? shape.requestIdPrefix() + position : null;
         if (nio != null) {
+            String extra = null;
+            if (requestId != null) {
+                extra = "x-request-id: " + requestId;
+            }
+            if (ids != null) {
+                extra = (extra == null ? "" : extra + "\r\n") + "traceparent: " + ids.traceparent();
+            }
             long send = clock.getAsLong();
             ResponseTracker tracker =
                     new ResponseTracker(position, dueNanos, send, stream, keepText, promptTokens, clock, done);
             if (ids != null) {
                 tracker.trace(ids);
             }
-            nio.send(body, ids == null ? null : "traceparent: " + ids.traceparent(), tracker);
+            nio.send(body, extra, tracker);
             return tracker;
         }
         HttpRequest.Builder rb = HttpRequest.newBuilder(uri)
@@ -205,6 +320,10 @@ public final class OpenAiClient implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (apiKey != null && !apiKey.isEmpty()) {
             rb.header("Authorization", "Bearer " + apiKey);
+        }
+        shape.headers().forEach(rb::header);
+        if (requestId != null) {
+            rb.header("x-request-id", requestId);
         }
         if (ids != null) {
             rb.header("traceparent", ids.traceparent());

@@ -25,6 +25,8 @@ import java.util.function.LongSupplier;
  */
 public final class ResponseTracker implements HttpResponse.BodySubscriber<Void> {
     private static final int MAX_BODY = 1 << 20;
+    /** How much of a server's error body a record keeps. */
+    private static final int ERROR_BODY_CHARS = 2000;
 
     private final int position;
     private final long dueNanos;
@@ -242,8 +244,11 @@ public final class ResponseTracker implements HttpResponse.BodySubscriber<Void> 
         long first = sse ? m.firstTokenNanos() : -1;
         long last = sse ? m.lastTokenNanos() : lastByte;
         long[] gaps = sse ? m.gapNanos() : new long[0];
+        String errorBody = m != null && status > 0 && status != 200 ? m.bodyPrefix(ERROR_BODY_CHARS) : null;
+        String text = keepText && m != null ? m.text() : null;
         return new RequestRecord(
-                position, dueNanos, sendNanos, first, last, in, out, usage, gaps, streamed, outcome, error);
+                position, dueNanos, sendNanos, first, last, in, out, usage, gaps, streamed, outcome, error, dueNanos,
+                status, errorBody, text);
     }
 
     static String describe(Throwable t) {

@@ -16,6 +16,11 @@ package io.aiwatch.tool.loadgen.record;
  * @param streamed        whether the request streamed
  * @param outcome         how it ended
  * @param error           short error text, or null
+ * @param arrivalNanos    when the schedule released it, before any wait for a concurrency slot
+ *                        (vLLM's {@code request_arrival_time}; its queue time is send minus this)
+ * @param httpStatus      the response status, or -1 when none arrived
+ * @param errorBody       the server's error body (start of it) when it answered with an error, else null
+ * @param text            the generated text when kept (multi-turn history, --save-detailed), else null
  */
 public record RequestRecord(
         int position,
@@ -29,7 +34,49 @@ public record RequestRecord(
         long[] itlNanos,
         boolean streamed,
         Outcome outcome,
-        String error) {
+        String error,
+        long arrivalNanos,
+        int httpStatus,
+        String errorBody,
+        String text) {
+
+    /** A record released at its due time, without status, error body or text. */
+    public RequestRecord(
+            int position,
+            long dueNanos,
+            long sendNanos,
+            long firstTokenNanos,
+            long lastTokenNanos,
+            int promptTokens,
+            int outputTokens,
+            boolean usageReported,
+            long[] itlNanos,
+            boolean streamed,
+            Outcome outcome,
+            String error) {
+        this(
+                position,
+                dueNanos,
+                sendNanos,
+                firstTokenNanos,
+                lastTokenNanos,
+                promptTokens,
+                outputTokens,
+                usageReported,
+                itlNanos,
+                streamed,
+                outcome,
+                error,
+                dueNanos,
+                -1,
+                null,
+                null);
+    }
+
+    /** vLLM's client queue time: send minus arrival (the wait for a concurrency slot), >= 0. */
+    public long queueNanos() {
+        return Math.max(0, sendNanos - arrivalNanos);
+    }
 
     public boolean ok() {
         return outcome == Outcome.OK;

@@ -2,8 +2,8 @@ package io.aiwatch.tool.loadgen.report;
 
 import io.aiwatch.tool.loadgen.record.LoadgenException;
 import io.aiwatch.tool.loadgen.record.RequestRecord;
+import io.aiwatch.tool.loadgen.result.OwnFields;
 import io.aiwatch.tool.loadgen.result.Percentiles;
-import io.aiwatch.tool.loadgen.result.ResultFields;
 import io.aiwatch.tool.report.Html;
 import io.aiwatch.tool.report.Plot;
 import io.aiwatch.tool.report.Series;
@@ -188,7 +188,7 @@ public final class HtmlReport {
                 .x("latency", "ms")
                 .y("fraction of samples", "0–1")
                 .logY(false);
-        Map<String, double[]> values = ResultFields.values(records, false);
+        Map<String, double[]> values = OwnFields.values(records, false);
         for (String[] m : LATENCIES.subList(0, 4)) {
             double[] v = Percentiles.sorted(values.get(m[0]));
             if (v.length == 0) {

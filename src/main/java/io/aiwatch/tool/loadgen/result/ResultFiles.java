@@ -22,11 +22,43 @@ public final class ResultFiles {
     private ResultFiles() {}
 
     /** vLLM's naming: {label}-{rate}qps[-concurrency{N}]-{model}-{date}.json, model path-safe. */
+    /**
+     * vLLM's result name: {@code {label}-{rate}qps[-concurrency{N}]-{model}-{date}.json}, with the
+     * label defaulting to the backend and the model's last path segment; ramp-up runs are named
+     * {@code {label}-ramp-up-{strategy}-{start}qps-{end}qps[...]}.
+     */
     public static String defaultName(Map<String, Object> result) {
-        String model = String.valueOf(result.get("model_id")).replaceAll("[^A-Za-z0-9._-]", "_");
+        String model = String.valueOf(result.get("model_id"));
+        model = model.substring(model.lastIndexOf('/') + 1).replaceAll("[^A-Za-z0-9._-]", "_");
         Object conc = result.get("max_concurrency");
-        return result.get("label") + "-" + result.get("request_rate") + "qps"
-                + (conc == null ? "" : "-concurrency" + conc) + "-" + model + "-" + result.get("date") + ".json";
+        String concurrency = conc == null ? "" : "-concurrency" + conc;
+        Object label = result.get("label") != null ? result.get("label") : result.get("backend");
+        Object rate = result.get("request_rate");
+        if (result.containsKey("ramp_up_strategy")) {
+            return label + "-ramp-up-" + result.get("ramp_up_strategy") + "-" + result.get("ramp_up_start_rps")
+                    + "qps-" + result.get("ramp_up_end_rps") + "qps" + concurrency + "-" + model + "-"
+                    + result.get("date") + ".json";
+        }
+        return label + "-" + rate + "qps" + concurrency + "-" + model + "-" + result.get("date") + ".json";
+    }
+
+    /** vLLM's --append-result: the JSON on one more line of the file (a newline first when it is not empty). */
+    public static void appendJson(Path file, Object value) {
+        try {
+            if (file.getParent() != null) {
+                Files.createDirectories(file.getParent());
+            }
+            boolean nonEmpty = Files.exists(file) && Files.size(file) > 0;
+            String text = (nonEmpty ? "\n" : "") + JSON.writeValueAsString(value);
+            Files.writeString(
+                    file,
+                    text,
+                    java.nio.charset.StandardCharsets.UTF_8,
+                    java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new LoadgenException("cannot append to " + file + ": " + e.getMessage());
+        }
     }
 
     public static void writeJson(Path file, Object value) {

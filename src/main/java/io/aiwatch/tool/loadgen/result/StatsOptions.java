@@ -11,11 +11,15 @@ import java.util.Map;
  *                          e2el_including_client_queue)
  * @param percentiles       percentiles, e.g. 50, 90, 95, 99
  * @param goodputSlosMs     SLOs for goodput by metric (ttft, tpot, e2el) in ms; empty = no goodput
- * @param backend           endpoint type written as backend / endpoint_type (openai, openai-chat)
- * @param label             run label
- * @param modelId           model name
- * @param tokenizerId       tokenizer path or null
+ * @param backend           vLLM's --backend, written as backend / endpoint_type (openai, vllm, openai-chat)
+ * @param label             --label, or null (vLLM writes null then and names files by the backend)
+ * @param modelId           model id (vLLM's model_id: --model, or the first served model's root)
+ * @param tokenizerId       tokenizer id written as tokenizer_id, or null (defaults to the model id)
  * @param lagWarnMs         schedule-lag p99 above this is reported as a warning
+ * @param metadata          --metadata KEY=VALUE pairs, written at the top level of the result
+ * @param rampUp            --ramp-up-strategy, start and end rps, or null
+ * @param skipTokenizerInit --skip-tokenizer-init: tokenizer_id null, no ttft/tpot/itl statistics, output length 1
+ *                          when the server reports no usage (vLLM's rules without a tokenizer)
  */
 public record StatsOptions(
         List<String> percentileMetrics,
@@ -25,7 +29,36 @@ public record StatsOptions(
         String label,
         String modelId,
         String tokenizerId,
-        double lagWarnMs) {
+        double lagWarnMs,
+        Map<String, String> metadata,
+        RampUp rampUp,
+        boolean skipTokenizerInit) {
+
+    /** vLLM's ramp-up settings as written to the result. */
+    public record RampUp(String strategy, int startRps, int endRps) {}
+
+    public StatsOptions(
+            List<String> percentileMetrics,
+            List<Double> percentiles,
+            Map<String, Double> goodputSlosMs,
+            String backend,
+            String label,
+            String modelId,
+            String tokenizerId,
+            double lagWarnMs) {
+        this(
+                percentileMetrics,
+                percentiles,
+                goodputSlosMs,
+                backend,
+                label,
+                modelId,
+                tokenizerId,
+                lagWarnMs,
+                Map.of(),
+                null,
+                false);
+    }
 
     public static StatsOptions defaults(String model) {
         return new StatsOptions(
@@ -43,6 +76,7 @@ public record StatsOptions(
         percentileMetrics = List.copyOf(percentileMetrics);
         percentiles = List.copyOf(percentiles);
         goodputSlosMs = Map.copyOf(goodputSlosMs);
+        metadata = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metadata));
         for (String m : percentileMetrics) {
             if (!List.of(
                             "ttft",

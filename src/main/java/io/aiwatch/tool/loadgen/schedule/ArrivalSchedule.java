@@ -15,13 +15,57 @@ import java.util.SplittableRandom;
  * @param dueNanos      due time of each scheduled request, nanoseconds after the run start, ascending
  * @param positions     position of each scheduled request in the global schedule (selects its prompt)
  * @param requestRate   requested rate in requests/s for the whole schedule (all workers), may be +Inf
+ * @param rates         with a ramp-up, the rate each request was drawn at (vLLM's per-request rate),
+ *                      else null
  */
-public record ArrivalSchedule(long[] dueNanos, int[] positions, double requestRate) {
+public record ArrivalSchedule(long[] dueNanos, int[] positions, double requestRate, double[] rates) {
 
     public ArrivalSchedule {
         if (dueNanos.length != positions.length) {
             throw new IllegalArgumentException("dueNanos and positions differ in length");
         }
+        if (rates != null && rates.length != dueNanos.length) {
+            throw new IllegalArgumentException("rates and dueNanos differ in length");
+        }
+    }
+
+    public ArrivalSchedule(long[] dueNanos, int[] positions, double requestRate) {
+        this(dueNanos, positions, requestRate, null);
+    }
+
+    /** Whether requests wait for their due times (a finite rate or a ramp-up). */
+    public boolean paced() {
+        return rates != null || !Double.isInfinite(requestRate);
+    }
+
+    /**
+     * vllm bench serve's ramp-up: request {@code i} of {@code n} is drawn at rate
+     * {@code start + (end - start) * i/(n-1)} (linear) or {@code start * (end/start)^(i/(n-1))}
+     * (exponential), with the gamma gaps of {@code burstiness}; the delays are not rescaled.
+     */
+    public static ArrivalSchedule rampUp(
+            int n, boolean exponential, double startRps, double endRps, double burstiness, long seed) {
+        long[] due = new long[n];
+        int[] pos = new int[n];
+        double[] rates = new double[n];
+        SplittableRandom random = new SplittableRandom(seed);
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            pos[i] = i;
+            double progress = i / (double) Math.max(n - 1, 1);
+            double rate = exponential
+                    ? startRps * Math.pow(endRps / startRps, progress)
+                    : startRps + (endRps - startRps) * progress;
+            if (!(rate > 0)) {
+                throw new IllegalArgumentException("Obtained non-positive request rate " + rate + ".");
+            }
+            rates[i] = rate;
+            double gap =
+                    Double.isInfinite(burstiness) ? 1.0 / rate : gamma(random, burstiness, 1.0 / (rate * burstiness));
+            sum += gap;
+            due[i] = Math.round(sum * 1e9);
+        }
+        return new ArrivalSchedule(due, pos, Double.POSITIVE_INFINITY, rates);
     }
 
     /** Builds the global schedule of {@code n} requests. */
@@ -80,14 +124,18 @@ public record ArrivalSchedule(long[] dueNanos, int[] positions, double requestRa
         }
         long[] due = new long[n];
         int[] pos = new int[n];
+        double[] r = rates == null ? null : new double[n];
         int k = 0;
         for (int i = 0; i < positions.length; i++) {
             if (positions[i] % count == index) {
                 due[k] = dueNanos[i];
+                if (r != null) {
+                    r[k] = rates[i];
+                }
                 pos[k++] = positions[i];
             }
         }
-        return new ArrivalSchedule(due, pos, requestRate);
+        return new ArrivalSchedule(due, pos, requestRate, r);
     }
 
     /** Gaps between consecutive due times in seconds (the first gap is measured from t0). */

@@ -5,7 +5,8 @@ import java.nio.file.Path;
 /**
  * What to send: the dataset and its shape (vllm bench serve's names where they mean the same).
  *
- * @param datasetName       random | custom (JSONL) | sharegpt | shared-prefix | multi-turn
+ * @param datasetName       vLLM's random, custom (JSONL), sharegpt, sonnet, burstgpt, prefix_repetition,
+ *                          spec_bench; aiwatch's shared-prefix and multi-turn
  * @param datasetPath       file for custom and sharegpt, else null
  * @param inputLen          random input length in tokens
  * @param outputLen         random output length in tokens; also the default output length for
@@ -18,6 +19,7 @@ import java.nio.file.Path;
  * @param sharegptMultiTurn use every human turn of a ShareGPT conversation as a session turn
  * @param numPrompts        how many distinct items to build
  * @param seed              seed of every random choice
+ * @param args              vLLM's other dataset flags
  */
 public record WorkloadSpec(
         String datasetName,
@@ -31,15 +33,72 @@ public record WorkloadSpec(
         int sharegptOutputLen,
         boolean sharegptMultiTurn,
         int numPrompts,
-        long seed) {
+        long seed,
+        DatasetArgs args) {
+
+    public WorkloadSpec(
+            String datasetName,
+            Path datasetPath,
+            int inputLen,
+            int outputLen,
+            double rangeRatio,
+            int prefixGroups,
+            int prefixLen,
+            int turns,
+            int sharegptOutputLen,
+            boolean sharegptMultiTurn,
+            int numPrompts,
+            long seed) {
+        this(
+                datasetName,
+                datasetPath,
+                inputLen,
+                outputLen,
+                rangeRatio,
+                prefixGroups,
+                prefixLen,
+                turns,
+                sharegptOutputLen,
+                sharegptMultiTurn,
+                numPrompts,
+                seed,
+                sharegptOutputLen > 0
+                        ? withSharegpt(DatasetArgs.defaults(), sharegptOutputLen)
+                        : DatasetArgs.defaults());
+    }
+
+    private static DatasetArgs withSharegpt(DatasetArgs a, int len) {
+        return new DatasetArgs(
+                a.randomPrefixLen(),
+                a.outputRangeRatio(),
+                a.customOutputLen(),
+                len,
+                a.noOversample(),
+                a.disableShuffle(),
+                a.sonnetInputLen(),
+                a.sonnetOutputLen(),
+                a.sonnetPrefixLen(),
+                a.prefixRepetitionPrefixLen(),
+                a.prefixRepetitionSuffixLen(),
+                a.prefixRepetitionNumPrefixes(),
+                a.prefixRepetitionOutputLen(),
+                a.specBenchOutputLen(),
+                a.specBenchCategory());
+    }
 
     /** Random 1024-in / 128-out prompts, like vllm bench serve's defaults. */
     public static WorkloadSpec random(int numPrompts, int inputLen, int outputLen, long seed) {
         return new WorkloadSpec("random", null, inputLen, outputLen, 0.0, 0, 0, 1, 0, false, numPrompts, seed);
     }
 
-    /** Whether the server should ignore EOS so the requested output length is produced. */
+    /**
+     * Whether requests ask the server to ignore EOS: vllm bench serve forces it for the random
+     * datasets (so generation runs to the requested length); aiwatch's synthetic datasets do the same.
+     */
     public boolean ignoreEos() {
-        return !datasetName.equals("sharegpt") && !datasetName.equals("custom");
+        return switch (datasetName) {
+            case "random", "random-mm", "shared-prefix", "multi-turn" -> true;
+            default -> false;
+        };
     }
 }

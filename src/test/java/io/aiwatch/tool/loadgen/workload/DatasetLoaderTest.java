@@ -19,6 +19,31 @@ class DatasetLoaderTest {
         return new WorkloadSpec(name, path, 100, 20, 0.5, 3, 40, 2, 0, false, n, 9);
     }
 
+    /** As {@link #spec} with vLLM's flags {@code args} (--no-oversample, --custom-output-len...). */
+    private static WorkloadSpec spec(String name, Path path, int n, DatasetArgs args) {
+        return new WorkloadSpec(name, path, 100, 20, 0.5, 3, 40, 2, 0, false, n, 9, args);
+    }
+
+    private static DatasetArgs args(int customOutputLen, boolean noOversample, boolean disableShuffle) {
+        DatasetArgs d = DatasetArgs.defaults();
+        return new DatasetArgs(
+                d.randomPrefixLen(),
+                d.outputRangeRatio(),
+                customOutputLen,
+                d.sharegptOutputLen(),
+                noOversample,
+                disableShuffle,
+                d.sonnetInputLen(),
+                d.sonnetOutputLen(),
+                d.sonnetPrefixLen(),
+                d.prefixRepetitionPrefixLen(),
+                d.prefixRepetitionSuffixLen(),
+                d.prefixRepetitionNumPrefixes(),
+                d.prefixRepetitionOutputLen(),
+                d.specBenchOutputLen(),
+                d.specBenchCategory());
+    }
+
     @Test
     void randomLengthsStayInsideTheRangeRatioBounds() {
         List<Conversation> items = DatasetLoader.load(spec("random", null, 500), new PromptText(null));
@@ -53,11 +78,25 @@ class DatasetLoaderTest {
     }
 
     @Test
-    void jsonlPromptsAndBadLinesNameTheFileAndLine() throws Exception {
+    void customItemsAskForCustomOutputLenOrTheirOwnAndBadLinesNameTheFileAndLine() throws Exception {
         Path f = dir.resolve("p.jsonl");
-        Files.writeString(f, "{\"prompt\":\"hello there\",\"output_tokens\":7}\n\n{\"prompt\":\"again\"}\n");
-        List<Conversation> items = DatasetLoader.load(spec("custom", f, 10), new PromptText(null));
-        assertThat(items).extracting(c -> c.turns().get(0).maxTokens()).containsExactly(7, 20);
+        Files.writeString(
+                f, "{\"prompt\":\"hello there\",\"output_tokens\":7}\n\n{\"prompt\":\"again\",\"output_tokens\":3}\n");
+        // vLLM: --custom-output-len (256) wins unless it is -1; shuffled unless --disable-shuffle
+        assertThat(DatasetLoader.load(spec("custom", f, 2, args(256, true, true)), new PromptText(null)))
+                .extracting(c -> c.turns().get(0).maxTokens())
+                .containsExactly(256, 256);
+        assertThat(DatasetLoader.load(spec("custom", f, 2, args(-1, true, true)), new PromptText(null)))
+                .extracting(c -> c.turns().get(0).maxTokens())
+                .containsExactly(7, 3);
+        // oversampled to --num-prompts unless --no-oversample
+        assertThat(DatasetLoader.load(spec("custom", f, 10, args(-1, false, true)), new PromptText(null)))
+                .hasSize(10);
+        assertThat(DatasetLoader.load(spec("custom", f, 10, args(-1, true, true)), new PromptText(null)))
+                .hasSize(2);
+        Files.writeString(f, "{\"prompt\":\"no length\"}\n");
+        assertThatThrownBy(() -> DatasetLoader.load(spec("custom", f, 10, args(-1, true, true)), new PromptText(null)))
+                .hasMessageContaining("must contain an 'output_tokens' field");
         Files.writeString(f, "{\"prompt\":\"ok\"}\n{\"prompt\": oops}\n");
         assertThatThrownBy(() -> DatasetLoader.load(spec("custom", f, 10), new PromptText(null)))
                 .isInstanceOf(LoadgenException.class)
@@ -70,6 +109,47 @@ class DatasetLoaderTest {
     }
 
     @Test
+    void prefixRepetitionSharesEachPrefixAmongItsPrompts() {
+        List<Conversation> items = DatasetLoader.load(spec("prefix_repetition", null, 25), new PromptText(null));
+        // 10 prefixes x (25 / 10) prompts, as vLLM
+        assertThat(items)
+                .hasSize(20)
+                .allSatisfy(c -> assertThat(c.turns().get(0).promptTokens()).isEqualTo(512));
+        long prefixes = items.stream()
+                .map(c -> String.join(
+                        " ", List.of(c.turns().get(0).text().split(" ")).subList(0, 256)))
+                .distinct()
+                .count();
+        assertThat(prefixes).isEqualTo(10);
+        assertThatThrownBy(() -> DatasetLoader.load(spec("prefix_repetition", null, 5), new PromptText(null)))
+                .hasMessageContaining("must be greater than or equal to num_prefixes (10)");
+    }
+
+    @Test
+    void burstGptUsesGpt4RowsAndSonnetStaysUnderItsInputLength() throws Exception {
+        Path csv = dir.resolve("burst.csv");
+        Files.writeString(
+                csv,
+                "Timestamp,Model,Request tokens,Response tokens,Total tokens,Log Type\n"
+                        + "5,ChatGPT,100,10,110,Conversation log\n"
+                        + "6,GPT-4,30,7,37,Conversation log\n"
+                        + "7,GPT-4,40,0,40,Conversation log\n");
+        List<Conversation> burst = DatasetLoader.load(spec("burstgpt", csv, 3), new PromptText(null));
+        assertThat(burst).hasSize(3).allSatisfy(c -> {
+            assertThat(c.turns().get(0).promptTokens()).isEqualTo(30);
+            assertThat(c.turns().get(0).maxTokens()).isEqualTo(7);
+        });
+        Path sonnet = dir.resolve("sonnet.txt");
+        Files.writeString(sonnet, "Shall I compare thee to a summer's day\n".repeat(50));
+        List<Conversation> poems = DatasetLoader.load(spec("sonnet", sonnet, 5), new PromptText(null));
+        assertThat(poems).hasSize(5).allSatisfy(c -> {
+            assertThat(c.turns().get(0).promptTokens()).isLessThanOrEqualTo(550);
+            assertThat(c.turns().get(0).text()).startsWith("Pick as many lines as you can from these poem lines:\n");
+            assertThat(c.turns().get(0).maxTokens()).isEqualTo(150);
+        });
+    }
+
+    @Test
     void unreadableDatasetsStopWithAClearMessage() {
         assertThatThrownBy(() ->
                         DatasetLoader.load(spec("sharegpt", dir.resolve("missing.json"), 10), new PromptText(null)))
@@ -79,7 +159,9 @@ class DatasetLoaderTest {
         assertThatThrownBy(() -> DatasetLoader.load(spec("custom", null, 10), new PromptText(null)))
                 .hasMessageContaining("needs --dataset-path");
         assertThatThrownBy(() -> DatasetLoader.load(spec("sonnet", null, 10), new PromptText(null)))
-                .hasMessageContaining("unknown --dataset-name 'sonnet'");
+                .hasMessageContaining("--dataset-name sonnet needs --dataset-path");
+        assertThatThrownBy(() -> DatasetLoader.load(spec("hf", null, 10), new PromptText(null)))
+                .hasMessageContaining("unknown --dataset-name 'hf'");
     }
 
     @Test
@@ -93,8 +175,12 @@ class DatasetLoaderTest {
                         + "\"},{\"from\":\"human\",\"value\":\"and then what\"},"
                         + "{\"from\":\"gpt\",\"value\":\"" + longAnswer + "\"}]},"
                         + "{\"conversations\":[{\"from\":\"human\",\"value\":\"hi\"},{\"from\":\"gpt\",\"value\":\"yo\"}]}]");
-        List<Conversation> single = DatasetLoader.load(spec("sharegpt", f, 10), new PromptText(null));
+        List<Conversation> single =
+                DatasetLoader.load(spec("sharegpt", f, 10, args(256, true, false)), new PromptText(null));
         assertThat(single).hasSize(1);
+        // without --no-oversample, vLLM repeats items up to --num-prompts
+        assertThat(DatasetLoader.load(spec("sharegpt", f, 10), new PromptText(null)))
+                .hasSize(10);
         assertThat(single.get(0).turns()).hasSize(1);
         assertThat(single.get(0).turns().get(0).maxTokens()).isEqualTo(PromptText.estimate(longAnswer));
         WorkloadSpec multi = new WorkloadSpec("sharegpt", f, 1, 1, 0, 0, 0, 1, 0, true, 10, 1);
