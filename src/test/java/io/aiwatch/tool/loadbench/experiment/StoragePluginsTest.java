@@ -12,6 +12,8 @@ import io.aiwatch.tool.experiment.SampleView;
 import io.aiwatch.tool.experiment.Workload;
 import io.aiwatch.tool.experiment.WorkloadContext;
 import io.aiwatch.tool.experiment.WorkloadResult;
+import io.aiwatch.tool.experiment.spec.LoadedSpec;
+import io.aiwatch.tool.experiment.spec.SpecLoader;
 import io.aiwatch.tool.loadbench.PageCache;
 import io.aiwatch.tool.loadbench.ScratchDir;
 import io.aiwatch.tool.loadbench.SyntheticModel;
@@ -53,6 +55,32 @@ class StoragePluginsTest {
         assertThat(p.workload("model-load")).isInstanceOf(ModelLoadWorkloadType.class);
         assertThat(p.workload("dataset-read")).isInstanceOf(DatasetReadWorkloadType.class);
         assertThat(p.condition("page_cache_dropped")).isInstanceOf(PageCacheDroppedCondition.class);
+    }
+
+    /** The shipped EXP-002 specs (full and the shared-VM profile) load, in full and quick, with the expected plans. */
+    @Test
+    void theShippedExp002SpecsAreValid() throws Exception {
+        SpecLoader loader = new SpecLoader(Plugins.discover());
+        Path dir = Path.of("experiments/exp-002-storage-tiers");
+        for (String name : new String[] {"model-load", "model-load-vm"}) {
+            LoadedSpec full = loader.load(dir.resolve(name + ".yaml"), false);
+            assertThat(full.plan().steps()).as(name).hasSize(4 * 3 * 2 * 2);
+            assertThat(full.plan().iterations()).isEqualTo(3);
+            assertThat(loader.load(dir.resolve(name + ".yaml"), true).plan().steps())
+                    .hasSize(2 * 2 * 2);
+        }
+        for (String name : new String[] {"dataset-read", "dataset-read-vm"}) {
+            LoadedSpec full = loader.load(dir.resolve(name + ".yaml"), false);
+            assertThat(full.plan().steps()).as(name).hasSize(4 * 4);
+            assertThat(full.plan().iterations()).isEqualTo(3);
+        }
+        assertThat(loader.load(dir.resolve("model-load-vm.yaml"), false)
+                        .plan()
+                        .steps()
+                        .get(0)
+                        .parameters()
+                        .text("size", ""))
+                .isEqualTo("256m");
     }
 
     @Test
