@@ -24,11 +24,28 @@ public final class Main implements Runnable {
         System.exit(run(args));
     }
 
-    /** Runs a command line and returns its exit code; tests call this instead of {@link #main}. */
+    /**
+     * Runs a command line and returns its exit code; tests call this instead of {@link #main}. A
+     * command line that starts with a daemon flag and names no command runs the daemon, as
+     * dcgm-exporter's Helm chart and the GPU Operator invoke it ({@code -f /etc/…csv}).
+     */
     public static int run(String... args) {
+        String[] effective = args;
+        if (DcgmExporterFlags.startsWithFlag(args)) {
+            effective = prepend("daemon", DcgmExporterFlags.normalize(args));
+        } else if (args.length > 0 && args[0].equals("daemon")) {
+            effective = DcgmExporterFlags.normalize(args);
+        }
         return new CommandLine(new Main())
                 .setCaseInsensitiveEnumValuesAllowed(true)
-                .execute(args);
+                .execute(effective);
+    }
+
+    private static String[] prepend(String first, String[] rest) {
+        String[] out = new String[rest.length + 1];
+        out[0] = first;
+        System.arraycopy(rest, 0, out, 1, rest.length);
+        return out;
     }
 
     @Override
