@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * Cost of one full GPU collection cycle on the real driver (wall and CPU time), beside running
+ * Cost of one GPU collection cycle of each collector (fast, costly, slow; CPU of the calling
+ * thread, so on one GPU the costly reads are counted) on the real driver, beside running
  * {@code nvidia-smi --query-gpu=...} for the equivalent fields, which is what nvidia_gpu_exporter
  * does on every scrape. Same machine, same run; the result is printed as a table with ratios.
  *
@@ -59,16 +60,18 @@ public final class GpuCycleBenchmark {
                 GpuHealth health = new GpuHealth();
                 var settings = new GpuCollector.Settings("Hostname", "bench", 16);
                 var procs = new ProcessIdentity(Path.of("/proc"));
-                var fast = new GpuCollector(
-                        GpuCollector.Role.FAST, backend, sel, Duration.ofSeconds(1), health, settings, procs);
-                var slow = new GpuCollector(
-                        GpuCollector.Role.SLOW, backend, sel, Duration.ofSeconds(10), health, settings, procs);
+                List<GpuCollector> collectors = GpuCollector.all(
+                        backend, sel, Duration.ofSeconds(1), Duration.ofSeconds(10), health, settings, procs);
+                GpuCollector fast = collectors.get(0);
+                GpuCollector costly = collectors.get(1);
+                GpuCollector slow = collectors.get(2);
                 for (int i = 0; i < 3; i++) { // warm-up; GPM needs a previous sample
-                    fast.collect();
-                    slow.collect();
+                    collectors.forEach(GpuCollector::collect);
                     Thread.sleep(200);
                 }
                 timings.add(time("aiwatch fast cycle, " + label, cycles, fast::collect));
+                timings.add(
+                        time("aiwatch costly cycle (energy, PCIe replay, GPM...), " + label, cycles, costly::collect));
                 timings.add(time("aiwatch slow cycle, " + label, Math.max(5, cycles / 3), slow::collect));
                 System.err.println("# unsupported/errors after " + label + ": " + health.errorCounts()
                         + " unsupported on gpu0: " + health.unsupportedOn(0));
@@ -93,14 +96,15 @@ public final class GpuCycleBenchmark {
         }
         Timing smi = timings.get(timings.size() - 1);
         Timing fastDefault = timings.get(0);
+        Timing costlyDefault = timings.get(1);
         System.out.printf(
                 Locale.ROOT,
-                "%nratio nvidia-smi / aiwatch fast cycle (default fields): wall p50 %.1fx, CPU %.1fx%n",
-                smi.p(0.5) / fastDefault.p(0.5),
-                smi.cpuMsPerRun() / fastDefault.cpuMsPerRun());
+                "%nratio nvidia-smi / aiwatch fast + costly cycles (default fields): wall p50 %.1fx, CPU %.1fx%n",
+                smi.p(0.5) / (fastDefault.p(0.5) + costlyDefault.p(0.5)),
+                smi.cpuMsPerRun() / (fastDefault.cpuMsPerRun() + costlyDefault.cpuMsPerRun()));
     }
 
-    private static CountersFile.Selection everyProvidedField() throws Exception {
+    static CountersFile.Selection everyProvidedField() throws Exception {
         String csv = Arrays.stream(DcgmField.values())
                 .filter(DcgmField::isProvided)
                 .map(f -> f.name() + ", "
