@@ -12,7 +12,8 @@
 # peak RSS (VmHWM), RSS after, scrapes answered and refused (503), and the ratio peak / steady.
 # Usage: packaging/scripts/bench-footprint.sh [SETTLE=60] [FLOOD=30] [OUT=target/bench-footprint] [VARIANTS="plain jar launcher nmt"]
 # Env:   DAEMON_ARGS ("--simulate-gpus 8"; "" reads the real NVML), CORES (-XX:ActiveProcessorCount=N
-#        for every variant, to see a many-core host's JVM sizing on a small machine), JAR, BENCH_CP, JAVA
+#        for every variant, to see a many-core host's JVM sizing on a small machine), EXTRA_OPTS (JVM flags
+#        added to every variant), JAR, BENCH_CP, JAVA
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 settle=${1:-60}
@@ -23,16 +24,24 @@ daemon_args=${DAEMON_ARGS---simulate-gpus 8}
 jar=${JAR:-target/aiwatch.jar}
 cp=${BENCH_CP:-target/test-classes:$jar}
 java=${JAVA:-java}
-cores_opt=${CORES:+-XX:ActiveProcessorCount=$CORES}
+cores_opt="${CORES:+-XX:ActiveProcessorCount=$CORES} ${EXTRA_OPTS:-}"
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 port=19491
 pid=
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null || true' EXIT
 kib() { awk -v k="$2:" '$1==k{print $2}' "/proc/$1/status"; }
+get() { # URL path on 127.0.0.1:$port -> body; curl where there is one, else HTTP/1.0 over bash's /dev/tcp
+  if command -v curl > /dev/null; then curl -sf "http://127.0.0.1:$port$1"; return; fi
+  exec 3<>"/dev/tcp/127.0.0.1/$port" || return 1
+  printf 'GET %s HTTP/1.0\r\nHost: x\r\n\r\n' "$1" >&3
+  local status; read -r _ status _ <&3
+  sed '1,/^\r$/d' <&3; exec 3>&-
+  [ "$status" = 200 ]
+}
 {
   echo "date=$(date -u +%FT%TZ) host=$(hostname) cores=$(nproc) mem=$(awk '/MemTotal/{print $2}' /proc/meminfo)KiB load=$(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "java: $("$java" -version 2>&1 | head -1); daemon args: '$daemon_args'; CORES=${CORES:-unset}; settle=${settle}s flood=${flood}s"
+  echo "java: $("$java" -version 2>&1 | head -1); daemon args: '$daemon_args'; CORES=${CORES:-unset}; EXTRA_OPTS='${EXTRA_OPTS:-}'; settle=${settle}s flood=${flood}s"
 } | tee "$out/summary.txt"
 printf '%-9s %10s %10s %10s %8s %12s %10s %8s %10s %8s\n' variant rss_kib anon_kib file_kib threads flood_hwm_kib after_kib peak/rss scrapes_per_s refused | tee -a "$out/summary.txt"
 for v in $variants; do
@@ -48,7 +57,7 @@ for v in $variants; do
     *) echo "unknown variant $v" >&2; exit 2 ;;
   esac
   pid=$!
-  for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/ready" > /dev/null && break; sleep 0.5; done
+  for _ in $(seq 1 120); do get /ready > /dev/null 2>&1 && break; sleep 0.5; done
   sleep "$settle"
   rss=$(kib $pid VmRSS); anon=$(kib $pid RssAnon); file=$(kib $pid RssFile); threads=$(kib $pid Threads)
   tr '\0' ' ' < /proc/$pid/cmdline > "$out/$v.cmdline"; echo >> "$out/$v.cmdline"
@@ -61,10 +70,10 @@ for v in $variants; do
     sleep 2
   fi
   hwm=$(kib $pid VmHWM); after=$(kib $pid VmRSS)
-  refused=$(curl -sf "http://127.0.0.1:$port/metrics" | awk '/^aiwatch_http_scrapes_rejected_total/{print $2}' || true)
+  refused=$(get /metrics | awk '/^aiwatch_http_scrapes_rejected_total/{print $2}' || true)
   answered=$(awk '/^\| aiwatch/{print $6}' "$out/$v.flood.txt" 2>/dev/null | head -1)
   printf '%-9s %10s %10s %10s %8s %12s %10s %8.2f %10s %8s\n' "$v" "$rss" "$anon" "$file" "$threads" "$hwm" "$after" \
-    "$(echo "$hwm / $rss" | bc -l)" "${answered:-?}" "${refused:-?}" | tee -a "$out/summary.txt"
+    "$(awk -v a="$hwm" -v b="$rss" 'BEGIN{print a / b}')" "${answered:-?}" "${refused:-?}" | tee -a "$out/summary.txt"
   kill -TERM $pid; wait $pid 2>/dev/null || true; pid=
 done
 if [ -f "$out/nmt.log" ]; then

@@ -22,6 +22,7 @@ class JvmDefaultsTest {
                         "-XX:ReservedCodeCacheSize=32m",
                         "-XX:MaxDirectMemorySize=32m",
                         "-Xss512k",
+                        "-XX:TieredStopAtLevel=1",
                         "-XX:+ExitOnOutOfMemoryError");
     }
 
