@@ -6,7 +6,8 @@
 # fake NVML (plus binaries built here, used when the device has no compiler), the per-GPU call
 # lists of each collector's cycle (CycleFloor, counted on the fake), and the scripts.
 # Run from the repository root after ./mvnw package; then on the device tool:
-#   run(command="bash .device/footprint/run.sh all", carry=[".device/jre.tgz", ".device/footprint"])
+#   run(command="bash .device/footprint/run.sh memory", carry=[".device/jre.tgz", ".device/footprint"])
+#   run(command="bash .device/footprint/run.sh cycle scaling scrape", carry=[".device/jre.tgz", ".device/footprint"])
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # On the GPU machine (device tool; see prepare.sh), from the repository root:
-#   bash .device/footprint/run.sh [all|memory|cycle|scaling|scrape]   results under $OUT (or /tmp/footprint-out)
+#   bash .device/footprint/run.sh [all | memory cycle scaling scrape ...]   results under $OUT (or /tmp/footprint-out)
+# "all" takes about 8 minutes (the device allows 10 per command); two calls are safer:
+#   run.sh memory  (~4 min), then  run.sh cycle scaling scrape  (~4 min)
 # memory  (item 1)  NVML's own footprint from C (nvml-probe footprint); the daemon on real NVML started
 #                   four ways (plain java -jar with the JVM's ergonomics, java -jar with cli.JvmDefaults,
 #                   the launcher, NMT), RSS after 45 s, largest mappings, then a 15 s scrape flood
@@ -10,7 +12,7 @@
 # scaling (item 3)  GpuScalingBench on the fake NVML with the H100 latencies, 1/2/4/8 GPUs (a quiet
 #                   16-core machine, unlike the 2-core VM), default and every field
 # scrape  (item 5)  scrape latency at 1/10/50 scrapers of the daemon on real NVML (launcher's flags)
-# Only reads: no clocks, power limits, modes, persistence, MIG or resets. About 7 minutes for "all".
+# Only reads: no clocks, power limits, modes, persistence, MIG or resets.
 set -uo pipefail
 D=.device/footprint
 OUT=${OUT:-/tmp/footprint-out}
@@ -37,7 +39,7 @@ nvml_prop=${NVML_LIB:+-Dbench.nvml=$NVML_LIB}
 
 memory() {
   $probe footprint > "$OUT/nvml-footprint.txt" 2>&1
-  DAEMON_ARGS="" JAR=$D/aiwatch.jar BENCH_CP=$cp_bench bash $D/bench-footprint.sh 45 15 "$OUT/footprint" \
+  DAEMON_ARGS="" JAR=$D/aiwatch.jar BENCH_CP=$cp_bench bash $D/bench-footprint.sh 40 12 "$OUT/footprint" \
     > "$OUT/footprint.console" 2>&1
 }
 
@@ -70,7 +72,7 @@ scaling() {
   # the daemon's JIT (C1 only, the launcher's default since issue #20) beside C2, default fields; then every field
   for run in "c1 default -XX:TieredStopAtLevel=1" "c2 default -XX:+TieredCompilation" "c1 all -XX:TieredStopAtLevel=1"; do
     set -- $run
-    java -Xmx96m -XX:+UseSerialGC $3 -cp "$cp_bench" io.aiwatch.bench.GpuScalingBench 10 1,2,4,8 $2 \
+    java -Xmx96m -XX:+UseSerialGC $3 -cp "$cp_bench" io.aiwatch.bench.GpuScalingBench 8 1,2,4,8 $2 \
       "$bin/libnvidia-ml.so.1" > "$OUT/scaling-$2-$1.txt" 2>&1
   done
 }
@@ -85,10 +87,12 @@ scrape() {
   kill $pid; wait $pid 2>/dev/null
 }
 
-case $what in
-  all) memory; cycle; scaling; scrape ;;
-  memory|cycle|scaling|scrape) $what ;;
-  *) echo "usage: run.sh [all|memory|cycle|scaling|scrape]" >&2; exit 2 ;;
-esac
+[ "$what" = all ] && set -- memory cycle scaling scrape
+for part in "$@"; do
+  case $part in
+    memory|cycle|scaling|scrape) echo "$(date -u +%T) $part" >> "$OUT/machine.txt"; $part ;;
+    *) echo "usage: run.sh [all | memory cycle scaling scrape ...]" >&2; exit 2 ;;
+  esac
+done
 cat /proc/loadavg >> "$OUT/machine.txt"
 ls -la "$OUT"
