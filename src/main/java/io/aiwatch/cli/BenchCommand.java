@@ -3,12 +3,12 @@ package io.aiwatch.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code aiwatch bench ...}: hardware benchmarks (the GPU now; the model-load benchmark joins here). */
+/** {@code aiwatch bench ...}: hardware benchmarks, each checked against a reference (PyTorch, fio). */
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "Hardware benchmarks with checked results.",
-        subcommands = {BenchGpuCommand.class})
+        subcommands = {BenchGpuCommand.class, BenchLoadCommand.class})
 public final class BenchCommand implements Runnable {
     @Override
     public void run() {

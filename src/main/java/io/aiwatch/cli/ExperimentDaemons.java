@@ -35,7 +35,9 @@ final class ExperimentDaemons implements DaemonStarter {
         Load load = new Load();
         DaemonConfig config = DaemonConfig.defaults()
                 .withListen("127.0.0.1:0")
-                .withGpu(GpuConfig.defaults().withSimulate(sim));
+                // Simulated GPUs cost nothing to read, so they are read 4 times a second: iterations of a
+                // simulator running faster than real time last well under a second of wall time.
+                .withGpu(sim > 0 ? GpuConfig.defaults().withSimulate(sim).withInterval("250ms") : GpuConfig.defaults());
         Daemon daemon = Daemon.start(config, Clock.systemUTC(), sim > 0 ? load : null);
         String description = "in-process aiwatch daemon " + io.aiwatch.daemon.Version.get()
                 + (sim > 0 ? ", " + sim + " simulated H100(s)" : "") + why;

@@ -26,6 +26,7 @@ class CommandHelpGoldenTest {
         "experiment, experiment --help",
         "experiment-run, experiment run --help",
         "experiment-compare, experiment compare --help",
+        "bench-load, bench load --help",
     })
     void helpMatchesTheGoldenFile(String name, String args) throws Exception {
         PrintStream old = System.out;
