@@ -120,15 +120,15 @@ class NvmlScheduleTest {
     void eightGpusCostlyReadsRunInParallelAndTheFastCollectorDoesNotWaitForThem() throws Exception {
         start(8, Duration.ofSeconds(5));
         fake.fake_latency_spin(0); // sleep, so the test does not depend on free cores
-        fake.fake_latency(ENERGY, -1, 100_000);
+        fake.fake_latency(ENERGY, -1, 250_000);
         costly().collect(); // GPM's first sample
         long t0 = System.nanoTime();
         Snapshot c = costly().collect();
         long millis = (System.nanoTime() - t0) / 1_000_000;
         assertThat(gpus(c, "DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION")).hasSize(8);
         assertThat(millis)
-                .as("8 GPUs x 100 ms read one after the other take 800 ms")
-                .isLessThan(500);
+                .as("8 GPUs x 250 ms read one after the other take 2 s")
+                .isLessThan(1_500);
 
         fake.fake_latency(ENERGY, -1, 1_500_000);
         Thread reader = new Thread(() -> costly().collect());
@@ -145,11 +145,11 @@ class NvmlScheduleTest {
 
     @Test
     void aHungCostlyCallMakesOnlyThatGpuLateAndIsNotCalledAgainUntilItReturns() throws Exception {
-        start(4, Duration.ofMillis(250)); // deadline: 200 ms
-        fake.fake_hang(ENERGY, 2, 1_500);
+        start(4, Duration.ofMillis(1_500)); // deadline 1.2 s: room for a loaded machine; the hang outlasts two cycles
+        fake.fake_hang(ENERGY, 2, 4_000);
         long t0 = System.nanoTime();
         Snapshot first = costly().collect();
-        assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(1_000);
+        assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(3_000);
         assertThat(gpus(first, "DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION")).containsExactly("0", "1", "3");
         assertThat(late(first, "2")).isEqualTo(1);
         assertThat(late(first, "0")).isZero();
@@ -161,10 +161,10 @@ class NvmlScheduleTest {
                 .isEqualTo(4 + 3);
         assertThat(gpus(fast().collect(), "DCGM_FI_DEV_GPU_TEMP")).containsExactly("0", "1", "2", "3");
 
-        fake.fake_hang(ENERGY, 2, 0); // later calls answer at once; the hung one still takes its 1.5 s
+        fake.fake_hang(ENERGY, 2, 0); // later calls answer at once; the hung one still takes its 4 s
         Snapshot back = second;
         for (int i = 0;
-                i < 40 && !gpus(back, "DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION").contains("2");
+                i < 80 && !gpus(back, "DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION").contains("2");
                 i++) {
             Thread.sleep(100);
             back = costly().collect();
