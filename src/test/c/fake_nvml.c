@@ -1,14 +1,23 @@
 /*
  * A fake libnvidia-ml.so.1 for testing the aiwatch NVML binding without a GPU.
  *
- * The struct declarations below are copied field for field from NVIDIA's nvml.h (NVML API
- * version 12, as vendored in NVIDIA/go-nvml gen/nvml/nvml.h, commit 075f45fd; see
+ * The struct declarations (nvml_types.h) are copied field for field from NVIDIA's nvml.h (NVML
+ * API version 12, as vendored in NVIDIA/go-nvml gen/nvml/nvml.h, commit 075f45fd; see
  * docs/NVML.md). The layout probe fake_layout() reports their sizes and offsets so the Java
  * tests can compare them with the JNA structures.
  *
  * Values are configured per device by name (fake_set_value / fake_set_string); a name that is
  * not set makes the matching NVML call return NVML_ERROR_NOT_SUPPORTED. Errors and hangs are
  * injected per function name and device (fake_fail / fake_hang).
+ *
+ * Per-call latencies (fake_latency) model a real driver's cost: by default a call spins on the
+ * calling thread's CPU clock for its latency, as NVML's ioctls cost CPU, so a benchmark that
+ * measures thread CPU sees the driver's share; fake_latency_spin(0) sleeps instead. A process that
+ * loads the library without a test (the daemon, a benchmark) configures it from the environment:
+ *   FAKE_NVML_DEVICES=N             devices (default 2, at most 8)
+ *   FAKE_NVML_LATENCY=h100,fn=us,…  latencies in microseconds; "h100" is the profile measured on an
+ *                                   H100 with driver 580.159.04 (issue #20, 2026-12-07)
+ *   FAKE_NVML_LATENCY_MODE=sleep    sleep instead of spinning
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -18,161 +27,7 @@
 #include <string.h>
 #include <time.h>
 
-/* ---- types copied from nvml.h ---------------------------------------------------------- */
-
-typedef int nvmlReturn_t;
-typedef unsigned int nvmlValueType_t;
-typedef struct nvmlDevice_st *nvmlDevice_t;
-typedef struct nvmlEventSet_st *nvmlEventSet_t;
-typedef struct nvmlGpmSample_st *nvmlGpmSample_t;
-typedef struct nvmlGpuInstance_st *nvmlGpuInstance_t;
-
-#define NVML_SUCCESS 0
-#define NVML_ERROR_UNINITIALIZED 1
-#define NVML_ERROR_INVALID_ARGUMENT 2
-#define NVML_ERROR_NOT_SUPPORTED 3
-#define NVML_ERROR_NOT_FOUND 6
-#define NVML_ERROR_INSUFFICIENT_SIZE 7
-#define NVML_ERROR_TIMEOUT 10
-#define NVML_ERROR_ARGUMENT_VERSION_MISMATCH 25
-
-#define NVML_VALUE_TYPE_DOUBLE 0
-#define NVML_VALUE_TYPE_UNSIGNED_INT 1
-#define NVML_VALUE_TYPE_UNSIGNED_LONG_LONG 3
-
-#define nvmlEventTypeXidCriticalError 0x0000000000000008LL
-
-typedef struct nvmlPciInfo_st {
-    char busIdLegacy[16];
-    unsigned int domain;
-    unsigned int bus;
-    unsigned int device;
-    unsigned int pciDeviceId;
-    unsigned int pciSubSystemId;
-    char busId[32];
-} nvmlPciInfo_t;
-
-typedef struct nvmlUtilization_st {
-    unsigned int gpu;
-    unsigned int memory;
-} nvmlUtilization_t;
-
-typedef struct nvmlMemory_st {
-    unsigned long long total;
-    unsigned long long free;
-    unsigned long long used;
-} nvmlMemory_t;
-
-typedef struct nvmlMemory_v2_st {
-    unsigned int version;
-    unsigned long long total;
-    unsigned long long reserved;
-    unsigned long long free;
-    unsigned long long used;
-} nvmlMemory_v2_t;
-
-#define nvmlMemory_v2 (unsigned int)(sizeof(nvmlMemory_v2_t) | (2 << 24U))
-
-/* MIG (nvml.h, NVML API 12) */
-#define NVML_DEVICE_NAME_V2_BUFFER_SIZE 96
-#define NVML_GPU_INSTANCE_PROFILE_COUNT 0x12
-typedef struct nvmlGpuInstancePlacement_st {
-    unsigned int start;
-    unsigned int size;
-} nvmlGpuInstancePlacement_t;
-
-typedef struct nvmlGpuInstanceInfo_st {
-    nvmlDevice_t device;
-    unsigned int id;
-    unsigned int profileId;
-    nvmlGpuInstancePlacement_t placement;
-} nvmlGpuInstanceInfo_t;
-
-typedef struct nvmlGpuInstanceProfileInfo_v2_st {
-    unsigned int version;
-    unsigned int id;
-    unsigned int isP2pSupported;
-    unsigned int sliceCount;
-    unsigned int instanceCount;
-    unsigned int multiprocessorCount;
-    unsigned int copyEngineCount;
-    unsigned int decoderCount;
-    unsigned int encoderCount;
-    unsigned int jpegCount;
-    unsigned int ofaCount;
-    unsigned long long memorySizeMB;
-    char name[NVML_DEVICE_NAME_V2_BUFFER_SIZE];
-} nvmlGpuInstanceProfileInfo_v2_t;
-#define nvmlGpuInstanceProfileInfo_v2 (unsigned int)(sizeof(nvmlGpuInstanceProfileInfo_v2_t) | (2 << 24U))
-
-typedef struct nvmlProcessInfo_v2_st {
-    unsigned int pid;
-    unsigned long long usedGpuMemory;
-    unsigned int gpuInstanceId;
-    unsigned int computeInstanceId;
-} nvmlProcessInfo_v2_t, nvmlProcessInfo_t;
-
-typedef struct nvmlViolationTime_st {
-    unsigned long long referenceTime;
-    unsigned long long violationTime;
-} nvmlViolationTime_t;
-
-typedef union nvmlValue_st {
-    double dVal;
-    int siVal;
-    unsigned int uiVal;
-    unsigned long ulVal;
-    unsigned long long ullVal;
-    signed long long sllVal;
-} nvmlValue_t;
-
-typedef struct nvmlFieldValue_st {
-    unsigned int fieldId;
-    unsigned int scopeId;
-    long long timestamp;
-    long long latencyUsec;
-    nvmlValueType_t valueType;
-    nvmlReturn_t nvmlReturn;
-    nvmlValue_t value;
-} nvmlFieldValue_t;
-
-typedef struct nvmlEventData_st {
-    nvmlDevice_t device;
-    unsigned long long eventType;
-    unsigned long long eventData;
-    unsigned int gpuInstanceId;
-    unsigned int computeInstanceId;
-} nvmlEventData_t;
-
-#define NVML_GPM_METRIC_MAX 98
-
-typedef struct {
-    unsigned int metricId;
-    nvmlReturn_t nvmlReturn;
-    double value;
-    struct {
-        char *shortName;
-        char *longName;
-        char *unit;
-    } metricInfo;
-} nvmlGpmMetric_t;
-
-typedef struct {
-    unsigned int version;
-    unsigned int numMetrics;
-    nvmlGpmSample_t sample1;
-    nvmlGpmSample_t sample2;
-    nvmlGpmMetric_t metrics[NVML_GPM_METRIC_MAX];
-} nvmlGpmMetricsGet_t;
-
-#define NVML_GPM_METRICS_GET_VERSION 1
-
-typedef struct {
-    unsigned int version;
-    unsigned int isSupportedDevice;
-} nvmlGpmSupport_t;
-
-#define NVML_GPM_SUPPORT_VERSION 1
+#include "nvml_types.h"
 
 /* ---- layout probe ---------------------------------------------------------------------- */
 
@@ -228,6 +83,7 @@ struct nvmlGpmSample_st { int device; unsigned long long seq; double values[NVML
 
 typedef struct { char name[48]; double num; char str[96]; int set; } entry_t;
 typedef struct { char function[64]; int device; int rc; int times; int millis; } rule_t;
+typedef struct { char function[64]; int device; long micros; } latency_t;
 typedef struct { char function[64]; int count; } counter_t;
 typedef struct { int device; unsigned long long xid; } event_t;
 
@@ -237,6 +93,8 @@ static int device_count;
 static entry_t values[MAX_DEV + 1][MAX_VALUES]; /* row MAX_DEV holds system-wide values */
 static rule_t fails[MAX_RULES];
 static rule_t hangs[MAX_RULES];
+static latency_t latencies[MAX_RULES];
+static int latency_spin = 1;
 static event_t events[MAX_EVENTS];
 static int event_count;
 static int init_result;
@@ -366,6 +224,50 @@ void fake_fail(const char *function, int device, int rc, int times) { add_rule(f
 /** Every call of `function` on `device` (-1: any) sleeps `millis` before answering. */
 void fake_hang(const char *function, int device, int millis) { add_rule(hangs, function, device, 0, -1, millis); }
 
+/**
+ * Every call of `function` on `device` (-1: any) costs `micros` more: spun on the thread's CPU clock
+ * (default) or slept (fake_latency_spin(0)). A second rule for the same function and device replaces it.
+ */
+void fake_latency(const char *function, int device, long micros) {
+    pthread_mutex_lock(&lock);
+    int slot = -1;
+    for (int i = 0; i < MAX_RULES; i++) {
+        if (latencies[i].function[0] && strcmp(latencies[i].function, function) == 0 && latencies[i].device == device) {
+            slot = i;
+            break;
+        }
+        if (slot < 0 && latencies[i].function[0] == 0) slot = i;
+    }
+    if (slot >= 0) {
+        snprintf(latencies[slot].function, sizeof latencies[slot].function, "%s", function);
+        latencies[slot].device = device;
+        latencies[slot].micros = micros;
+    }
+    pthread_mutex_unlock(&lock);
+}
+
+void fake_latency_spin(int spin) { latency_spin = spin; }
+
+/**
+ * The per-call costs measured on an H100 (driver 580.159.04, 16 cores) from Python through ctypes,
+ * median per call (issue #20, 2026-12-07): energy 2.87 ms, PCIe replay 0.17 ms, memory info and
+ * field values ~6 us, temperature, power, clocks, utilisation, clock-event reasons ~1 us. The GPM
+ * sample pair cost ~4 ms in all (NvmlCallCost, 2026-11-27); its split between sample and metrics is
+ * an assumption (3.5 + 0.5 ms), as are violation status (1.2 ms, the Java-side figure of that run)
+ * and encoder/decoder utilisation (1 us). The C probe (nvml_probe.c) measures the real ones.
+ */
+void fake_latency_profile_h100(void) {
+    static const struct { const char *function; long micros; } profile[] = {
+        {"nvmlDeviceGetTotalEnergyConsumption", 2870}, {"nvmlDeviceGetPcieReplayCounter", 170},
+        {"nvmlDeviceGetMemoryInfo_v2", 6}, {"nvmlDeviceGetMemoryInfo", 6}, {"nvmlDeviceGetFieldValues", 6},
+        {"nvmlDeviceGetTemperature", 1}, {"nvmlDeviceGetPowerUsage", 1}, {"nvmlDeviceGetClockInfo", 1},
+        {"nvmlDeviceGetUtilizationRates", 1}, {"nvmlDeviceGetCurrentClocksEventReasons", 1},
+        {"nvmlDeviceGetEncoderUtilization", 1}, {"nvmlDeviceGetDecoderUtilization", 1},
+        {"nvmlGpmSampleGet", 3500}, {"nvmlGpmMetricsGet", 500}, {"nvmlDeviceGetViolationStatus", 1200},
+    };
+    for (unsigned i = 0; i < sizeof profile / sizeof profile[0]; i++) fake_latency(profile[i].function, -1, profile[i].micros);
+}
+
 void fake_push_xid(int device, unsigned long long xid) {
     pthread_mutex_lock(&lock);
     if (event_count < MAX_EVENTS) {
@@ -410,6 +312,8 @@ void fake_reset(void) {
     memset(values, 0, sizeof values);
     memset(fails, 0, sizeof fails);
     memset(hangs, 0, sizeof hangs);
+    memset(latencies, 0, sizeof latencies);
+    latency_spin = 1;
     memset(proc_count, 0, sizeof proc_count);
     event_count = 0;
     init_result = NVML_SUCCESS;
@@ -470,7 +374,33 @@ void fake_reset(void) {
     }
 }
 
-__attribute__((constructor)) static void fake_load(void) { fake_reset(); }
+/** FAKE_NVML_DEVICES, FAKE_NVML_LATENCY, FAKE_NVML_LATENCY_MODE (see the top of this file). */
+static void configure_from_environment(void) {
+    const char *devices_env = getenv("FAKE_NVML_DEVICES");
+    if (devices_env != NULL && *devices_env) fake_set_device_count(atoi(devices_env));
+    const char *mode = getenv("FAKE_NVML_LATENCY_MODE");
+    if (mode != NULL && strcmp(mode, "sleep") == 0) latency_spin = 0;
+    const char *spec = getenv("FAKE_NVML_LATENCY");
+    if (spec == NULL || !*spec) return;
+    char buf[2048];
+    snprintf(buf, sizeof buf, "%s", spec);
+    char *save = NULL;
+    for (char *item = strtok_r(buf, ",", &save); item != NULL; item = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(item, '=');
+        if (eq == NULL) {
+            if (strcmp(item, "h100") == 0) fake_latency_profile_h100();
+            else fprintf(stderr, "fake NVML: unknown latency profile '%s'\n", item);
+            continue;
+        }
+        *eq = 0;
+        fake_latency(item, -1, atol(eq + 1));
+    }
+}
+
+__attribute__((constructor)) static void fake_load(void) {
+    fake_reset();
+    configure_from_environment();
+}
 
 /* ---- injection ------------------------------------------------------------------------- */
 
@@ -479,11 +409,43 @@ static void sleep_millis(int millis) {
     while (nanosleep(&ts, &ts) != 0) { }
 }
 
+static long long thread_cpu_nanos(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/** A driver call's cost: `micros` of this thread's CPU (spin), or of wall time (sleep). */
+static void spend(long micros) {
+    if (!latency_spin) {
+        struct timespec ts = { micros / 1000000, (micros % 1000000) * 1000L };
+        while (nanosleep(&ts, &ts) != 0) { }
+        return;
+    }
+    if (micros < 50) { /* the thread CPU clock is a system call: too coarse for a microsecond */
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        long long until = ts.tv_sec * 1000000000LL + ts.tv_nsec + micros * 1000LL, now;
+        do {
+            clock_gettime(CLOCK_MONOTONIC, &ts);
+            now = ts.tv_sec * 1000000000LL + ts.tv_nsec;
+        } while (now < until);
+        return;
+    }
+    long long until = thread_cpu_nanos() + micros * 1000LL;
+    while (thread_cpu_nanos() < until) { }
+}
+
 static nvmlReturn_t inject(const char *function, int device) {
     int hang = 0;
+    long latency = 0;
     nvmlReturn_t rc = NVML_SUCCESS;
     pthread_mutex_lock(&lock);
     count_call(function);
+    for (int i = 0; i < MAX_RULES && latencies[i].function[0]; i++) {
+        latency_t *l = &latencies[i];
+        if ((l->device < 0 || l->device == device) && strcmp(l->function, function) == 0) latency = l->micros;
+    }
     for (int i = 0; i < MAX_RULES; i++) {
         rule_t *r = &hangs[i];
         if (r->function[0] && strcmp(r->function, function) == 0 && (r->device < 0 || r->device == device)) hang = r->millis;
@@ -497,6 +459,7 @@ static nvmlReturn_t inject(const char *function, int device) {
         }
     }
     pthread_mutex_unlock(&lock);
+    if (latency > 0) spend(latency);
     if (hang > 0) sleep_millis(hang);
     return rc;
 }

@@ -21,6 +21,9 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
+        if (DcgmExporterFlags.startsWithFlag(args) || (args.length > 0 && args[0].equals("daemon"))) {
+            JvmDefaults.applyToDaemon(); // returns only when no re-execution is needed or possible
+        }
         System.exit(run(args));
     }
 

@@ -44,8 +44,9 @@ public final class ProxyCommand implements Callable<Integer> {
     @Option(
             names = "--http-threads",
             description =
-                    "Most proxy request threads; with an https upstream one per open request (default: ${DEFAULT-VALUE}).")
-    int httpThreads = 1200;
+                    "Most proxy request threads; with an https upstream one per open request; 0: 1200 for https, 64 for http"
+                            + " (default: ${DEFAULT-VALUE}).")
+    int httpThreads = 0;
 
     @Option(
             names = "--forward-threads",

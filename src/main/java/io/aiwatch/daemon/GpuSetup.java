@@ -97,23 +97,14 @@ public final class GpuSetup implements AutoCloseable {
                 config.replaceBlanksInModelName(),
                 pods == null ? SeriesAttribution.NONE : pods);
         ProcessIdentity processes = new ProcessIdentity(Path.of("/proc"));
-        List<Collector> collectors = new ArrayList<>(List.of(
-                new GpuCollector(
-                        GpuCollector.Role.FAST,
-                        backend,
-                        selection,
-                        config.intervalDuration(),
-                        health,
-                        settings,
-                        processes),
-                new GpuCollector(
-                        GpuCollector.Role.SLOW,
-                        backend,
-                        selection,
-                        config.slowIntervalDuration(),
-                        health,
-                        settings,
-                        processes)));
+        List<Collector> collectors = new ArrayList<>(GpuCollector.all(
+                backend,
+                selection,
+                config.intervalDuration(),
+                config.slowIntervalDuration(),
+                health,
+                settings,
+                processes));
         if (pods != null) {
             collectors.add(pods);
         }

@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * Cost of one full GPU collection cycle on the real driver (wall and CPU time), beside running
+ * Cost of one GPU collection cycle of each collector (fast, costly, slow; CPU of the calling
+ * thread, so on one GPU the costly reads are counted) on the real driver, beside running
  * {@code nvidia-smi --query-gpu=...} for the equivalent fields, which is what nvidia_gpu_exporter
  * does on every scrape. Same machine, same run; the result is printed as a table with ratios.
  *
@@ -52,31 +53,39 @@ public final class GpuCycleBenchmark {
     public static void main(String[] args) throws Exception {
         int cycles = args.length > 0 ? Integer.parseInt(args[0]) : 30;
         List<Timing> timings = new ArrayList<>();
-        try (NvmlBackend backend = NvmlLoader.load(Optional.empty())) {
+        // -Dbench.nvml=PATH reads another library (the fake NVML, for a dry run of the scripts)
+        Optional<Path> library =
+                Optional.ofNullable(System.getProperty("bench.nvml")).map(Path::of);
+        try (NvmlBackend backend = NvmlLoader.load(library)) {
             CountersFile.Selection all = everyProvidedField();
             for (var sel : List.of(CountersFile.defaults(), all)) {
                 String label = sel == all ? "every provided field" : "default-counters.csv";
                 GpuHealth health = new GpuHealth();
                 var settings = new GpuCollector.Settings("Hostname", "bench", 16);
                 var procs = new ProcessIdentity(Path.of("/proc"));
-                var fast = new GpuCollector(
-                        GpuCollector.Role.FAST, backend, sel, Duration.ofSeconds(1), health, settings, procs);
-                var slow = new GpuCollector(
-                        GpuCollector.Role.SLOW, backend, sel, Duration.ofSeconds(10), health, settings, procs);
+                List<GpuCollector> collectors = GpuCollector.all(
+                        backend, sel, Duration.ofSeconds(1), Duration.ofSeconds(10), health, settings, procs);
+                GpuCollector fast = collectors.get(0);
+                GpuCollector costly = collectors.get(1);
+                GpuCollector slow = collectors.get(2);
                 for (int i = 0; i < 3; i++) { // warm-up; GPM needs a previous sample
-                    fast.collect();
-                    slow.collect();
+                    collectors.forEach(GpuCollector::collect);
                     Thread.sleep(200);
                 }
                 timings.add(time("aiwatch fast cycle, " + label, cycles, fast::collect));
+                timings.add(
+                        time("aiwatch costly cycle (energy, PCIe replay, GPM...), " + label, cycles, costly::collect));
                 timings.add(time("aiwatch slow cycle, " + label, Math.max(5, cycles / 3), slow::collect));
                 System.err.println("# unsupported/errors after " + label + ": " + health.errorCounts()
                         + " unsupported on gpu0: " + health.unsupportedOn(0));
             }
         }
-        String fields = validSmiFields();
-        timings.add(smi(fields, cycles));
-        System.out.println("nvidia-smi fields: " + fields);
+        boolean smiPresent = library.isEmpty();
+        if (smiPresent) {
+            String fields = validSmiFields();
+            timings.add(smi(fields, cycles));
+            System.out.println("nvidia-smi fields: " + fields);
+        }
         System.out.println();
         System.out.println("| what | runs | mean ms | p50 ms | p99 ms | CPU ms per run |");
         System.out.println("|---|---|---|---|---|---|");
@@ -91,16 +100,20 @@ public final class GpuCycleBenchmark {
                     t.p(0.99),
                     t.cpuMsPerRun());
         }
-        Timing smi = timings.get(timings.size() - 1);
         Timing fastDefault = timings.get(0);
+        Timing costlyDefault = timings.get(1);
+        if (!smiPresent) {
+            return;
+        }
+        Timing smi = timings.get(timings.size() - 1);
         System.out.printf(
                 Locale.ROOT,
-                "%nratio nvidia-smi / aiwatch fast cycle (default fields): wall p50 %.1fx, CPU %.1fx%n",
-                smi.p(0.5) / fastDefault.p(0.5),
-                smi.cpuMsPerRun() / fastDefault.cpuMsPerRun());
+                "%nratio nvidia-smi / aiwatch fast + costly cycles (default fields): wall p50 %.1fx, CPU %.1fx%n",
+                smi.p(0.5) / (fastDefault.p(0.5) + costlyDefault.p(0.5)),
+                smi.cpuMsPerRun() / (fastDefault.cpuMsPerRun() + costlyDefault.cpuMsPerRun()));
     }
 
-    private static CountersFile.Selection everyProvidedField() throws Exception {
+    static CountersFile.Selection everyProvidedField() throws Exception {
         String csv = Arrays.stream(DcgmField.values())
                 .filter(DcgmField::isProvided)
                 .map(f -> f.name() + ", "

@@ -169,6 +169,7 @@ class GoldenNodeExpositionTest {
             String g = Files.readString(golden, StandardCharsets.UTF_8);
             for (String collector : List.of(
                     "gpu",
+                    "gpu_costly",
                     "gpu_slow",
                     "inference-simulator",
                     "storage_disk",

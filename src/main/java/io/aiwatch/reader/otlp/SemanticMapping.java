@@ -168,6 +168,7 @@ final class SemanticMapping {
         gpu("aiwatch_gpu_clock_event_active", "aiwatch.gpu.clock_event.active", "1", Kind.GAUGE, true, 1);
         gpu("aiwatch_gpu_process_memory_bytes", "aiwatch.gpu.process.memory.usage", "By", Kind.UP_DOWN, true, 1);
         gpu("aiwatch_gpu_library_errors_total", "aiwatch.gpu.library.errors", "{error}", Kind.COUNTER, true, 1);
+        gpu("aiwatch_gpu_late_reads_total", "aiwatch.gpu.late_reads", "{read}", Kind.COUNTER, true, 1);
 
         // Storage: system conventions where they exist.
         disk("reads_completed", "system.disk.operations", "{operation}", true, "read");

@@ -10,17 +10,19 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Turns a {@link GpuBackend} into dcgm-exporter compatible families. Two instances run: the
- * fast one ({@code gpu}, every second: the fields, up, clock events, XIDs, error counts) and
- * the slow one ({@code gpu_slow}: fields whose call blocks, and per-process memory), so a
- * 20 ms PCIe call or a process walk never delays temperature and power.
+ * Turns a {@link GpuBackend} into dcgm-exporter compatible families. Three instances run, one per
+ * {@link Role}, each on its own collector thread: the fast one ({@code gpu}, every second: the
+ * cheap fields, up, clock events, XIDs, error counts), the costly one ({@code gpu_costly}, every
+ * second too: fields whose call costs milliseconds of driver time, its GPUs read in parallel), and
+ * the slow one ({@code gpu_slow}: calls that sleep, and per-process memory). So a 3 ms energy read
+ * or a 20 ms PCIe call never delays temperature and power, and each schedule's staleness is its
+ * own snapshot age ({@code aiwatch_collector_snapshot_age_seconds}).
  *
  * <p>Error policy (STYLE.md): NOT_SUPPORTED leaves that field out for that GPU from then on;
  * GPU_IS_LOST marks the GPU down ({@code aiwatch_gpu_up 0}) while the others go on; anything else
@@ -28,9 +30,13 @@ import java.util.TreeMap;
  * of this cycle only.
  */
 public final class GpuCollector implements Collector {
-    /** Collector roles. */
+    /** Collector roles: which fields each reads, by {@link GpuBackend.Cost}. */
     public enum Role {
+        /** {@code gpu}: the cheap fields and per-GPU state. */
         FAST,
+        /** {@code gpu_costly}: the costly fields, GPUs read in parallel. */
+        COSTLY,
+        /** {@code gpu_slow}: blocking fields and the process list. */
         SLOW
     }
 
@@ -55,6 +61,16 @@ public final class GpuCollector implements Collector {
         }
     }
 
+    /**
+     * XIDs that alerts/gpu.rules.yml pages or tickets on. Their counters start at 0 on every GPU
+     * that reports XID events, so that a rule can use increase() (which cannot see the first sample
+     * of a series that appears with value 1) and an event-like XID resolves once it stops recurring.
+     */
+    static final long[] ALERTED_XIDS = {48, 62, 63, 64, 74, 79, 92, 94, 95, 119, 120};
+
+    /** Share of the interval a costly cycle waits for its slowest GPU before publishing without it. */
+    private static final double DEADLINE_SHARE = 0.8;
+
     private final String name;
     private final Role role;
     private final GpuBackend backend;
@@ -63,19 +79,17 @@ public final class GpuCollector implements Collector {
     private final GpuHealth health;
     private final Settings settings;
     private final ProcessIdentity processIdentity;
-    private final Map<Integer, Labels> deviceLabels = new HashMap<>();
-    /** Labels of each reported MIG GPU instance, by GPU index, in GPU-instance id order. */
-    private final Map<Integer, Map<Integer, Labels>> instanceLabels = new HashMap<>();
-    /**
-     * XIDs that alerts/gpu.rules.yml pages or tickets on. Their counters start at 0 on every GPU
-     * that reports XID events, so that a rule can use increase() (which cannot see the first sample
-     * of a series that appears with value 1) and an event-like XID resolves once it stops recurring.
-     */
-    static final long[] ALERTED_XIDS = {48, 62, 63, 64, 74, 79, 92, 94, 95, 119, 120};
+    private final GpuLabels labels;
+    private final GpuReads reads;
+    private final ParallelReads parallel;
+    /** Position of DCGM_FI_DEV_XID_ERRORS (the last XID) among the fields, or -1. */
+    private final int xidField;
 
     private final Map<Integer, Map<Long, Long>> xidCounts = new HashMap<>();
     private final Map<Integer, Long> lastXid = new HashMap<>();
+    private final Map<Integer, Long> lateReads = new TreeMap<>();
 
+    /** One collector that reads its own labels; {@link #all} shares one label set among the three. */
     public GpuCollector(
             Role role,
             GpuBackend backend,
@@ -84,71 +98,85 @@ public final class GpuCollector implements Collector {
             GpuHealth health,
             Settings settings,
             ProcessIdentity processIdentity) {
+        this(
+                role,
+                backend,
+                selection,
+                interval,
+                health,
+                settings,
+                processIdentity,
+                GpuLabels.read(backend, selection, health, settings));
+    }
+
+    private GpuCollector(
+            Role role,
+            GpuBackend backend,
+            CountersFile.Selection selection,
+            Duration interval,
+            GpuHealth health,
+            Settings settings,
+            ProcessIdentity processIdentity,
+            GpuLabels labels) {
         this.role = role;
-        this.name = role == Role.FAST ? "gpu" : "gpu_slow";
+        this.name = switch (role) {
+            case FAST -> "gpu";
+            case COSTLY -> "gpu_costly";
+            case SLOW -> "gpu_slow";
+        };
         this.backend = backend;
         this.interval = interval;
         this.health = health;
         this.settings = settings;
         this.processIdentity = processIdentity;
+        this.labels = labels;
         List<CountersFile.Entry> numeric = new ArrayList<>();
-        List<DcgmField> labelFields = new ArrayList<>();
         for (CountersFile.Entry e : selection.entries()) {
-            if (e.field().kind() == DcgmField.Kind.LABEL) {
-                labelFields.add(e.field());
-            } else if (backend.isSlow(e.field()) == (role == Role.SLOW)) {
+            if (e.field().kind() != DcgmField.Kind.LABEL && roleOf(backend.cost(e.field())) == role) {
                 numeric.add(e);
             }
         }
         this.numericFields = List.copyOf(numeric);
-        for (GpuDeviceInfo d : backend.devices()) {
-            TreeMap<String, String> fieldLabels = labelFieldValues(d, labelFields);
-            deviceLabels.put(d.index(), baseLabels(d, null, fieldLabels));
-            Map<Integer, Labels> instances = new TreeMap<>();
-            for (GpuInstance gi : backend.instances(d.index())) {
-                instances.put(gi.id(), baseLabels(d, gi, fieldLabels));
-            }
-            instanceLabels.put(d.index(), instances);
-        }
+        this.xidField = fields().indexOf(DcgmField.DCGM_FI_DEV_XID_ERRORS);
+        this.reads = new GpuReads(
+                role,
+                backend,
+                health,
+                settings.devices(),
+                numericFields.stream().map(CountersFile.Entry::field).toList(),
+                labels);
+        int gpus = backend.devices().size();
+        this.parallel = role == Role.COSTLY && gpus > 1 && !numericFields.isEmpty()
+                ? new ParallelReads("gpu-costly", gpus)
+                : null;
     }
 
     /**
-     * dcgm-exporter's label set and order: gpu, UUID, pci_bus_id, device, modelName, then for a MIG
-     * instance GPU_I_PROFILE and GPU_I_ID, then Hostname, then label fields sorted.
+     * The fast, costly and slow collectors over one backend, sharing one label set and {@code health}.
+     * The costly one runs at the fast interval.
      */
-    private Labels baseLabels(GpuDeviceInfo d, GpuInstance instance, TreeMap<String, String> fieldLabels) {
-        String model = settings.dashedModelName() ? d.modelName().replace(' ', '-') : d.modelName();
-        List<String> kv = new ArrayList<>(List.of(
-                "gpu", Integer.toString(d.index()),
-                "UUID", d.uuid(),
-                "pci_bus_id", d.pciBusId(),
-                "device", "nvidia" + d.index(),
-                "modelName", model));
-        if (instance != null) {
-            kv.addAll(List.of("GPU_I_PROFILE", instance.profile(), "GPU_I_ID", Integer.toString(instance.id())));
-        }
-        if (settings.hostnameLabel() != null) {
-            kv.add(settings.hostnameLabel());
-            kv.add(settings.hostname());
-        }
-        fieldLabels.forEach((k, v) -> {
-            kv.add(k);
-            kv.add(v);
-        });
-        return Labels.of(kv.toArray(String[]::new));
+    public static List<GpuCollector> all(
+            GpuBackend backend,
+            CountersFile.Selection selection,
+            Duration interval,
+            Duration slowInterval,
+            GpuHealth health,
+            Settings settings,
+            ProcessIdentity processIdentity) {
+        GpuLabels labels = GpuLabels.read(backend, selection, health, settings);
+        return List.of(
+                new GpuCollector(Role.FAST, backend, selection, interval, health, settings, processIdentity, labels),
+                new GpuCollector(Role.COSTLY, backend, selection, interval, health, settings, processIdentity, labels),
+                new GpuCollector(
+                        Role.SLOW, backend, selection, slowInterval, health, settings, processIdentity, labels));
     }
 
-    private TreeMap<String, String> labelFieldValues(GpuDeviceInfo d, List<DcgmField> labelFields) {
-        TreeMap<String, String> values = new TreeMap<>();
-        GpuBackend.DeviceReader reader = backend.reader(d.index());
-        for (DcgmField f : labelFields) {
-            try {
-                values.put(f.name(), reader.readLabel(f));
-            } catch (GpuCallException e) {
-                health.record(d.index(), f.name(), e);
-            }
-        }
-        return values;
+    private static Role roleOf(GpuBackend.Cost cost) {
+        return switch (cost) {
+            case CHEAP -> Role.FAST;
+            case COSTLY -> Role.COSTLY;
+            case BLOCKING -> Role.SLOW;
+        };
     }
 
     @Override
@@ -161,186 +189,110 @@ public final class GpuCollector implements Collector {
         return interval;
     }
 
+    /** The fields this collector reads, in counters-file order. */
+    public List<DcgmField> fields() {
+        return numericFields.stream().map(CountersFile.Entry::field).toList();
+    }
+
     @Override
     public Snapshot collect() {
-        Map<DcgmField, MetricFamily.Builder> fieldFamilies = new LinkedHashMap<>();
+        long deadline = System.nanoTime() + (long) (interval.toNanos() * DEADLINE_SHARE);
+        List<Integer> reported = new ArrayList<>();
+        for (GpuDeviceInfo d : backend.devices()) {
+            if (settings.devices().reportsGpu(d.index())) {
+                reported.add(d.index());
+            }
+        }
+        List<GpuReading> readings;
+        if (parallel != null) {
+            try {
+                readings = parallel.readAll(reported, reads::read, numericFields.size(), deadline);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while reading GPUs", e);
+            }
+        } else {
+            readings = new ArrayList<>(reported.size());
+            for (int idx : reported) {
+                readings.add(reads.read(idx));
+            }
+        }
+        return build(readings);
+    }
+
+    private Snapshot build(List<GpuReading> readings) {
+        List<MetricFamily.Builder> fieldFamilies = new ArrayList<>();
         for (CountersFile.Entry e : numericFields) {
             MetricType type = e.type().equals("counter") ? MetricType.COUNTER : MetricType.GAUGE;
-            fieldFamilies.put(e.field(), MetricFamily.builder(e.field().name(), type, e.help()));
+            fieldFamilies.add(MetricFamily.builder(e.field().name(), type, e.help()));
         }
-        var up = MetricFamily.builder(
-                "aiwatch_gpu_up",
-                MetricType.GAUGE,
-                "1 while the GPU answers, 0 once the library reported it lost (GPU_IS_LOST).");
-        var clockEvents = MetricFamily.builder(
-                "aiwatch_gpu_clock_event_active",
-                MetricType.GAUGE,
-                "1 while the clock event (throttle) reason is active, else 0; one series per reason.");
-        var xids = MetricFamily.builder(
-                "aiwatch_gpu_xid_errors_total",
-                MetricType.COUNTER,
-                "XID errors reported by the driver since the daemon started, by XID.");
-        var processMemory = MetricFamily.builder(
-                "aiwatch_gpu_process_memory_bytes",
-                MetricType.GAUGE,
-                "GPU memory used by a process, bytes; the smallest beyond the per-GPU limit are summed under pid=\"other\".");
-        var slowdown = MetricFamily.builder(
-                "aiwatch_gpu_slowdown_temperature_celsius",
-                MetricType.GAUGE,
-                "GPU temperature at which the device slows itself down (NVML threshold), °C.");
-        var shutdown = MetricFamily.builder(
-                "aiwatch_gpu_shutdown_temperature_celsius",
-                MetricType.GAUGE,
-                "GPU temperature at which the device shuts down (NVML threshold), °C.");
-        var memoryMax = MetricFamily.builder(
-                "aiwatch_gpu_memory_max_temperature_celsius",
-                MetricType.GAUGE,
-                "Maximum operating temperature of the GPU memory (HBM) (NVML threshold), °C.");
-        var powerLimit = MetricFamily.builder(
-                "aiwatch_gpu_power_limit_watts", MetricType.GAUGE, "Enforced power limit of the device, watts.");
+        GpuStateFamilies state = new GpuStateFamilies();
         List<GpuStatus.Device> devices = new ArrayList<>();
-
-        for (GpuDeviceInfo d : backend.devices()) {
-            int idx = d.index();
-            if (!settings.devices().reportsGpu(idx)) {
-                continue;
+        Map<Integer, GpuDeviceInfo> infos = new HashMap<>();
+        backend.devices().forEach(d -> infos.put(d.index(), d));
+        for (GpuReading r : readings) {
+            int idx = r.index;
+            Labels deviceLabels = labels.device(idx);
+            for (int i = 0; i < numericFields.size(); i++) {
+                if (r.present[i]) {
+                    fieldFamilies.get(i).add(deviceLabels, r.values[i]);
+                }
             }
-            Labels labels = deviceLabels.get(idx);
+            Map<Integer, Labels> instances = labels.instances(idx);
+            for (GpuReading.InstanceValue v : r.instanceValues) {
+                fieldFamilies.get(v.field()).add(instances.get(v.instance()), v.value());
+            }
+            if (r.late) {
+                lateReads.merge(idx, 1L, Long::sum);
+            }
             Set<Long> pids = new HashSet<>();
-            if (!health.isLost(idx)) {
-                GpuBackend.DeviceReader reader = backend.reader(idx);
-                readFields(idx, reader, labels, fieldFamilies);
-                if (!health.isLost(idx)) {
-                    readInstanceFields(idx, reader, fieldFamilies);
-                }
-                if (!health.isLost(idx)) {
-                    if (role == Role.FAST) {
-                        readClockEvents(idx, reader, labels, clockEvents);
-                        readXids(idx, reader, labels, xids, fieldFamilies.get(DcgmField.DCGM_FI_DEV_XID_ERRORS));
-                    } else {
-                        readProcesses(idx, reader, labels, processMemory, pids);
-                    }
-                }
+            if (role == Role.FAST && !health.isLost(idx)) {
+                addClockEvents(r, deviceLabels, state.clockEvents);
+                addXids(r, deviceLabels, state.xids, xidField < 0 ? null : fieldFamilies.get(xidField));
+            } else if (role == Role.SLOW) {
+                addProcesses(r, deviceLabels, state.processMemory, pids);
             }
+            GpuDeviceInfo d = infos.get(idx);
             boolean isUp = !health.isLost(idx);
-            up.add(labels, isUp ? 1 : 0);
-            addIfKnown(slowdown, labels, d.slowdownTempCelsius());
-            addIfKnown(shutdown, labels, d.shutdownTempCelsius());
-            addIfKnown(memoryMax, labels, d.memoryMaxTempCelsius());
-            addIfKnown(powerLimit, labels, d.powerLimitWatts());
+            state.addDevice(deviceLabels, d, isUp);
             devices.add(new GpuStatus.Device(d, isUp, health.lostReason(idx), health.unsupportedOn(idx), pids));
         }
-
         List<MetricFamily> families = new ArrayList<>();
-        for (MetricFamily.Builder b : fieldFamilies.values()) {
+        for (MetricFamily.Builder b : fieldFamilies) {
             families.add(b.build());
         }
-        if (role == Role.FAST) {
-            families.add(up.build());
-            families.add(slowdown.build());
-            families.add(shutdown.build());
-            families.add(memoryMax.build());
-            families.add(powerLimit.build());
-            families.add(clockEvents.build());
-            families.add(xids.build());
-            families.add(errorFamily());
-        } else {
-            families.add(processMemory.build());
+        families.addAll(state.build(role, health));
+        if (role == Role.COSTLY) {
+            families.add(lateReadsFamily());
         }
-        return Snapshot.of(
-                AttributedSeries.apply(families, settings.attribution()),
-                role == Role.FAST ? GpuStatus.DEVICES : GpuStatus.PROCESSES,
-                new GpuStatus(backend.name(), backend.driverVersion(), devices));
+        List<MetricFamily> attributed = AttributedSeries.apply(families, settings.attribution());
+        GpuStatus status = new GpuStatus(backend.name(), backend.driverVersion(), devices);
+        return switch (role) {
+            case FAST -> Snapshot.of(attributed, GpuStatus.DEVICES, status);
+            case COSTLY -> Snapshot.of(attributed);
+            case SLOW -> Snapshot.of(attributed, GpuStatus.PROCESSES, status);
+        };
     }
 
-    /** Static thresholds are exported so alert rules compare against the device's own limits. */
-    private static void addIfKnown(MetricFamily.Builder family, Labels labels, double value) {
-        if (Double.isFinite(value) && value > 0) {
-            family.add(labels, value);
-        }
-    }
-
-    private void readFields(
-            int idx, GpuBackend.DeviceReader reader, Labels labels, Map<DcgmField, MetricFamily.Builder> families) {
-        boolean mig = !instanceLabels.get(idx).isEmpty();
-        for (CountersFile.Entry e : numericFields) {
-            DcgmField f = e.field();
-            if (f == DcgmField.DCGM_FI_DEV_XID_ERRORS
-                    || health.isUnsupported(idx, f.name())
-                    || !settings.devices().reportsWholeGpuField(GpuInstance.FIELDS.contains(f), mig)) {
-                continue;
-            }
-            try {
-                families.get(f).add(labels, reader.read(f));
-            } catch (GpuCallException ex) {
-                if (health.record(idx, f.name(), ex)) {
-                    return;
-                }
-            }
-        }
-    }
-
-    /** Per-instance fields of a MIG-enabled GPU, one series per reported GPU instance. */
-    private void readInstanceFields(
-            int idx, GpuBackend.DeviceReader reader, Map<DcgmField, MetricFamily.Builder> families) {
-        Map<Integer, Labels> instances = instanceLabels.get(idx);
-        if (instances.isEmpty() || !settings.devices().reportsInstances()) {
+    private static void addClockEvents(GpuReading r, Labels labels, MetricFamily.Builder out) {
+        if (r.clockEvents < 0) {
             return;
         }
-        for (CountersFile.Entry e : numericFields) {
-            DcgmField f = e.field();
-            String key = "instance:" + f.name();
-            if (!GpuInstance.FIELDS.contains(f) || health.isUnsupported(idx, key)) {
-                continue;
-            }
-            for (Map.Entry<Integer, Labels> gi : instances.entrySet()) {
-                if (!settings.devices().reportsInstance(gi.getKey())) {
-                    continue;
-                }
-                try {
-                    families.get(f).add(gi.getValue(), reader.readInstance(f, gi.getKey()));
-                } catch (GpuCallException ex) {
-                    if (health.record(idx, key, ex)) {
-                        return;
-                    }
-                }
-            }
+        for (ClockEventReason reason : ClockEventReason.values()) {
+            out.add(labels.and("reason", reason.label()), (r.clockEvents & reason.mask()) != 0 ? 1 : 0);
         }
     }
 
-    private void readClockEvents(int idx, GpuBackend.DeviceReader reader, Labels labels, MetricFamily.Builder out) {
-        if (health.isUnsupported(idx, "clock_event_reasons")) {
-            return;
-        }
-        try {
-            long bits = reader.clockEventReasons();
-            for (ClockEventReason r : ClockEventReason.values()) {
-                out.add(labels.and("reason", r.label()), (bits & r.mask()) != 0 ? 1 : 0);
-            }
-        } catch (GpuCallException e) {
-            health.record(idx, "clock_event_reasons", e);
-        }
-    }
-
-    private void readXids(
-            int idx,
-            GpuBackend.DeviceReader reader,
-            Labels labels,
-            MetricFamily.Builder counter,
-            MetricFamily.Builder lastValue) {
+    private void addXids(GpuReading r, Labels labels, MetricFamily.Builder counter, MetricFamily.Builder lastValue) {
+        int idx = r.index;
         Map<Long, Long> counts = xidCounts.computeIfAbsent(idx, k -> new TreeMap<>());
-        if (!health.isUnsupported(idx, "xid_events")) {
-            try {
-                List<XidEvent> events = reader.drainXidEvents();
-                for (long xid : ALERTED_XIDS) {
-                    counts.putIfAbsent(xid, 0L); // XID events are readable here: start the alerted ones at 0
-                }
-                for (XidEvent e : events) {
-                    counts.merge(e.xid(), 1L, Long::sum);
-                    lastXid.put(idx, e.xid());
-                }
-            } catch (GpuCallException e) {
-                health.record(idx, "xid_events", e);
+        if (r.xids != null) {
+            for (long xid : ALERTED_XIDS) {
+                counts.putIfAbsent(xid, 0L); // XID events are readable here: start the alerted ones at 0
+            }
+            for (XidEvent e : r.xids) {
+                counts.merge(e.xid(), 1L, Long::sum);
+                lastXid.put(idx, e.xid());
             }
         }
         counts.forEach((xid, n) -> counter.add(labels.and("xid", Long.toString(xid)), n));
@@ -349,21 +301,13 @@ public final class GpuCollector implements Collector {
         }
     }
 
-    private void readProcesses(
-            int idx, GpuBackend.DeviceReader reader, Labels labels, MetricFamily.Builder out, Set<Long> pids) {
-        if (health.isUnsupported(idx, "processes")) {
-            return;
-        }
-        List<GpuProcess> processes;
-        try {
-            processes = new ArrayList<>(reader.processes());
-        } catch (GpuCallException e) {
-            health.record(idx, "processes", e);
+    private void addProcesses(GpuReading r, Labels labels, MetricFamily.Builder out, Set<Long> pids) {
+        if (r.processes == null) {
             return;
         }
         // One process may appear as both compute and graphics: merge by pid.
         Map<Long, Long> byPid = new HashMap<>();
-        for (GpuProcess p : processes) {
+        for (GpuProcess p : r.processes) {
             pids.add(p.pid());
             byPid.merge(p.pid(), Math.max(0, p.usedMemoryBytes()), Long::sum);
         }
@@ -389,17 +333,25 @@ public final class GpuCollector implements Collector {
         }
     }
 
-    private MetricFamily errorFamily() {
+    private MetricFamily lateReadsFamily() {
         var b = MetricFamily.builder(
-                "aiwatch_gpu_library_errors_total",
+                "aiwatch_gpu_late_reads_total",
                 MetricType.COUNTER,
-                "Failed GPU library (NVML) calls by function and return code.");
-        health.errorCounts().forEach((k, n) -> b.add(Labels.of("function", k.function(), "code", k.code()), n));
+                "Costly-field reads of a GPU that had not finished within 80% of the interval (a call hanging in the"
+                        + " driver); that GPU's costly fields are missing from those cycles.");
+        for (GpuDeviceInfo d : backend.devices()) {
+            if (settings.devices().reportsGpu(d.index())) {
+                b.add(labels.device(d.index()), lateReads.getOrDefault(d.index(), 0L));
+            }
+        }
         return b.build();
     }
 
     @Override
     public void close() {
-        // The backend is shared by the fast and slow collectors; its owner closes it.
+        // The backend is shared by the three collectors; its owner closes it.
+        if (parallel != null) {
+            parallel.close();
+        }
     }
 }

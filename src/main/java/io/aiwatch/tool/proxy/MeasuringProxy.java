@@ -67,7 +67,7 @@ public final class MeasuringProxy implements AutoCloseable {
             }
         }
         ProxyHandler handler = new ProxyHandler(config, client, nio, metrics, spans, ticker);
-        QueuedThreadPool pool = new QueuedThreadPool(config.httpThreads(), 16, 60_000);
+        QueuedThreadPool pool = new QueuedThreadPool(config.effectiveHttpThreads(), 8, 60_000);
         pool.setName("aiwatch-proxy-http");
         this.server = new Server(pool);
         HttpConfiguration http = new HttpConfiguration();
@@ -137,6 +137,11 @@ public final class MeasuringProxy implements AutoCloseable {
 
     public int port() {
         return connector.getLocalPort();
+    }
+
+    /** The request thread pool's cap (tests: the automatic cap is applied). */
+    int maxThreads() {
+        return ((QueuedThreadPool) server.getThreadPool()).getMaxThreads();
     }
 
     public ProxyConfig config() {

@@ -13,7 +13,8 @@ import java.net.URI;
  * @param maxModels              distinct {@code model} label values kept; later models are {@code other}
  * @param connectTimeoutSeconds  upstream connect timeout
  * @param requestTimeoutSeconds  upstream response-headers timeout, and the longest silence between chunks
- * @param httpThreads            most proxy worker threads (request bodies, and with an https upstream one per open request)
+ * @param httpThreads            most proxy worker threads (request bodies, and with an https upstream one per open
+ *                               request); 0 picks {@link #effectiveHttpThreads()}
  * @param forwardThreads         threads that read plain-HTTP upstream responses and pass them on; 0 picks
  *                               the available processors, at most 4
  */
@@ -45,10 +46,24 @@ public record ProxyConfig(
         require(maxModels >= 1 && maxModels <= 1000, "max_models must be 1..1000");
         require(connectTimeoutSeconds > 0, "connect_timeout_seconds must be > 0");
         require(requestTimeoutSeconds > 0, "request_timeout_seconds must be > 0");
-        require(httpThreads >= 8, "http_threads must be >= 8");
+        require(httpThreads == 0 || httpThreads >= 8, "http_threads must be 0 (automatic) or >= 8");
         require(
                 forwardThreads >= 0 && forwardThreads <= 64,
                 "forward_threads must be 0..64 (0: automatic), got " + forwardThreads);
+    }
+
+    /**
+     * The worker thread cap: {@link #httpThreads} or, when 0, 1,200 for an https upstream (a blocking
+     * client, one thread per open request) and 64 for plain HTTP, where a worker only reads the request
+     * body and hands the exchange to a forward loop. The cap bounds memory at thousands of streams: a
+     * burst of 1,000 requests otherwise grew the pool by a thread per request (129 threads, 2026-12-08);
+     * requests beyond it wait in Jetty's queue for a few microseconds each.
+     */
+    public int effectiveHttpThreads() {
+        if (httpThreads > 0) {
+            return httpThreads;
+        }
+        return upstream.startsWith("https:") ? 1200 : 64;
     }
 
     /** The forward threads to start: {@link #forwardThreads} or, when 0, the available processors up to 4. */
@@ -58,9 +73,12 @@ public record ProxyConfig(
                 : Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
     }
 
-    /** Listens on 127.0.0.1:8001, forwards to {@code upstream}; 20 model labels; 5 s connect, 600 s request timeouts. */
+    /**
+     * Listens on 127.0.0.1:8001, forwards to {@code upstream}; 20 model labels; 5 s connect, 600 s request
+     * timeouts; automatic thread counts.
+     */
     public static ProxyConfig defaults(String upstream) {
-        return new ProxyConfig("127.0.0.1", 8001, upstream, 20, 5, 600, 1200, 0);
+        return new ProxyConfig("127.0.0.1", 8001, upstream, 20, 5, 600, 0, 0);
     }
 
     /** Jackson entry point: keys left out take their {@link #defaults(String)} value; {@code upstream} is required. */

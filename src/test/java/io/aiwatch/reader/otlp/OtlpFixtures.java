@@ -34,32 +34,29 @@ final class OtlpFixtures {
     final SnapshotStore store = new SnapshotStore(clock);
     final SimulatedGpuBackend backend = new SimulatedGpuBackend(2, 7, 30, clock, null);
     final GpuCollector fast;
+    final GpuCollector costly;
     final GpuCollector slow;
 
     OtlpFixtures() {
         GpuHealth health = new GpuHealth();
         var settings = new GpuCollector.Settings("Hostname", "node-a", 16);
         var procs = new ProcessIdentity(Path.of("/nonexistent"));
-        fast = new GpuCollector(
-                GpuCollector.Role.FAST,
+        List<GpuCollector> gpu = GpuCollector.all(
                 backend,
                 CountersFile.defaults(),
                 Duration.ofSeconds(1),
-                health,
-                settings,
-                procs);
-        slow = new GpuCollector(
-                GpuCollector.Role.SLOW,
-                backend,
-                CountersFile.defaults(),
                 Duration.ofSeconds(10),
                 health,
                 settings,
                 procs);
-        for (String name : List.of("gpu", "gpu_slow", "storage", "inference", "proxy")) {
+        fast = gpu.get(0);
+        costly = gpu.get(1);
+        slow = gpu.get(2);
+        for (String name : List.of("gpu", "gpu_costly", "gpu_slow", "storage", "inference", "proxy")) {
             store.register(name, Duration.ofSeconds(1), Duration.ofSeconds(30));
         }
         fast.collect();
+        costly.collect();
         clock.advance(Duration.ofSeconds(1));
         publishAll(100);
     }
@@ -68,6 +65,7 @@ final class OtlpFixtures {
     void publishAll(double tokens) {
         Instant now = clock.instant();
         store.publish("gpu", fast.collect(), now, 0, 0);
+        store.publish("gpu_costly", costly.collect(), now, 0, 0);
         store.publish("gpu_slow", slow.collect(), now, 0, 0);
         store.publish("storage", Snapshot.of(storage()), now, 0, 0);
         store.publish("inference", Snapshot.of(inference(tokens)), now, 0, 0);

@@ -78,7 +78,9 @@ class FieldsDocTest {
                         "| `aiwatch_gpu_slowdown_temperature_celsius`, `aiwatch_gpu_shutdown_temperature_celsius`, `aiwatch_gpu_memory_max_temperature_celsius` | the device's own NVML temperature thresholds, °C (absent when NVML does not report them) |\n")
                 .append("| `aiwatch_gpu_power_limit_watts` | enforced power limit, W |\n")
                 .append(
-                        "| `aiwatch_gpu_library_errors_total{function,code}` | failed NVML calls by function and return code (no GPU labels) |\n");
+                        "| `aiwatch_gpu_library_errors_total{function,code}` | failed NVML calls by function and return code (no GPU labels) |\n")
+                .append(
+                        "| `aiwatch_gpu_late_reads_total` | cycles in which a GPU's costly fields (energy, PCIe replay, violations, GPM) had not been read within 80% of the interval (a call hanging in the driver); those fields are missing from that cycle |\n");
         return sb.toString();
     }
 

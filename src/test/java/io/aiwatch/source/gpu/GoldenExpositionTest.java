@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,31 +28,22 @@ class GoldenExpositionTest {
         GpuHealth health = new GpuHealth();
         var settings = new GpuCollector.Settings("Hostname", "golden-node", 16);
         var procs = new ProcessIdentity(Path.of("/nonexistent"));
-        var fast = new GpuCollector(
-                GpuCollector.Role.FAST,
+        List<GpuCollector> collectors = GpuCollector.all(
                 backend,
                 CountersFile.defaults(),
                 Duration.ofSeconds(1),
-                health,
-                settings,
-                procs);
-        var slow = new GpuCollector(
-                GpuCollector.Role.SLOW,
-                backend,
-                CountersFile.defaults(),
                 Duration.ofSeconds(10),
                 health,
                 settings,
                 procs);
-        fast.collect();
+        collectors.forEach(GpuCollector::collect);
         clock.advance(Duration.ofSeconds(1));
         backend.injectXid(3, 13);
         StringBuilder sb = new StringBuilder();
-        for (MetricFamily f : fast.collect().families()) {
-            TextFormat.write(sb, f);
-        }
-        for (MetricFamily f : slow.collect().families()) {
-            TextFormat.write(sb, f);
+        for (GpuCollector c : collectors) { // fast, costly, slow: the daemon's order
+            for (MetricFamily f : c.collect().families()) {
+                TextFormat.write(sb, f);
+            }
         }
         return sb.toString();
     }

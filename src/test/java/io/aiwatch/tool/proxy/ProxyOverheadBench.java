@@ -69,8 +69,11 @@ public final class ProxyOverheadBench {
         }
     }
 
-    /** Unmeasured requests per arm before the measured phase, so that both servers run JIT-compiled code. */
-    static final int WARMUP_REQUESTS_PER_ARM = 3000;
+    /**
+     * Unmeasured requests per arm before the measured phase, so that both servers run JIT-compiled code;
+     * {@code -Dbench.warmup=N} changes it (a script that runs one proxy several times warms it once).
+     */
+    static final int WARMUP_REQUESTS_PER_ARM = Integer.getInteger("bench.warmup", 3000);
 
     /**
      * Sends {@link #WARMUP_REQUESTS_PER_ARM} short streaming requests per arm from 16 threads, no
@@ -81,6 +84,9 @@ public final class ProxyOverheadBench {
         String body = "{\"model\":\"sim\",\"prompt\":\"warm up\",\"max_tokens\":2,\"stream\":true,"
                 + "\"stream_options\":{\"include_usage\":true}}";
         int threads = 16;
+        if (WARMUP_REQUESTS_PER_ARM < threads) {
+            return;
+        }
         List<Thread> ts = new ArrayList<>();
         AtomicLong failures = new AtomicLong();
         for (int w = 0; w < threads; w++) {
@@ -234,6 +240,9 @@ public final class ProxyOverheadBench {
     };
 
     private static void residence(String what, double[] before, double[] after) {
+        if (before.length == 0 || after.length != before.length) {
+            return; // a proxy other than aiwatch's (nginx) has no such histogram
+        }
         double total = after[after.length - 1] - before[before.length - 1];
         StringBuilder sb = new StringBuilder();
         for (double q : new double[] {0.5, 0.99, 0.999}) {

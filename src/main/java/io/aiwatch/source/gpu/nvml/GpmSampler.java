@@ -1,5 +1,6 @@
 package io.aiwatch.source.gpu.nvml;
 
+import com.sun.jna.Memory;
 import com.sun.jna.ptr.PointerByReference;
 import io.aiwatch.source.gpu.DcgmField;
 import io.aiwatch.source.gpu.GpuCallException;
@@ -66,6 +67,9 @@ final class GpmSampler {
     private GpmSample previous;
     private GpmSample current;
     private boolean havePrevious;
+    /** The nvmlGpmMetricsGet_t buffer, reused every cycle (advance is synchronized). */
+    private Memory metricsGet;
+
     private Result latest;
     private boolean closed;
 
@@ -105,13 +109,20 @@ final class GpmSampler {
             throw new GpuCallException(
                     "nvmlGpmMetricsGet", Nvml.ERROR_NO_DATA, "first GPM sample; metrics need two cycles");
         }
-        GpmMetricsGet get = new GpmMetricsGet();
-        get.version = GpmMetricsGet.VERSION;
-        get.numMetrics = METRICS.size();
-        get.sample1 = previous;
-        get.sample2 = current;
+        GpmMetricsGet.Layout l = GpmMetricsGet.LAYOUT;
+        if (metricsGet == null) {
+            metricsGet = new Memory(l.size());
+        }
+        Memory get = metricsGet;
+        get.clear();
+        get.setInt(l.version(), GpmMetricsGet.VERSION);
+        get.setInt(l.numMetrics(), METRICS.size());
+        get.setPointer(l.sample1(), previous.getPointer());
+        get.setPointer(l.sample2(), current.getPointer());
         for (int i = 0; i < METRICS.size(); i++) {
-            get.metrics[i].metricId = METRICS.get(i).gpmId();
+            get.setInt(
+                    l.metrics() + (long) i * l.metricSize() + l.metricId(),
+                    METRICS.get(i).gpmId());
         }
         int rc = nvml.lib.nvmlGpmMetricsGet(get);
         swap();
@@ -119,8 +130,9 @@ final class GpmSampler {
         double[] values = new double[METRICS.size()];
         int[] codes = new int[METRICS.size()];
         for (int i = 0; i < METRICS.size(); i++) {
-            codes[i] = get.metrics[i].nvmlReturn;
-            values[i] = get.metrics[i].value;
+            long entry = l.metrics() + (long) i * l.metricSize();
+            codes[i] = get.getInt(entry + l.metricReturn());
+            values[i] = get.getDouble(entry + l.metricValue());
         }
         latest = new Result(values, codes);
         return latest;

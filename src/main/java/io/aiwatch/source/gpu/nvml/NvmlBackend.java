@@ -109,13 +109,16 @@ public final class NvmlBackend implements GpuBackend {
     }
 
     /**
-     * The PCIe throughput fields are slow when any device lacks GPM: they then come from
+     * The PCIe throughput fields block when any device lacks GPM: they then come from
      * nvmlDeviceGetPcieThroughput, which sleeps ~20 ms per call inside NVML.
      */
     @Override
-    public boolean isSlow(DcgmField field) {
-        return pcieSlow
-                && (field == DcgmField.DCGM_FI_PROF_PCIE_TX_BYTES || field == DcgmField.DCGM_FI_PROF_PCIE_RX_BYTES);
+    public Cost cost(DcgmField field) {
+        if (pcieSlow
+                && (field == DcgmField.DCGM_FI_PROF_PCIE_TX_BYTES || field == DcgmField.DCGM_FI_PROF_PCIE_RX_BYTES)) {
+            return Cost.BLOCKING;
+        }
+        return GpuBackend.super.cost(field);
     }
 
     @Override

@@ -303,8 +303,9 @@ final class NvmlDeviceReader implements GpuBackend.DeviceReader {
                     "nvmlGpmQueryDeviceSupport", Nvml.ERROR_NOT_SUPPORTED, "GPM not supported on this device");
         }
         // On a node that also has GPUs without GPM the PCIe fields run on the slow schedule; there
-        // they reuse the fast cycle's sample pair instead of advancing the sampler a second time.
-        GpmSampler.Result result = pcie && backend.isSlow(field) ? sampler.latest() : gpm.get(sampler::advance);
+        // they reuse the costly cycle's sample pair instead of advancing the sampler a second time.
+        GpmSampler.Result result =
+                pcie && backend.cost(field) == GpuBackend.Cost.BLOCKING ? sampler.latest() : gpm.get(sampler::advance);
         return result.value(nvml, field);
     }
 }

@@ -235,7 +235,8 @@ interface NvmlLibrary extends Library {
 
     int nvmlGpmSampleGet(Device device, GpmSample gpmSample);
 
-    int nvmlGpmMetricsGet(GpmMetricsGet metricsGet);
+    /** {@code metricsGet}: an nvmlGpmMetricsGet_t laid out as {@link GpmMetricsGet#LAYOUT} says. */
+    int nvmlGpmMetricsGet(Pointer metricsGet);
 
     /** currentMode, pendingMode: NVML_DEVICE_MIG_DISABLE 0 / NVML_DEVICE_MIG_ENABLE 1. */
     int nvmlDeviceGetMigMode(Device device, IntByReference currentMode, IntByReference pendingMode);

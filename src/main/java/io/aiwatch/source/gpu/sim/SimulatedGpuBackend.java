@@ -146,11 +146,6 @@ public final class SimulatedGpuBackend implements GpuBackend {
         return List.copyOf(devices);
     }
 
-    @Override
-    public boolean isSlow(DcgmField field) {
-        return false;
-    }
-
     /** Makes every later read of {@code field} on {@code gpu} fail with {@code code} (null clears). */
     public void injectFault(int gpu, String field, NvmlReturn code) {
         if (code == null) {

@@ -67,6 +67,15 @@ interface FakeNvml extends Library {
 
     void fake_hang(String function, int device, int millis);
 
+    /** Every call of {@code function} on {@code device} (-1: any) costs {@code micros} more (spun, or slept). */
+    void fake_latency(String function, int device, long micros);
+
+    /** 1 (default): a latency spins on the calling thread's CPU clock; 0: it sleeps. */
+    void fake_latency_spin(int spin);
+
+    /** The per-call latencies measured on an H100 (driver 580.159.04), for every device. */
+    void fake_latency_profile_h100();
+
     void fake_push_xid(int device, long xid);
 
     /** type 0 compute, 1 graphics; used < 0 stores NVML_VALUE_NOT_AVAILABLE. */

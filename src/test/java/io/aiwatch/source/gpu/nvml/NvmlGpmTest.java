@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.aiwatch.source.gpu.DcgmField;
+import io.aiwatch.source.gpu.GpuBackend;
 import io.aiwatch.source.gpu.GpuBackend.DeviceReader;
 import io.aiwatch.source.gpu.GpuCallException;
 import io.aiwatch.source.gpu.NvmlReturn;
@@ -97,7 +98,7 @@ class NvmlGpmTest {
         assertThat(r.read(DcgmField.DCGM_FI_PROF_PCIE_RX_BYTES)).isEqualTo(21 * MIB);
         assertThat(r.read(DcgmField.DCGM_FI_PROF_NVLINK_RX_BYTES)).isEqualTo(60 * MIB);
         assertThat(r.read(DcgmField.DCGM_FI_PROF_NVLINK_TX_BYTES)).isEqualTo(61 * MIB);
-        assertThat(backend.isSlow(DcgmField.DCGM_FI_PROF_PCIE_TX_BYTES)).isFalse();
+        assertThat(backend.cost(DcgmField.DCGM_FI_PROF_PCIE_TX_BYTES)).isEqualTo(GpuBackend.Cost.COSTLY);
         assertThat(backend.devices()).allMatch(d -> d.gpmSupported());
     }
 
@@ -122,9 +123,9 @@ class NvmlGpmTest {
         fake.fake_set_value(1, "pcie.1", 2500);
         backend = FakeNvml.backend();
         assertThat(backend.devices().get(1).gpmSupported()).isFalse();
-        assertThat(backend.isSlow(DcgmField.DCGM_FI_PROF_PCIE_TX_BYTES)).isTrue();
-        assertThat(backend.isSlow(DcgmField.DCGM_FI_PROF_PCIE_RX_BYTES)).isTrue();
-        assertThat(backend.isSlow(DcgmField.DCGM_FI_PROF_SM_ACTIVE)).isFalse();
+        assertThat(backend.cost(DcgmField.DCGM_FI_PROF_PCIE_TX_BYTES)).isEqualTo(GpuBackend.Cost.BLOCKING);
+        assertThat(backend.cost(DcgmField.DCGM_FI_PROF_PCIE_RX_BYTES)).isEqualTo(GpuBackend.Cost.BLOCKING);
+        assertThat(backend.cost(DcgmField.DCGM_FI_PROF_SM_ACTIVE)).isEqualTo(GpuBackend.Cost.COSTLY);
         DeviceReader r = backend.reader(1);
         assertThat(r.read(DcgmField.DCGM_FI_PROF_PCIE_TX_BYTES)).isEqualTo(1500 * 1024.0);
         assertThat(r.read(DcgmField.DCGM_FI_PROF_PCIE_RX_BYTES)).isEqualTo(2500 * 1024.0);
@@ -155,7 +156,7 @@ class NvmlGpmTest {
     void withoutGpmSymbolsNoDeviceUsesGpm() throws Exception {
         backend = FakeNvml.backendWithout("nvmlGpmMetricsGet");
         assertThat(backend.devices()).noneMatch(d -> d.gpmSupported());
-        assertThat(backend.isSlow(DcgmField.DCGM_FI_PROF_PCIE_TX_BYTES)).isTrue();
+        assertThat(backend.cost(DcgmField.DCGM_FI_PROF_PCIE_TX_BYTES)).isEqualTo(GpuBackend.Cost.BLOCKING);
         assertThat(backend.reader(0).read(DcgmField.DCGM_FI_PROF_PCIE_TX_BYTES)).isEqualTo(300 * 1024.0);
     }
 
