@@ -234,8 +234,9 @@ class DashboardsTest {
     @Test
     void inferencePanelsReadVllmDirectlyWhereAiwatchReexportsIt() {
         // Every server-side query on aiwatch's re-export also reads vLLM's own family (or), except
-        // the panels about aiwatch's own work: its windowed quantiles and its scrape of the targets
-        // (target health falls back to Prometheus' up of a vLLM job).
+        // the panels about aiwatch's own work: its windowed quantiles, its scrape of the targets
+        // (target health falls back to Prometheus' up of a vLLM job) and energy per token (a join of
+        // GPUs and servers that only aiwatch's discovery knows).
         Set<String> aiwatchOnly = new java.util.TreeSet<>();
         for (Dashboards.Query q : Dashboards.queries(Dashboards.DIR.resolve("inference.json"))) {
             boolean direct = q.expr().contains("vllm:") || q.expr().contains(" or label_replace(up{");
@@ -247,7 +248,12 @@ class DashboardsTest {
             }
         }
         assertThat(aiwatchOnly)
-                .containsExactlyInAnyOrder("Windowed p99 computed by aiwatch", "Scrape errors", "Scrape duration");
+                .containsExactlyInAnyOrder(
+                        "Windowed p99 computed by aiwatch",
+                        "Scrape errors",
+                        "Scrape duration",
+                        "Energy per output token",
+                        "Energy per request");
     }
 
     @Test
