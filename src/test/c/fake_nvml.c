@@ -25,6 +25,7 @@ typedef unsigned int nvmlValueType_t;
 typedef struct nvmlDevice_st *nvmlDevice_t;
 typedef struct nvmlEventSet_st *nvmlEventSet_t;
 typedef struct nvmlGpmSample_st *nvmlGpmSample_t;
+typedef struct nvmlGpuInstance_st *nvmlGpuInstance_t;
 
 #define NVML_SUCCESS 0
 #define NVML_ERROR_UNINITIALIZED 1
@@ -71,6 +72,38 @@ typedef struct nvmlMemory_v2_st {
 } nvmlMemory_v2_t;
 
 #define nvmlMemory_v2 (unsigned int)(sizeof(nvmlMemory_v2_t) | (2 << 24U))
+
+/* MIG (nvml.h, NVML API 12) */
+#define NVML_DEVICE_NAME_V2_BUFFER_SIZE 96
+#define NVML_GPU_INSTANCE_PROFILE_COUNT 0x12
+typedef struct nvmlGpuInstancePlacement_st {
+    unsigned int start;
+    unsigned int size;
+} nvmlGpuInstancePlacement_t;
+
+typedef struct nvmlGpuInstanceInfo_st {
+    nvmlDevice_t device;
+    unsigned int id;
+    unsigned int profileId;
+    nvmlGpuInstancePlacement_t placement;
+} nvmlGpuInstanceInfo_t;
+
+typedef struct nvmlGpuInstanceProfileInfo_v2_st {
+    unsigned int version;
+    unsigned int id;
+    unsigned int isP2pSupported;
+    unsigned int sliceCount;
+    unsigned int instanceCount;
+    unsigned int multiprocessorCount;
+    unsigned int copyEngineCount;
+    unsigned int decoderCount;
+    unsigned int encoderCount;
+    unsigned int jpegCount;
+    unsigned int ofaCount;
+    unsigned long long memorySizeMB;
+    char name[NVML_DEVICE_NAME_V2_BUFFER_SIZE];
+} nvmlGpuInstanceProfileInfo_v2_t;
+#define nvmlGpuInstanceProfileInfo_v2 (unsigned int)(sizeof(nvmlGpuInstanceProfileInfo_v2_t) | (2 << 24U))
 
 typedef struct nvmlProcessInfo_v2_st {
     unsigned int pid;
@@ -168,6 +201,16 @@ long long fake_layout(const char *type, const char *field) {
     SIZE(nvmlGpmMetricsGet_t) LAYOUT(nvmlGpmMetricsGet_t, version) LAYOUT(nvmlGpmMetricsGet_t, numMetrics)
     LAYOUT(nvmlGpmMetricsGet_t, sample1) LAYOUT(nvmlGpmMetricsGet_t, sample2) LAYOUT(nvmlGpmMetricsGet_t, metrics)
     SIZE(nvmlGpmSupport_t) LAYOUT(nvmlGpmSupport_t, version) LAYOUT(nvmlGpmSupport_t, isSupportedDevice)
+    SIZE(nvmlGpuInstanceInfo_t) LAYOUT(nvmlGpuInstanceInfo_t, device) LAYOUT(nvmlGpuInstanceInfo_t, id)
+    LAYOUT(nvmlGpuInstanceInfo_t, profileId) LAYOUT(nvmlGpuInstanceInfo_t, placement)
+    SIZE(nvmlGpuInstanceProfileInfo_v2_t) LAYOUT(nvmlGpuInstanceProfileInfo_v2_t, version)
+    LAYOUT(nvmlGpuInstanceProfileInfo_v2_t, id) LAYOUT(nvmlGpuInstanceProfileInfo_v2_t, isP2pSupported)
+    LAYOUT(nvmlGpuInstanceProfileInfo_v2_t, sliceCount) LAYOUT(nvmlGpuInstanceProfileInfo_v2_t, instanceCount)
+    LAYOUT(nvmlGpuInstanceProfileInfo_v2_t, multiprocessorCount) LAYOUT(nvmlGpuInstanceProfileInfo_v2_t, copyEngineCount)
+    LAYOUT(nvmlGpuInstanceProfileInfo_v2_t, decoderCount) LAYOUT(nvmlGpuInstanceProfileInfo_v2_t, encoderCount)
+    LAYOUT(nvmlGpuInstanceProfileInfo_v2_t, jpegCount)
+    LAYOUT(nvmlGpuInstanceProfileInfo_v2_t, ofaCount) LAYOUT(nvmlGpuInstanceProfileInfo_v2_t, memorySizeMB)
+    LAYOUT(nvmlGpuInstanceProfileInfo_v2_t, name)
     return -1;
 }
 
@@ -202,6 +245,19 @@ static unsigned long long gpm_seq;
 static nvmlProcessInfo_t procs[MAX_DEV][2][MAX_PROCS];
 static int proc_count[MAX_DEV][2];
 static counter_t counters[96];
+
+/* MIG: per GPU up to MAX_MIG MIG devices (compute instances), each in a GPU instance. */
+#define MAX_MIG 8
+typedef struct {
+    int used;
+    unsigned int gi, ci, profile_id;
+    char uuid[96];
+    unsigned long long total, free, used_bytes;
+} mig_t;
+struct nvmlGpuInstance_st { int dev; unsigned int id; };
+static mig_t migs[MAX_DEV][MAX_MIG];
+static struct nvmlDevice_st mig_handles[MAX_DEV][MAX_MIG];
+static struct nvmlGpuInstance_st gi_handles[MAX_DEV][MAX_MIG];
 
 static entry_t *find(int dev, const char *name, int create) {
     entry_t *row = values[dev < 0 ? MAX_DEV : dev];
@@ -334,8 +390,23 @@ void fake_set_processes(int dev, int type, int count, const unsigned int *pids, 
     pthread_mutex_unlock(&lock);
 }
 
+/** Adds MIG device {@code slot} of GPU {@code dev} (and turns MIG mode on): GPU instance gi, compute instance ci. */
+void fake_add_mig(int dev, int slot, unsigned int gi, unsigned int ci, unsigned int profile_id, const char *uuid,
+                  double total, double used) {
+    if (dev < 0 || dev >= MAX_DEV || slot < 0 || slot >= MAX_MIG) return;
+    pthread_mutex_lock(&lock);
+    mig_t *m = &migs[dev][slot];
+    m->used = 1; m->gi = gi; m->ci = ci; m->profile_id = profile_id;
+    snprintf(m->uuid, sizeof m->uuid, "%s", uuid);
+    m->total = (unsigned long long) total; m->used_bytes = (unsigned long long) used;
+    m->free = m->total - m->used_bytes;
+    pthread_mutex_unlock(&lock);
+    fake_set_value(dev, "mig_mode", 1);
+}
+
 void fake_reset(void) {
     pthread_mutex_lock(&lock);
+    memset(migs, 0, sizeof migs);
     memset(values, 0, sizeof values);
     memset(fails, 0, sizeof fails);
     memset(hangs, 0, sizeof hangs);
@@ -435,6 +506,14 @@ static int dev_index(nvmlDevice_t d) {
     return (int) (d - devices);
 }
 
+/** The MIG device behind a handle, or NULL when it is a whole GPU (or garbage). */
+static mig_t *mig_of(nvmlDevice_t d) {
+    if (d == NULL || d < &mig_handles[0][0] || d >= &mig_handles[0][0] + MAX_DEV * MAX_MIG) return NULL;
+    long n = d - &mig_handles[0][0];
+    mig_t *m = &migs[n / MAX_MIG][n % MAX_MIG];
+    return m->used ? m : NULL;
+}
+
 #define ENTER(fn, dev) \
     int idx = dev_index(dev); \
     if (init_depth <= 0) return NVML_ERROR_UNINITIALIZED; \
@@ -507,7 +586,15 @@ nvmlReturn_t nvmlDeviceGetHandleByIndex_v2(unsigned int index, nvmlDevice_t *dev
 #define STRING_GETTER(fn, name) \
     nvmlReturn_t fn(nvmlDevice_t dev, char *buf, unsigned int len) { ENTER(#fn, dev) return get_str(idx, name, buf, len); }
 
-STRING_GETTER(nvmlDeviceGetUUID, "uuid")
+nvmlReturn_t nvmlDeviceGetUUID(nvmlDevice_t dev, char *buf, unsigned int len) {
+    mig_t *m = mig_of(dev);
+    if (m != NULL) {
+        if (strlen(m->uuid) + 1 > len) return NVML_ERROR_INSUFFICIENT_SIZE;
+        strcpy(buf, m->uuid);
+        return NVML_SUCCESS;
+    }
+    ENTER("nvmlDeviceGetUUID", dev) return get_str(idx, "uuid", buf, len);
+}
 STRING_GETTER(nvmlDeviceGetName, "name")
 STRING_GETTER(nvmlDeviceGetSerial, "serial")
 STRING_GETTER(nvmlDeviceGetVbiosVersion, "vbios")
@@ -592,12 +679,26 @@ nvmlReturn_t nvmlDeviceGetViolationStatus(nvmlDevice_t dev, int policy, nvmlViol
 }
 
 nvmlReturn_t nvmlDeviceGetMemoryInfo(nvmlDevice_t dev, nvmlMemory_t *m) {
+    mig_t *mig = mig_of(dev);
+    if (mig != NULL) {
+        if (inject("nvmlDeviceGetMemoryInfo", -2) != NVML_SUCCESS) return NVML_ERROR_NOT_SUPPORTED;
+        m->total = mig->total; m->free = mig->free; m->used = mig->used_bytes;
+        return NVML_SUCCESS;
+    }
     ENTER("nvmlDeviceGetMemoryInfo", dev) NUM("fb_total", t) NUM("fb_free", f) NUM("fb_used", u) NUM("fb_reserved", r)
     m->total = (unsigned long long) t; m->free = (unsigned long long) f; m->used = (unsigned long long) (u + r);
     return NVML_SUCCESS;
 }
 
 nvmlReturn_t nvmlDeviceGetMemoryInfo_v2(nvmlDevice_t dev, nvmlMemory_v2_t *m) {
+    mig_t *mig = mig_of(dev);
+    if (mig != NULL) {
+        nvmlReturn_t injected = inject("nvmlDeviceGetMemoryInfo_v2", -2); /* device -2: any MIG device */
+        if (injected != NVML_SUCCESS) return injected;
+        if (m->version != nvmlMemory_v2) return NVML_ERROR_ARGUMENT_VERSION_MISMATCH;
+        m->total = mig->total; m->free = mig->free; m->used = mig->used_bytes; m->reserved = 0;
+        return NVML_SUCCESS;
+    }
     ENTER("nvmlDeviceGetMemoryInfo_v2", dev)
     if (m->version != nvmlMemory_v2) return NVML_ERROR_ARGUMENT_VERSION_MISMATCH;
     NUM("fb_total", t) NUM("fb_free", f) NUM("fb_used", u) NUM("fb_reserved", r)
@@ -817,4 +918,94 @@ nvmlReturn_t nvmlGpmMetricsGet(nvmlGpmMetricsGet_t *g) {
         g->metrics[i].value = (g->sample1->values[id] + g->sample2->values[id]) / 2.0;
     }
     return NVML_SUCCESS;
+}
+
+/* ---- MIG ------------------------------------------------------------------------------- */
+
+nvmlReturn_t nvmlDeviceGetMigMode(nvmlDevice_t dev, unsigned int *current, unsigned int *pending) {
+    ENTER("nvmlDeviceGetMigMode", dev) NUM("mig_mode", v)
+    *current = (unsigned int) v; *pending = (unsigned int) v;
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceGetMaxMigDeviceCount(nvmlDevice_t dev, unsigned int *count) {
+    ENTER("nvmlDeviceGetMaxMigDeviceCount", dev) NUM("mig_mode", v)
+    *count = v > 0 ? 7 : 0;
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceGetMigDeviceHandleByIndex(nvmlDevice_t dev, unsigned int index, nvmlDevice_t *mig) {
+    ENTER("nvmlDeviceGetMigDeviceHandleByIndex", dev)
+    /* NVML numbers the existing MIG devices 0..n-1 */
+    unsigned int seen = 0;
+    for (int s = 0; s < MAX_MIG; s++) {
+        if (!migs[idx][s].used) continue;
+        if (seen++ == index) { *mig = &mig_handles[idx][s]; return NVML_SUCCESS; }
+    }
+    return NVML_ERROR_NOT_FOUND;
+}
+
+nvmlReturn_t nvmlDeviceGetGpuInstanceId(nvmlDevice_t dev, unsigned int *id) {
+    mig_t *m = mig_of(dev);
+    if (m == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+    *id = m->gi;
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceGetComputeInstanceId(nvmlDevice_t dev, unsigned int *id) {
+    mig_t *m = mig_of(dev);
+    if (m == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+    *id = m->ci;
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceGetGpuInstanceById(nvmlDevice_t dev, unsigned int id, nvmlGpuInstance_t *gi) {
+    ENTER("nvmlDeviceGetGpuInstanceById", dev)
+    for (int s = 0; s < MAX_MIG; s++) {
+        if (migs[idx][s].used && migs[idx][s].gi == id) {
+            gi_handles[idx][s].dev = idx; gi_handles[idx][s].id = id;
+            *gi = &gi_handles[idx][s];
+            return NVML_SUCCESS;
+        }
+    }
+    return NVML_ERROR_NOT_FOUND;
+}
+
+nvmlReturn_t nvmlGpuInstanceGetInfo(nvmlGpuInstance_t gi, nvmlGpuInstanceInfo_t *info) {
+    if (gi == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+    for (int s = 0; s < MAX_MIG; s++) {
+        mig_t *m = &migs[gi->dev][s];
+        if (m->used && m->gi == gi->id) {
+            info->device = &devices[gi->dev];
+            info->id = gi->id;
+            info->profileId = m->profile_id;
+            info->placement.start = s; info->placement.size = 1;
+            return NVML_SUCCESS;
+        }
+    }
+    return NVML_ERROR_NOT_FOUND;
+}
+
+/* H100 80GB's profiles: (profile index, profile id, name) as nvidia-smi mig -lgip lists them. */
+static const struct { unsigned int index, id, slices; const char *name; unsigned long long mb; } profiles[] = {
+    {0, 19, 1, "MIG 1g.10gb", 9856}, {1, 14, 2, "MIG 2g.20gb", 19968}, {2, 9, 3, "MIG 3g.40gb", 40192},
+    {3, 5, 4, "MIG 4g.40gb", 40192}, {4, 0, 7, "MIG 7g.80gb", 80384}, {7, 20, 1, "MIG 1g.10gb+me", 9856},
+    {9, 15, 1, "MIG 1g.20gb", 19968},
+};
+
+nvmlReturn_t nvmlDeviceGetGpuInstanceProfileInfoV(nvmlDevice_t dev, unsigned int profile,
+                                                  nvmlGpuInstanceProfileInfo_v2_t *info) {
+    ENTER("nvmlDeviceGetGpuInstanceProfileInfoV", dev)
+    if (info->version != nvmlGpuInstanceProfileInfo_v2) return NVML_ERROR_ARGUMENT_VERSION_MISMATCH;
+    if (profile >= NVML_GPU_INSTANCE_PROFILE_COUNT) return NVML_ERROR_INVALID_ARGUMENT;
+    for (unsigned i = 0; i < sizeof profiles / sizeof profiles[0]; i++) {
+        if (profiles[i].index == profile) {
+            info->id = profiles[i].id;
+            info->sliceCount = profiles[i].slices;
+            info->memorySizeMB = profiles[i].mb;
+            snprintf(info->name, sizeof info->name, "%s", profiles[i].name);
+            return NVML_SUCCESS;
+        }
+    }
+    return NVML_ERROR_NOT_SUPPORTED;
 }

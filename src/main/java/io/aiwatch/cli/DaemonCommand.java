@@ -7,22 +7,28 @@ import io.aiwatch.daemon.Daemon;
 import io.aiwatch.daemon.DaemonConfig;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.logging.Logger;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
- * {@code aiwatch daemon}: collect and serve. Flags override the YAML file; dcgm-exporter's own
- * spellings ({@code -f/--collectors}, {@code -a/--address}, {@code -c/--collect-interval} in ms,
- * {@code -n/--no-hostname}) are accepted so a drop-in replacement needs no new arguments.
+ * {@code aiwatch daemon}: collect and serve. Flags override the YAML file; every dcgm-exporter flag
+ * and {@code DCGM_EXPORTER_*} variable is accepted ({@link DcgmExporterFlags}) so a drop-in
+ * replacement needs no new arguments.
  */
 @Command(
         name = "daemon",
         mixinStandardHelpOptions = true,
         sortOptions = false,
+        modelTransformer = DcgmExporterFlags.class,
         description = "Collect GPU (and other) metrics and serve them for Prometheus on :9400.")
 public final class DaemonCommand implements Callable<Integer> {
+    private static final Logger LOG = Logger.getLogger(DaemonCommand.class.getName());
 
     @Option(
             names = "--config",
@@ -30,23 +36,8 @@ public final class DaemonCommand implements Callable<Integer> {
             description = "YAML configuration file (see docs/CONFIGURATION.md).")
     Path config;
 
-    @Option(
-            names = {"--listen", "-a", "--address"},
-            paramLabel = "HOST:PORT",
-            description = "Where to serve (default :9400).")
+    @Option(names = "--listen", paramLabel = "HOST:PORT", description = "Where to serve (default :9400).")
     String listen;
-
-    @Option(
-            names = {"-f", "--collectors"},
-            paramLabel = "CSV",
-            description = "dcgm-exporter counters CSV choosing the GPU fields (default: default-counters.csv).")
-    String collectorsFile;
-
-    @Option(
-            names = {"-c", "--collect-interval"},
-            paramLabel = "MS",
-            description = "GPU sampling interval in milliseconds (default 1000).")
-    Long collectIntervalMillis;
 
     @Option(
             names = "--simulate-gpus",
@@ -74,33 +65,41 @@ public final class DaemonCommand implements Callable<Integer> {
     String hostnameLabel;
 
     @Option(
-            names = {"-n", "--no-hostname"},
-            description = "Omit the host label, as dcgm-exporter's -n does.")
-    boolean noHostname;
-
-    @Option(
-            names = {"--web.config.file", "--web-config-file"},
+            names = "--web.config.file",
             paramLabel = "FILE",
             description =
                     "exporter-toolkit web-config file: TLS, mTLS, basic auth, response headers (docs/SECURITY.md).")
     String webConfigFile;
 
-    /** Builds the effective configuration: file, then flags. */
+    @Option(
+            names = "--unauthenticated-paths",
+            paramLabel = "PATHS",
+            split = ",",
+            defaultValue = "${env:AIWATCH_UNAUTHENTICATED_PATHS}",
+            description =
+                    "Paths served without basic auth, e.g. /health,/ready for Kubernetes probes [$AIWATCH_UNAUTHENTICATED_PATHS].")
+    java.util.List<String> unauthenticatedPaths;
+
+    @Spec
+    CommandSpec spec;
+
+    /** Environment read for dcgm-exporter's variables; tests replace it. */
+    Map<String, String> environment = System.getenv();
+
+    /** Builds the effective configuration: file, then dcgm-exporter's variables and flags, then aiwatch's flags. */
     DaemonConfig effectiveConfig() throws ConfigException {
         DaemonConfig cfg =
                 config == null ? DaemonConfig.defaults() : new ConfigLoader().load(config, DaemonConfig.class);
+        DcgmExporterSettings dcgmExporter = DcgmExporterSettings.resolve(spec, environment);
+        LogSetup.apply(dcgmExporter);
+        dcgmExporter.warnings().forEach(LOG::warning);
+        cfg = dcgmExporter.applyTo(cfg);
         try {
             if (listen != null) {
                 ListenAddress.parse(listen);
                 cfg = cfg.withListen(listen);
             }
             var gpu = cfg.gpu();
-            if (collectorsFile != null) {
-                gpu = gpu.withCollectorsFile(collectorsFile);
-            }
-            if (collectIntervalMillis != null) {
-                gpu = gpu.withInterval(collectIntervalMillis + "ms");
-            }
             if (simulateGpus != null) {
                 gpu = gpu.withSimulate(simulateGpus);
             }
@@ -110,13 +109,13 @@ public final class DaemonCommand implements Callable<Integer> {
             if (hostnameLabel != null) {
                 gpu = gpu.withHostnameLabel(hostnameLabel);
             }
-            if (noHostname) {
-                gpu = gpu.withHostnameLabel("none");
-            }
             if (simulateVllmPort != null) {
                 var sim =
                         cfg.simulator() != null ? cfg.simulator() : io.aiwatch.tool.vllmsim.SimulatorConfig.defaults();
                 cfg = cfg.withSimulator(sim.withListen("127.0.0.1", simulateVllmPort));
+            }
+            if (unauthenticatedPaths != null && !unauthenticatedPaths.isEmpty()) {
+                cfg = cfg.withHttp(cfg.http().withUnauthenticatedPaths(unauthenticatedPaths));
             }
             if (webConfigFile != null) {
                 cfg = cfg.withHttp(cfg.http().withWebConfigFile(webConfigFile));

@@ -37,25 +37,35 @@ public final class Main implements Runnable {
         System.exit(run(args));
     }
 
-    /** Runs a command line and returns its exit code; tests call this instead of {@link #main}. */
+    /**
+     * Runs a command line and returns its exit code; tests call this instead of {@link #main}. A
+     * command line that starts with a daemon flag and names no command runs the daemon, as
+     * dcgm-exporter's Helm chart and the GPU Operator invoke it ({@code -f /etc/…csv}).
+     */
     public static int run(String... args) {
+        String[] effective = args;
+        if (DcgmExporterFlags.startsWithFlag(args)) {
+            effective = prepend("daemon", DcgmExporterFlags.normalize(args));
+        } else if (args.length > 0 && args[0].equals("daemon")) {
+            effective = DcgmExporterFlags.normalize(args);
+        }
         CommandLine cli = new CommandLine(new Main());
         for (Object command : COMMANDS) {
             if (command instanceof Class<?> type) {
-                cli.addSubcommand(type);
+                cli.addSubcommand(new CommandLine(type));
                 continue;
             }
             String[] nameAndClass = ((String) command).split("=", 2);
             Class<?> type = toolkitClass(nameAndClass[1]);
             if (type != null) {
-                cli.addSubcommand(type);
-            } else if (args.length > 0 && args[0].equals(nameAndClass[0])) {
+                cli.addSubcommand(new CommandLine(type));
+            } else if (effective.length > 0 && effective[0].equals(nameAndClass[0])) {
                 System.err.println("aiwatch: '" + nameAndClass[0] + "' is not in the node agent's jar; it is part "
                         + "of the toolkit jar, aiwatch-tools-" + Version.get() + ".jar");
                 return 2;
             }
         }
-        return cli.setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+        return cli.setCaseInsensitiveEnumValuesAllowed(true).execute(effective);
     }
 
     private static Class<?> toolkitClass(String name) {
@@ -64,6 +74,13 @@ public final class Main implements Runnable {
         } catch (ClassNotFoundException e) {
             return null;
         }
+    }
+
+    private static String[] prepend(String first, String[] rest) {
+        String[] out = new String[rest.length + 1];
+        out[0] = first;
+        System.arraycopy(rest, 0, out, 1, rest.length);
+        return out;
     }
 
     @Override

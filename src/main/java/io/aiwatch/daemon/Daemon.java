@@ -7,7 +7,7 @@ import io.aiwatch.collect.SnapshotStore;
 import io.aiwatch.config.ConfigException;
 import io.aiwatch.config.ListenAddress;
 import io.aiwatch.reader.alert.AlertingService;
-import io.aiwatch.reader.alert.AlertmanagerSender;
+import io.aiwatch.reader.alert.notify.AlertmanagerSender;
 import io.aiwatch.reader.exposition.ExpositionRenderer;
 import io.aiwatch.reader.http.DaemonServer;
 import io.aiwatch.reader.http.security.HardenedServer;
@@ -66,7 +66,8 @@ public final class Daemon implements AutoCloseable {
             throw new ConfigException(e.getMessage());
         }
         this.simulator = config.simulator() == null ? null : VllmSimulator.start(config.simulator());
-        this.gpu = GpuSetup.create(config.gpu(), clock, store, notes, gpuLoad != null ? gpuLoad : simulator);
+        this.gpu = GpuSetup.create(
+                config.gpu(), config.kubernetes(), clock, store, notes, gpuLoad != null ? gpuLoad : simulator);
         gpu.collectors().forEach(runner::start);
         InferenceCollectors.create(withSimulatorTarget(config.inference()), clock)
                 .forEach(runner::start);
@@ -87,7 +88,8 @@ public final class Daemon implements AutoCloseable {
         WebSecurity security;
         try {
             security = WebSecurity.load(
-                    Optional.ofNullable(config.http().webConfigFile()).map(Path::of));
+                            Optional.ofNullable(config.http().webConfigFile()).map(Path::of))
+                    .withUnauthenticatedPaths(config.http().unauthenticatedPaths());
         } catch (WebConfigException e) {
             abortStart();
             throw new ConfigException(e.getMessage());
@@ -117,7 +119,11 @@ public final class Daemon implements AutoCloseable {
                 store,
                 renderer,
                 Version.get(),
-                () -> new ArrayList<>(notes),
+                () -> {
+                    List<String> lines = new ArrayList<>(notes);
+                    lines.addAll(gpu.statusLines());
+                    return lines;
+                },
                 ListenAddress.parse(config.listen()),
                 security,
                 hardened,

@@ -7,6 +7,7 @@ import io.aiwatch.reader.http.HttpConfig;
 import io.aiwatch.reader.otlp.OtlpConfig;
 import io.aiwatch.source.gpu.GpuConfig;
 import io.aiwatch.source.inference.InferenceConfig;
+import io.aiwatch.source.kubernetes.KubernetesConfig;
 import io.aiwatch.source.storage.StorageConfig;
 import io.aiwatch.tool.proxy.ProxyConfig;
 import io.aiwatch.tool.vllmsim.SimulatorConfig;
@@ -27,6 +28,7 @@ import io.aiwatch.tool.vllmsim.SimulatorConfig;
  *                  its client-side families appear on the daemon's /metrics
  * @param otlp      the {@code otlp:} section (OpenTelemetry push)
  * @param alerting  the {@code alerting:} section (rule files evaluated in the daemon, Alertmanagers)
+ * @param kubernetes the {@code kubernetes:} section: GPU series attributed to pods (dcgm-exporter {@code -k})
  */
 public record DaemonConfig(
         @JsonProperty("listen") String listen,
@@ -37,7 +39,8 @@ public record DaemonConfig(
         @JsonProperty("simulator") SimulatorConfig simulator,
         @JsonProperty("proxy") ProxyConfig proxy,
         @JsonProperty("otlp") OtlpConfig otlp,
-        @JsonProperty("alerting") AlertingConfig alerting) {
+        @JsonProperty("alerting") AlertingConfig alerting,
+        @JsonProperty("kubernetes") KubernetesConfig kubernetes) {
 
     public DaemonConfig {
         listen = listen == null ? ":9400" : listen;
@@ -48,37 +51,42 @@ public record DaemonConfig(
         http = http == null ? HttpConfig.defaults() : http;
         otlp = otlp == null ? OtlpConfig.defaults() : otlp;
         alerting = alerting == null ? AlertingConfig.defaults() : alerting;
+        kubernetes = kubernetes == null ? KubernetesConfig.defaults() : kubernetes;
     }
 
     public static DaemonConfig defaults() {
-        return new DaemonConfig(null, null, null, null, null, null, null, null, null);
+        return new DaemonConfig(null, null, null, null, null, null, null, null, null, null);
+    }
+
+    public DaemonConfig withKubernetes(KubernetesConfig value) {
+        return new DaemonConfig(listen, gpu, inference, storage, http, simulator, proxy, otlp, alerting, value);
     }
 
     public DaemonConfig withListen(String value) {
-        return new DaemonConfig(value, gpu, inference, storage, http, simulator, proxy, otlp, alerting);
+        return new DaemonConfig(value, gpu, inference, storage, http, simulator, proxy, otlp, alerting, kubernetes);
     }
 
     public DaemonConfig withGpu(GpuConfig value) {
-        return new DaemonConfig(listen, value, inference, storage, http, simulator, proxy, otlp, alerting);
+        return new DaemonConfig(listen, value, inference, storage, http, simulator, proxy, otlp, alerting, kubernetes);
     }
 
     public DaemonConfig withHttp(HttpConfig value) {
-        return new DaemonConfig(listen, gpu, inference, storage, value, simulator, proxy, otlp, alerting);
+        return new DaemonConfig(listen, gpu, inference, storage, value, simulator, proxy, otlp, alerting, kubernetes);
     }
 
     public DaemonConfig withSimulator(SimulatorConfig value) {
-        return new DaemonConfig(listen, gpu, inference, storage, http, value, proxy, otlp, alerting);
+        return new DaemonConfig(listen, gpu, inference, storage, http, value, proxy, otlp, alerting, kubernetes);
     }
 
     public DaemonConfig withProxy(ProxyConfig value) {
-        return new DaemonConfig(listen, gpu, inference, storage, http, simulator, value, otlp, alerting);
+        return new DaemonConfig(listen, gpu, inference, storage, http, simulator, value, otlp, alerting, kubernetes);
     }
 
     public DaemonConfig withOtlp(OtlpConfig value) {
-        return new DaemonConfig(listen, gpu, inference, storage, http, simulator, proxy, value, alerting);
+        return new DaemonConfig(listen, gpu, inference, storage, http, simulator, proxy, value, alerting, kubernetes);
     }
 
     public DaemonConfig withAlerting(AlertingConfig value) {
-        return new DaemonConfig(listen, gpu, inference, storage, http, simulator, proxy, otlp, value);
+        return new DaemonConfig(listen, gpu, inference, storage, http, simulator, proxy, otlp, value, kubernetes);
     }
 }

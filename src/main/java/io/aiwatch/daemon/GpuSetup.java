@@ -4,18 +4,24 @@ import io.aiwatch.collect.Collector;
 import io.aiwatch.collect.SnapshotStore;
 import io.aiwatch.config.ConfigException;
 import io.aiwatch.source.gpu.CountersFile;
+import io.aiwatch.source.gpu.DeviceSelection;
 import io.aiwatch.source.gpu.GpuBackend;
 import io.aiwatch.source.gpu.GpuCollector;
 import io.aiwatch.source.gpu.GpuConfig;
 import io.aiwatch.source.gpu.GpuHealth;
+import io.aiwatch.source.gpu.GpuInstance;
 import io.aiwatch.source.gpu.GpuStatus;
 import io.aiwatch.source.gpu.ProcessIdentity;
+import io.aiwatch.source.gpu.SeriesAttribution;
 import io.aiwatch.source.gpu.nvml.NvmlLoader;
 import io.aiwatch.source.gpu.sim.SimulatedGpuBackend;
+import io.aiwatch.source.kubernetes.KubernetesConfig;
+import io.aiwatch.source.kubernetes.PodAttribution;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -33,11 +39,13 @@ public final class GpuSetup implements AutoCloseable {
     private final GpuBackend backend;
     private final List<Collector> collectors;
     private final SnapshotStore store;
+    private final PodAttribution pods;
 
-    private GpuSetup(GpuBackend backend, List<Collector> collectors, SnapshotStore store) {
+    private GpuSetup(GpuBackend backend, List<Collector> collectors, SnapshotStore store, PodAttribution pods) {
         this.backend = backend;
         this.collectors = collectors;
         this.store = store;
+        this.pods = pods;
     }
 
     /**
@@ -46,13 +54,14 @@ public final class GpuSetup implements AutoCloseable {
      */
     static GpuSetup create(
             GpuConfig config,
+            KubernetesConfig kubernetes,
             Clock clock,
             SnapshotStore store,
             List<String> notes,
             java.util.function.DoubleSupplier simulatedLoad)
             throws ConfigException {
         if (!config.enabled()) {
-            return new GpuSetup(null, List.of(), store);
+            return new GpuSetup(null, List.of(), store, null);
         }
         CountersFile.Selection selection = selection(config);
         for (String s : selection.skipped()) {
@@ -70,14 +79,23 @@ public final class GpuSetup implements AutoCloseable {
                 String reason = "NVML unavailable: " + e.getMessage();
                 LOG.warning(reason + "; serving without GPU metrics");
                 store.registerDisabled("gpu", config.intervalDuration(), reason);
-                return new GpuSetup(null, List.of(), store);
+                return new GpuSetup(null, List.of(), store, null);
             }
         }
         GpuHealth health = new GpuHealth();
         String hostnameLabel = config.hostnameLabel().equals("none") ? null : config.hostnameLabel();
-        var settings = new GpuCollector.Settings(hostnameLabel, hostname(), config.processLimit());
+        PodAttribution pods = kubernetes.enabled()
+                ? new PodAttribution(kubernetes, GpuInstance.attributionKeys(backend), clock)
+                : null;
+        var settings = new GpuCollector.Settings(
+                hostnameLabel,
+                hostname(),
+                config.processLimit(),
+                DeviceSelection.parse(config.devices()),
+                config.replaceBlanksInModelName(),
+                pods == null ? SeriesAttribution.NONE : pods);
         ProcessIdentity processes = new ProcessIdentity(Path.of("/proc"));
-        List<Collector> collectors = List.of(
+        List<Collector> collectors = new ArrayList<>(List.of(
                 new GpuCollector(
                         GpuCollector.Role.FAST,
                         backend,
@@ -93,10 +111,18 @@ public final class GpuSetup implements AutoCloseable {
                         config.slowIntervalDuration(),
                         health,
                         settings,
-                        processes));
+                        processes)));
+        if (pods != null) {
+            collectors.add(pods);
+        }
         LOG.info(backend.name() + " GPU backend: " + backend.devices().size() + " device(s), driver "
                 + backend.driverVersion());
-        return new GpuSetup(backend, collectors, store);
+        return new GpuSetup(backend, List.copyOf(collectors), store, pods);
+    }
+
+    /** Lines for the status page beside the collectors (pod attribution's last read). */
+    public List<String> statusLines() {
+        return pods == null ? List.of() : List.of(pods.status());
     }
 
     private static CountersFile.Selection selection(GpuConfig config) throws ConfigException {

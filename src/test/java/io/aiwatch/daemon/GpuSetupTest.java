@@ -18,8 +18,13 @@ class GpuSetupTest {
 
     @Test
     void gpuPidsComeFromTheSlowCollectorsSnapshotInTheStore() throws Exception {
-        try (GpuSetup gpu =
-                        GpuSetup.create(GpuConfig.defaults().withSimulate(2), clock, store, new ArrayList<>(), null);
+        try (GpuSetup gpu = GpuSetup.create(
+                        GpuConfig.defaults().withSimulate(2),
+                        io.aiwatch.source.kubernetes.KubernetesConfig.defaults(),
+                        clock,
+                        store,
+                        new ArrayList<>(),
+                        null);
                 CollectorRunner runner = new CollectorRunner(store)) {
             assertThat(gpu.gpuPids()).isEmpty();
             for (Collector c : gpu.collectors()) {

@@ -14,6 +14,10 @@ import java.time.Instant;
  * {@code /ready}: 200 only while every collector is up (fresh snapshot, last run good);
  * otherwise 503, and the JSON names each collector that is stale or failed and why.
  * Unlike dcgm-exporter's {@code /health}, readiness reflects whether metrics are real.
+ * {@code /ready?scope=serving}: 200 once every collector has finished its first run, good or
+ * not: the daemon serves what it can and says what it cannot. Kubernetes probes use this one,
+ * so that a node whose GPUs or driver are broken keeps its exporter scraped (and alerting)
+ * instead of unready, and a DaemonSet rollout does not stall on it (docs/KUBERNETES.md).
  */
 final class HealthHandlers {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -29,6 +33,7 @@ final class HealthHandlers {
 
     void ready(Context ctx) {
         Instant now = store.now();
+        boolean serving = "serving".equals(ctx.queryParam("scope"));
         ObjectNode body = JSON.createObjectNode();
         ArrayNode collectors = body.putArray("collectors");
         boolean ready = true;
@@ -45,7 +50,7 @@ final class HealthHandlers {
             if (problem != null) {
                 c.put("problem", problem);
             }
-            ready &= up;
+            ready &= serving ? !s.enabled() || s.last() != null || s.runs() > 0 : up;
         }
         body.put("ready", ready);
         ctx.status(ready ? 200 : 503).contentType("application/json").result(body.toString());

@@ -23,6 +23,11 @@ public interface GpuBackend extends AutoCloseable {
     /** The devices found at start, by index. */
     List<GpuDeviceInfo> devices();
 
+    /** MIG GPU instances of GPU {@code index}, found at start; empty when MIG is off or unsupported. */
+    default List<GpuInstance> instances(int index) {
+        return List.of();
+    }
+
     /**
      * True when reading {@code field} blocks long enough (NVML's PCIe throughput sleeps ~20 ms
      * per call) that it must run on the slow schedule so it never delays the fast fields.
@@ -44,6 +49,11 @@ public interface GpuBackend extends AutoCloseable {
 
         /** The numeric value of a GAUGE or COUNTER field, in dcgm-exporter's unit. */
         double read(DcgmField field) throws GpuCallException;
+
+        /** A per-instance field ({@link GpuInstance#FIELDS}) of one MIG GPU instance, in dcgm-exporter's unit. */
+        default double readInstance(DcgmField field, int gpuInstanceId) throws GpuCallException {
+            throw new GpuCallException("instance:" + field.name(), NvmlReturn.NOT_SUPPORTED);
+        }
 
         /** The string value of a LABEL field. */
         String readLabel(DcgmField field) throws GpuCallException;

@@ -38,8 +38,22 @@ public final class GpuCollector implements Collector {
      * @param hostnameLabel {@code Hostname} (dcgm-exporter up to 4.8.2), {@code hostname} (newer), or null for none
      * @param hostname      value of that label
      * @param processLimit  most per-process series per GPU; the rest are summed under {@code pid="other"}
+     * @param devices       which GPUs and MIG instances are reported (dcgm-exporter {@code -d})
+     * @param dashedModelName {@code modelName} with dashes for blanks (dcgm-exporter {@code -rbmn})
+     * @param attribution   labels appended per GPU or instance (Kubernetes pods)
      */
-    public record Settings(String hostnameLabel, String hostname, int processLimit) {}
+    public record Settings(
+            String hostnameLabel,
+            String hostname,
+            int processLimit,
+            DeviceSelection devices,
+            boolean dashedModelName,
+            SeriesAttribution attribution) {
+
+        public Settings(String hostnameLabel, String hostname, int processLimit) {
+            this(hostnameLabel, hostname, processLimit, DeviceSelection.flex(), false, SeriesAttribution.NONE);
+        }
+    }
 
     private final String name;
     private final Role role;
@@ -50,6 +64,8 @@ public final class GpuCollector implements Collector {
     private final Settings settings;
     private final ProcessIdentity processIdentity;
     private final Map<Integer, Labels> deviceLabels = new HashMap<>();
+    /** Labels of each reported MIG GPU instance, by GPU index, in GPU-instance id order. */
+    private final Map<Integer, Map<Integer, Labels>> instanceLabels = new HashMap<>();
     /**
      * XIDs that alerts/gpu.rules.yml pages or tickets on. Their counters start at 0 on every GPU
      * that reports XID events, so that a rule can use increase() (which cannot see the first sample
@@ -86,36 +102,53 @@ public final class GpuCollector implements Collector {
         }
         this.numericFields = List.copyOf(numeric);
         for (GpuDeviceInfo d : backend.devices()) {
-            deviceLabels.put(d.index(), baseLabels(d, labelFields));
+            TreeMap<String, String> fieldLabels = labelFieldValues(d, labelFields);
+            deviceLabels.put(d.index(), baseLabels(d, null, fieldLabels));
+            Map<Integer, Labels> instances = new TreeMap<>();
+            for (GpuInstance gi : backend.instances(d.index())) {
+                instances.put(gi.id(), baseLabels(d, gi, fieldLabels));
+            }
+            instanceLabels.put(d.index(), instances);
         }
     }
 
-    /** dcgm-exporter's label set and order: gpu, UUID, pci_bus_id, device, modelName, Hostname, then label fields sorted. */
-    private Labels baseLabels(GpuDeviceInfo d, List<DcgmField> labelFields) {
+    /**
+     * dcgm-exporter's label set and order: gpu, UUID, pci_bus_id, device, modelName, then for a MIG
+     * instance GPU_I_PROFILE and GPU_I_ID, then Hostname, then label fields sorted.
+     */
+    private Labels baseLabels(GpuDeviceInfo d, GpuInstance instance, TreeMap<String, String> fieldLabels) {
+        String model = settings.dashedModelName() ? d.modelName().replace(' ', '-') : d.modelName();
         List<String> kv = new ArrayList<>(List.of(
                 "gpu", Integer.toString(d.index()),
                 "UUID", d.uuid(),
                 "pci_bus_id", d.pciBusId(),
                 "device", "nvidia" + d.index(),
-                "modelName", d.modelName()));
+                "modelName", model));
+        if (instance != null) {
+            kv.addAll(List.of("GPU_I_PROFILE", instance.profile(), "GPU_I_ID", Integer.toString(instance.id())));
+        }
         if (settings.hostnameLabel() != null) {
             kv.add(settings.hostnameLabel());
             kv.add(settings.hostname());
         }
-        TreeMap<String, String> extra = new TreeMap<>();
-        GpuBackend.DeviceReader reader = backend.reader(d.index());
-        for (DcgmField f : labelFields) {
-            try {
-                extra.put(f.name(), reader.readLabel(f));
-            } catch (GpuCallException e) {
-                health.record(d.index(), f.name(), e);
-            }
-        }
-        extra.forEach((k, v) -> {
+        fieldLabels.forEach((k, v) -> {
             kv.add(k);
             kv.add(v);
         });
         return Labels.of(kv.toArray(String[]::new));
+    }
+
+    private TreeMap<String, String> labelFieldValues(GpuDeviceInfo d, List<DcgmField> labelFields) {
+        TreeMap<String, String> values = new TreeMap<>();
+        GpuBackend.DeviceReader reader = backend.reader(d.index());
+        for (DcgmField f : labelFields) {
+            try {
+                values.put(f.name(), reader.readLabel(f));
+            } catch (GpuCallException e) {
+                health.record(d.index(), f.name(), e);
+            }
+        }
+        return values;
     }
 
     @Override
@@ -169,11 +202,17 @@ public final class GpuCollector implements Collector {
 
         for (GpuDeviceInfo d : backend.devices()) {
             int idx = d.index();
+            if (!settings.devices().reportsGpu(idx)) {
+                continue;
+            }
             Labels labels = deviceLabels.get(idx);
             Set<Long> pids = new HashSet<>();
             if (!health.isLost(idx)) {
                 GpuBackend.DeviceReader reader = backend.reader(idx);
                 readFields(idx, reader, labels, fieldFamilies);
+                if (!health.isLost(idx)) {
+                    readInstanceFields(idx, reader, fieldFamilies);
+                }
                 if (!health.isLost(idx)) {
                     if (role == Role.FAST) {
                         readClockEvents(idx, reader, labels, clockEvents);
@@ -209,7 +248,7 @@ public final class GpuCollector implements Collector {
             families.add(processMemory.build());
         }
         return Snapshot.of(
-                families,
+                AttributedSeries.apply(families, settings.attribution()),
                 role == Role.FAST ? GpuStatus.DEVICES : GpuStatus.PROCESSES,
                 new GpuStatus(backend.name(), backend.driverVersion(), devices));
     }
@@ -223,9 +262,12 @@ public final class GpuCollector implements Collector {
 
     private void readFields(
             int idx, GpuBackend.DeviceReader reader, Labels labels, Map<DcgmField, MetricFamily.Builder> families) {
+        boolean mig = !instanceLabels.get(idx).isEmpty();
         for (CountersFile.Entry e : numericFields) {
             DcgmField f = e.field();
-            if (f == DcgmField.DCGM_FI_DEV_XID_ERRORS || health.isUnsupported(idx, f.name())) {
+            if (f == DcgmField.DCGM_FI_DEV_XID_ERRORS
+                    || health.isUnsupported(idx, f.name())
+                    || !settings.devices().reportsWholeGpuField(GpuInstance.FIELDS.contains(f), mig)) {
                 continue;
             }
             try {
@@ -233,6 +275,34 @@ public final class GpuCollector implements Collector {
             } catch (GpuCallException ex) {
                 if (health.record(idx, f.name(), ex)) {
                     return;
+                }
+            }
+        }
+    }
+
+    /** Per-instance fields of a MIG-enabled GPU, one series per reported GPU instance. */
+    private void readInstanceFields(
+            int idx, GpuBackend.DeviceReader reader, Map<DcgmField, MetricFamily.Builder> families) {
+        Map<Integer, Labels> instances = instanceLabels.get(idx);
+        if (instances.isEmpty() || !settings.devices().reportsInstances()) {
+            return;
+        }
+        for (CountersFile.Entry e : numericFields) {
+            DcgmField f = e.field();
+            String key = "instance:" + f.name();
+            if (!GpuInstance.FIELDS.contains(f) || health.isUnsupported(idx, key)) {
+                continue;
+            }
+            for (Map.Entry<Integer, Labels> gi : instances.entrySet()) {
+                if (!settings.devices().reportsInstance(gi.getKey())) {
+                    continue;
+                }
+                try {
+                    families.get(f).add(gi.getValue(), reader.readInstance(f, gi.getKey()));
+                } catch (GpuCallException ex) {
+                    if (health.record(idx, key, ex)) {
+                        return;
+                    }
                 }
             }
         }

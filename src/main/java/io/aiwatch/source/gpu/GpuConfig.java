@@ -17,6 +17,9 @@ import java.time.Duration;
  * @param simulate         number of simulated H100s instead of NVML (0 = real GPUs)
  * @param simulateSeed     seed of the simulated load patterns
  * @param simulateAmbientCelsius inlet temperature of the simulated GPUs, °C (default 30)
+ * @param devices          dcgm-exporter's {@code -d}: {@code f} (default: a MIG-enabled GPU's instances,
+ *                         else the GPU), {@code g[:ids]} (whole GPUs) or {@code i[:ids]} (GPU instances)
+ * @param replaceBlanksInModelName {@code modelName} label with dashes for blanks (dcgm-exporter {@code -rbmn})
  */
 public record GpuConfig(
         @JsonProperty("enabled") Boolean enabled,
@@ -28,7 +31,9 @@ public record GpuConfig(
         @JsonProperty("process_limit") Integer processLimit,
         @JsonProperty("simulate") Integer simulate,
         @JsonProperty("simulate_seed") Long simulateSeed,
-        @JsonProperty("simulate_ambient_celsius") Double simulateAmbientCelsius) {
+        @JsonProperty("simulate_ambient_celsius") Double simulateAmbientCelsius,
+        @JsonProperty("devices") String devices,
+        @JsonProperty("replace_blanks_in_model_name") Boolean replaceBlanksInModelName) {
 
     public GpuConfig {
         enabled = enabled == null || enabled;
@@ -39,6 +44,9 @@ public record GpuConfig(
         simulate = simulate == null ? 0 : simulate;
         simulateSeed = simulateSeed == null ? 42L : simulateSeed;
         simulateAmbientCelsius = simulateAmbientCelsius == null ? 30.0 : simulateAmbientCelsius;
+        devices = devices == null ? "f" : devices;
+        replaceBlanksInModelName = replaceBlanksInModelName != null && replaceBlanksInModelName;
+        DeviceSelection.parse(devices);
         requirePositive(DurationText.parse(interval), "interval");
         requirePositive(DurationText.parse(slowInterval), "slow_interval");
         if (!hostnameLabel.equals("Hostname") && !hostnameLabel.equals("hostname") && !hostnameLabel.equals("none")) {
@@ -58,7 +66,7 @@ public record GpuConfig(
     }
 
     public static GpuConfig defaults() {
-        return new GpuConfig(null, null, null, null, null, null, null, null, null, null);
+        return new GpuConfig(null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     public Duration intervalDuration() {
@@ -80,7 +88,9 @@ public record GpuConfig(
                 processLimit,
                 count,
                 simulateSeed,
-                simulateAmbientCelsius);
+                simulateAmbientCelsius,
+                devices,
+                replaceBlanksInModelName);
     }
 
     public GpuConfig withCollectorsFile(String file) {
@@ -94,7 +104,9 @@ public record GpuConfig(
                 processLimit,
                 simulate,
                 simulateSeed,
-                simulateAmbientCelsius);
+                simulateAmbientCelsius,
+                devices,
+                replaceBlanksInModelName);
     }
 
     public GpuConfig withLibrary(String path) {
@@ -108,7 +120,9 @@ public record GpuConfig(
                 processLimit,
                 simulate,
                 simulateSeed,
-                simulateAmbientCelsius);
+                simulateAmbientCelsius,
+                devices,
+                replaceBlanksInModelName);
     }
 
     public GpuConfig withHostnameLabel(String label) {
@@ -122,7 +136,9 @@ public record GpuConfig(
                 processLimit,
                 simulate,
                 simulateSeed,
-                simulateAmbientCelsius);
+                simulateAmbientCelsius,
+                devices,
+                replaceBlanksInModelName);
     }
 
     public GpuConfig withInterval(String value) {
@@ -136,7 +152,41 @@ public record GpuConfig(
                 processLimit,
                 simulate,
                 simulateSeed,
-                simulateAmbientCelsius);
+                simulateAmbientCelsius,
+                devices,
+                replaceBlanksInModelName);
+    }
+
+    public GpuConfig withDevices(String value) {
+        return new GpuConfig(
+                enabled,
+                library,
+                collectorsFile,
+                interval,
+                slowInterval,
+                hostnameLabel,
+                processLimit,
+                simulate,
+                simulateSeed,
+                simulateAmbientCelsius,
+                value,
+                replaceBlanksInModelName);
+    }
+
+    public GpuConfig withReplaceBlanksInModelName(boolean value) {
+        return new GpuConfig(
+                enabled,
+                library,
+                collectorsFile,
+                interval,
+                slowInterval,
+                hostnameLabel,
+                processLimit,
+                simulate,
+                simulateSeed,
+                simulateAmbientCelsius,
+                devices,
+                value);
     }
 
     private static void requirePositive(Duration d, String key) {

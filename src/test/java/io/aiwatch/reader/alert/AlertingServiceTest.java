@@ -10,6 +10,8 @@ import io.aiwatch.collect.MetricType;
 import io.aiwatch.collect.Sample;
 import io.aiwatch.collect.Snapshot;
 import io.aiwatch.collect.SnapshotStore;
+import io.aiwatch.reader.alert.notify.AlertmanagerSender;
+import io.aiwatch.reader.alert.rules.AlertState;
 import io.aiwatch.testing.ManualClock;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;

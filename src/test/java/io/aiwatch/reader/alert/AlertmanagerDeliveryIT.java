@@ -11,6 +11,7 @@ import io.aiwatch.collect.Snapshot;
 import io.aiwatch.collect.SnapshotStore;
 import io.aiwatch.it.ExternalProgram;
 import io.aiwatch.it.HttpGet;
+import io.aiwatch.reader.alert.notify.AlertmanagerSender;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

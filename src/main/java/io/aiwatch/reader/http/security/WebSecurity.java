@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
  * keeps the running config, logs the reason once and counts it.
  */
 public final class WebSecurity {
+    private volatile java.util.Set<String> unauthenticatedPaths = java.util.Set.of();
     private static final Logger LOG = LoggerFactory.getLogger(WebSecurity.class);
     private static final Duration AUTH_CACHE_TTL = Duration.ofMinutes(1);
 
@@ -95,6 +96,15 @@ public final class WebSecurity {
         cfg.router.mount(router -> router.before(this::before));
     }
 
+    /**
+     * Paths answered without basic auth (exact match): Kubernetes probes cannot send credentials.
+     * TLS, headers and rate limits still apply to them.
+     */
+    public WebSecurity withUnauthenticatedPaths(java.util.Collection<String> paths) {
+        this.unauthenticatedPaths = java.util.Set.copyOf(paths);
+        return this;
+    }
+
     /** Whether the server speaks TLS (decided at start; switching needs a restart). */
     public boolean tlsEnabled() {
         return serverTls != null;
@@ -114,7 +124,7 @@ public final class WebSecurity {
             ctx.skipRemainingHandlers();
             return;
         }
-        if (!a.auth().check(ctx.header("Authorization"))) {
+        if (!unauthenticatedPaths.contains(ctx.path()) && !a.auth().check(ctx.header("Authorization"))) {
             authFailures.incrementAndGet();
             ctx.status(401)
                     .header("WWW-Authenticate", "Basic")

@@ -16,6 +16,7 @@ import java.util.Set;
 final class Nvml {
     static final int SUCCESS = 0;
     static final int ERROR_NOT_SUPPORTED = NvmlReturn.NOT_SUPPORTED.code();
+    static final int ERROR_NOT_FOUND = NvmlReturn.NOT_FOUND.code();
     static final int ERROR_INSUFFICIENT_SIZE = NvmlReturn.INSUFFICIENT_SIZE.code();
     static final int ERROR_TIMEOUT = NvmlReturn.TIMEOUT.code();
     static final int ERROR_NO_DATA = NvmlReturn.NO_DATA.code();

@@ -5,6 +5,7 @@ import io.aiwatch.source.gpu.DcgmField;
 import io.aiwatch.source.gpu.GpuBackend;
 import io.aiwatch.source.gpu.GpuCallException;
 import io.aiwatch.source.gpu.GpuDeviceInfo;
+import io.aiwatch.source.gpu.GpuInstance;
 import io.aiwatch.source.gpu.nvml.NvmlHandles.Device;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -62,7 +63,8 @@ public final class NvmlBackend implements GpuBackend {
         for (Map.Entry<Integer, Device> h : handles.entrySet()) {
             GpmSampler gpm = GpmSampler.probe(nvml, h.getValue());
             GpuDeviceInfo info = NvmlDeviceInfo.read(nvml, h.getKey(), h.getValue(), gpm != null);
-            gpus.put(h.getKey(), new NvmlGpu(h.getKey(), h.getValue(), info, gpm));
+            NvmlMig mig = NvmlMig.read(nvml, h.getKey(), h.getValue());
+            gpus.put(h.getKey(), new NvmlGpu(h.getKey(), h.getValue(), info, gpm, mig));
         }
         String driver = orEmpty(nvml, "nvmlSystemGetDriverVersion");
         String version = orEmpty(nvml, "nvmlSystemGetNVMLVersion");
@@ -98,6 +100,12 @@ public final class NvmlBackend implements GpuBackend {
     @Override
     public List<GpuDeviceInfo> devices() {
         return infos;
+    }
+
+    @Override
+    public List<GpuInstance> instances(int index) {
+        NvmlGpu gpu = gpus.get(index);
+        return gpu == null ? List.of() : gpu.mig().instances();
     }
 
     /**

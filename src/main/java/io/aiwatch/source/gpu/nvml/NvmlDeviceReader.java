@@ -5,6 +5,7 @@ import io.aiwatch.source.gpu.DcgmField;
 import io.aiwatch.source.gpu.GpuBackend;
 import io.aiwatch.source.gpu.GpuCallException;
 import io.aiwatch.source.gpu.GpuProcess;
+import io.aiwatch.source.gpu.NvmlReturn;
 import io.aiwatch.source.gpu.XidEvent;
 import io.aiwatch.source.gpu.nvml.NvmlHandles.Device;
 import io.aiwatch.source.gpu.nvml.NvmlStructs.MemoryV2;
@@ -39,6 +40,7 @@ final class NvmlDeviceReader implements GpuBackend.DeviceReader {
     private final NvmlGpu gpu;
     private final Device d;
     private final Memo<long[]> memory = new Memo<>();
+    private final java.util.Map<Integer, long[]> instanceMemory = new java.util.HashMap<>();
     private final Memo<long[]> utilization = new Memo<>();
     private final Memo<long[]> remapped = new Memo<>();
     private final Memo<NvmlFieldValues> fieldValues = new Memo<>();
@@ -202,6 +204,31 @@ final class NvmlDeviceReader implements GpuBackend.DeviceReader {
     }
 
     /** Whole MiB, as DCGM reports framebuffer sizes. */
+    /** FB_FREE, FB_USED, FB_RESERVED of one MIG GPU instance, through a MIG device handle of it. */
+    @Override
+    public double readInstance(DcgmField field, int gpuInstanceId) throws GpuCallException {
+        Device mig = gpu.mig().handles().get(gpuInstanceId);
+        if (mig == null) {
+            throw new GpuCallException("instance:" + field.name(), NvmlReturn.NOT_FOUND);
+        }
+        long[] m = instanceMemory.get(gpuInstanceId);
+        if (m == null) {
+            m = memory(nvml, mig);
+            instanceMemory.put(gpuInstanceId, m);
+        }
+        return switch (field) {
+            case DCGM_FI_DEV_FB_FREE -> mib(m[1]);
+            case DCGM_FI_DEV_FB_USED -> mib(m[2]);
+            case DCGM_FI_DEV_FB_RESERVED -> {
+                if (m[3] < 0) {
+                    throw new GpuCallException("nvmlDeviceGetMemoryInfo_v2", NvmlReturn.NOT_SUPPORTED);
+                }
+                yield mib(m[3]);
+            }
+            default -> throw new GpuCallException("instance:" + field.name(), NvmlReturn.NOT_SUPPORTED);
+        };
+    }
+
     private static double mib(long bytes) {
         return Long.divideUnsigned(bytes, 1024L * 1024L);
     }

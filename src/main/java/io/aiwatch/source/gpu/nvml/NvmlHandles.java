@@ -33,4 +33,13 @@ final class NvmlHandles {
             super(p);
         }
     }
+
+    /** {@code nvmlGpuInstance_t} ({@code struct nvmlGpuInstance_st*}): a MIG GPU instance. */
+    public static final class GpuInstanceHandle extends PointerType {
+        public GpuInstanceHandle() {}
+
+        public GpuInstanceHandle(Pointer p) {
+            super(p);
+        }
+    }
 }

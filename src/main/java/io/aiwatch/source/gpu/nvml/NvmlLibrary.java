@@ -8,9 +8,12 @@ import com.sun.jna.ptr.PointerByReference;
 import io.aiwatch.source.gpu.nvml.NvmlHandles.Device;
 import io.aiwatch.source.gpu.nvml.NvmlHandles.EventSet;
 import io.aiwatch.source.gpu.nvml.NvmlHandles.GpmSample;
+import io.aiwatch.source.gpu.nvml.NvmlHandles.GpuInstanceHandle;
 import io.aiwatch.source.gpu.nvml.NvmlStructs.EventData;
 import io.aiwatch.source.gpu.nvml.NvmlStructs.GpmMetricsGet;
 import io.aiwatch.source.gpu.nvml.NvmlStructs.GpmSupport;
+import io.aiwatch.source.gpu.nvml.NvmlStructs.GpuInstanceInfo;
+import io.aiwatch.source.gpu.nvml.NvmlStructs.GpuInstanceProfileInfoV2;
 import io.aiwatch.source.gpu.nvml.NvmlStructs.Memory;
 import io.aiwatch.source.gpu.nvml.NvmlStructs.MemoryV2;
 import io.aiwatch.source.gpu.nvml.NvmlStructs.PciInfo;
@@ -75,6 +78,14 @@ interface NvmlLibrary extends Library {
             "nvmlGpmSampleFree",
             "nvmlGpmSampleGet",
             "nvmlGpmMetricsGet",
+            "nvmlDeviceGetMigMode",
+            "nvmlDeviceGetMaxMigDeviceCount",
+            "nvmlDeviceGetMigDeviceHandleByIndex",
+            "nvmlDeviceGetGpuInstanceId",
+            "nvmlDeviceGetComputeInstanceId",
+            "nvmlDeviceGetGpuInstanceById",
+            "nvmlGpuInstanceGetInfo",
+            "nvmlDeviceGetGpuInstanceProfileInfoV",
             "nvmlSystemGetCudaDriverVersion_v2",
             "nvmlDeviceGetApplicationsClock",
             "nvmlDeviceGetDefaultApplicationsClock",
@@ -225,4 +236,23 @@ interface NvmlLibrary extends Library {
     int nvmlGpmSampleGet(Device device, GpmSample gpmSample);
 
     int nvmlGpmMetricsGet(GpmMetricsGet metricsGet);
+
+    /** currentMode, pendingMode: NVML_DEVICE_MIG_DISABLE 0 / NVML_DEVICE_MIG_ENABLE 1. */
+    int nvmlDeviceGetMigMode(Device device, IntByReference currentMode, IntByReference pendingMode);
+
+    int nvmlDeviceGetMaxMigDeviceCount(Device device, IntByReference count);
+
+    /** NOT_FOUND for an index with no MIG device. */
+    int nvmlDeviceGetMigDeviceHandleByIndex(Device device, int index, PointerByReference migDevice);
+
+    int nvmlDeviceGetGpuInstanceId(Device migDevice, IntByReference id);
+
+    int nvmlDeviceGetComputeInstanceId(Device migDevice, IntByReference id);
+
+    int nvmlDeviceGetGpuInstanceById(Device device, int id, PointerByReference gpuInstance);
+
+    int nvmlGpuInstanceGetInfo(GpuInstanceHandle gpuInstance, GpuInstanceInfo info);
+
+    /** profile: NVML_GPU_INSTANCE_PROFILE_* index, 0 .. NVML_GPU_INSTANCE_PROFILE_COUNT-1. */
+    int nvmlDeviceGetGpuInstanceProfileInfoV(Device device, int profile, GpuInstanceProfileInfoV2 info);
 }

@@ -152,4 +152,55 @@ final class NvmlStructs {
             }
         }
     }
+
+    /** {@code nvmlGpuInstancePlacement_t}, embedded in {@link GpuInstanceInfo}. */
+    @FieldOrder({"start", "size"})
+    public static final class GpuInstancePlacement extends Structure {
+        public int start; // unsigned int, index of the first memory slice
+        public int size; // unsigned int, number of memory slices
+    }
+
+    /** {@code nvmlGpuInstanceInfo_t} (filled by nvmlGpuInstanceGetInfo). */
+    @FieldOrder({"device", "id", "profileId", "placement"})
+    public static final class GpuInstanceInfo extends Structure {
+        public Pointer device; // nvmlDevice_t, the parent GPU
+        public int id; // unsigned int, GPU-instance id within the GPU
+        public int profileId; // unsigned int, profile id (nvmlGpuInstanceProfileInfo_v2_t.id)
+        public GpuInstancePlacement placement; // nvmlGpuInstancePlacement_t
+    }
+
+    /** {@code nvmlGpuInstanceProfileInfo_v2_t} (nvmlDeviceGetGpuInstanceProfileInfoV): version must be {@link #VERSION}. */
+    @FieldOrder({
+        "version",
+        "id",
+        "isP2pSupported",
+        "sliceCount",
+        "instanceCount",
+        "multiprocessorCount",
+        "copyEngineCount",
+        "decoderCount",
+        "encoderCount",
+        "jpegCount",
+        "ofaCount",
+        "memorySizeMB",
+        "name"
+    })
+    public static final class GpuInstanceProfileInfoV2 extends Structure {
+        /** NVML_STRUCT_VERSION(GpuInstanceProfileInfo, 2): sizeof = 152, | 2 << 24. */
+        static final int VERSION = 152 | 2 << 24;
+
+        public int version; // unsigned int, structure format version
+        public int id; // unsigned int, profile id
+        public int isP2pSupported; // unsigned int, boolean
+        public int sliceCount; // unsigned int, GPU slices
+        public int instanceCount; // unsigned int, instances of this profile that fit
+        public int multiprocessorCount; // unsigned int, SMs
+        public int copyEngineCount; // unsigned int
+        public int decoderCount; // unsigned int
+        public int encoderCount; // unsigned int
+        public int jpegCount; // unsigned int
+        public int ofaCount; // unsigned int
+        public long memorySizeMB; // unsigned long long, MiB
+        public byte[] name = new byte[96]; // char[NVML_DEVICE_NAME_V2_BUFFER_SIZE], "MIG 1g.10gb"
+    }
 }

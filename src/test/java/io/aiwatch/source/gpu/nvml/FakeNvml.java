@@ -77,4 +77,8 @@ interface FakeNvml extends Library {
     int fake_init_depth();
 
     int fake_calls(String function);
+
+    /** MIG device {@code slot} of GPU {@code dev} in GPU instance {@code gi}, compute instance {@code ci}; turns MIG on. */
+    void fake_add_mig(
+            int dev, int slot, int gi, int ci, int profileId, String uuid, double totalBytes, double usedBytes);
 }

@@ -27,7 +27,9 @@ class NvmlLayoutTest {
             Map.entry(NvmlStructs.EventData.class, "nvmlEventData_t"),
             Map.entry(NvmlStructs.GpmSupport.class, "nvmlGpmSupport_t"),
             Map.entry(NvmlStructs.GpmMetric.class, "nvmlGpmMetric_t"),
-            Map.entry(NvmlStructs.GpmMetricsGet.class, "nvmlGpmMetricsGet_t"));
+            Map.entry(NvmlStructs.GpmMetricsGet.class, "nvmlGpmMetricsGet_t"),
+            Map.entry(NvmlStructs.GpuInstanceInfo.class, "nvmlGpuInstanceInfo_t"),
+            Map.entry(NvmlStructs.GpuInstanceProfileInfoV2.class, "nvmlGpuInstanceProfileInfo_v2_t"));
 
     @BeforeAll
     static void loadFake() {
@@ -61,6 +63,12 @@ class NvmlLayoutTest {
     @Test
     void memoryV2VersionIsSizeWithVersionTwoInTheTopByte() {
         assertThat((long) NvmlStructs.MemoryV2.VERSION).isEqualTo(fake.fake_layout("nvmlMemory_v2_t", null) | 2L << 24);
+    }
+
+    @Test
+    void gpuInstanceProfileInfoV2VersionIsSizeWithVersionTwoInTheTopByte() {
+        assertThat((long) NvmlStructs.GpuInstanceProfileInfoV2.VERSION)
+                .isEqualTo(fake.fake_layout("nvmlGpuInstanceProfileInfo_v2_t", null) | 2L << 24);
     }
 
     @Test
