@@ -228,6 +228,7 @@ public final class GenAiSpans implements AutoCloseable {
             s.headers().forEach(b::addHeader);
             return b.build();
         }
+        JdkHttpSender.select();
         var b = OtlpHttpSpanExporter.builder()
                 .setEndpoint(tracesUrl(s.endpoint()))
                 .setTimeout(s.timeout())

@@ -120,6 +120,7 @@ public final class OtlpExporter implements AutoCloseable {
             s.headers().forEach(b::addHeader);
             return b.build();
         }
+        JdkHttpSender.select();
         var b = OtlpHttpMetricExporter.builder()
                 .setEndpoint(s.endpoint().toString())
                 .setTimeout(s.timeout())
