@@ -54,6 +54,9 @@ class ReleaseArtifactsIT {
                     .noneMatch(n -> n.startsWith("org/HdrHistogram/"))
                     .noneMatch(n -> n.startsWith("io/aiwatch/tool/loadgen/") || n.startsWith("io/aiwatch/tool/cuda/"))
                     .noneMatch(n -> n.startsWith("io/prometheus/metrics/shaded/"))
+                    // OTLP over the JDK HttpClient; OkHttp/Okio (gRPC only) stay in the toolkit jar.
+                    .contains("io/opentelemetry/exporter/sender/jdk/internal/JdkHttpSenderProvider.class")
+                    .noneMatch(n -> n.startsWith("okhttp3/") || n.startsWith("okio/"))
                     .noneMatch(n -> n.matches("com/sun/jna/(?!linux-x86-64/|linux-aarch64/)[a-z0-9]+-[a-z0-9-]+/.+"));
         }
     }

@@ -110,6 +110,7 @@ public final class OtlpExporter implements AutoCloseable {
         String compression = s.gzip() ? "gzip" : "none";
         AggregationTemporalitySelector cumulative = AggregationTemporalitySelector.alwaysCumulative();
         if (s.protocol() == OtlpSettings.Protocol.GRPC) {
+            JdkHttpSender.requireGrpc("otlp");
             var b = OtlpGrpcMetricExporter.builder()
                     .setEndpoint(s.endpoint().toString())
                     .setTimeout(s.timeout())
