@@ -129,11 +129,14 @@ public final class ExperimentCommand implements Runnable {
         }
     }
 
+    /** Held so that the level set on it stays (the logging framework keeps loggers only weakly). */
+    private static final java.util.logging.Logger AIWATCH_LOG = java.util.logging.Logger.getLogger("io.aiwatch");
+
     /** The servers a run starts (simulator, daemon) log every start and stop; the run's own lines matter here. */
     static void quietServers() {
         System.setProperty("org.slf4j.simpleLogger.log.io.javalin", "warn");
         System.setProperty("org.slf4j.simpleLogger.log.org.eclipse.jetty", "warn");
-        java.util.logging.Logger.getLogger("io.aiwatch").setLevel(java.util.logging.Level.WARNING);
+        AIWATCH_LOG.setLevel(java.util.logging.Level.WARNING);
     }
 
     /** Validates a spec and prints its plan without running anything. */

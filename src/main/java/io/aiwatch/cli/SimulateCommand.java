@@ -90,6 +90,31 @@ public final class SimulateCommand implements Runnable {
                 description = "Most HTTP threads, one per open stream (default: ${DEFAULT-VALUE}).")
         int httpThreads = D.httpThreads();
 
+        @Option(
+                names = "--enable-prefix-caching",
+                negatable = true,
+                defaultValue = "true",
+                fallbackValue = "true",
+                description = "Automatic prefix caching, as vLLM (default: ${DEFAULT-VALUE}).")
+        boolean prefixCaching = true;
+
+        @Option(
+                names = "--num-speculative-tokens",
+                description =
+                        "Draft tokens verified per decoding request and step; 0 = off (default: ${DEFAULT-VALUE}).")
+        int speculativeTokens = D.numSpeculativeTokens();
+
+        @Option(
+                names = "--spec-acceptance-rate",
+                description =
+                        "Probability that a draft token is accepted given the ones before it (default: ${DEFAULT-VALUE}).")
+        double acceptance = D.specAcceptanceRate();
+
+        @Option(
+                names = "--spec-draft-ms",
+                description = "Cost of one draft position per step, ms (default: ${DEFAULT-VALUE}).")
+        double draftMs = D.specDraftMs();
+
         /** The configuration these options describe. */
         SimulatorConfig config() {
             return new SimulatorConfig(
@@ -108,7 +133,11 @@ public final class SimulateCommand implements Runnable {
                     maxTokens,
                     speed,
                     seed,
-                    httpThreads);
+                    httpThreads,
+                    speculativeTokens,
+                    acceptance,
+                    draftMs,
+                    prefixCaching);
         }
 
         @Override

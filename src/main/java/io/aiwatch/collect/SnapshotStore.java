@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Phaser;
 import java.util.function.UnaryOperator;
 
 /**
@@ -18,6 +19,8 @@ public final class SnapshotStore {
     private final Clock clock;
     private final Map<String, CollectorState> states = new ConcurrentHashMap<>();
     private final List<String> order = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Advances once per finished run of any collector; see {@link #runs()}. */
+    private final Phaser runs = new Phaser(1);
 
     public SnapshotStore(Clock clock) {
         this.clock = clock;
@@ -119,6 +122,19 @@ public final class SnapshotStore {
         if (result == null) {
             throw new IllegalStateException("collector not registered: " + name);
         }
+        // One party: two collectors arriving at once would overrun it, so arrivals are serialised.
+        synchronized (runs) {
+            runs.arrive();
+        }
+    }
+
+    /**
+     * A phaser whose phase advances each time a collector's run is recorded (published or failed):
+     * whoever waits for something the readers will show (a test, a readiness wait) waits on it
+     * instead of sleeping and polling.
+     */
+    public Phaser runs() {
+        return runs;
     }
 
     /** The state of one collector, or null when unknown. */

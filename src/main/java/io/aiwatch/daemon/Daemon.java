@@ -19,6 +19,8 @@ import io.aiwatch.reader.otlp.OtlpExporter;
 import io.aiwatch.source.inference.InferenceCollectors;
 import io.aiwatch.source.inference.InferenceConfig;
 import io.aiwatch.source.jvm.JvmCollector;
+import io.aiwatch.source.storage.FsStatter;
+import io.aiwatch.source.storage.Statvfs;
 import io.aiwatch.source.storage.StorageCollectors;
 import io.aiwatch.tool.proxy.ProxyCollector;
 import io.aiwatch.tool.vllmsim.VllmSimulator;
@@ -29,6 +31,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.DoubleSupplier;
+import java.util.function.Function;
 import java.util.logging.Logger;
 
 /**
@@ -54,9 +58,23 @@ public final class Daemon implements AutoCloseable {
     private final List<String> notes = new CopyOnWriteArrayList<>();
     private final int port;
 
-    private Daemon(DaemonConfig config, Clock clock, java.util.function.DoubleSupplier gpuLoad) throws ConfigException {
+    /**
+     * What the daemon takes from the machine besides its config: {@link #machine()} when it runs,
+     * fixed values where a test needs a reproducible node (the golden exposition).
+     *
+     * @param hostname the value of the GPU families' host label
+     * @param statvfs  filesystem sizes for the storage collectors
+     * @param runners  how collectors run: each on its own thread, or stepped by the caller
+     */
+    record Host(String hostname, FsStatter statvfs, Function<SnapshotStore, CollectorRunner> runners) {
+        static Host machine() {
+            return new Host(GpuSetup.hostname(), new Statvfs(), CollectorRunner::new);
+        }
+    }
+
+    private Daemon(DaemonConfig config, Clock clock, DoubleSupplier gpuLoad, Host host) throws ConfigException {
         this.store = new SnapshotStore(clock);
-        this.runner = new CollectorRunner(store);
+        this.runner = host.runners().apply(store);
         try {
             // request spans of the in-daemon proxy go to the otlp: collector
             this.spans = config.proxy() == null
@@ -67,14 +85,21 @@ public final class Daemon implements AutoCloseable {
         }
         this.simulator = config.simulator() == null ? null : VllmSimulator.start(config.simulator());
         this.gpu = GpuSetup.create(
-                config.gpu(), config.kubernetes(), clock, store, notes, gpuLoad != null ? gpuLoad : simulator);
+                config.gpu(),
+                config.kubernetes(),
+                clock,
+                store,
+                notes,
+                gpuLoad != null ? gpuLoad : simulator,
+                host.hostname());
         gpu.collectors().forEach(runner::start);
         InferenceCollectors.create(withSimulatorTarget(config.inference()), clock)
                 .forEach(runner::start);
         if (config.proxy() != null) {
             runner.start(ProxyCollector.start(config.proxy(), config.gpu().intervalDuration(), spans));
         }
-        StorageCollectors.create(config.storage(), clock, gpu::gpuPids).forEach(runner::start);
+        StorageCollectors.create(config.storage(), clock, gpu::gpuPids, host.statvfs())
+                .forEach(runner::start);
         AlertingService rules = null;
         if (config.alerting().enabled()) {
             try {
@@ -168,7 +193,7 @@ public final class Daemon implements AutoCloseable {
 
     /** Validates the rest of the configuration (files it names, ...) and starts everything. */
     public static Daemon start(DaemonConfig config, Clock clock) throws ConfigException {
-        return new Daemon(config, clock, null);
+        return new Daemon(config, clock, null, Host.machine());
     }
 
     /**
@@ -176,9 +201,18 @@ public final class Daemon implements AutoCloseable {
      * from {@code gpuLoad} instead of the in-daemon simulator or the built-in pattern; the
      * experiment runner points it at the simulator a workload started.
      */
-    public static Daemon start(DaemonConfig config, Clock clock, java.util.function.DoubleSupplier gpuLoad)
-            throws ConfigException {
-        return new Daemon(config, clock, gpuLoad);
+    public static Daemon start(DaemonConfig config, Clock clock, DoubleSupplier gpuLoad) throws ConfigException {
+        return new Daemon(config, clock, gpuLoad, Host.machine());
+    }
+
+    /** As {@link #start(DaemonConfig, Clock)} on another {@link Host}. */
+    static Daemon start(DaemonConfig config, Clock clock, Host host) throws ConfigException {
+        return new Daemon(config, clock, null, host);
+    }
+
+    /** The runner of the collectors; a test on a manual {@link Host} steps it. */
+    CollectorRunner runner() {
+        return runner;
     }
 
     /** The bound HTTP port. */

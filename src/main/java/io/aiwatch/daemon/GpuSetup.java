@@ -51,6 +51,7 @@ public final class GpuSetup implements AutoCloseable {
     /**
      * @param simulatedLoad utilisation 0–1 that drives simulated GPUs (the in-daemon vLLM simulator's
      *                      busy fraction), or null for their built-in load pattern
+     * @param hostname      the host label's value ({@link #hostname()} on a real node)
      */
     static GpuSetup create(
             GpuConfig config,
@@ -58,7 +59,8 @@ public final class GpuSetup implements AutoCloseable {
             Clock clock,
             SnapshotStore store,
             List<String> notes,
-            java.util.function.DoubleSupplier simulatedLoad)
+            java.util.function.DoubleSupplier simulatedLoad,
+            String hostname)
             throws ConfigException {
         if (!config.enabled()) {
             return new GpuSetup(null, List.of(), store, null);
@@ -89,7 +91,7 @@ public final class GpuSetup implements AutoCloseable {
                 : null;
         var settings = new GpuCollector.Settings(
                 hostnameLabel,
-                hostname(),
+                hostname,
                 config.processLimit(),
                 DeviceSelection.parse(config.devices()),
                 config.replaceBlanksInModelName(),

@@ -23,6 +23,9 @@ class CommandHelpGoldenTest {
         "simulate-vllm, simulate vllm --help",
         "proxy, proxy --help",
         "bench-gpu, bench gpu --help",
+        "experiment, experiment --help",
+        "experiment-run, experiment run --help",
+        "experiment-compare, experiment compare --help",
     })
     void helpMatchesTheGoldenFile(String name, String args) throws Exception {
         PrintStream old = System.out;

@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aiwatch.source.gpu.GpuConfig;
 import io.aiwatch.source.gpu.sim.SimulatedGpuBackend;
+import io.aiwatch.testing.Await;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class DaemonTest {
@@ -23,14 +25,19 @@ class DaemonTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    /** Polls until /ready answers {@code status}, at most 10 s. */
-    private HttpResponse<String> awaitReady(Daemon d, int status) throws Exception {
-        HttpResponse<String> r = get(d, "/ready");
-        for (int i = 0; i < 100 && r.statusCode() != status; i++) {
-            Thread.sleep(100);
-            r = get(d, "/ready");
+    /** {@link #get} for a condition: a failed request is an error of the test, not a false. */
+    private HttpResponse<String> getOrThrow(Daemon d, String path) {
+        try {
+            return get(d, path);
+        } catch (Exception e) {
+            throw new IllegalStateException("GET " + path, e);
         }
-        return r;
+    }
+
+    /** Waits until /ready answers {@code status}, checking after each collector run, at most 10 s. */
+    private HttpResponse<String> awaitReady(Daemon d, int status) throws Exception {
+        Await.until(d.store().runs(), () -> getOrThrow(d, "/ready").statusCode() == status, Duration.ofSeconds(10));
+        return get(d, "/ready");
     }
 
     private static DaemonConfig simulated(int gpus) {
@@ -132,17 +139,12 @@ class DaemonTest {
         try (Daemon d = Daemon.start(simulated(2), Clock.systemUTC())) {
             awaitReady(d, 200);
             ((SimulatedGpuBackend) d.gpu().backend()).loseGpu(1);
-            String body = "";
-            for (int i = 0; i < 50 && !body.contains("aiwatch_gpu_up{gpu=\"1\""); i++) {
-                Thread.sleep(100);
-            }
-            for (int i = 0; i < 50; i++) {
-                body = get(d, "/metrics").body();
-                if (body.matches("(?s).*aiwatch_gpu_up\\{gpu=\"1\"[^}]*} 0.*")) {
-                    break;
-                }
-                Thread.sleep(100);
-            }
+            Pattern gpu1Down = Pattern.compile("aiwatch_gpu_up\\{gpu=\"1\"[^}]*} 0");
+            Await.until(
+                    d.store().runs(),
+                    () -> gpu1Down.matcher(getOrThrow(d, "/metrics").body()).find(),
+                    Duration.ofSeconds(5));
+            String body = get(d, "/metrics").body();
             assertThat(body)
                     .containsPattern("aiwatch_gpu_up\\{gpu=\"1\"[^}]*} 0")
                     .containsPattern("aiwatch_gpu_up\\{gpu=\"0\"[^}]*} 1")

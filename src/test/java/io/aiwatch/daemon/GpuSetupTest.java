@@ -24,7 +24,8 @@ class GpuSetupTest {
                         clock,
                         store,
                         new ArrayList<>(),
-                        null);
+                        null,
+                        "node");
                 CollectorRunner runner = new CollectorRunner(store)) {
             assertThat(gpu.gpuPids()).isEmpty();
             for (Collector c : gpu.collectors()) {

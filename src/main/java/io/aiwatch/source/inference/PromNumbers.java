@@ -32,7 +32,7 @@ final class PromNumbers {
             return Double.NaN;
         }
         double special = special(s, from, to);
-        if (special == special || len == 3 && regionIgnoreCase(s, from, "nan")) {
+        if (!Double.isNaN(special) || len == 3 && regionIgnoreCase(s, from, "nan")) {
             return special;
         }
         int i = from;

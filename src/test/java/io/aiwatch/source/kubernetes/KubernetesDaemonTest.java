@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.aiwatch.daemon.Daemon;
 import io.aiwatch.daemon.DaemonConfig;
 import io.aiwatch.source.gpu.GpuConfig;
+import io.aiwatch.testing.Await;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,13 +29,19 @@ class KubernetesDaemonTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /** Waits (after each collector run, at most 10 s) until {@code path} answers as {@code ok} wants; the last answer. */
     private HttpResponse<String> await(Daemon d, String path, Predicate<HttpResponse<String>> ok) throws Exception {
-        HttpResponse<String> r = get(d, path);
-        for (int i = 0; i < 100 && !ok.test(r); i++) {
-            Thread.sleep(100);
-            r = get(d, path);
-        }
-        return r;
+        Await.until(
+                d.store().runs(),
+                () -> {
+                    try {
+                        return ok.test(get(d, path));
+                    } catch (Exception e) {
+                        throw new IllegalStateException("GET " + path, e);
+                    }
+                },
+                Duration.ofSeconds(10));
+        return get(d, path);
     }
 
     private static DaemonConfig config(Path socket) {

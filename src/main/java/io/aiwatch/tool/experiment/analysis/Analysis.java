@@ -132,7 +132,7 @@ public final class Analysis {
                 + (o.atLeast() != null ? "≥ " + num(o.atLeast()) : "");
         Summary s = metrics.get(o.metric());
         Pooled pv = pooled.get(o.metric());
-        Double value = pv != null ? pv.value() : s != null ? s.mean() : null;
+        Double value = pv != null ? Double.valueOf(pv.value()) : s != null ? Double.valueOf(s.mean()) : null;
         if (value == null || value.isNaN()) {
             return new Results.ObjectiveResult(o.metric(), bound, null, null, false);
         }

@@ -101,51 +101,79 @@ public final class SampleLog implements Closeable {
         Map<Integer, Labels> labelsById = new HashMap<>();
         Map<String, Map<Integer, Double>> current = new HashMap<>();
         String[] scrape = null; // epochMs, endpoint
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(
-                new GZIPInputStream(Files.newInputStream(file), 1 << 16), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = readLine(r)) != null) {
-                if (line.isEmpty() || line.startsWith("#")) {
-                    continue;
+        Truncatable in = new Truncatable(new GZIPInputStream(Files.newInputStream(file), 1 << 16));
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            String line = r.readLine();
+            while (line != null) {
+                String next = r.readLine();
+                if (next == null && in.truncated) {
+                    break; // the last line of a file cut off mid-write may be partial
                 }
-                String[] f = line.split("\t", -1);
-                switch (f[0]) {
-                    case "S" -> {
-                        int id = Integer.parseInt(f[1]);
-                        series.put(id, new String[] {f[2], f[3]});
-                        labelsById.put(id, parseLabels(f, 4));
-                    }
-                    case "T" -> {
-                        emit(scrape, current, series, labelsById, sink);
-                        scrape = new String[] {f[1], f[2]};
-                    }
-                    case "G" -> {
-                        int id = Integer.parseInt(f[1]);
-                        current.computeIfAbsent(series.get(id)[0], k -> new LinkedHashMap<>())
-                                .remove(id);
-                    }
-                    case "E" -> {
-                        emit(scrape, current, series, labelsById, sink);
-                        scrape = null;
-                    }
-                    default -> {
-                        int id = Integer.parseInt(f[0]);
-                        current.computeIfAbsent(series.get(id)[0], k -> new LinkedHashMap<>())
-                                .put(id, parseNum(f[1]));
+                if (!line.isEmpty() && !line.startsWith("#")) {
+                    String[] f = line.split("\t", -1);
+                    switch (f[0]) {
+                        case "S" -> {
+                            int id = Integer.parseInt(f[1]);
+                            series.put(id, new String[] {f[2], f[3]});
+                            labelsById.put(id, parseLabels(f, 4));
+                        }
+                        case "T" -> {
+                            emit(scrape, current, series, labelsById, sink);
+                            scrape = new String[] {f[1], f[2]};
+                        }
+                        case "G" -> {
+                            int id = Integer.parseInt(f[1]);
+                            current.computeIfAbsent(series.get(id)[0], k -> new LinkedHashMap<>())
+                                    .remove(id);
+                        }
+                        case "E" -> {
+                            emit(scrape, current, series, labelsById, sink);
+                            scrape = null;
+                        }
+                        default -> {
+                            int id = Integer.parseInt(f[0]);
+                            current.computeIfAbsent(series.get(id)[0], k -> new LinkedHashMap<>())
+                                    .put(id, parseNum(f[1]));
+                        }
                     }
                 }
+                line = next;
             }
-        } catch (java.io.EOFException e) {
-            // a run that was killed leaves a gzip stream without its trailer: keep what is complete
         }
-        emit(scrape, current, series, labelsById, sink);
+        if (!in.truncated) {
+            emit(scrape, current, series, labelsById, sink);
+        }
     }
 
-    private static String readLine(BufferedReader r) throws IOException {
-        try {
-            return r.readLine();
-        } catch (java.util.zip.ZipException e) {
-            return null;
+    /**
+     * Ends the stream where a file killed mid-write stops (gzip without its trailer) instead of
+     * failing, and says so, so that everything complete before that point is still read.
+     */
+    private static final class Truncatable extends java.io.FilterInputStream {
+        boolean truncated;
+
+        Truncatable(java.io.InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (truncated) {
+                return -1;
+            }
+            try {
+                return super.read(b, off, len);
+            } catch (java.io.EOFException | java.util.zip.ZipException e) {
+                truncated = true;
+                return -1;
+            }
         }
     }
 

@@ -132,7 +132,12 @@ public final class SpecLoader {
                     names.contains(k),
                     "/quick/levels/" + k,
                     "quick.levels: '" + k + "' is not a variable (" + String.join(", ", names) + ")");
-            c.require(!levelOverrides.get(k).isEmpty(), "/quick/levels/" + k, "quick.levels." + k + ": empty");
+            boolean sweep = spec.variables().stream().anyMatch(v -> v.name().equals(k) && v.sweep());
+            c.require(
+                    !levelOverrides.get(k).isEmpty() || !sweep && !spec.design().equals("matrix"),
+                    "/quick/levels/" + k,
+                    "quick.levels." + k + ": empty (only a varied variable of a one_at_a_time design may be left"
+                            + " out under --quick)");
         }
         c.require(
                 spec.report().x() == null

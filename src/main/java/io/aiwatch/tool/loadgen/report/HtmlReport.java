@@ -4,41 +4,139 @@ import io.aiwatch.tool.loadgen.record.LoadgenException;
 import io.aiwatch.tool.loadgen.record.RequestRecord;
 import io.aiwatch.tool.loadgen.result.Percentiles;
 import io.aiwatch.tool.loadgen.result.ResultFields;
+import io.aiwatch.tool.report.Html;
+import io.aiwatch.tool.report.Plot;
+import io.aiwatch.tool.report.Series;
+import io.aiwatch.tool.report.Table;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * A self-contained HTML report (inline SVG, no scripts or network): latency over time (TTFT and
- * E2EL of each request by send time, at most 4,000 points), CDFs of TTFT, TPOT, ITL and E2EL,
- * and the summary table.
+ * A self-contained HTML report of one run (inline SVG from {@code tool.report}, no scripts, no
+ * network): warnings, the summary as tables with units, latency of every request against its
+ * send time (at most 4,000 points; log scale when latencies span decades), completions per second,
+ * and the cumulative distributions of TTFT, TPOT, ITL and E2EL.
  */
 public final class HtmlReport {
-    private static final int W = 760;
-    private static final int H = 300;
-    private static final String[] COLORS = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e"};
+    private static final List<String[]> LATENCIES = List.of(
+            new String[] {"ttft", "TTFT"},
+            new String[] {"tpot", "TPOT"},
+            new String[] {"itl", "ITL"},
+            new String[] {"e2el", "E2EL"},
+            new String[] {"schedule_lag", "schedule lag"});
 
     private HtmlReport() {}
 
     public static void write(Path file, Map<String, Object> result, List<RequestRecord> records) {
-        StringBuilder sb = new StringBuilder();
-        sb.append("<!doctype html><html><head><meta charset=\"utf-8\"><title>aiwatch loadgen report</title>")
-                .append("<style>body{font-family:sans-serif;margin:2em}td{padding:2px 10px}svg{border:1px solid #ccc}"
-                        + ".warn{color:#b00;font-weight:bold}</style></head><body>");
-        sb.append("<h1>aiwatch loadgen: ")
-                .append(esc(String.valueOf(result.get("model_id"))))
-                .append("</h1>");
+        String model = String.valueOf(result.get("model_id"));
+        Html h = new Html("aiwatch loadgen: " + model);
+        h.h1("aiwatch loadgen: " + model);
         if (result.get("warnings") instanceof List<?> w) {
             for (Object x : w) {
-                sb.append("<p class=\"warn\">").append(esc(String.valueOf(x))).append("</p>");
+                h.p(String.valueOf(x), "bad");
             }
         }
-        sb.append("<h2>Latency over time</h2>");
+        h.h2("Summary", "summary").table(run(result)).table(throughput(result)).table(latency(result));
+        h.h2("Latency over time", "time");
+        h.plot(overTime(records));
+        h.plot(completions(records));
+        h.h2("Cumulative distributions", "cdf");
+        h.plot(cdf(records));
+        try {
+            h.write(file);
+        } catch (IOException e) {
+            throw new LoadgenException("cannot write " + file + ": " + e.getMessage());
+        }
+    }
+
+    private static Table run(Map<String, Object> r) {
+        Table t = new Table(List.of("run", "value"), false, true);
+        row(t, r, "date", "date", "");
+        row(t, r, "backend", "endpoint type", "");
+        row(t, r, "label", "label", "");
+        row(t, r, "request_rate", "request rate", "req/s");
+        row(t, r, "burstiness", "burstiness (gamma shape; 1 = Poisson)", "");
+        row(t, r, "max_concurrency", "max concurrency", "");
+        row(t, r, "duration", "duration", "s");
+        row(t, r, "num_prompts", "requests sent", "");
+        row(t, r, "completed", "completed", "");
+        row(t, r, "failed", "failed", "");
+        if (r.get("errors_by_reason") instanceof Map<?, ?> e && !e.isEmpty()) {
+            t.row("errors by reason", String.valueOf(e));
+        }
+        row(t, r, "warmup_excluded", "sent during warm-up (excluded)", "");
+        row(t, r, "interrupted", "interrupted", "");
+        return t;
+    }
+
+    private static Table throughput(Map<String, Object> r) {
+        Table t = new Table(List.of("throughput", "value"), false, true);
+        row(t, r, "request_throughput", "requests", "req/s");
+        row(t, r, "request_goodput", "goodput (requests meeting the SLOs)", "req/s");
+        row(t, r, "output_throughput", "output tokens", "tok/s");
+        row(t, r, "total_token_throughput", "input + output tokens", "tok/s");
+        row(t, r, "max_output_tokens_per_s", "peak output tokens in one second", "tok/s");
+        row(t, r, "max_concurrent_requests", "peak requests in flight", "");
+        row(t, r, "scheduled_request_rate", "scheduled rate", "req/s");
+        row(t, r, "achieved_request_rate", "achieved send rate", "req/s");
+        return t;
+    }
+
+    /** One row per latency metric: mean, median, SD and every percentile the run computed, in ms. */
+    private static Table latency(Map<String, Object> r) {
+        List<String> ps = new ArrayList<>();
+        if (r.get("metric_percentiles") instanceof List<?> l) {
+            l.forEach(x -> ps.add(Percentiles.key(((Number) x).doubleValue())));
+        }
+        List<String> headers = new ArrayList<>(List.of("latency (ms)", "mean", "median", "SD"));
+        headers.addAll(ps);
+        boolean[] numeric = new boolean[headers.size()];
+        java.util.Arrays.fill(numeric, 1, numeric.length, true);
+        Table t = new Table(headers, numeric);
+        for (String[] m : LATENCIES) {
+            if (!(r.get("mean_" + m[0] + "_ms") instanceof Number)) {
+                continue;
+            }
+            List<String> row = new ArrayList<>(List.of(
+                    m[1],
+                    ms(r.get("mean_" + m[0] + "_ms")),
+                    ms(r.get("median_" + m[0] + "_ms")),
+                    ms(r.get("std_" + m[0] + "_ms"))));
+            for (String p : ps) {
+                row.add(ms(r.get(p + "_" + m[0] + "_ms")));
+            }
+            t.row(row);
+        }
+        return t;
+    }
+
+    private static void row(Table t, Map<String, Object> r, String key, String name, String unit) {
+        Object v = r.get(key);
+        if (v == null) {
+            return;
+        }
+        String text = v instanceof Double d ? number(d) : String.valueOf(v);
+        t.row(name + (unit.isEmpty() ? "" : " (" + unit + ")"), text);
+    }
+
+    private static String ms(Object v) {
+        return v instanceof Number n ? number(n.doubleValue()) : "";
+    }
+
+    private static String number(double v) {
+        double a = Math.abs(v);
+        if (a == 0 || a >= 1000) {
+            return String.format(Locale.ROOT, "%.0f", v);
+        }
+        return String.format(Locale.ROOT, a >= 100 ? "%.1f" : a >= 10 ? "%.2f" : "%.3f", v);
+    }
+
+    private static Plot overTime(List<RequestRecord> records) {
         List<double[]> ttft = new ArrayList<>();
         List<double[]> e2el = new ArrayList<>();
         int step = Math.max(1, records.size() / 4000);
@@ -52,13 +150,47 @@ public final class HtmlReport {
                 ttft.add(new double[] {r.sendNanos() / 1e9, r.ttftNanos() / 1e6});
             }
         }
-        scatter(sb, List.of(e2el, ttft), List.of("E2EL", "TTFT"), "send time (s)", "latency (ms)");
-        sb.append("<h2>Cumulative distributions</h2>");
+        return Plot.titled("Latency of each request by send time")
+                .x("send time since the run's start", "s")
+                .y("latency", "ms")
+                .logX(false)
+                .add(Series.of("E2EL", e2el, true, false))
+                .add(Series.of("TTFT", ttft, true, false))
+                .note(records.size() > 4000 ? "every " + step + "th request shown" : null);
+    }
+
+    private static Plot completions(List<RequestRecord> records) {
+        TreeMap<Long, double[]> perSecond = new TreeMap<>();
+        for (RequestRecord r : records) {
+            if (r.ok() && r.lastTokenNanos() >= 0) {
+                double[] c = perSecond.computeIfAbsent(r.lastTokenNanos() / 1_000_000_000L, k -> new double[2]);
+                c[0]++;
+                c[1] += r.outputTokens();
+            }
+        }
+        List<double[]> reqs = new ArrayList<>();
+        if (!perSecond.isEmpty()) {
+            for (long s = perSecond.firstKey(); s <= perSecond.lastKey(); s++) {
+                double[] c = perSecond.getOrDefault(s, new double[2]);
+                reqs.add(new double[] {s + 0.5, c[0]});
+            }
+        }
+        return Plot.titled("Completed requests per second")
+                .x("time since the run's start", "s")
+                .y("completed", "req/s")
+                .logX(false)
+                .logY(false)
+                .add(Series.of("completed requests", reqs, true, true));
+    }
+
+    private static Plot cdf(List<RequestRecord> records) {
+        Plot p = Plot.titled("Cumulative distribution of latencies")
+                .x("latency", "ms")
+                .y("fraction of samples", "0–1")
+                .logY(false);
         Map<String, double[]> values = ResultFields.values(records, false);
-        List<List<double[]>> cdfs = new ArrayList<>();
-        List<String> names = new ArrayList<>();
-        for (String m : List.of("ttft", "tpot", "itl", "e2el")) {
-            double[] v = Percentiles.sorted(values.get(m));
+        for (String[] m : LATENCIES.subList(0, 4)) {
+            double[] v = Percentiles.sorted(values.get(m[0]));
             if (v.length == 0) {
                 continue;
             }
@@ -68,150 +200,8 @@ public final class HtmlReport {
                 pts.add(new double[] {v[i], (i + 1.0) / v.length});
             }
             pts.add(new double[] {v[v.length - 1], 1.0});
-            cdfs.add(pts);
-            names.add(m.toUpperCase(Locale.ROOT));
+            p.add(Series.of(m[1], pts, false, true));
         }
-        lines(sb, cdfs, names);
-        sb.append("<h2>Summary</h2><table>");
-        for (var e : result.entrySet()) {
-            if (e.getValue() instanceof List
-                    || e.getValue() instanceof Map && !e.getKey().equals("errors_by_reason")) {
-                continue;
-            }
-            sb.append("<tr><td>")
-                    .append(esc(e.getKey()))
-                    .append("</td><td>")
-                    .append(esc(String.valueOf(e.getValue())))
-                    .append("</td></tr>");
-        }
-        sb.append("</table></body></html>\n");
-        try {
-            Files.writeString(file, sb.toString(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new LoadgenException("cannot write " + file + ": " + e.getMessage());
-        }
-    }
-
-    private static void scatter(
-            StringBuilder sb, List<List<double[]>> series, List<String> names, String xl, String yl) {
-        double[] b = bounds(series);
-        svgOpen(sb, b, xl, yl);
-        for (int s = 0; s < series.size(); s++) {
-            for (double[] p : series.get(s)) {
-                sb.append(String.format(
-                        Locale.ROOT,
-                        "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"1.5\" fill=\"%s\"/>",
-                        x(p[0], b),
-                        y(p[1], b),
-                        COLORS[s]));
-            }
-        }
-        legend(sb, names);
-        sb.append("</svg>");
-    }
-
-    private static void lines(StringBuilder sb, List<List<double[]>> series, List<String> names) {
-        double[] b = bounds(series);
-        b[2] = 0;
-        b[3] = 1;
-        svgOpen(sb, b, "latency (ms)", "fraction of samples");
-        for (int s = 0; s < series.size(); s++) {
-            sb.append("<polyline fill=\"none\" stroke=\"").append(COLORS[s]).append("\" points=\"");
-            for (double[] p : series.get(s)) {
-                sb.append(String.format(Locale.ROOT, "%.1f,%.1f ", x(p[0], b), y(p[1], b)));
-            }
-            sb.append("\"/>");
-        }
-        legend(sb, names);
-        sb.append("</svg>");
-    }
-
-    private static double[] bounds(List<List<double[]>> series) {
-        double[] b = {Double.MAX_VALUE, -Double.MAX_VALUE, 0, -Double.MAX_VALUE};
-        for (List<double[]> s : series) {
-            for (double[] p : s) {
-                b[0] = Math.min(b[0], p[0]);
-                b[1] = Math.max(b[1], p[0]);
-                b[3] = Math.max(b[3], p[1]);
-            }
-        }
-        if (b[0] > b[1]) {
-            return new double[] {0, 1, 0, 1};
-        }
-        if (b[1] == b[0]) {
-            b[1] = b[0] + 1;
-        }
-        if (b[3] <= 0) {
-            b[3] = 1;
-        }
-        return b;
-    }
-
-    private static void svgOpen(StringBuilder sb, double[] b, String xl, String yl) {
-        sb.append("<svg width=\"")
-                .append(W + 80)
-                .append("\" height=\"")
-                .append(H + 60)
-                .append("\">");
-        sb.append("<line x1=\"60\" y1=\"")
-                .append(H + 10)
-                .append("\" x2=\"")
-                .append(W + 60)
-                .append("\" y2=\"")
-                .append(H + 10)
-                .append("\" stroke=\"#000\"/><line x1=\"60\" y1=\"10\" x2=\"60\" y2=\"")
-                .append(H + 10)
-                .append("\" stroke=\"#000\"/>");
-        sb.append(String.format(Locale.ROOT, "<text x=\"60\" y=\"%d\" font-size=\"11\">%.3g</text>", H + 25, b[0]));
-        sb.append(String.format(
-                Locale.ROOT,
-                "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"end\">%.3g</text>",
-                W + 60,
-                H + 25,
-                b[1]));
-        sb.append(String.format(
-                Locale.ROOT, "<text x=\"55\" y=\"15\" font-size=\"11\" text-anchor=\"end\">%.3g</text>", b[3]));
-        sb.append(String.format(
-                Locale.ROOT, "<text x=\"55\" y=\"%d\" font-size=\"11\" text-anchor=\"end\">%.3g</text>", H + 10, b[2]));
-        sb.append("<text x=\"")
-                .append(W / 2 + 60)
-                .append("\" y=\"")
-                .append(H + 45)
-                .append("\" font-size=\"12\" text-anchor=\"middle\">")
-                .append(esc(xl))
-                .append("</text>");
-        sb.append("<text x=\"12\" y=\"")
-                .append(H / 2)
-                .append("\" font-size=\"12\" transform=\"rotate(-90 12 ")
-                .append(H / 2)
-                .append(")\" text-anchor=\"middle\">")
-                .append(esc(yl))
-                .append("</text>");
-    }
-
-    private static void legend(StringBuilder sb, List<String> names) {
-        for (int i = 0; i < names.size(); i++) {
-            sb.append("<text x=\"")
-                    .append(W - 40)
-                    .append("\" y=\"")
-                    .append(25 + 15 * i)
-                    .append("\" fill=\"")
-                    .append(COLORS[i])
-                    .append("\" font-size=\"12\">")
-                    .append(esc(names.get(i)))
-                    .append("</text>");
-        }
-    }
-
-    private static double x(double v, double[] b) {
-        return 60 + (v - b[0]) / (b[1] - b[0]) * W;
-    }
-
-    private static double y(double v, double[] b) {
-        return 10 + H - (v - b[2]) / (b[3] - b[2]) * H;
-    }
-
-    private static String esc(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        return p;
     }
 }

@@ -11,6 +11,7 @@ import io.aiwatch.source.gpu.GpuCollector;
 import io.aiwatch.source.gpu.GpuConfig;
 import io.aiwatch.source.gpu.GpuHealth;
 import io.aiwatch.source.gpu.ProcessIdentity;
+import io.aiwatch.testing.Await;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -128,14 +129,21 @@ class NvmlCollectorTest {
         try (Daemon d = Daemon.start(cfg, Clock.systemUTC())) {
             URI metrics = URI.create("http://127.0.0.1:" + d.port() + "/metrics");
             URI ready = URI.create("http://127.0.0.1:" + d.port() + "/ready");
-            for (int i = 0;
-                    i < 50
-                            && http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.ofString())
+            Await.until(
+                    d.store().runs(),
+                    () -> {
+                        try {
+                            return http.send(
+                                                    HttpRequest.newBuilder(ready)
+                                                            .build(),
+                                                    HttpResponse.BodyHandlers.ofString())
                                             .statusCode()
-                                    != 200;
-                    i++) {
-                Thread.sleep(100);
-            }
+                                    == 200;
+                        } catch (Exception e) {
+                            throw new IllegalStateException("GET /ready", e);
+                        }
+                    },
+                    Duration.ofSeconds(5));
             fake.fake_hang("nvmlDeviceGetPowerUsage", 0, 8000);
             String body = "";
             long slowest = 0;

@@ -64,7 +64,8 @@ class NvmlGpmTest {
     @Test
     void aNanMetricIsNoReadingForThatCycleNotANanSample() throws Exception {
         backend = FakeNvml.backend();
-        catchThrowableOfType(GpuCallException.class, () -> backend.reader(0).read(DcgmField.DCGM_FI_PROF_DRAM_ACTIVE));
+        var primingRead = catchThrowableOfType(
+                GpuCallException.class, () -> backend.reader(0).read(DcgmField.DCGM_FI_PROF_DRAM_ACTIVE));
         fake.fake_set_value(0, "gpm.10", Double.NaN);
         DeviceReader r = backend.reader(0);
         assertThat(catchThrowableOfType(GpuCallException.class, () -> r.read(DcgmField.DCGM_FI_PROF_DRAM_ACTIVE))
@@ -81,7 +82,8 @@ class NvmlGpmTest {
     @Test
     void everyProfilingFieldIsScaledToDcgmUnits() throws Exception {
         backend = FakeNvml.backend();
-        catchThrowableOfType(GpuCallException.class, () -> backend.reader(0).read(DcgmField.DCGM_FI_PROF_SM_ACTIVE));
+        var primingRead = catchThrowableOfType(
+                GpuCallException.class, () -> backend.reader(0).read(DcgmField.DCGM_FI_PROF_SM_ACTIVE));
         DeviceReader r = backend.reader(0); // default: metric id m reads m (percent or MiB/s) in both samples
         assertThat(r.read(DcgmField.DCGM_FI_PROF_GR_ENGINE_ACTIVE)).isEqualTo(0.01);
         assertThat(r.read(DcgmField.DCGM_FI_PROF_SM_ACTIVE)).isEqualTo(0.02);
@@ -103,7 +105,8 @@ class NvmlGpmTest {
     void aMetricTheDeviceLacksFailsAloneWithItsCode() throws Exception {
         backend = FakeNvml.backend();
         fake.fake_unset(0, "gpm.3");
-        catchThrowableOfType(GpuCallException.class, () -> backend.reader(0).read(DcgmField.DCGM_FI_PROF_SM_ACTIVE));
+        var primingRead = catchThrowableOfType(
+                GpuCallException.class, () -> backend.reader(0).read(DcgmField.DCGM_FI_PROF_SM_ACTIVE));
         DeviceReader r = backend.reader(0);
         GpuCallException e =
                 catchThrowableOfType(GpuCallException.class, () -> r.read(DcgmField.DCGM_FI_PROF_SM_OCCUPANCY));
@@ -140,7 +143,8 @@ class NvmlGpmTest {
                                 () -> backend.reader(0).read(DcgmField.DCGM_FI_PROF_PCIE_TX_BYTES))
                         .code())
                 .isEqualTo(NvmlReturn.NO_DATA);
-        catchThrowableOfType(GpuCallException.class, () -> backend.reader(0).read(DcgmField.DCGM_FI_PROF_SM_ACTIVE));
+        var primingRead = catchThrowableOfType(
+                GpuCallException.class, () -> backend.reader(0).read(DcgmField.DCGM_FI_PROF_SM_ACTIVE));
         backend.reader(0).read(DcgmField.DCGM_FI_PROF_SM_ACTIVE);
         int samples = fake.fake_calls("nvmlGpmSampleGet");
         assertThat(backend.reader(0).read(DcgmField.DCGM_FI_PROF_PCIE_TX_BYTES)).isEqualTo(20 * MIB);
@@ -158,7 +162,8 @@ class NvmlGpmTest {
     @Test
     void sampleErrorsSurfaceAndTheNextPairStillWorks() throws Exception {
         backend = FakeNvml.backend();
-        catchThrowableOfType(GpuCallException.class, () -> backend.reader(0).read(DcgmField.DCGM_FI_PROF_SM_ACTIVE));
+        var primingRead = catchThrowableOfType(
+                GpuCallException.class, () -> backend.reader(0).read(DcgmField.DCGM_FI_PROF_SM_ACTIVE));
         fake.fake_fail("nvmlGpmSampleGet", 0, 15, 1);
         GpuCallException e = catchThrowableOfType(
                 GpuCallException.class, () -> backend.reader(0).read(DcgmField.DCGM_FI_PROF_SM_ACTIVE));
@@ -170,7 +175,8 @@ class NvmlGpmTest {
     @Test
     void closeFreesBothSampleBuffers() throws Exception {
         backend = FakeNvml.backend();
-        catchThrowableOfType(GpuCallException.class, () -> backend.reader(0).read(DcgmField.DCGM_FI_PROF_SM_ACTIVE));
+        var primingRead = catchThrowableOfType(
+                GpuCallException.class, () -> backend.reader(0).read(DcgmField.DCGM_FI_PROF_SM_ACTIVE));
         backend.close();
         assertThat(fake.fake_calls("nvmlGpmSampleFree"))
                 .isEqualTo(fake.fake_calls("nvmlGpmSampleAlloc"))
