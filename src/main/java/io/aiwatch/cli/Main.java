@@ -43,6 +43,7 @@ public final class Main implements Runnable {
      * dcgm-exporter's Helm chart and the GPU Operator invoke it ({@code -f /etc/…csv}).
      */
     public static int run(String... args) {
+        LogSetup.install();
         String[] effective = args;
         if (DcgmExporterFlags.startsWithFlag(args)) {
             effective = prepend("daemon", DcgmExporterFlags.normalize(args));
