@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -80,6 +81,20 @@ public final class DaemonCommand implements Callable<Integer> {
                     "Paths served without basic auth, e.g. /health,/ready for Kubernetes probes [$AIWATCH_UNAUTHENTICATED_PATHS].")
     java.util.List<String> unauthenticatedPaths;
 
+    @Option(
+            names = "--log.level",
+            paramLabel = "LEVEL",
+            defaultValue = "${env:AIWATCH_LOG_LEVEL}",
+            description = "debug, info, warn or error (default info) [$AIWATCH_LOG_LEVEL].")
+    String logLevel;
+
+    @Option(
+            names = "--log.format",
+            paramLabel = "FORMAT",
+            defaultValue = "${env:AIWATCH_LOG_FORMAT}",
+            description = "logfmt (default) or json, one record per line on stderr [$AIWATCH_LOG_FORMAT].")
+    String logFormat;
+
     @Spec
     CommandSpec spec;
 
@@ -91,7 +106,7 @@ public final class DaemonCommand implements Callable<Integer> {
         DaemonConfig cfg =
                 config == null ? DaemonConfig.defaults() : new ConfigLoader().load(config, DaemonConfig.class);
         DcgmExporterSettings dcgmExporter = DcgmExporterSettings.resolve(spec, environment);
-        LogSetup.apply(dcgmExporter);
+        LogSetup.apply(dcgmExporter, logLevel, logFormat);
         dcgmExporter.warnings().forEach(LOG::warning);
         cfg = dcgmExporter.applyTo(cfg);
         try {
@@ -134,6 +149,10 @@ public final class DaemonCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             System.err.println("aiwatch: configuration error: " + e.getMessage());
             return 2;
+        } catch (RuntimeException e) {
+            // Expected failures (port in use, unreadable files) as one line; the stack trace at debug level.
+            LOG.log(Level.SEVERE, "cannot start: " + LogLine.chain(e), LOG.isLoggable(Level.FINE) ? e : null);
+            return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()

@@ -160,7 +160,7 @@ public final class DcgmExporterFlags implements CommandLine.IModelTransformer {
                     BOOL,
                     SUPPORTED,
                     "modelName label with dashes instead of blanks"),
-            flag("debug", null, "DCGM_EXPORTER_DEBUG", BOOL, SUPPORTED, "debug logging"),
+            flag("debug", null, "DCGM_EXPORTER_DEBUG", BOOL, SUPPORTED, "debug logging, as --log.level=debug"),
             flag(
                     "clock-events-count-window-size",
                     null,
@@ -188,7 +188,7 @@ public final class DcgmExporterFlags implements CommandLine.IModelTransformer {
                     "DCGM_EXPORTER_LOG_FORMAT",
                     STRING,
                     SUPPORTED,
-                    "text or json (one object per line)"),
+                    "text (logfmt lines) or json (one object per line); --log.format wins"),
             flag(
                     "pod-resources-kubelet-socket",
                     null,

@@ -1,88 +1,93 @@
 package io.aiwatch.cli;
 
 import io.aiwatch.config.ConfigException;
-import java.time.Instant;
-import java.util.logging.Formatter;
+import java.io.PrintStream;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Locale;
 import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /**
- * dcgm-exporter's {@code --debug} and {@code --log-format text|json} on java.util.logging: debug
- * lowers the root level to FINE; json writes one object per line ({@code time}, {@code level},
- * {@code logger}, {@code msg}, and {@code error} when a throwable is attached), as Go's slog
- * JSON handler does, so log pipelines that parsed dcgm-exporter keep working.
+ * One logging voice for the whole process: java.util.logging is the API (ours, the OTel SDK's, and
+ * Jetty's and Javalin's through slf4j-jdk14), and one {@link LogHandler} on the root logger writes
+ * every record as one line to standard error: logfmt by default, JSON with {@code --log.format=json};
+ * {@code --log.level} as Prometheus' exporters spell it. dcgm-exporter's {@code --debug} and {@code
+ * --log-format text|json} keep working ({@code text} is logfmt); aiwatch's flags win when both are
+ * given. Jetty's and Javalin's start-up lines are below the threshold: a library speaks when it warns.
  */
 final class LogSetup {
+    /** Loggers whose INFO lines are banners; strong references, since JUL forgets unreferenced levels. */
+    private static final List<Logger> QUIET = List.of(
+            Logger.getLogger("org.eclipse.jetty"), Logger.getLogger("io.javalin"), Logger.getLogger("org.slf4j"));
+
+    private static final Logger AIWATCH = Logger.getLogger("io.aiwatch");
+
+    /** Javalin logs this at error level and then throws; the daemon reports the exception once. */
+    private static final String JAVALIN_START_FAILED = "Failed to start Javalin";
+
+    private static LogHandler handler;
 
     private LogSetup() {}
 
-    static void apply(DcgmExporterSettings settings) throws ConfigException {
+    /** Logfmt at info to standard error; every command starts here. */
+    static synchronized LogHandler install(PrintStream out, InstantSource clock) {
         Logger root = Logger.getLogger("");
-        String format = settings.logFormat();
-        boolean debug = settings.debug();
         for (Handler h : root.getHandlers()) {
-            if (debug) {
-                h.setLevel(Level.FINE);
-            }
-            if ("json".equals(format)) {
-                h.setFormatter(new JsonLines());
-            }
+            root.removeHandler(h);
         }
-        if (debug) {
-            root.setLevel(Level.FINE);
-            Logger.getLogger("io.aiwatch").setLevel(Level.FINE);
+        handler = new LogHandler(out, clock, new LogLine(false, false));
+        handler.setFilter(r -> !(JAVALIN_START_FAILED.equals(r.getMessage())
+                && String.valueOf(r.getLoggerName()).startsWith("io.javalin")));
+        root.addHandler(handler);
+        setLevel(Level.INFO);
+        return handler;
+    }
+
+    static synchronized void install() {
+        if (handler == null) {
+            install(System.err, InstantSource.system());
         }
     }
 
-    /** One JSON object per record. */
-    static final class JsonLines extends Formatter {
-        @Override
-        public String format(LogRecord r) {
-            StringBuilder b = new StringBuilder(128).append('{');
-            field(b, "time", Instant.ofEpochMilli(r.getMillis()).toString()).append(',');
-            field(b, "level", level(r.getLevel())).append(',');
-            field(b, "logger", r.getLoggerName() == null ? "" : r.getLoggerName())
-                    .append(',');
-            field(b, "msg", formatMessage(r));
-            if (r.getThrown() != null) {
-                b.append(',');
-                field(b, "error", String.valueOf(r.getThrown()));
-            }
-            return b.append("}\n").toString();
+    /**
+     * The daemon's flags: {@code level} (debug, info, warn, error) and {@code format} (logfmt, json),
+     * either null when not given, then dcgm-exporter's {@code --debug} and {@code --log-format}.
+     */
+    static synchronized void apply(DcgmExporterSettings dcgmExporter, String level, String format)
+            throws ConfigException {
+        install();
+        Level l =
+                level != null && !level.isBlank() ? parseLevel(level) : dcgmExporter.debug() ? Level.FINE : Level.INFO;
+        String f = format != null && !format.isBlank() ? format.trim().toLowerCase(Locale.ROOT) : null;
+        if (f != null && !f.equals("logfmt") && !f.equals("json")) {
+            throw new ConfigException("--log.format: must be logfmt or json, not '" + format + "'");
         }
-
-        private static String level(Level l) {
-            if (l.intValue() >= Level.SEVERE.intValue()) {
-                return "ERROR";
-            }
-            if (l.intValue() >= Level.WARNING.intValue()) {
-                return "WARN";
-            }
-            return l.intValue() >= Level.INFO.intValue() ? "INFO" : "DEBUG";
+        if (f == null) {
+            f = "json".equals(dcgmExporter.logFormat()) ? "json" : "logfmt";
         }
+        handler.setLine(new LogLine(f.equals("json"), l.intValue() <= Level.FINE.intValue()));
+        setLevel(l);
+    }
 
-        private static StringBuilder field(StringBuilder b, String key, String value) {
-            b.append('"').append(key).append("\":\"");
-            for (int i = 0; i < value.length(); i++) {
-                char c = value.charAt(i);
-                switch (c) {
-                    case '"' -> b.append("\\\"");
-                    case '\\' -> b.append("\\\\");
-                    case '\n' -> b.append("\\n");
-                    case '\r' -> b.append("\\r");
-                    case '\t' -> b.append("\\t");
-                    default -> {
-                        if (c < 0x20) {
-                            b.append(String.format("\\u%04x", (int) c));
-                        } else {
-                            b.append(c);
-                        }
-                    }
-                }
-            }
-            return b.append('"');
+    static Level parseLevel(String text) throws ConfigException {
+        return switch (text.trim().toLowerCase(Locale.ROOT)) {
+            case "debug" -> Level.FINE;
+            case "info" -> Level.INFO;
+            case "warn", "warning" -> Level.WARNING;
+            case "error" -> Level.SEVERE;
+            default -> throw new ConfigException("--log.level: must be debug, info, warn or error, not '" + text + "'");
+        };
+    }
+
+    private static void setLevel(Level l) {
+        Logger.getLogger("").setLevel(l);
+        AIWATCH.setLevel(l);
+        handler.setLevel(l);
+        Level libraries = l.intValue() <= Level.FINE.intValue() ? Level.INFO : Level.WARNING;
+        for (Logger q : QUIET) {
+            q.setLevel(libraries.intValue() < l.intValue() ? l : libraries);
         }
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -47,7 +48,7 @@ public final class ConfigLoader {
 
     /** Parses {@code text} as {@code type}; {@code source} names it in error messages. */
     public <T> T parse(String source, String text, Class<T> type) throws ConfigException {
-        if (text.isBlank()) {
+        if (text.isBlank() || holdsNoDocument(text)) {
             try {
                 return mapper.readValue("{}", type);
             } catch (JsonProcessingException e) {
@@ -58,6 +59,16 @@ public final class ConfigLoader {
             return mapper.readValue(text, type);
         } catch (JsonProcessingException e) {
             throw new ConfigException(describe(source, text, e));
+        }
+    }
+
+    /** True for a YAML text of only comments, blank lines and document markers. */
+    private boolean holdsNoDocument(String text) {
+        try {
+            JsonNode tree = mapper.readTree(text);
+            return tree == null || tree.isMissingNode() || tree.isNull();
+        } catch (JsonProcessingException e) {
+            return false; // not empty: readValue reports the error with its position
         }
     }
 

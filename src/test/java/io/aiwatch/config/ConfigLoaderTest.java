@@ -47,6 +47,13 @@ class ConfigLoaderTest {
         assertThat(loader.parse("a.yaml", "\n", Root.class)).isEqualTo(new Root(null));
     }
 
+    /** The packaged default config is all comments: it must start the daemon with its defaults. */
+    @Test
+    void aDocumentOfOnlyCommentsIsTheRecordWithNothingSet() throws Exception {
+        String comments = "# aiwatch configuration\n# section:\n#   every: 5s\n\n---\n# nothing set\n";
+        assertThat(loader.parse("a.yaml", comments, Root.class)).isEqualTo(new Root(null));
+    }
+
     @Test
     void unknownKeyNamesFileLineAndTheKnownKeys() {
         assertThatThrownBy(() -> loader.parse("a.yaml", "section:\n  name: x\n  cuont: 2\n", Root.class))

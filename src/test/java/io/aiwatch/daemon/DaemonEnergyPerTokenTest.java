@@ -88,7 +88,7 @@ class DaemonEnergyPerTokenTest {
             double[] requests = new double[61];
             for (int s = 0; s <= 60; s++) {
                 d.runner().runAll();
-                energyMj[s] = sum(store, "gpu", "DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION");
+                energyMj[s] = sum(store, "gpu_costly", "DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION");
                 tokens[s] = sum(store, "inference-simulator", "aiwatch_inference_generation_tokens_total");
                 requests[s] = sum(store, "inference-simulator", "aiwatch_inference_requests_finished_total");
                 if (s < 60) {

@@ -220,6 +220,7 @@ public final class GenAiSpans implements AutoCloseable {
     static SpanExporter spanExporter(OtlpSettings s, RetryPolicy retry) {
         String compression = s.gzip() ? "gzip" : "none";
         if (s.protocol() == OtlpSettings.Protocol.GRPC) {
+            JdkHttpSender.requireGrpc("otlp");
             var b = OtlpGrpcSpanExporter.builder()
                     .setEndpoint(s.endpoint().toString())
                     .setTimeout(s.timeout())
@@ -228,6 +229,7 @@ public final class GenAiSpans implements AutoCloseable {
             s.headers().forEach(b::addHeader);
             return b.build();
         }
+        JdkHttpSender.select();
         var b = OtlpHttpSpanExporter.builder()
                 .setEndpoint(tracesUrl(s.endpoint()))
                 .setTimeout(s.timeout())

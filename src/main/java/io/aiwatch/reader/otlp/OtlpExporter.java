@@ -110,6 +110,7 @@ public final class OtlpExporter implements AutoCloseable {
         String compression = s.gzip() ? "gzip" : "none";
         AggregationTemporalitySelector cumulative = AggregationTemporalitySelector.alwaysCumulative();
         if (s.protocol() == OtlpSettings.Protocol.GRPC) {
+            JdkHttpSender.requireGrpc("otlp");
             var b = OtlpGrpcMetricExporter.builder()
                     .setEndpoint(s.endpoint().toString())
                     .setTimeout(s.timeout())
@@ -120,6 +121,7 @@ public final class OtlpExporter implements AutoCloseable {
             s.headers().forEach(b::addHeader);
             return b.build();
         }
+        JdkHttpSender.select();
         var b = OtlpHttpMetricExporter.builder()
                 .setEndpoint(s.endpoint().toString())
                 .setTimeout(s.timeout())

@@ -70,7 +70,9 @@ class OtlpWireTest {
             } else {
                 assertThat(rx.lastHeaders)
                         .containsEntry("content-type", "application/x-protobuf")
-                        .containsEntry("content-encoding", "gzip");
+                        .containsEntry("content-encoding", "gzip")
+                        // The JDK's HttpClient (not OkHttp) offers HTTP/2 on a plain-text connection this way.
+                        .containsEntry("upgrade", "h2c");
             }
             assertThat(exp.successes()).isEqualTo(1);
         }
