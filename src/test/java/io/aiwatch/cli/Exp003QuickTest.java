@@ -132,6 +132,37 @@ class Exp003QuickTest {
         assertThat(Files.readString(out.resolve("report.html")))
                 .contains("<svg")
                 .contains("SIMULATOR");
+
+        // `aiwatch experiment report` recomputes the same bytes from the raw files (a committed run can be
+        // checked that way), and every checksum verifies as `sha256sum -c checksums.sha256` would
+        Map<String, byte[]> written = new HashMap<>();
+        for (String f : List.of("report.md", "report.html", "results.json")) {
+            written.put(f, Files.readAllBytes(out.resolve(f)));
+        }
+        assertThat(Main.run("experiment", "report", out.toString()))
+                .as("report exit code")
+                .isZero();
+        written.forEach((f, bytes) ->
+                assertThat(readBytes(out.resolve(f))).as(f + " recomputed").isEqualTo(bytes));
+        List<String> sums = Files.readAllLines(out.resolve(RunDirectory.CHECKSUMS));
+        assertThat(sums).anyMatch(l -> l.endsWith("  report.html")).anyMatch(l -> l.contains("records.jsonl.gz"));
+        for (String line : sums) {
+            String file = line.substring(66);
+            assertThat(sha256(out.resolve(file))).as(file).isEqualTo(line.substring(0, 64));
+        }
+    }
+
+    private static byte[] readBytes(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static String sha256(Path file) throws Exception {
+        return java.util.HexFormat.of()
+                .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
     }
 
     /** TTFT, ITL, TPOT and E2EL histograms (ns, in the reported time scale) of the ok requests. */

@@ -309,6 +309,9 @@ public final class Analysis {
         }
     }
 
+    /** Words of the warning that iterations started on a busy host; the report repeats it at the top. */
+    static final String LOADED_HOST = "runnable task per CPU";
+
     private static void hostLoad(RunData data, List<Results.Failure> failures) {
         int cpus = 0;
         if (!data.environments().isEmpty()
@@ -349,7 +352,7 @@ public final class Analysis {
                     null,
                     String.format(
                             Locale.ROOT,
-                            "%d of %d iterations started with more than one runnable task per CPU (worst %.2f per"
+                            "%d of %d iterations started with more than one " + LOADED_HOST + " (worst %.2f per"
                                     + " CPU over %d CPUs): other work competed with the measurement; re-run on a quiet host",
                             loaded,
                             data.attempts().size(),

@@ -51,6 +51,12 @@ public final class Reports {
         if (simGpus) {
             b.add("The GPU readings (power, temperature, clocks, throttling) come from simulated GPUs.");
         }
+        // a busy host stretches every latency (the client, the server and the daemon wait for a CPU): say so
+        // where the numbers are read, not only among the warnings at the end
+        r.failures().stream()
+                .filter(f -> f.step() == null && f.text().contains(Analysis.LOADED_HOST))
+                .findFirst()
+                .ifPresent(f -> b.add("SHARED HOST: " + f.text() + "."));
         if (data.manifest().quick()) {
             b.add(
                     "--quick run: shortened for CI (fewer iterations, shorter durations, fewer levels); not for conclusions.");
