@@ -170,6 +170,7 @@ class GoldenNodeExpositionTest {
             for (String collector : List.of(
                     "gpu",
                     "gpu_slow",
+                    "gpu_topology",
                     "inference-simulator",
                     "storage_disk",
                     "storage_filesystem",
