@@ -47,6 +47,12 @@ public final class BenchP2pCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "p2p-bench", description = "Output folder (default: ${DEFAULT-VALUE}).")
     Path out;
 
+    @Option(
+            names = "--summary",
+            description = "Also write the flat figures (GB/s, µs, check_passed) as a JSON object to this file (the"
+                    + " experiment runner's summary.json).")
+    Path summary;
+
     /** The GPUs the driver sees; a test replaces it. */
     IntSupplier deviceCount = CudaDriver::deviceCount;
 
@@ -95,6 +101,10 @@ public final class BenchP2pCommand implements Callable<Integer> {
                     new P2pBench.Options(
                             use.stream().distinct().toList(), (long) sizeMib << 20, repeats, python, out, 1800),
                     stdout);
+            if (summary != null) {
+                new com.fasterxml.jackson.databind.ObjectMapper()
+                        .writeValue(summary.toFile(), io.aiwatch.tool.cuda.bench.P2pReport.summary(r));
+            }
             stdout.println("results in " + out.toAbsolutePath() + (r.allChecked() ? "" : " -- SOME CHECKS FAILED"));
             return r.allChecked() ? 0 : 1;
         } catch (CudaException e) {

@@ -99,6 +99,40 @@ public final class P2pReport {
         return out;
     }
 
+    /**
+     * The flat figures the experiment runner reads from {@code summary.json}: GB/s over the pairs
+     * (min, median, max of peer copies; median staged), median latency in µs, the concurrent total, the
+     * pairs without peer access and whether every data check passed (1/0).
+     */
+    public static Map<String, Double> summary(P2pResult r) {
+        Map<String, Double> m = new java.util.LinkedHashMap<>();
+        double[] bw = r.pairs().stream()
+                .mapToDouble(P2pResult.Pair::peerBytesPerSecond)
+                .sorted()
+                .toArray();
+        double[] lat = r.pairs().stream()
+                .mapToDouble(P2pResult.Pair::peerLatencySeconds)
+                .toArray();
+        double[] staged = r.pairs().stream()
+                .mapToDouble(P2pResult.Pair::stagedBytesPerSecond)
+                .toArray();
+        if (bw.length > 0) {
+            m.put("peer_min_gbps", bw[0] / 1e9);
+            m.put("peer_median_gbps", new Samples(bw).median() / 1e9);
+            m.put("peer_max_gbps", bw[bw.length - 1] / 1e9);
+            m.put("latency_median_us", new Samples(lat).median() * 1e6);
+            m.put("staged_median_gbps", new Samples(staged).median() / 1e9);
+        }
+        if (r.concurrent() != null) {
+            m.put("concurrent_total_gbps", r.concurrent().totalBytesPerSecond() / 1e9);
+        }
+        m.put("pairs_without_peer_access", (double)
+                r.pairs().stream().filter(p -> !p.peerAccess()).count());
+        m.put("check_passed", r.allChecked() ? 1.0 : 0.0);
+        ratios(r).forEach((k, v) -> m.put("ratio_" + k.replace(" ", "_").replace("->", "_to_"), v));
+        return m;
+    }
+
     private static Double ours(P2pResult r, String key) {
         if (key.equals("concurrent")) {
             return r.concurrent() == null ? null : r.concurrent().totalBytesPerSecond();

@@ -54,6 +54,20 @@ class P2pReportTest {
     }
 
     @Test
+    void summaryForTheExperimentRunner() {
+        Map<String, Double> s = P2pReport.summary(recorded(Map.of("bw 0->1", 400e9), true));
+        assertThat(s)
+                .containsEntry("peer_min_gbps", 360.0)
+                .containsEntry("peer_max_gbps", 370.0)
+                .containsEntry("concurrent_total_gbps", 720.0)
+                .containsEntry("pairs_without_peer_access", 0.0)
+                .containsEntry("check_passed", 1.0)
+                .containsKey("ratio_bw_0_to_1");
+        assertThat(s.get("latency_median_us")).isCloseTo(2.5, within(1e-9));
+        assertThat(P2pReport.summary(recorded(null, false))).containsEntry("check_passed", 0.0);
+    }
+
+    @Test
     void readsThePeersFiguresAndIgnoresTheRest() throws Exception {
         var json = new ObjectMapper()
                 .readTree("{\"torch\":\"2.9.0\",\"figures\":{\"bw 0->1\":3.7e11,\"lat 0->1\":2.4e-6,\"note\":\"x\"}}");
