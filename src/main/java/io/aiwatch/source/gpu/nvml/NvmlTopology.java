@@ -156,6 +156,11 @@ public final class NvmlTopology implements TopologySource {
                 }
             }
         }
+        if (links.stream().noneMatch(Link::active)) {
+            // links that exist but none is up anywhere (a lone SXM GPU in a VM): nothing is joined, and
+            // 18 "down" series per GPU would only raise alerts; one GPU down on a linked node still shows
+            links.clear();
+        }
         GpuTopology t = GpuTopology.of(indexes, links, paths, p2p);
         boolean anyLink = !t.links().isEmpty();
         return new Reading(anyLink || !paths.isEmpty() || !p2p.isEmpty() ? t : GpuTopology.EMPTY, problems);

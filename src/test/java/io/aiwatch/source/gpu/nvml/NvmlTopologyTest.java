@@ -158,6 +158,27 @@ class NvmlTopologyTest {
     }
 
     @Test
+    void aLoneGpuWhoseLinksAllReportDownGivesNoSeriesButOneDownGpuOnALinkedNodeShows() throws Exception {
+        fake.fake_set_device_count(1);
+        for (int link = 0; link < 18; link++) {
+            fake.fake_nvlink_set(0, link, 0, FakeNvmlTopology.GPU, 0, 0, 0);
+        }
+        assertThat(start().collect().families()).isEmpty();
+        tearDown();
+        fake = FakeNvmlTopology.load();
+        fake.nvswitch8();
+        for (int link = 0; link < 18; link++) {
+            fake.fake_nvlink_set(7, link, 0, FakeNvmlTopology.SWITCH, 0, 0x05, 0);
+        }
+        Snapshot s = start().collect();
+        assertThat(lines(s, "aiwatch_gpu_nvlink_link_active").stream().filter(l -> l.endsWith("} 0")))
+                .hasSize(18)
+                .allMatch(l -> l.contains("gpu=\"7\""));
+        assertThat(lines(s, "aiwatch_gpu_nvlink_links")).hasSize(6 * 7);
+        assertThat(lines(s, "aiwatch_gpu_pair_info")).contains(info(7, 0, "SYS", "SYS", "OK"));
+    }
+
+    @Test
     void anErrorIsLoggedOnceAndTheRestStillRead() throws Exception {
         fake.mesh4();
         fake.fake_topology_fail("nvmlDeviceGetP2PStatus", NvmlReturn.UNKNOWN.code());
