@@ -11,9 +11,9 @@ fresh() { # target sources...: true when target exists and is newer than every s
   [[ -e "$t" ]] || return 1
   for s in "$@"; do [[ "$t" -nt "$s" ]] || return 1; done
 }
-if ! fresh "$out/libnvidia-ml.so.1" "$dir/fake_nvml.c" "$dir/nvml_types.h"; then
+if ! fresh "$out/libnvidia-ml.so.1" "$dir/fake_nvml.c" "$dir/fake_nvml_topology.c" "$dir/nvml_types.h"; then
   ${CC:-gcc} -std=c11 -O1 -g -Wall -Wextra -Werror -shared -fPIC -pthread \
-    -Wl,-soname,libnvidia-ml.so.1 -o "$out/libnvidia-ml.so.1" "$dir/fake_nvml.c"
+    -Wl,-soname,libnvidia-ml.so.1 -o "$out/libnvidia-ml.so.1" "$dir/fake_nvml.c" "$dir/fake_nvml_topology.c"
 fi
 if ! fresh "$out/libnot-nvml.so" "$dir/build-fake-nvml.sh"; then
   # A library that is not NVML, for the "symbol missing" test.

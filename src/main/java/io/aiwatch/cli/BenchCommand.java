@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "Hardware benchmarks with checked results.",
-        subcommands = {BenchGpuCommand.class, BenchLoadCommand.class})
+        subcommands = {BenchGpuCommand.class, BenchLoadCommand.class, BenchP2pCommand.class})
 public final class BenchCommand implements Runnable {
     @Override
     public void run() {

@@ -6,15 +6,20 @@ import io.aiwatch.config.ConfigException;
 import io.aiwatch.source.gpu.CountersFile;
 import io.aiwatch.source.gpu.DeviceSelection;
 import io.aiwatch.source.gpu.GpuBackend;
+import io.aiwatch.source.gpu.GpuCallException;
 import io.aiwatch.source.gpu.GpuCollector;
 import io.aiwatch.source.gpu.GpuConfig;
 import io.aiwatch.source.gpu.GpuHealth;
 import io.aiwatch.source.gpu.GpuInstance;
 import io.aiwatch.source.gpu.GpuStatus;
+import io.aiwatch.source.gpu.GpuTopologyCollector;
 import io.aiwatch.source.gpu.ProcessIdentity;
 import io.aiwatch.source.gpu.SeriesAttribution;
+import io.aiwatch.source.gpu.TopologySource;
 import io.aiwatch.source.gpu.nvml.NvmlLoader;
+import io.aiwatch.source.gpu.nvml.NvmlTopology;
 import io.aiwatch.source.gpu.sim.SimulatedGpuBackend;
+import io.aiwatch.source.gpu.sim.SimulatedTopology;
 import io.aiwatch.source.kubernetes.KubernetesConfig;
 import io.aiwatch.source.kubernetes.PodAttribution;
 import java.io.IOException;
@@ -108,9 +113,27 @@ public final class GpuSetup implements AutoCloseable {
         if (pods != null) {
             collectors.add(pods);
         }
+        TopologySource topology = topologySource(config, backend);
+        if (topology != null) {
+            collectors.add(
+                    new GpuTopologyCollector(topology, backend.devices(), GpuTopologyCollector.DEFAULT_INTERVAL));
+        }
         LOG.info(backend.name() + " GPU backend: " + backend.devices().size() + " device(s), driver "
                 + backend.driverVersion());
         return new GpuSetup(backend, List.copyOf(collectors), store, pods);
+    }
+
+    /** NVLink topology: a fixed HGX-like layout for simulated GPUs, else NVML's; null when NVML refuses. */
+    private static TopologySource topologySource(GpuConfig config, GpuBackend backend) {
+        if (backend instanceof SimulatedGpuBackend) {
+            return new SimulatedTopology(backend.devices());
+        }
+        try {
+            return NvmlTopology.open(Optional.ofNullable(config.library()).map(Path::of), backend.devices());
+        } catch (GpuCallException | RuntimeException | UnsatisfiedLinkError e) {
+            LOG.warning("GPU topology unavailable: " + e.getMessage());
+            return null;
+        }
     }
 
     /** Lines for the status page beside the collectors (pod attribution's last read). */

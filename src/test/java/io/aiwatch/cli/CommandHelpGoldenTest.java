@@ -23,6 +23,7 @@ class CommandHelpGoldenTest {
         "simulate-vllm, simulate vllm --help",
         "proxy, proxy --help",
         "bench-gpu, bench gpu --help",
+        "bench-p2p, bench p2p --help",
         "experiment, experiment --help",
         "experiment-run, experiment run --help",
         "experiment-compare, experiment compare --help",

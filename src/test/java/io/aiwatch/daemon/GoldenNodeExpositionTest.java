@@ -171,6 +171,7 @@ class GoldenNodeExpositionTest {
                     "gpu",
                     "gpu_costly",
                     "gpu_slow",
+                    "gpu_topology",
                     "inference-simulator",
                     "storage_disk",
                     "storage_filesystem",

@@ -3,6 +3,7 @@ package io.aiwatch.reader.http;
 import io.aiwatch.collect.CollectorState;
 import io.aiwatch.collect.SnapshotStore;
 import io.aiwatch.source.gpu.GpuStatus;
+import io.aiwatch.source.gpu.GpuTopology;
 import io.javalin.http.Context;
 import java.time.Duration;
 import java.time.Instant;
@@ -88,6 +89,10 @@ final class StatusPage {
                         .append("</td></tr>");
             }
             h.append("</table>");
+        }
+        GpuTopology topology = store.detail(GpuTopology.KEY);
+        if (topology != null && !topology.isEmpty()) {
+            h.append(TopologyTable.html(topology));
         }
         List<String> n = notes.get();
         if (!n.isEmpty()) {
