@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -19,18 +18,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * small block of collector self-metrics ({@link CollectorSelfMetrics}, derived from the store's
  * states): scrape latency does not grow with the number of concurrent scrapers or depend on any
  * collector. Everything else, the readers' and the JVM's own metrics included, is a snapshot.
- *
- * <p>Families of one name from several collectors (every {@code aiwatch_inference_*} family once
- * per vLLM target) are written as one family with one header ({@link FamilyMerge}): Prometheus
- * rejects a scrape that repeats a family.
  */
 public final class ExpositionRenderer {
     private final SnapshotStore store;
     private final Map<String, Rendered> cache = new ConcurrentHashMap<>();
-    private final Set<String> typeConflicts = ConcurrentHashMap.newKeySet();
     private static final byte[] EOF = "# EOF\n".getBytes(StandardCharsets.UTF_8);
 
-    private record Rendered(Snapshot snapshot, List<RenderedFamily> families) {}
+    private record Rendered(Snapshot snapshot, byte[] bytes) {}
 
     public ExpositionRenderer(SnapshotStore store) {
         this.store = store;
@@ -66,43 +60,37 @@ public final class ExpositionRenderer {
     public List<byte[]> renderParts(Format format) {
         Instant now = store.now();
         List<CollectorState> states = store.states();
-        FamilyMerge merge = new FamilyMerge(typeConflicts);
+        List<byte[]> parts = new ArrayList<>(states.size() + 2);
         for (CollectorState s : states) {
             // A stale snapshot is not served as if it were current: its collector shows
             // aiwatch_collector_up 0 and its age instead.
             if (s.last() != null && s.isFresh(now)) {
-                merge.addAll(s.name(), renderedFamilies(s.name(), s.last().snapshot(), format));
+                parts.add(renderedBytes(s.name(), s.last().snapshot(), format));
             }
         }
-        merge.addAll("self", renderFamilies(CollectorSelfMetrics.families(states, now), format));
-        List<byte[]> parts = merge.parts();
+        StringBuilder tail = new StringBuilder(4096);
+        for (MetricFamily f : CollectorSelfMetrics.families(states, now)) {
+            format.write(tail, f);
+        }
+        parts.add(tail.toString().getBytes(StandardCharsets.UTF_8));
         if (format == Format.OPENMETRICS_1_0_0) {
             parts.add(EOF);
         }
         return parts;
     }
 
-    private List<RenderedFamily> renderedFamilies(String collector, Snapshot snapshot, Format format) {
+    private byte[] renderedBytes(String collector, Snapshot snapshot, Format format) {
         String key = collector + "/" + format;
         Rendered r = cache.get(key);
         if (r != null && r.snapshot() == snapshot) {
-            return r.families();
+            return r.bytes();
         }
-        List<RenderedFamily> families = renderFamilies(snapshot.families(), format);
-        cache.put(key, new Rendered(snapshot, families));
-        return families;
-    }
-
-    private static List<RenderedFamily> renderFamilies(List<MetricFamily> families, Format format) {
-        List<RenderedFamily> out = new ArrayList<>(families.size());
         StringBuilder sb = new StringBuilder(8192);
-        for (MetricFamily f : families) {
-            sb.setLength(0);
+        for (MetricFamily f : snapshot.families()) {
             format.write(sb, f);
-            if (sb.length() > 0) {
-                out.add(RenderedFamily.split(f, sb));
-            }
         }
-        return List.copyOf(out);
+        byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
+        cache.put(key, new Rendered(snapshot, bytes));
+        return bytes;
     }
 }

@@ -43,35 +43,13 @@ public final class PromTextParser {
     private final Format format;
     private final boolean om;
     private final PromLineReader r;
-    private final int maxSeries;
     private Map<String, FamilyBuilder> families;
     private FamilyBuilder current;
-    private int stored;
-    private int dropped;
 
-    /** A parser without a series budget (trusted input such as test fixtures). */
     public PromTextParser(Format format) {
-        this(format, Integer.MAX_VALUE);
-    }
-
-    /**
-     * A parser that keeps at most {@code maxSeries} samples and families per exposition: beyond
-     * the budget every line is still checked but nothing more is stored ({@link #dropped()}), so a
-     * huge or hostile exposition costs parse time, never memory.
-     */
-    public PromTextParser(Format format, int maxSeries) {
-        if (maxSeries < 1) {
-            throw new IllegalArgumentException("maxSeries must be positive: " + maxSeries);
-        }
         this.format = format;
         this.om = format == Format.OPENMETRICS_1_0;
         this.r = new PromLineReader(om);
-        this.maxSeries = maxSeries;
-    }
-
-    /** Samples of the last {@link #parse} that were over the series budget and not kept. */
-    public int dropped() {
-        return dropped;
     }
 
     public Format format() {
@@ -84,8 +62,6 @@ public final class PromTextParser {
         r.line = 0;
         families = new LinkedHashMap<>();
         current = null;
-        stored = 0;
-        dropped = 0;
         int length = exposition.length();
         int cursor = 0;
         boolean sawEof = false;
@@ -217,12 +193,6 @@ public final class PromTextParser {
     private FamilyBuilder familyForMetadata(String name) throws ParseException {
         FamilyBuilder f = families.get(name);
         if (f == null) {
-            if (stored >= maxSeries) {
-                // Over budget: checked but not kept (a throwaway builder, never stored).
-                current = new FamilyBuilder(name);
-                return current;
-            }
-            stored++;
             f = new FamilyBuilder(name);
             families.put(name, f);
         } else if (om && f != current) {
@@ -261,16 +231,11 @@ public final class PromTextParser {
                 exemplar = exemplar(name);
             }
         }
-        if (stored >= maxSeries) {
-            dropped++;
-            return;
-        }
         FamilyBuilder family = familyForSample(name);
         if (name.endsWith("_bucket") && (family.type == PromType.HISTOGRAM || family.type == PromType.GAUGEHISTOGRAM)) {
             checkLe(family, labels);
         }
         family.samples.add(new PromSample(name, labels, value, timestamp, exemplar));
-        stored++;
         family.lastLine = r.line;
     }
 

@@ -34,16 +34,11 @@ public final class VllmCollector implements Collector {
     /** Each target's {@link Status}, one per collector. */
     public static final DetailKey<Status> STATUS = DetailKey.of("inference target", Status.class);
 
-    /** Held while one target's body is decoded, parsed and normalised (the memory-heavy part). */
-    private static final Object PARSE_LOCK = new Object();
-
     private final InferenceConfig.Target config;
     private final Clock clock;
     private final VllmScraper scraper;
-    private final PromTextParser textParser;
-    private final PromTextParser omParser;
-    private final int maxSeries;
-    private long seriesDropped;
+    private final PromTextParser textParser = new PromTextParser(PromTextParser.Format.TEXT_0_0_4);
+    private final PromTextParser omParser = new PromTextParser(PromTextParser.Format.OPENMETRICS_1_0);
     private final VllmNormalizer normalizer;
     private final LatencyWindows windows = new LatencyWindows();
     private final Map<String, Long> errors = new LinkedHashMap<>();
@@ -53,19 +48,7 @@ public final class VllmCollector implements Collector {
     private String lastErrorReason;
 
     public VllmCollector(InferenceConfig.Target config, Clock clock) {
-        this(config, clock, InferenceCollectors.MAX_SERIES_PER_TARGET);
-    }
-
-    /**
-     * @param maxSeries series (samples and families) kept from one scrape; a scrape with more is
-     *     a failed scrape with reason {@code series_limit}, its extra series counted in
-     *     {@code aiwatch_inference_series_dropped_total}, so no exposition can exhaust the heap
-     */
-    public VllmCollector(InferenceConfig.Target config, Clock clock, int maxSeries) {
         this.config = config;
-        this.maxSeries = maxSeries;
-        this.textParser = new PromTextParser(PromTextParser.Format.TEXT_0_0_4, maxSeries);
-        this.omParser = new PromTextParser(PromTextParser.Format.OPENMETRICS_1_0, maxSeries);
         this.clock = clock;
         this.scraper = new VllmScraper(config.url(), config.timeout());
         this.normalizer = new VllmNormalizer(config.name());
@@ -104,14 +87,6 @@ public final class VllmCollector implements Collector {
                 parsed = parser.parse(body.text());
             } catch (ParseException e) {
                 throw new ScrapeFailure("parse", e.getMessage(), e);
-            }
-            if (parser.dropped() > 0) {
-                seriesDropped += parser.dropped();
-                parsed = null;
-                throw new ScrapeFailure(
-                        "series_limit",
-                        "more than " + maxSeries + " series; " + (seriesDropped) + " dropped so far",
-                        null);
             }
             Instant now = clock.instant();
             List<MetricFamily> families = new ArrayList<>(normalizer.normalize(parsed, windows, now));
@@ -157,16 +132,9 @@ public final class VllmCollector implements Collector {
         var errorFamily = MetricFamily.builder(
                 "aiwatch_inference_scrape_errors_total",
                 MetricType.COUNTER,
-                "Failed scrapes of the vLLM target, by reason (connect, timeout, http_status, too_large, io, parse, series_limit).");
+                "Failed scrapes of the vLLM target, by reason (connect, timeout, http_status, too_large, io, parse).");
         errors.forEach((reason, n) -> errorFamily.add(target.and("reason", reason), n));
         out.add(errorFamily.build());
-        out.add(MetricFamily.builder(
-                        "aiwatch_inference_series_dropped_total",
-                        MetricType.COUNTER,
-                        "Series of the vLLM target's expositions beyond the per-target series budget, not kept"
-                                + " (each such scrape also counts as a series_limit error).")
-                .add(target, seriesDropped)
-                .build());
         out.add(MetricFamily.builder(
                         "aiwatch_inference_scrape_duration_seconds",
                         MetricType.GAUGE,

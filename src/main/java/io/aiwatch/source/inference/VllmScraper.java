@@ -29,12 +29,8 @@ final class VllmScraper implements AutoCloseable {
     static final String ACCEPT =
             "application/openmetrics-text;version=1.0.0;q=0.9,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
 
-    /** A fetched body (UTF-8 bytes) with the Content-Type it came with (possibly null). */
-    record Body(byte[] bytes, String contentType) {
-        String text() {
-            return new String(bytes, StandardCharsets.UTF_8);
-        }
-    }
+    /** A fetched body with the Content-Type it came with (possibly null). */
+    record Body(String text, String contentType) {}
 
     private final URI url;
     private final Duration timeout;
@@ -69,7 +65,7 @@ final class VllmScraper implements AutoCloseable {
             throw new ScrapeFailure("http_status", "HTTP status " + response.statusCode(), null);
         }
         String contentType = response.headers().firstValue("Content-Type").orElse(null);
-        return new Body(response.body(), contentType);
+        return new Body(new String(response.body(), StandardCharsets.UTF_8), contentType);
     }
 
     private ScrapeFailure classify(Throwable e) {
