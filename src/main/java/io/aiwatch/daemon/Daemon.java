@@ -260,7 +260,7 @@ public final class Daemon implements AutoCloseable {
         List<InferenceConfig.Target> targets = new ArrayList<>(inference.targets());
         targets.add(InferenceConfig.Target.of(
                 "http://127.0.0.1:" + simulator.port() + "/metrics", "simulator", "1s", "500ms"));
-        return new InferenceConfig(targets, inference.discovery());
+        return inference.withTargets(targets);
     }
 
     /** The vLLM simulator running inside the daemon, or null. */

@@ -12,7 +12,7 @@ public final class InferenceCollectors {
     public static List<Collector> create(InferenceConfig config, Clock clock) {
         List<Collector> collectors = new ArrayList<>();
         for (InferenceConfig.Target t : config.targets()) {
-            collectors.add(new VllmCollector(t, clock));
+            collectors.add(new VllmCollector(t, config.budgetPerTarget(), clock));
         }
         return List.copyOf(collectors);
     }

@@ -25,20 +25,56 @@ import java.util.regex.Pattern;
  *       timeout: 3s           # optional, default min(3s, interval)
  *   discovery:                # optional: find vLLM servers on this node, see DiscoveryConfig
  *     enabled: true
+ *   max_series_per_target: 50000   # optional: samples one scrape may hold (100..1000000)
+ *   max_series_total: 200000       # optional: shared by all targets (100..10000000)
  * </pre>
+ *
+ * <p>The series budgets bound the memory ingestion can take whatever the targets send: a scrape
+ * with more samples than its target's budget is parsed only up to the budget and then dropped
+ * whole (reason {@code series_limit}). A target's budget is {@code max_series_per_target}, or
+ * {@code max_series_total} divided by the number of targets when that is smaller. The defaults
+ * fit the launcher's 96 MiB heap with every target at its budget at once (roughly 200 bytes a
+ * sample while a scrape is parsed); a vLLM server writes 1,000 to 3,000 samples per engine.
  */
-public record InferenceConfig(List<Target> targets, DiscoveryConfig discovery) {
+public record InferenceConfig(
+        List<Target> targets, DiscoveryConfig discovery, int maxSeriesPerTarget, int maxSeriesTotal) {
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(3);
+    public static final int DEFAULT_MAX_SERIES_PER_TARGET = 50_000;
+    public static final int DEFAULT_MAX_SERIES_TOTAL = 200_000;
+
+    /** Just these targets, default budgets, no discovery. */
+    public InferenceConfig(List<Target> targets) {
+        this(targets, null, DEFAULT_MAX_SERIES_PER_TARGET, DEFAULT_MAX_SERIES_TOTAL);
+    }
 
     @JsonCreator
-    public InferenceConfig(
-            @JsonProperty("targets") List<Target> targets, @JsonProperty("discovery") DiscoveryConfig discovery) {
-        this.targets = targets == null ? List.of() : List.copyOf(targets);
-        this.discovery = discovery == null ? DiscoveryConfig.defaults() : discovery;
+    public static InferenceConfig of(
+            @JsonProperty("targets") List<Target> targets,
+            @JsonProperty("discovery") DiscoveryConfig discovery,
+            @JsonProperty("max_series_per_target") Integer maxSeriesPerTarget,
+            @JsonProperty("max_series_total") Integer maxSeriesTotal) {
+        return new InferenceConfig(
+                targets,
+                discovery,
+                maxSeriesPerTarget == null ? DEFAULT_MAX_SERIES_PER_TARGET : maxSeriesPerTarget,
+                maxSeriesTotal == null ? DEFAULT_MAX_SERIES_TOTAL : maxSeriesTotal);
+    }
+
+    public InferenceConfig {
+        targets = targets == null ? List.of() : List.copyOf(targets);
+        discovery = discovery == null ? DiscoveryConfig.defaults() : discovery;
+        if (maxSeriesPerTarget < 100 || maxSeriesPerTarget > 1_000_000) {
+            throw new IllegalArgumentException(
+                    "inference.max_series_per_target " + maxSeriesPerTarget + " must be between 100 and 1000000");
+        }
+        if (maxSeriesTotal < 100 || maxSeriesTotal > 10_000_000) {
+            throw new IllegalArgumentException(
+                    "inference.max_series_total " + maxSeriesTotal + " must be between 100 and 10000000");
+        }
         Set<String> names = new HashSet<>();
         Set<URI> urls = new HashSet<>();
-        for (Target t : this.targets) {
+        for (Target t : targets) {
             if (!names.add(t.name())) {
                 throw new IllegalArgumentException("inference.targets: two targets are named '" + t.name() + "'");
             }
@@ -48,9 +84,14 @@ public record InferenceConfig(List<Target> targets, DiscoveryConfig discovery) {
         }
     }
 
-    /** Just these targets, no discovery. */
-    public InferenceConfig(List<Target> targets) {
-        this(targets, null);
+    /** The same budgets and discovery with other targets. */
+    public InferenceConfig withTargets(List<Target> value) {
+        return new InferenceConfig(value, discovery, maxSeriesPerTarget, maxSeriesTotal);
+    }
+
+    /** Samples one scrape of each target may hold: the smaller of the two budgets' shares. */
+    public int budgetPerTarget() {
+        return Math.min(maxSeriesPerTarget, maxSeriesTotal / Math.max(1, targets.size()));
     }
 
     /** No targets and no discovery: inference ingestion off. */
@@ -60,7 +101,7 @@ public record InferenceConfig(List<Target> targets, DiscoveryConfig discovery) {
 
     /** A copy with other discovery settings. */
     public InferenceConfig withDiscovery(DiscoveryConfig value) {
-        return new InferenceConfig(targets, value);
+        return new InferenceConfig(targets, value, maxSeriesPerTarget, maxSeriesTotal);
     }
 
     /**

@@ -2,8 +2,11 @@ package io.aiwatch.source.inference;
 
 import io.aiwatch.collect.Exemplar;
 import io.aiwatch.collect.Labels;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -40,11 +43,20 @@ public final class PromTextParser {
         "_bucket", "_count", "_sum", "_total", "_created", "_gcount", "_gsum", "_info"
     };
 
+    /** Longest line accepted, bytes; a longer one is a parse error (no real exposition has one). */
+    static final int MAX_LINE_BYTES = 1 << 20;
+
     private final Format format;
     private final boolean om;
     private final PromLineReader r;
     private Map<String, FamilyBuilder> families;
     private FamilyBuilder current;
+    private byte[] lineBuf = new byte[256];
+    private int lineLength;
+    private boolean sawEof;
+    private int maxSamples = Integer.MAX_VALUE;
+    private int kept;
+    private long dropped;
 
     public PromTextParser(Format format) {
         this.format = format;
@@ -58,38 +70,68 @@ public final class PromTextParser {
 
     /** Parses a whole exposition into families in order of first appearance. */
     public List<PromFamily> parse(String exposition) throws ParseException {
-        r.text = exposition;
+        start(Integer.MAX_VALUE);
+        feed(ByteBuffer.wrap(exposition.getBytes(StandardCharsets.UTF_8)));
+        try {
+            return finish();
+        } catch (SeriesLimitException e) {
+            throw new AssertionError("no budget was set", e);
+        }
+    }
+
+    /**
+     * Begins a streamed parse: {@link #feed} the body's bytes as they arrive, then {@link #finish}.
+     * Only one line is held at a time besides the samples kept, and at most {@code maxSamples}
+     * samples are kept: once one more arrives the families read so far are let go and the rest of
+     * the body is only counted, so memory stays bounded by the budget whatever the body's size.
+     */
+    public void start(int maxSamples) {
+        this.maxSamples = maxSamples;
         r.line = 0;
         families = new LinkedHashMap<>();
         current = null;
-        int length = exposition.length();
-        int cursor = 0;
-        boolean sawEof = false;
-        try {
-            while (cursor < length) {
-                r.line++;
-                if (sawEof) {
-                    throw r.error("content after # EOF");
-                }
-                int nl = exposition.indexOf('\n', cursor);
-                boolean terminated = nl >= 0;
-                r.pos = cursor;
-                r.end = terminated ? nl : length;
-                cursor = terminated ? nl + 1 : length;
-                if (r.end > r.pos && exposition.charAt(r.end - 1) == '\r') {
-                    if (om) {
-                        throw r.error("carriage return before newline (OpenMetrics allows \\n only)");
+        lineLength = 0;
+        sawEof = false;
+        kept = 0;
+        dropped = 0;
+    }
+
+    /** Parses every complete line in {@code bytes}; a partial last line waits for the next call. */
+    public void feed(ByteBuffer bytes) throws ParseException {
+        while (bytes.hasRemaining()) {
+            byte b = bytes.get();
+            if (b == '\n') {
+                line(true);
+                lineLength = 0;
+            } else {
+                if (lineLength == lineBuf.length) {
+                    if (lineLength >= MAX_LINE_BYTES) {
+                        r.line++;
+                        throw r.error("line longer than " + MAX_LINE_BYTES + " bytes");
                     }
-                    r.end--;
+                    lineBuf = Arrays.copyOf(lineBuf, Math.min(MAX_LINE_BYTES, lineLength * 2));
                 }
-                sawEof = parseLine();
-                if (!terminated && !sawEof) {
-                    throw r.error("last line has no trailing newline (truncated exposition?)");
-                }
+                lineBuf[lineLength++] = b;
+            }
+        }
+    }
+
+    /**
+     * Ends a streamed parse: the families in order of first appearance.
+     *
+     * @throws SeriesLimitException when the body had more samples than the budget of {@link #start}
+     */
+    public List<PromFamily> finish() throws ParseException, SeriesLimitException {
+        try {
+            if (lineLength > 0) {
+                line(false);
             }
             if (om && !sawEof) {
                 r.line++;
                 throw r.error("missing # EOF (truncated exposition?)");
+            }
+            if (families == null) {
+                throw new SeriesLimitException(maxSamples, dropped);
             }
             List<PromFamily> result = new ArrayList<>(families.size());
             for (FamilyBuilder f : families.values()) {
@@ -100,6 +142,47 @@ public final class PromTextParser {
             r.text = null;
             families = null;
             current = null;
+            lineLength = 0;
+            if (lineBuf.length > 4096) {
+                lineBuf = new byte[256];
+            }
+        }
+    }
+
+    private void line(boolean terminated) throws ParseException {
+        r.line++;
+        if (sawEof) {
+            throw r.error("content after # EOF");
+        }
+        int end = lineLength;
+        if (end > 0 && lineBuf[end - 1] == '\r') {
+            if (om) {
+                throw r.error("carriage return before newline (OpenMetrics allows \\n only)");
+            }
+            end--;
+        }
+        if (families == null) {
+            // Over the budget: only count what would have been a sample.
+            int i = 0;
+            while (i < end && (lineBuf[i] == ' ' || lineBuf[i] == '\t')) {
+                i++;
+            }
+            if (i < end && lineBuf[i] != '#') {
+                dropped++;
+            } else if (om
+                    && end == 5
+                    && lineBuf[0] == '#'
+                    && new String(lineBuf, 0, 5, StandardCharsets.UTF_8).equals("# EOF")) {
+                sawEof = true;
+            }
+            return;
+        }
+        r.text = new String(lineBuf, 0, end, StandardCharsets.UTF_8);
+        r.pos = 0;
+        r.end = r.text.length();
+        sawEof = parseLine();
+        if (!terminated && !sawEof) {
+            throw r.error("last line has no trailing newline (truncated exposition?)");
         }
     }
 
@@ -231,6 +314,14 @@ public final class PromTextParser {
                 exemplar = exemplar(name);
             }
         }
+        if (kept == maxSamples) {
+            // One sample over the budget: let go of everything read so far; the rest is counted.
+            families = null;
+            current = null;
+            dropped = kept + 1L;
+            return;
+        }
+        kept++;
         FamilyBuilder family = familyForSample(name);
         if (name.endsWith("_bucket") && (family.type == PromType.HISTOGRAM || family.type == PromType.GAUGEHISTOGRAM)) {
             checkLe(family, labels);

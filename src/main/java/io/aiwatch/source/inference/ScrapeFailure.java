@@ -6,7 +6,7 @@ package io.aiwatch.source.inference;
  */
 final class ScrapeFailure extends Exception {
     /** Every reason label value, so each can be exported from the start at 0. */
-    static final String[] REASONS = {"connect", "timeout", "http_status", "too_large", "io", "parse"};
+    static final String[] REASONS = {"connect", "timeout", "http_status", "too_large", "io", "parse", "series_limit"};
 
     private final String reason;
 

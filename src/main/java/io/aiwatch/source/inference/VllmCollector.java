@@ -23,7 +23,10 @@ import java.util.logging.Logger;
  * <p>One collector per target, so a slow or broken target only delays itself. A failed scrape
  * (connect, timeout, HTTP status, oversized or unparsable body) does not throw: the snapshot
  * keeps the last good values, with {@code aiwatch_inference_target_up 0},
- * {@code aiwatch_inference_target_stale 1} and the error counted by reason.
+ * {@code aiwatch_inference_target_stale 1} and the error counted by reason. A scrape with more
+ * samples than the target's budget is such a failure too (reason {@code series_limit}); its
+ * samples are counted in {@code aiwatch_inference_series_dropped_total} and
+ * {@code aiwatch_inference_target_over_budget} is 1 until a scrape succeeds again.
  */
 public final class VllmCollector implements Collector {
     private static final Logger LOG = Logger.getLogger(VllmCollector.class.getName());
@@ -37,8 +40,7 @@ public final class VllmCollector implements Collector {
     private final InferenceConfig.Target config;
     private final Clock clock;
     private final VllmScraper scraper;
-    private final PromTextParser textParser = new PromTextParser(PromTextParser.Format.TEXT_0_0_4);
-    private final PromTextParser omParser = new PromTextParser(PromTextParser.Format.OPENMETRICS_1_0);
+    private final int maxSamples;
     private final VllmNormalizer normalizer;
     private final LatencyWindows windows = new LatencyWindows();
     private final Map<String, Long> errors = new LinkedHashMap<>();
@@ -46,9 +48,17 @@ public final class VllmCollector implements Collector {
     private List<MetricFamily> lastGood;
     private Instant lastSuccess;
     private String lastErrorReason;
+    private long seriesDropped;
+    private boolean overBudget;
 
     public VllmCollector(InferenceConfig.Target config, Clock clock) {
+        this(config, InferenceConfig.DEFAULT_MAX_SERIES_PER_TARGET, clock);
+    }
+
+    /** @param maxSamples the most samples one scrape may hold (see {@link InferenceConfig#budgetPerTarget}) */
+    public VllmCollector(InferenceConfig.Target config, int maxSamples, Clock clock) {
         this.config = config;
+        this.maxSamples = maxSamples;
         this.clock = clock;
         this.scraper = new VllmScraper(config.url(), config.timeout());
         this.normalizer = new VllmNormalizer(config.name());
@@ -77,17 +87,8 @@ public final class VllmCollector implements Collector {
         boolean up;
         String error = null;
         try {
-            VllmScraper.Body body = scraper.fetch();
-            PromTextParser parser =
-                    PromTextParser.Format.fromContentType(body.contentType()) == PromTextParser.Format.OPENMETRICS_1_0
-                            ? omParser
-                            : textParser;
-            List<PromFamily> parsed;
-            try {
-                parsed = parser.parse(body.text());
-            } catch (ParseException e) {
-                throw new ScrapeFailure("parse", e.getMessage(), e);
-            }
+            List<PromFamily> parsed = scraper.fetch(maxSamples);
+            overBudget = false;
             Instant now = clock.instant();
             List<MetricFamily> families = new ArrayList<>(normalizer.normalize(parsed, windows, now));
             families.addAll(windows.families(now, helpByFamily));
@@ -96,6 +97,10 @@ public final class VllmCollector implements Collector {
             up = true;
         } catch (ScrapeFailure e) {
             errors.merge(e.reason(), 1L, Long::sum);
+            if (e.getCause() instanceof SeriesLimitException limit) {
+                seriesDropped += limit.samples();
+                overBudget = true;
+            }
             error = e.reason() + ": " + e.getMessage();
             if (!e.reason().equals(lastErrorReason)) {
                 LOG.log(Level.WARNING, "inference target " + config.name() + " scrape failed: " + error);
@@ -132,9 +137,28 @@ public final class VllmCollector implements Collector {
         var errorFamily = MetricFamily.builder(
                 "aiwatch_inference_scrape_errors_total",
                 MetricType.COUNTER,
-                "Failed scrapes of the vLLM target, by reason (connect, timeout, http_status, too_large, io, parse).");
+                "Failed scrapes of the vLLM target, by reason (connect, timeout, http_status, too_large, io, parse,"
+                        + " series_limit).");
         errors.forEach((reason, n) -> errorFamily.add(target.and("reason", reason), n));
         out.add(errorFamily.build());
+        out.add(MetricFamily.builder(
+                        "aiwatch_inference_series_dropped_total",
+                        MetricType.COUNTER,
+                        "Samples of the vLLM target dropped because a scrape had more than the target's series budget.")
+                .add(target, seriesDropped)
+                .build());
+        out.add(MetricFamily.builder(
+                        "aiwatch_inference_target_over_budget",
+                        MetricType.GAUGE,
+                        "1 when the last scrape of the vLLM target was dropped for exceeding its series budget, else 0.")
+                .add(target, overBudget ? 1 : 0)
+                .build());
+        out.add(MetricFamily.builder(
+                        "aiwatch_inference_series_budget",
+                        MetricType.GAUGE,
+                        "Most samples one scrape of the vLLM target may have (its series budget).")
+                .add(target, maxSamples)
+                .build());
         out.add(MetricFamily.builder(
                         "aiwatch_inference_scrape_duration_seconds",
                         MetricType.GAUGE,
