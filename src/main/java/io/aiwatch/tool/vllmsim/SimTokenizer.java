@@ -23,28 +23,7 @@ public final class SimTokenizer {
     /** Number of tokens in {@code text} under the rule above. */
     public static int count(String text) {
         int n = 0;
-        int i = 0;
-        int len = text.length();
-        while (i < len) {
-            while (i < len && Character.isWhitespace(text.charAt(i))) {
-                i++;
-            }
-            if (i == len) {
-                n++; // trailing whitespace
-                break;
-            }
-            char c = text.charAt(i);
-            if (Character.isLetter(c)) {
-                while (i < len && Character.isLetter(text.charAt(i))) {
-                    i++;
-                }
-            } else if (Character.isDigit(c)) {
-                while (i < len && Character.isDigit(text.charAt(i))) {
-                    i++;
-                }
-            } else {
-                i += Character.charCount(text.codePointAt(i));
-            }
+        for (int i = 0; i < text.length(); i = tokenEnd(text, i)) {
             n++;
         }
         return n;
@@ -55,31 +34,39 @@ public final class SimTokenizer {
      * identity of the prompt's tokens, for prefix caching.
      */
     public static void hashTokens(String text, long salt, java.util.function.LongConsumer out) {
-        int i = 0;
+        for (int i = 0, end; i < text.length(); i = end) {
+            end = tokenEnd(text, i);
+            out.accept(mix(salt ^ text.substring(i, end).hashCode()));
+        }
+    }
+
+    /**
+     * The end (exclusive) of the token that starts at {@code start}: its leading whitespace, then one
+     * run of letters, one run of digits or one other character; whitespace that reaches the end of the
+     * text is a token of its own. The one place the rule is written.
+     */
+    static int tokenEnd(String text, int start) {
+        int i = start;
         int len = text.length();
-        while (i < len) {
-            int start = i;
-            while (i < len && Character.isWhitespace(text.charAt(i))) {
+        while (i < len && Character.isWhitespace(text.charAt(i))) {
+            i++;
+        }
+        if (i == len) {
+            return len;
+        }
+        char c = text.charAt(i);
+        if (Character.isLetter(c)) {
+            while (i < len && Character.isLetter(text.charAt(i))) {
                 i++;
             }
-            if (i == len) {
-                out.accept(mix(salt ^ text.substring(start).hashCode()));
-                break;
+        } else if (Character.isDigit(c)) {
+            while (i < len && Character.isDigit(text.charAt(i))) {
+                i++;
             }
-            char c = text.charAt(i);
-            if (Character.isLetter(c)) {
-                while (i < len && Character.isLetter(text.charAt(i))) {
-                    i++;
-                }
-            } else if (Character.isDigit(c)) {
-                while (i < len && Character.isDigit(text.charAt(i))) {
-                    i++;
-                }
-            } else {
-                i += Character.charCount(text.codePointAt(i));
-            }
-            out.accept(mix(salt ^ text.substring(start, i).hashCode()));
+        } else {
+            i += Character.charCount(text.codePointAt(i));
         }
+        return i;
     }
 
     /**

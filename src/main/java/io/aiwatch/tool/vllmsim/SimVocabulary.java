@@ -42,30 +42,9 @@ final class SimVocabulary {
     /** Splits text into tokens by the rule of {@link SimTokenizer#count}: {@code pieces(t).size() == count(t)}. */
     static List<String> split(String text) {
         List<String> out = new ArrayList<>();
-        int i = 0;
-        int len = text.length();
-        while (i < len) {
-            int start = i;
-            while (i < len && Character.isWhitespace(text.charAt(i))) {
-                i++;
-            }
-            if (i == len) {
-                out.add(text.substring(start));
-                break;
-            }
-            char c = text.charAt(i);
-            if (Character.isLetter(c)) {
-                while (i < len && Character.isLetter(text.charAt(i))) {
-                    i++;
-                }
-            } else if (Character.isDigit(c)) {
-                while (i < len && Character.isDigit(text.charAt(i))) {
-                    i++;
-                }
-            } else {
-                i += Character.charCount(text.codePointAt(i));
-            }
-            out.add(text.substring(start, i));
+        for (int i = 0, end; i < text.length(); i = end) {
+            end = SimTokenizer.tokenEnd(text, i);
+            out.add(text.substring(i, end));
         }
         return out;
     }
